@@ -1,0 +1,42 @@
+/*
+ * classify.h - what the mailing software should do about one recipient.
+ *
+ * Classes (DESIGN section 3): hard (address dead: suppress), block (permanent
+ * refusal about the sender, content or policy), soft (transient), and
+ * undetermined (a bounce whose cause could not be read).  Non-failure
+ * classes: none, auto-reply, feedback.  classify_rcpt() fills in status (from
+ * the diagnostic, else inferred), reason and class of one record; it is pure
+ * and thread-safe.  bm_class_worse() orders classes for the per-message
+ * X-Bounce-Class: hard > block > soft > undetermined > feedback > auto-reply > none.
+ */
+#ifndef BM_CLASSIFY_H
+#define BM_CLASSIFY_H
+
+#include <stdbool.h>
+
+enum bm_class {
+	BM_CLASS_NONE = 0,
+	BM_CLASS_AUTO_REPLY,
+	BM_CLASS_FEEDBACK,
+	BM_CLASS_UNDETERMINED,
+	BM_CLASS_SOFT,
+	BM_CLASS_BLOCK,
+	BM_CLASS_HARD,
+	BM_CLASS_COUNT
+};
+
+struct bounce_rcpt;
+
+/* "hard", "block", ...; never NULL. */
+const char *bm_class_name(enum bm_class cls);
+/* -1 if unknown */
+int bm_class_from_name(const char *name);
+/* true for hard, block, soft, undetermined */
+bool bm_class_is_failure(enum bm_class cls);
+/* the worse of the two, by the order above */
+enum bm_class bm_class_worse(enum bm_class a, enum bm_class b);
+
+/* Fill status/replycode (if empty, from diagnostic), reason and cls. */
+void classify_rcpt(struct bounce_rcpt *r);
+
+#endif

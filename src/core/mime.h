@@ -1,0 +1,68 @@
+/*
+ * mime.h - MIME structure of one message, parsed with hard caps.
+ *
+ * mime_parse() reads data[0..len) (no NUL needed; CRLF, LF or mixed line
+ * ends; an mbox "From " first line is skipped) into a flat array of parts in
+ * document order.  Part 0 is the top-level message.  A message/rfc822 or
+ * message/global part gets the embedded message as its single child part, so
+ * its headers are reachable like any other part's.  Header fields are
+ * unfolded (CR/LF of folds removed) and bounded by max_header_bytes; NUL
+ * bytes in values become spaces.  Multipart nesting is bounded by max_depth,
+ * the part count by max_parts, the input by max_bytes; a boundary that never
+ * closes ends at end of input.  Any cap hit sets mime_truncated().
+ *
+ * Bodies point into the caller's buffer (which must outlive the mime_msg);
+ * mime_body_decoded() decodes base64 / quoted-printable once per part and
+ * caches the result in the mime_msg.  Not thread-safe per object; separate
+ * objects are independent.
+ */
+#ifndef BM_MIME_H
+#define BM_MIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bounce_limits;
+struct mime_msg;
+
+struct mime_part {
+	int parent;              /* index of the parent part, -1 for part 0 */
+	unsigned depth;          /* 0 for part 0 */
+	char type[80];           /* "text/plain" lower case; default text/plain */
+	char boundary[128];      /* multipart boundary, "" if none */
+	char charset[40];        /* lower case, "" if none */
+	char report_type[40];    /* multipart/report report-type, lower case */
+	char encoding[32];       /* Content-Transfer-Encoding, lower case, "" = 7bit */
+	const char *body;        /* raw body bytes (inside the caller's buffer) */
+	size_t body_len;
+	size_t nheaders;
+};
+
+struct mime_msg *mime_parse(const char *data, size_t len,
+                            const struct bounce_limits *lim);
+void mime_free(struct mime_msg *m);
+
+size_t mime_nparts(const struct mime_msg *m);
+const struct mime_part *mime_get_part(const struct mime_msg *m, size_t i);
+bool mime_truncated(const struct mime_msg *m);
+
+/* The i-th header field of a part: name and unfolded value (not NUL-safe
+ * beyond the given lengths; both are also NUL-terminated). Returns false
+ * past the end. */
+bool mime_header_at(const struct mime_msg *m, size_t part, size_t i,
+                    const char **name, const char **value, size_t *value_len);
+/* First header field of that name (case-insensitive) in a part, or NULL. */
+const char *mime_header(const struct mime_msg *m, size_t part,
+                        const char *name, size_t *value_len);
+
+/* Body with its transfer encoding undone.  Returns 0 and a pointer valid
+ * until mime_free(); invalid base64 is decoded as far as possible (and
+ * marks the message truncated).  -1 only when out of memory. */
+int mime_body_decoded(struct mime_msg *m, size_t part, const char **out,
+                      size_t *outlen);
+
+/* Index of the first part (depth-first, document order) whose type equals
+ * `type` (lower case), starting at index `from`; -1 if none. */
+int mime_find_type(const struct mime_msg *m, const char *type, size_t from);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * recog.h - registry of recognisers for non-standard bounces.
+ *
+ * A recogniser knows one MTA or provider family (qmail, Exim, Exchange, ...)
+ * and lives in recog/<family>.c.  Each is tried in registry order on a
+ * message that has no usable delivery-status part; the first that returns
+ * 1 wins.  A recogniser first checks cheap signatures (From, Subject,
+ * a few fixed phrases), then extracts per-recipient records with
+ * result_add_rcpt() (result.h).  It fills recipient, diagnostic, and where
+ * it can status, replycode, action ("failed" or "delayed"), remote_mta and
+ * reason_hint; classification happens later.  Recognisers may also be
+ * "enrichers": for a DSN whose records lack a diagnostic or status, the
+ * `enrich` hook fills the gaps from the human-readable text.
+ * Recognisers read the message only through recog_ctx, keep no state, and
+ * are thread-safe.
+ */
+#ifndef BM_RECOG_H
+#define BM_RECOG_H
+
+#include <stddef.h>
+
+struct mime_msg;
+struct bounce_result;
+struct bounce_limits;
+
+struct recog_ctx {
+	struct mime_msg *msg;
+	const struct bounce_limits *lim;
+	const char *from;        /* top-level From, RFC 2047-decoded, "" if none */
+	const char *subject;     /* top-level Subject, decoded, "" if none */
+	const char *text;        /* the notification text: first text/plain part
+	                            (decoded) or the whole body of a one-part message */
+	size_t text_len;
+	int returned_part;       /* index of the returned message part
+	                            (message/rfc822 or text/rfc822-headers), -1 if none */
+};
+
+struct recog {
+	const char *name;
+	/* Non-standard bounce: add records and return 1, or return 0. */
+	int (*match)(const struct recog_ctx *ctx, struct bounce_result *res);
+	/* Optional: improve records parsed from a DSN; may be NULL. */
+	void (*enrich)(const struct recog_ctx *ctx, struct bounce_result *res);
+};
+
+/* NULL-terminated registry, in the order tried. */
+extern const struct recog *const recog_registry[];
+
+/* Try the registry; returns 1 and sets res->recogniser if one matched. */
+int recog_run(const struct recog_ctx *ctx, struct bounce_result *res);
+/* Run every enrich hook that applies to a DSN result. */
+void recog_enrich(const struct recog_ctx *ctx, struct bounce_result *res);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * result.h - building a bounce_result (for the parsers inside the core).
+ *
+ * result_add_rcpt() appends a zeroed record, growing the array up to
+ * lim->max_rcpt; past that it sets res->rcpt_capped and returns NULL, so a
+ * message naming thousands of recipients costs bounded memory.  It also
+ * returns NULL when memory runs out.  result_set_str() copies a span into
+ * one of the record's fixed arrays with white space collapsed.
+ */
+#ifndef BM_RESULT_H
+#define BM_RESULT_H
+
+#include <stddef.h>
+
+#include "bounce.h"
+
+struct bounce_rcpt *result_add_rcpt(struct bounce_result *res,
+                                    const struct bounce_limits *lim);
+void result_set_str(char *dst, size_t dstsz, const char *src, size_t len);
+/* Find a record by normalised recipient, or NULL. */
+struct bounce_rcpt *result_find_rcpt(struct bounce_result *res, const char *addr);
+
+#endif

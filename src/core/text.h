@@ -1,0 +1,39 @@
+/*
+ * text.h - small, bounded helpers for scanning bounce text.
+ *
+ * Everything works on (pointer, length) spans and never reads past them;
+ * nothing allocates except where an output struct buf is passed.  Used by
+ * the DSN parser, the recognisers and the reason rules, so that each of
+ * them stays a table plus a few calls.  Pure and thread-safe.
+ */
+#ifndef BM_TEXT_H
+#define BM_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+/* Case-insensitive (ASCII) search of needle in hay[0..len); NULL if absent. */
+const char *text_find(const char *hay, size_t len, const char *needle);
+/* Same, needle given with a length. */
+const char *text_findn(const char *hay, size_t len, const char *needle, size_t nlen);
+/* Case-insensitive prefix test of s[0..len). */
+bool text_starts(const char *s, size_t len, const char *prefix);
+
+/* Line iteration: *pos is the offset of the next line.  Returns false at the
+ * end; otherwise sets *line/*line_len to the line without its CR/LF. */
+bool text_next_line(const char *s, size_t len, size_t *pos,
+                    const char **line, size_t *line_len);
+
+/* Trim ASCII white space at both ends of a span. */
+void text_trim(const char **s, size_t *len);
+
+/* Copy span to out (bounded by outsz), collapsing runs of white space and
+ * control characters to one space and trimming; returns the length written. */
+size_t text_collapse(const char *s, size_t len, char *out, size_t outsz);
+
+/* Copy span to out, bounded, NUL-terminated, lower-cased. */
+void text_lower_copy(const char *s, size_t len, char *out, size_t outsz);
+
+#endif
