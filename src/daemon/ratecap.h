@@ -1,0 +1,23 @@
+/*
+ * ratecap.h - per-client-IP cap on new suppression entries per hour.
+ *
+ * A fixed-size table of client addresses with a sliding one-hour window
+ * (counts kept per minute).  ratecap_take() reserves one entry for the IP and
+ * returns true while the IP is under `per_hour`; false once it is capped.
+ * The table is bounded (least recently used IPs are evicted).  Thread-safe.
+ */
+#ifndef BM_RATECAP_H
+#define BM_RATECAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct ratecap;
+
+struct ratecap *ratecap_new(size_t slots);
+void ratecap_free(struct ratecap *rc);
+/* ip is the printable client address ("192.0.2.10"); now is time(NULL). */
+bool ratecap_take(struct ratecap *rc, const char *ip, unsigned per_hour, time_t now);
+
+#endif
