@@ -1,0 +1,90 @@
+#!/bin/bash
+# bootstrap.sh - set up a fresh Debian 12 machine, build, and run or test.
+#
+#   sudo ./bootstrap.sh run    install packages, build, classify the sample
+#                              bounce, then run bounce-milter in the foreground
+#                              on 127.0.0.1:8891 with conf/quickstart.conf
+#   sudo ./bootstrap.sh test   install packages, build, run the whole test
+#                              suite (unit, corpus, milter, end to end with a
+#                              real Postfix, fault injection), then again
+#                              under ASan+UBSan, then the fuzz smoke
+#
+# Each step prints what it does; any failure stops the script non-zero.
+set -euo pipefail
+cd "$(dirname "$0")"
+TOP=$(pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+say() { printf '\n==> %s\n' "$*"; }
+
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "bootstrap.sh: installing packages needs root (run it with sudo)" >&2
+		exit 1
+	fi
+}
+
+install_packages() {
+	local pkgs=(build-essential autoconf automake libtool pkg-config
+		libmilter-dev libspf2-dev libconfuse-dev libcmocka-dev libssl-dev
+		postfix swaks miltertest python3 clang libclang-rt-14-dev
+		valgrind procps util-linux iproute2 libsisimai-perl)
+	local missing=()
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+			|| missing+=("$p")
+	done
+	if [ "${#missing[@]}" -eq 0 ]; then
+		say "all packages present"
+		return
+	fi
+	need_root
+	say "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# Postfix must not configure (or start) a system instance: tests run
+	# their own instance on loopback.
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+configure_build() { # DIR [configure args...]
+	local dir=$1; shift
+	[ -x "$TOP/configure" ] || (cd "$TOP" && autoreconf -fi)
+	mkdir -p "$dir"
+	(cd "$dir" && "$TOP/configure" -q "$@")
+	make -C "$dir" -j"$JOBS"
+}
+
+case "${1:-}" in
+run)
+	install_packages
+	say "building in build/"
+	configure_build "$TOP/build" --enable-werror
+	say "classifying the sample bounce tests/data/sample-bounce.eml"
+	"$TOP/build/bounce-classify" "$TOP/tests/data/sample-bounce.eml"
+	mkdir -p "$TOP/build/run"
+	say "starting bounce-milter in the foreground on inet:8891@127.0.0.1 (Ctrl-C stops it)"
+	say "suppression list: $TOP/build/run/suppressed.txt"
+	sed "s|@RUNDIR@|$TOP/build/run|g" "$TOP/conf/quickstart.conf" > "$TOP/build/run/quickstart.conf"
+	exec "$TOP/build/bounce-milter" -f -c "$TOP/build/run/quickstart.conf"
+	;;
+test)
+	install_packages
+	say "build with -Werror, then make check (unit, corpus, milter, end to end)"
+	configure_build "$TOP/build" --enable-werror
+	make -C "$TOP/build" -j"$JOBS" check || { find "$TOP/build" -name '*.log' -newer "$TOP/build/config.status" -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }
+	say "build with ASan+UBSan and run the unit and milter tests under them"
+	configure_build "$TOP/build-san" --enable-sanitizers
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		make -C "$TOP/build-san" -j"$JOBS" check BM_SANITIZED=1 || { find "$TOP/build-san" -name '*.log' -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }
+	say "fuzz smoke (clang libFuzzer, about 60 s in all)"
+	configure_build "$TOP/build-fuzz" CC=clang --enable-fuzz
+	make -C "$TOP/build-fuzz" fuzz FUZZ_SECONDS=15
+	say "all tests passed"
+	;;
+*)
+	echo "usage: sudo ./bootstrap.sh run|test" >&2
+	exit 2
+	;;
+esac
