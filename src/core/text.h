@@ -5,6 +5,8 @@
  * nothing allocates except where an output struct buf is passed.  Used by
  * the DSN parser, the recognisers and the reason rules, so that each of
  * them stays a table plus a few calls.  Pure and thread-safe.
+ * The two transfer decoders (shared by mime.c and hdr.c) write at most
+ * outsz bytes, never NUL-terminate, and return the number of bytes written.
  */
 #ifndef BM_TEXT_H
 #define BM_TEXT_H
@@ -22,7 +24,7 @@ const char *text_findn(const char *hay, size_t len, const char *needle, size_t n
 bool text_starts(const char *s, size_t len, const char *prefix);
 
 /* Line iteration: *pos is the offset of the next line.  Returns false at the
- * end; otherwise sets *line/*line_len to the line without its CR/LF. */
+ * end; otherwise sets *line and *line_len to the line without its CR/LF. */
 bool text_next_line(const char *s, size_t len, size_t *pos,
                     const char **line, size_t *line_len);
 
@@ -35,5 +37,16 @@ size_t text_collapse(const char *s, size_t len, char *out, size_t outsz);
 
 /* Copy span to out, bounded, NUL-terminated, lower-cased. */
 void text_lower_copy(const char *s, size_t len, char *out, size_t outsz);
+
+/* Base64 (standard or URL-safe alphabet): white space skipped, missing
+ * padding accepted, garbage skipped; *bad (if given) is set when garbage,
+ * a dangling character or an overflow of out was seen. */
+size_t text_b64_decode(const char *s, size_t len, char *out, size_t outsz,
+                       bool *bad);
+/* Quoted-printable: =XX (either case), soft line breaks, trailing white
+ * space dropped, a stray '=' kept; with underscore_space, '_' is a space
+ * (RFC 2047 Q encoding). */
+size_t text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
+                      bool underscore_space);
 
 #endif

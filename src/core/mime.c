@@ -1,0 +1,890 @@
+/*
+ * mime.c - MIME tree of one message (see mime.h).
+ *
+ * One pass per nesting level: an explicit stack of pending entities (a span
+ * of bytes plus its parent) replaces recursion, so hostile nesting costs a
+ * bounded amount of memory and never the C stack.  Entities are taken off
+ * the stack in document order (children are pushed in reverse), which gives
+ * the flat, depth-first part array the header promises.  A multipart body
+ * is scanned once with memmem() for its delimiter; levels past max_depth
+ * are kept as leaves and never scanned, so the total work is at most
+ * O(len * max_depth).
+ *
+ * Header names and unfolded values live in one arena owned by the mime_msg
+ * (offsets while parsing, so the arena may move as it grows).  Decoded
+ * bodies are allocated on first request and cached per part.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bounce.h"
+#include "mime.h"
+#include "text.h"
+
+/* Used when the caller passes no limits (mime.c must not need bounce.c). */
+#define MIME_DEF_MAX_BYTES   (4u * 1024 * 1024)
+#define MIME_DEF_MAX_DEPTH   16
+#define MIME_DEF_MAX_PARTS   256
+#define MIME_DEF_MAX_HDRBYTES (16u * 1024)
+#define MIME_DEF_MAX_HEADERS 512
+
+#define MIME_NAME_MAX   256     /* longest header field name we accept */
+#define MIME_SEGS_MAX   32      /* RFC 2231 continuation segments */
+
+struct mime_hdr {
+	size_t name;            /* arena offsets */
+	size_t value;
+	size_t vlen;
+};
+
+struct mime_info {
+	size_t hfirst;          /* index of the part's first header */
+	char *dec;              /* decoded body, owned, NUL-terminated */
+	size_t declen;
+	bool done;
+};
+
+struct mime_msg {
+	struct mime_part *parts;
+	struct mime_info *info;
+	size_t nparts, pcap;
+	struct mime_hdr *hdrs;
+	size_t nhdrs, hcap;
+	char *arena;
+	size_t alen, acap;
+	bool truncated;
+	struct bounce_limits lim;
+};
+
+/* A span still to be parsed into a part. */
+struct mime_ent {
+	const char *start, *end;
+	int parent;
+	unsigned depth;
+	bool is_msg;            /* a whole message: skip an mbox From line */
+	bool digest;            /* child of multipart/digest */
+};
+
+struct mime_stack {
+	struct mime_ent *v;
+	size_t n, cap;
+};
+
+/* Multipart subtypes we know; any other multipart/x is taken as mixed. */
+static const char *const mime_multipart_known[] = {
+	"multipart/mixed", "multipart/alternative", "multipart/related",
+	"multipart/report", "multipart/digest", "multipart/signed",
+	"multipart/encrypted", "multipart/parallel", "multipart/form-data",
+	"multipart/byteranges", "multipart/appledouble", "multipart/header-set",
+	"multipart/x-mixed-replace", "multipart/voice-message", NULL
+};
+
+/* Types whose body is one embedded message, parsed as a child part. */
+static const char *const mime_message_types[] = {
+	"message/rfc822", "message/global", NULL
+};
+
+static bool
+mime_in_list(const char *s, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+static inline bool
+mime_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* ------------------------------------------------------------ growth */
+
+static int
+mime_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -1;
+		ncap *= 2;
+	}
+	p = realloc(*v, ncap * elem);
+	if (p == NULL)
+		return -1;
+	*v = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+mime_arena_put(struct mime_msg *m, const char *s, size_t n)
+{
+	size_t ncap;
+	char *p;
+
+	if (m->alen + n + 1 > m->acap) {
+		ncap = m->acap ? m->acap : 1024;
+		while (ncap < m->alen + n + 1) {
+			if (ncap > SIZE_MAX / 2)
+				return -1;
+			ncap *= 2;
+		}
+		p = realloc(m->arena, ncap);
+		if (p == NULL)
+			return -1;
+		m->arena = p;
+		m->acap = ncap;
+	}
+	memcpy(m->arena + m->alen, s, n);
+	m->alen += n;
+	return 0;
+}
+
+/* Append a value fragment: NUL and bare CR become spaces. */
+static int
+mime_arena_value(struct mime_msg *m, const char *s, size_t n)
+{
+	size_t i, start;
+
+	if (mime_arena_put(m, s, n) < 0)
+		return -1;
+	start = m->alen - n;
+	for (i = start; i < m->alen; i++)
+		if (m->arena[i] == '\0' || m->arena[i] == '\r')
+			m->arena[i] = ' ';
+	return 0;
+}
+
+/* ------------------------------------------------------------ headers */
+
+/* If [p, e) starts with a header field name and colon, return the name's
+ * length and set *colon to the colon's offset; else return 0. */
+static size_t
+mime_field_name(const char *p, const char *e, size_t *colon)
+{
+	size_t i, n = (size_t)(e - p), name = 0;
+	unsigned char c;
+
+	if (n > MIME_NAME_MAX)
+		n = MIME_NAME_MAX;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)p[i];
+		if (c == ':') {
+			if (name == 0)
+				name = i;
+			if (name == 0)
+				return 0;
+			*colon = i;
+			return name;
+		}
+		if (mime_wsp((char)c)) {
+			if (name == 0)
+				name = i;   /* WSP before the colon (obsolete syntax) */
+			continue;
+		}
+		if (name != 0 || c < 33 || c > 126)
+			return 0;
+	}
+	return 0;
+}
+
+struct mime_hstate {
+	size_t part;
+	bool open;              /* a stored field is being collected */
+	size_t name_off, value_off, budget;
+};
+
+static int
+mime_hdr_close(struct mime_msg *m, struct mime_hstate *hs)
+{
+	struct mime_hdr *h;
+	size_t vlen;
+
+	if (!hs->open)
+		return 0;
+	hs->open = false;
+	vlen = m->alen - hs->value_off;
+	while (vlen > 0 && mime_wsp(m->arena[hs->value_off + vlen - 1]))
+		vlen--;
+	m->alen = hs->value_off + vlen;
+	if (mime_arena_put(m, "", 1) < 0)
+		return -1;
+	if (mime_grow((void **)&m->hdrs, &m->hcap, m->nhdrs + 1,
+	    sizeof(*m->hdrs)) < 0)
+		return -1;
+	h = &m->hdrs[m->nhdrs++];
+	h->name = hs->name_off;
+	h->value = hs->value_off;
+	h->vlen = vlen;
+	m->parts[hs->part].nheaders++;
+	return 0;
+}
+
+static int
+mime_hdr_add_value(struct mime_msg *m, struct mime_hstate *hs,
+                   const char *s, size_t n)
+{
+	if (n > hs->budget) {
+		n = hs->budget;
+		m->truncated = true;
+	}
+	hs->budget -= n;
+	return n ? mime_arena_value(m, s, n) : 0;
+}
+
+static bool
+mime_blank(const char *p, const char *e)
+{
+	for (; p < e; p++)
+		if (!mime_wsp(*p))
+			return false;
+	return true;
+}
+
+/* Parse the header block of [p, e) into part `part`; *body gets the start
+ * of the body.  Returns -1 on memory exhaustion. */
+static int
+mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
+             bool is_msg, const char **body)
+{
+	struct mime_hstate hs = { .part = part };
+	const char *nl, *lend, *next, *cend, *v;
+	size_t colon, nlen;
+	bool any = false;
+
+	if (is_msg && (e - p >= 5 && memcmp(p, "From ", 5) == 0)) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		p = nl ? nl + 1 : e;
+	} else if (is_msg && e - p >= 6 && memcmp(p, ">From ", 6) == 0) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		p = nl ? nl + 1 : e;
+	}
+	while (p < e) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		lend = nl ? nl : e;
+		next = nl ? nl + 1 : e;
+		cend = lend;
+		if (cend > p && cend[-1] == '\r')
+			cend--;
+		if (mime_blank(p, cend)) {
+			*body = next;
+			return mime_hdr_close(m, &hs);
+		}
+		if (mime_wsp(*p)) {
+			if (!any)
+				break;          /* no header at all: body starts here */
+			if (hs.open && mime_hdr_add_value(m, &hs, p,
+			    (size_t)(cend - p)) < 0)
+				return -1;
+			p = next;
+			continue;
+		}
+		nlen = mime_field_name(p, cend, &colon);
+		if (nlen == 0)
+			break;                  /* no separator: body starts here */
+		if (mime_hdr_close(m, &hs) < 0)
+			return -1;
+		any = true;
+		if (m->parts[part].nheaders >= m->lim.max_headers) {
+			m->truncated = true;
+			p = next;
+			continue;
+		}
+		hs.name_off = m->alen;
+		if (mime_arena_value(m, p, nlen) < 0 ||
+		    mime_arena_put(m, "", 1) < 0)
+			return -1;
+		hs.value_off = m->alen;
+		hs.budget = m->lim.max_header_bytes;
+		hs.open = true;
+		v = p + colon + 1;
+		while (v < cend && mime_wsp(*v))
+			v++;
+		if (mime_hdr_add_value(m, &hs, v, (size_t)(cend - v)) < 0)
+			return -1;
+		p = next;
+	}
+	*body = p;
+	return mime_hdr_close(m, &hs);
+}
+
+/* ------------------------------------------------------------ parameters */
+
+struct mime_seg {
+	const char *s;
+	size_t n;
+	bool quoted, ext, set;
+};
+
+static int
+mime_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Copy a parameter value to out[o..): quoted-pair escapes undone, and for
+ * RFC 2231 extended values %XX decoded.  Sets *over when out is full. */
+static size_t
+mime_unquote(const char *s, size_t n, bool quoted, bool ext, char *out,
+             size_t o, size_t outsz, bool *over)
+{
+	size_t i;
+	int h, l;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (quoted && c == '\\' && i + 1 < n) {
+			c = s[++i];
+		} else if (ext && c == '%' && i + 2 < n &&
+		    (h = mime_hex(s[i + 1])) >= 0 && (l = mime_hex(s[i + 2])) >= 0) {
+			c = (char)(h * 16 + l);
+			i += 2;
+		}
+		if (o + 1 >= outsz) {
+			*over = true;
+			break;
+		}
+		out[o++] = c;
+	}
+	return o;
+}
+
+/*
+ * Find parameter `want` in a Content-Type value (after the type token):
+ * plain, quoted, RFC 2231 extended (name*=cs'lang'v) and continued
+ * (name*0=, name*1*=, ...).  Returns 1 and fills out, 0 if absent, -1 if
+ * the value does not fit in outsz.
+ */
+static int
+mime_param(const char *p, const char *e, const char *want, char *out,
+           size_t outsz)
+{
+	struct mime_seg segs[MIME_SEGS_MAX], plain = { 0 };
+	size_t wl = strlen(want), nsegs = 0, i, o = 0, k;
+	const char *name, *val, *q;
+	size_t nl, vl;
+	bool quoted, over = false;
+
+	memset(segs, 0, sizeof(segs));
+	while (p < e) {
+		while (p < e && (mime_wsp(*p) || *p == ';' || *p == '\r' ||
+		    *p == '\n'))
+			p++;
+		if (p >= e)
+			break;
+		name = p;
+		while (p < e && *p != '=' && *p != ';' && !mime_wsp(*p))
+			p++;
+		nl = (size_t)(p - name);
+		while (p < e && mime_wsp(*p))
+			p++;
+		if (p >= e || *p != '=')
+			continue;
+		p++;
+		while (p < e && mime_wsp(*p))
+			p++;
+		quoted = false;
+		if (p < e && *p == '"') {
+			quoted = true;
+			val = ++p;
+			while (p < e && *p != '"') {
+				if (*p == '\\' && p + 1 < e)
+					p++;
+				p++;
+			}
+			vl = (size_t)(p - val);
+			if (p < e)
+				p++;
+		} else {
+			val = p;
+			while (p < e && *p != ';' && !mime_wsp(*p))
+				p++;
+			vl = (size_t)(p - val);
+		}
+		if (nl < wl || strncasecmp(name, want, wl) != 0)
+			continue;
+		if (nl == wl) {
+			plain = (struct mime_seg){ val, vl, quoted, false, true };
+			continue;
+		}
+		if (name[wl] != '*')
+			continue;
+		q = name + wl + 1;
+		if (q == name + nl) {           /* name*=charset'lang'value */
+			segs[0] = (struct mime_seg){ val, vl, quoted, true, true };
+			if (nsegs < 1)
+				nsegs = 1;
+			continue;
+		}
+		k = 0;
+		while (q < name + nl && *q >= '0' && *q <= '9' && k < MIME_SEGS_MAX)
+			k = k * 10 + (size_t)(*q++ - '0');
+		if (k >= MIME_SEGS_MAX)
+			continue;
+		segs[k] = (struct mime_seg){ val, vl, quoted,
+		    q < name + nl && *q == '*', true };
+		if (k + 1 > nsegs)
+			nsegs = k + 1;
+	}
+	if (outsz == 0)
+		return -1;
+	if (nsegs > 0 && segs[0].set) {
+		for (i = 0; i < nsegs && segs[i].set; i++) {
+			const char *s = segs[i].s;
+			size_t n = segs[i].n;
+
+			if (i == 0 && segs[i].ext) {
+				/* drop charset'language' */
+				const char *a = memchr(s, '\'', n);
+				const char *b = a ? memchr(a + 1, '\'',
+				    (size_t)(s + n - a - 1)) : NULL;
+				if (b) {
+					n -= (size_t)(b + 1 - s);
+					s = b + 1;
+				}
+			}
+			o = mime_unquote(s, n, segs[i].quoted, segs[i].ext, out,
+			    o, outsz, &over);
+		}
+	} else if (plain.set) {
+		o = mime_unquote(plain.s, plain.n, plain.quoted, false, out, o,
+		    outsz, &over);
+	} else {
+		out[0] = '\0';
+		return 0;
+	}
+	out[o] = '\0';
+	return over ? -1 : 1;
+}
+
+/* Fill type/boundary/charset/report_type of a part from its headers. */
+static void
+mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
+{
+	const char *v, *e, *t;
+	size_t vlen;
+	char type[sizeof(pt->type)];
+
+	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
+	v = mime_header(m, (size_t)(pt - m->parts), "Content-Type", &vlen);
+	if (v != NULL) {
+		e = v + vlen;
+		while (v < e && mime_wsp(*v))
+			v++;
+		t = v;
+		while (v < e && *v != ';' && !mime_wsp(*v) && *v != '(')
+			v++;
+		if (v > t && (size_t)(v - t) < sizeof(type) &&
+		    memchr(t, '/', (size_t)(v - t)) != NULL && t[0] != '/' &&
+		    v[-1] != '/') {
+			text_lower_copy(t, (size_t)(v - t), type, sizeof(type));
+			strcpy(pt->type, type);
+		}
+		if (strncmp(pt->type, "multipart/", 10) == 0 &&
+		    !mime_in_list(pt->type, mime_multipart_known))
+			strcpy(pt->type, "multipart/mixed");
+		if (mime_param(v, e, "boundary", pt->boundary,
+		    sizeof(pt->boundary)) < 0) {
+			pt->boundary[0] = '\0';
+			m->truncated = true;
+		}
+		if (mime_param(v, e, "charset", pt->charset,
+		    sizeof(pt->charset)) < 0)
+			pt->charset[0] = '\0';
+		text_lower_copy(pt->charset, strlen(pt->charset), pt->charset,
+		    sizeof(pt->charset));
+		if (mime_param(v, e, "report-type", pt->report_type,
+		    sizeof(pt->report_type)) < 0)
+			pt->report_type[0] = '\0';
+		text_lower_copy(pt->report_type, strlen(pt->report_type),
+		    pt->report_type, sizeof(pt->report_type));
+	}
+	v = mime_header(m, (size_t)(pt - m->parts),
+	    "Content-Transfer-Encoding", &vlen);
+	if (v != NULL) {
+		e = v + vlen;
+		while (v < e && (mime_wsp(*v) || *v == '"'))
+			v++;
+		t = v;
+		while (v < e && *v != ';' && *v != '"' && !mime_wsp(*v) &&
+		    *v != '(')
+			v++;
+		text_lower_copy(t, (size_t)(v - t), pt->encoding,
+		    sizeof(pt->encoding));
+		if (strcmp(pt->encoding, "7bit") == 0)
+			pt->encoding[0] = '\0';
+	}
+}
+
+/* ------------------------------------------------------------ multipart */
+
+/* Next delimiter line "--boundary" or "--boundary--" (trailing white space
+ * allowed) at a line start in [p, e); b is the body start. */
+static const char *
+mime_delim(const char *p, const char *b, const char *e, const char *d,
+           size_t dl, bool *close, const char **after)
+{
+	const char *q, *r;
+	bool c;
+
+	while (p < e && (q = memmem(p, (size_t)(e - p), d, dl)) != NULL) {
+		if (q == b || q[-1] == '\n') {
+			r = q + dl;
+			c = false;
+			if (e - r >= 2 && r[0] == '-' && r[1] == '-') {
+				c = true;
+				r += 2;
+			}
+			while (r < e && (mime_wsp(*r) || *r == '\r'))
+				r++;
+			if (r == e || *r == '\n') {
+				*close = c;
+				*after = r < e ? r + 1 : e;
+				return q;
+			}
+		}
+		p = q + 1;
+	}
+	return NULL;
+}
+
+static int
+mime_push_child(struct mime_stack *kids, const char *s, const char *e,
+                int parent, unsigned depth, bool is_msg, bool digest)
+{
+	if (mime_grow((void **)&kids->v, &kids->cap, kids->n + 1,
+	    sizeof(*kids->v)) < 0)
+		return -1;
+	kids->v[kids->n++] = (struct mime_ent){ s, e, parent, depth, is_msg,
+	    digest };
+	return 0;
+}
+
+/* Split a multipart body into child spans (in order) appended to kids,
+ * stopping at `room` children. */
+static int
+mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
+           struct mime_stack *kids, size_t room)
+{
+	char d[sizeof(pt->boundary) + 2];
+	const char *b = pt->body, *e = pt->body + pt->body_len;
+	const char *p = b, *q, *after, *cs = NULL, *ce;
+	size_t dl;
+	bool close, digest = strcmp(pt->type, "multipart/digest") == 0;
+
+	d[0] = '-';
+	d[1] = '-';
+	dl = strlen(pt->boundary);
+	memcpy(d + 2, pt->boundary, dl);
+	dl += 2;
+	while ((q = mime_delim(p, b, e, d, dl, &close, &after)) != NULL) {
+		if (cs != NULL) {
+			ce = q;
+			if (ce > cs && ce[-1] == '\n')
+				ce--;
+			if (ce > cs && ce[-1] == '\r')
+				ce--;
+			if (kids->n >= room) {
+				m->truncated = true;
+				return 0;
+			}
+			if (mime_push_child(kids, cs, ce, idx, pt->depth + 1,
+			    false, digest) < 0)
+				return -1;
+		}
+		cs = NULL;
+		if (close)
+			return 0;
+		cs = after;
+		p = after;
+	}
+	if (cs != NULL) {               /* boundary never closed */
+		if (kids->n >= room) {
+			m->truncated = true;
+			return 0;
+		}
+		if (mime_push_child(kids, cs, e, idx, pt->depth + 1, false,
+		    digest) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ parse */
+
+static int
+mime_new_part(struct mime_msg *m, const struct mime_ent *en)
+{
+	struct mime_part *pt;
+	struct mime_info *in;
+	size_t cap = m->pcap;
+
+	if (mime_grow((void **)&m->parts, &cap, m->nparts + 1,
+	    sizeof(*m->parts)) < 0)
+		return -1;
+	if (cap != m->pcap) {
+		void *p = realloc(m->info, cap * sizeof(*m->info));
+		if (p == NULL) {
+			m->pcap = cap;  /* parts grew; keep info consistent */
+			return -1;
+		}
+		m->info = p;
+		m->pcap = cap;
+	}
+	pt = &m->parts[m->nparts];
+	in = &m->info[m->nparts];
+	memset(pt, 0, sizeof(*pt));
+	memset(in, 0, sizeof(*in));
+	pt->parent = en->parent;
+	pt->depth = en->depth;
+	in->hfirst = m->nhdrs;
+	m->nparts++;
+	return 0;
+}
+
+static int
+mime_entity(struct mime_msg *m, const struct mime_ent *en,
+            struct mime_stack *stack, struct mime_stack *kids)
+{
+	struct mime_part *pt;
+	const char *body;
+	size_t idx = m->nparts, room, i;
+	const char *dec;
+	size_t declen;
+
+	if (mime_new_part(m, en) < 0)
+		return -1;
+	if (mime_headers(m, idx, en->start, en->end, en->is_msg, &body) < 0)
+		return -1;
+	pt = &m->parts[idx];
+	pt->body = body;
+	pt->body_len = (size_t)(en->end - body);
+	mime_content_type(m, pt, en->digest);
+
+	room = m->lim.max_parts - m->nparts - stack->n;
+	if (m->nparts + stack->n >= m->lim.max_parts)
+		room = 0;
+	if (strncmp(pt->type, "multipart/", 10) == 0 && pt->boundary[0]) {
+		if (pt->depth >= m->lim.max_depth) {
+			m->truncated = true;
+			return 0;
+		}
+		kids->n = 0;
+		if (mime_split(m, pt, (int)idx, kids, room) < 0)
+			return -1;
+		for (i = kids->n; i > 0; i--)
+			if (mime_push_child(stack, kids->v[i - 1].start,
+			    kids->v[i - 1].end, kids->v[i - 1].parent,
+			    kids->v[i - 1].depth, false, kids->v[i - 1].digest) < 0)
+				return -1;
+	} else if (mime_in_list(pt->type, mime_message_types)) {
+		if (pt->depth >= m->lim.max_depth || room == 0) {
+			m->truncated = true;
+			return 0;
+		}
+		if (mime_body_decoded(m, idx, &dec, &declen) < 0)
+			return -1;
+		if (mime_push_child(stack, dec, dec + declen, (int)idx,
+		    pt->depth + 1, true, false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct mime_msg *
+mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
+{
+	struct mime_msg *m;
+	struct mime_stack stack = { 0 }, kids = { 0 };
+	struct mime_ent en;
+	int rc = 0;
+
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	if (lim != NULL) {
+		m->lim = *lim;
+	} else {
+		m->lim.max_bytes = MIME_DEF_MAX_BYTES;
+		m->lim.max_depth = MIME_DEF_MAX_DEPTH;
+		m->lim.max_parts = MIME_DEF_MAX_PARTS;
+		m->lim.max_header_bytes = MIME_DEF_MAX_HDRBYTES;
+		m->lim.max_headers = MIME_DEF_MAX_HEADERS;
+	}
+	if (m->lim.max_parts == 0)
+		m->lim.max_parts = 1;
+	if (data == NULL)
+		len = 0;
+	if (len > m->lim.max_bytes) {
+		len = m->lim.max_bytes;
+		m->truncated = true;
+	}
+	if (data == NULL)
+		data = "";
+	en = (struct mime_ent){ data, data + len, -1, 0, true, false };
+	if (mime_push_child(&stack, en.start, en.end, -1, 0, true, false) < 0)
+		rc = -1;
+	while (rc == 0 && stack.n > 0) {
+		en = stack.v[--stack.n];
+		if (m->nparts >= m->lim.max_parts) {
+			m->truncated = true;
+			break;
+		}
+		rc = mime_entity(m, &en, &stack, &kids);
+	}
+	free(stack.v);
+	free(kids.v);
+	if (rc < 0) {
+		mime_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+mime_free(struct mime_msg *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nparts; i++)
+		free(m->info[i].dec);
+	free(m->parts);
+	free(m->info);
+	free(m->hdrs);
+	free(m->arena);
+	free(m);
+}
+
+size_t
+mime_nparts(const struct mime_msg *m)
+{
+	return m ? m->nparts : 0;
+}
+
+const struct mime_part *
+mime_get_part(const struct mime_msg *m, size_t i)
+{
+	if (m == NULL || i >= m->nparts)
+		return NULL;
+	return &m->parts[i];
+}
+
+bool
+mime_truncated(const struct mime_msg *m)
+{
+	return m ? m->truncated : false;
+}
+
+bool
+mime_header_at(const struct mime_msg *m, size_t part, size_t i,
+               const char **name, const char **value, size_t *value_len)
+{
+	const struct mime_hdr *h;
+
+	if (m == NULL || part >= m->nparts || i >= m->parts[part].nheaders)
+		return false;
+	h = &m->hdrs[m->info[part].hfirst + i];
+	if (name)
+		*name = m->arena + h->name;
+	if (value)
+		*value = m->arena + h->value;
+	if (value_len)
+		*value_len = h->vlen;
+	return true;
+}
+
+const char *
+mime_header(const struct mime_msg *m, size_t part, const char *name,
+            size_t *value_len)
+{
+	const struct mime_hdr *h;
+	size_t i;
+
+	if (m == NULL || part >= m->nparts)
+		return NULL;
+	for (i = 0; i < m->parts[part].nheaders; i++) {
+		h = &m->hdrs[m->info[part].hfirst + i];
+		if (strcasecmp(m->arena + h->name, name) == 0) {
+			if (value_len)
+				*value_len = h->vlen;
+			return m->arena + h->value;
+		}
+	}
+	return NULL;
+}
+
+int
+mime_body_decoded(struct mime_msg *m, size_t part, const char **out,
+                  size_t *outlen)
+{
+	struct mime_part *pt;
+	struct mime_info *in;
+	bool bad = false;
+
+	if (m == NULL || part >= m->nparts)
+		return -1;
+	pt = &m->parts[part];
+	in = &m->info[part];
+	if (!in->done) {
+		if (strcmp(pt->encoding, "base64") == 0) {
+			in->dec = malloc(pt->body_len / 4 * 3 + 4);
+			if (in->dec == NULL)
+				return -1;
+			in->declen = text_b64_decode(pt->body, pt->body_len,
+			    in->dec, pt->body_len / 4 * 3 + 3, &bad);
+			in->dec[in->declen] = '\0';
+			if (bad)
+				m->truncated = true;
+		} else if (strcmp(pt->encoding, "quoted-printable") == 0) {
+			in->dec = malloc(pt->body_len + 1);
+			if (in->dec == NULL)
+				return -1;
+			in->declen = text_qp_decode(pt->body, pt->body_len,
+			    in->dec, pt->body_len, false);
+			in->dec[in->declen] = '\0';
+		}
+		in->done = true;
+	}
+	if (in->dec != NULL) {
+		*out = in->dec;
+		*outlen = in->declen;
+	} else {
+		*out = pt->body;
+		*outlen = pt->body_len;
+	}
+	return 0;
+}
+
+int
+mime_find_type(const struct mime_msg *m, const char *type, size_t from)
+{
+	size_t i;
+
+	if (m == NULL)
+		return -1;
+	for (i = from; i < m->nparts; i++)
+		if (strcmp(m->parts[i].type, type) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,318 @@
+/*
+ * text.c - bounded span helpers (see text.h).
+ *
+ * text_findn() is the hot path of every recogniser: it finds candidate
+ * positions of the needle's first byte with memchr (both cases, each
+ * position remembered so no byte is scanned twice), then compares the rest
+ * case-insensitively.  No allocation anywhere.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "text.h"
+
+static inline unsigned char
+text_lc(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static inline bool
+text_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\v' || c == '\f';
+}
+
+static bool
+text_eq(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i] && text_lc(a[i]) != text_lc(b[i]))
+			return false;
+	return true;
+}
+
+const char *
+text_findn(const char *hay, size_t len, const char *needle, size_t nlen)
+{
+	const unsigned char *h = (const unsigned char *)hay;
+	const unsigned char *n = (const unsigned char *)needle;
+	const unsigned char *end, *last, *pl, *pu, *c;
+	unsigned char lo, up;
+
+	if (nlen == 0)
+		return hay;
+	if (hay == NULL || nlen > len)
+		return NULL;
+	end = h + len;
+	last = end - nlen;      /* last possible start */
+	lo = text_lc(n[0]);
+	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
+
+	if (lo == up) {
+		c = h;
+		while (c <= last) {
+			c = memchr(c, lo, (size_t)(last - c) + 1);
+			if (c == NULL)
+				return NULL;
+			if (text_eq(c + 1, n + 1, nlen - 1))
+				return (const char *)c;
+			c++;
+		}
+		return NULL;
+	}
+	pl = memchr(h, lo, (size_t)(last - h) + 1);
+	pu = memchr(h, up, (size_t)(last - h) + 1);
+	while (pl != NULL || pu != NULL) {
+		if (pu == NULL || (pl != NULL && pl < pu)) {
+			c = pl;
+			pl = c < last ? memchr(c + 1, lo, (size_t)(last - c)) : NULL;
+		} else {
+			c = pu;
+			pu = c < last ? memchr(c + 1, up, (size_t)(last - c)) : NULL;
+		}
+		if (text_eq(c + 1, n + 1, nlen - 1))
+			return (const char *)c;
+	}
+	return NULL;
+}
+
+const char *
+text_find(const char *hay, size_t len, const char *needle)
+{
+	if (needle == NULL)
+		return NULL;
+	return text_findn(hay, len, needle, strlen(needle));
+}
+
+bool
+text_starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (n > len)
+		return false;
+	return text_eq((const unsigned char *)s, (const unsigned char *)prefix, n);
+}
+
+bool
+text_next_line(const char *s, size_t len, size_t *pos,
+               const char **line, size_t *line_len)
+{
+	const char *start, *nl;
+	size_t n;
+
+	if (*pos >= len)
+		return false;
+	start = s + *pos;
+	nl = memchr(start, '\n', len - *pos);
+	if (nl != NULL) {
+		n = (size_t)(nl - start);
+		*pos += n + 1;
+	} else {
+		n = len - *pos;
+		*pos = len;
+	}
+	if (n > 0 && start[n - 1] == '\r')
+		n--;
+	*line = start;
+	*line_len = n;
+	return true;
+}
+
+void
+text_trim(const char **s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	size_t n = *len;
+
+	while (n > 0 && text_space(p[0])) {
+		p++;
+		n--;
+	}
+	while (n > 0 && text_space(p[n - 1]))
+		n--;
+	*s = (const char *)p;
+	*len = n;
+}
+
+size_t
+text_collapse(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+	bool pending = false;
+	unsigned char c;
+
+	if (outsz == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c <= 0x20 || c == 0x7f) {
+			pending = o > 0;
+			continue;
+		}
+		if (pending) {
+			if (o + 1 >= outsz)
+				break;
+			out[o++] = ' ';
+			pending = false;
+		}
+		if (o + 1 >= outsz)
+			break;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+void
+text_lower_copy(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t i;
+
+	if (outsz == 0)
+		return;
+	if (len > outsz - 1)
+		len = outsz - 1;
+	for (i = 0; i < len; i++)
+		out[i] = (char)text_lc((unsigned char)s[i]);
+	out[len] = '\0';
+}
+
+/* ------------------------------------------------------------ decoders */
+
+static const signed char text_b64val[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+	/* URL-safe alphabet, seen in the wild */
+	['-'] = 63, ['_'] = 64,
+};
+
+size_t
+text_b64_decode(const char *s, size_t len, char *out, size_t outsz, bool *bad)
+{
+	unsigned long acc = 0;
+	unsigned nbits = 0, nchars = 0;
+	size_t i, o = 0;
+	unsigned char c;
+	int v;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		v = text_b64val[c];
+		if (v == 0) {
+			if (c == '=') {
+				/* padding ends this quantum */
+				if (nchars % 4 == 1 && bad)
+					*bad = true;
+				acc = 0;
+				nbits = 0;
+				nchars = 0;
+			} else if (!text_space(c) && bad) {
+				*bad = true;
+			}
+			continue;
+		}
+		acc = (acc << 6) | (unsigned long)(v - 1);
+		nbits += 6;
+		nchars++;
+		if (nbits >= 8) {
+			nbits -= 8;
+			if (o < outsz)
+				out[o++] = (char)((acc >> nbits) & 0xff);
+			else if (bad)
+				*bad = true;
+		}
+		acc &= (1UL << nbits) - 1;
+	}
+	if (nchars % 4 == 1 && bad)
+		*bad = true;
+	return o;
+}
+
+static int
+text_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = text_lc(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+size_t
+text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
+               bool underscore_space)
+{
+	size_t i = 0, o = 0, j;
+	unsigned char c;
+	int h, l;
+
+	while (i < len && o < outsz) {
+		c = (unsigned char)s[i];
+		if (c == '=') {
+			if (i + 2 < len && (h = text_hexval((unsigned char)s[i + 1])) >= 0 &&
+			    (l = text_hexval((unsigned char)s[i + 2])) >= 0) {
+				out[o++] = (char)(h * 16 + l);
+				i += 3;
+				continue;
+			}
+			/* soft line break: '=' [WSP] [CR] LF, or '=' at the end */
+			j = i + 1;
+			while (j < len && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (j < len && s[j] == '\r')
+				j++;
+			if (j >= len) {
+				i = len;
+				continue;
+			}
+			if (s[j] == '\n') {
+				i = j + 1;
+				continue;
+			}
+			out[o++] = '=';
+			i++;
+			continue;
+		}
+		if (c == '_' && underscore_space) {
+			out[o++] = ' ';
+			i++;
+			continue;
+		}
+		if (c == ' ' || c == '\t') {
+			/* trailing white space before a line end is dropped */
+			j = i;
+			while (j < len && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (j < len && s[j] == '\r' && j + 1 < len && s[j + 1] == '\n') {
+				i = j;
+				continue;
+			}
+			if (j < len && s[j] == '\n') {
+				i = j;
+				continue;
+			}
+			while (i < j && o < outsz)
+				out[o++] = s[i++];
+			continue;
+		}
+		out[o++] = (char)c;
+		i++;
+	}
+	return o;
+}
