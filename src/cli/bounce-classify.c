@@ -1,0 +1,332 @@
+/*
+ * bounce-classify - classify bounce messages offline, with the same core
+ * the milter uses.
+ *
+ * bounce-classify [-o tsv|json] FILE|DIR...   ('-' reads standard input)
+ *
+ * One output row per recipient result (TSV with a header row, or one JSON
+ * object per line).  Directories are read non-recursively, in name order,
+ * skipping dotfiles.  Each file is read whole in chunks; only the first
+ * max_bytes (the milter's default) are parsed.  An unreadable file is
+ * reported on stderr and the others are still processed; the exit status
+ * is then 1.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bounce.h"
+#include "classify.h"
+#include "reason.h"
+
+#define CLI_CHUNK 65536
+
+enum cli_format { CLI_TSV, CLI_JSON };
+
+static const char *const cli_columns[] = {
+	"file", "rcpt_index", "recipient", "status", "reason", "class", "action",
+	"replycode", "kind", "diagnostic", "recogniser", "reporting_mta",
+	"feedback_type", NULL,
+};
+
+static void
+cli_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: bounce-classify [-o tsv|json] FILE|DIR...\n"
+	    "       bounce-classify -h | -V\n"
+	    "Classify bounce messages; '-' reads standard input.\n"
+	    "  -o tsv   tab-separated rows with a header row (default)\n"
+	    "  -o json  one JSON object per line\n"
+	    "  -h       this help\n"
+	    "  -V       print the version\n");
+}
+
+/* Read a whole descriptor; keep at most `keep` bytes.  0 or -1 (errno). */
+static int
+cli_slurp(int fd, size_t keep, char **out, size_t *outlen)
+{
+	char chunk[CLI_CHUNK];
+	char *data = NULL;
+	size_t len = 0, alloc = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(data);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (len < keep) {
+			size_t take = (size_t)n;
+
+			if (take > keep - len)
+				take = keep - len;
+			if (len + take > alloc) {
+				size_t na = alloc ? alloc : CLI_CHUNK;
+				char *nd;
+
+				while (na < len + take)
+					na *= 2;
+				if (na > keep)
+					na = keep;
+				nd = realloc(data, na);
+				if (nd == NULL) {
+					free(data);
+					errno = ENOMEM;
+					return -1;
+				}
+				data = nd;
+				alloc = na;
+			}
+			memcpy(data + len, chunk, take);
+			len += take;
+		}
+	}
+	*out = data;
+	*outlen = len;
+	return 0;
+}
+
+/* A TSV field: tabs, CR, LF and other control characters become spaces. */
+static void
+cli_tsv_field(const char *s, bool last)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		putchar(c < 0x20 || c == 0x7f ? ' ' : c);
+	}
+	putchar(last ? '\n' : '\t');
+}
+
+static void
+cli_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '"': fputs("\\\"", stdout); break;
+		case '\\': fputs("\\\\", stdout); break;
+		case '\n': fputs("\\n", stdout); break;
+		case '\r': fputs("\\r", stdout); break;
+		case '\t': fputs("\\t", stdout); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				printf("\\u%04x", c);
+			else
+				putchar(c);
+		}
+	}
+	putchar('"');
+}
+
+static void
+cli_row(enum cli_format fmt, const char *file, size_t index,
+        const struct bounce_result *res, const struct bounce_rcpt *r)
+{
+	char idx[32], code[16];
+	const char *vals[13];
+	size_t i;
+
+	snprintf(idx, sizeof(idx), "%zu", index);
+	code[0] = '\0';
+	if (r != NULL && r->replycode > 0)
+		snprintf(code, sizeof(code), "%d", r->replycode);
+	vals[0] = file;
+	vals[1] = idx;
+	vals[2] = r ? r->recipient : "";
+	vals[3] = r ? r->status : "";
+	vals[4] = r ? reason_name(r->reason) : "";
+	vals[5] = bm_class_name(r ? r->cls : res->cls);
+	vals[6] = r ? r->action : "";
+	vals[7] = code;
+	vals[8] = bounce_kind_name(res->kind);
+	vals[9] = r ? r->diagnostic : "";
+	vals[10] = res->recogniser;
+	vals[11] = r && r->reporting_mta[0] ? r->reporting_mta : res->reporting_mta;
+	vals[12] = r && r->feedback_type[0] ? r->feedback_type : res->feedback_type;
+	if (fmt == CLI_TSV) {
+		for (i = 0; i < 13; i++)
+			cli_tsv_field(vals[i], i == 12);
+		return;
+	}
+	putchar('{');
+	for (i = 0; i < 13; i++) {
+		if (i > 0)
+			putchar(',');
+		cli_json_string(cli_columns[i]);
+		putchar(':');
+		if (i == 1 || (i == 7 && code[0] != '\0'))
+			fputs(vals[i], stdout);
+		else if (i == 7)
+			fputs("null", stdout);
+		else
+			cli_json_string(vals[i]);
+	}
+	puts("}");
+}
+
+static int
+cli_classify_fd(enum cli_format fmt, const char *name, int fd,
+                const struct bounce_limits *lim)
+{
+	struct bounce_result res;
+	char *data = NULL;
+	size_t len = 0, i;
+
+	if (cli_slurp(fd, lim->max_bytes, &data, &len) != 0) {
+		fprintf(stderr, "bounce-classify: %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (bounce_parse(data, len, lim, &res) != 0) {
+		fprintf(stderr, "bounce-classify: %s: %s\n", name, strerror(ENOMEM));
+		free(data);
+		return -1;
+	}
+	if (res.kind == BOUNCE_KIND_NOT_BOUNCE || res.nrcpt == 0)
+		cli_row(fmt, name, 0, &res, NULL);
+	for (i = 0; i < res.nrcpt; i++)
+		cli_row(fmt, name, i + 1, &res, &res.rcpt[i]);
+	bounce_result_free(&res);
+	free(data);
+	return 0;
+}
+
+static int
+cli_classify_file(enum cli_format fmt, const char *path,
+                  const struct bounce_limits *lim)
+{
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0)
+		return cli_classify_fd(fmt, "-", STDIN_FILENO, lim);
+	fd = open(path, O_RDONLY | O_NOCTTY);
+	if (fd < 0) {
+		fprintf(stderr, "bounce-classify: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = cli_classify_fd(fmt, path, fd, lim);
+	close(fd);
+	return rc;
+}
+
+static int
+cli_skip_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static int
+cli_name_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+cli_classify_dir(enum cli_format fmt, const char *dir,
+                 const struct bounce_limits *lim)
+{
+	struct dirent **names;
+	int n, i, rc = 0;
+
+	n = scandir(dir, &names, cli_skip_dot, cli_name_order);
+	if (n < 0) {
+		fprintf(stderr, "bounce-classify: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct stat st;
+		size_t plen = strlen(dir) + strlen(names[i]->d_name) + 2;
+		char *path = malloc(plen);
+
+		if (path == NULL) {
+			fprintf(stderr, "bounce-classify: %s: %s\n", dir, strerror(ENOMEM));
+			rc = -1;
+		} else {
+			snprintf(path, plen, "%s/%s", dir, names[i]->d_name);
+			if (stat(path, &st) != 0) {
+				fprintf(stderr, "bounce-classify: %s: %s\n", path,
+				        strerror(errno));
+				rc = -1;
+			} else if (S_ISREG(st.st_mode) &&
+			           cli_classify_file(fmt, path, lim) != 0) {
+				rc = -1;
+			}
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum cli_format fmt = CLI_TSV;
+	struct bounce_limits lim;
+	int c, i, status = 0;
+
+	while ((c = getopt(argc, argv, "ho:V")) != -1) {
+		switch (c) {
+		case 'h':
+			cli_usage(stdout);
+			return 0;
+		case 'V':
+			printf("bounce-classify (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		case 'o':
+			if (strcmp(optarg, "tsv") == 0)
+				fmt = CLI_TSV;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = CLI_JSON;
+			else {
+				fprintf(stderr, "bounce-classify: unknown output format "
+				        "'%s' (tsv or json)\n", optarg);
+				return 2;
+			}
+			break;
+		default:
+			cli_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage(stderr);
+		return 2;
+	}
+	bounce_limits_default(&lim);
+	if (fmt == CLI_TSV)
+		for (i = 0; cli_columns[i] != NULL; i++)
+			cli_tsv_field(cli_columns[i], cli_columns[i + 1] == NULL);
+	for (i = optind; i < argc; i++) {
+		struct stat st;
+
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			if (cli_classify_dir(fmt, argv[i], &lim) != 0)
+				status = 1;
+		} else if (cli_classify_file(fmt, argv[i], &lim) != 0) {
+			status = 1;
+		}
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "bounce-classify: standard output: %s\n", strerror(errno));
+		status = 1;
+	}
+	return status;
+}

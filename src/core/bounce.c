@@ -1,0 +1,537 @@
+/*
+ * bounce.c - the facade: one message in, a classified result out.
+ *
+ * Pipeline (first step that applies wins):
+ *   1. a multipart/report whose report-type is neither delivery-status nor
+ *      feedback-report (MDN, TLS report, ...) is not a bounce;
+ *   2. ARF (RFC 5965): kind feedback;
+ *   3. a delivery-status part (RFC 3464 / 6533): kind dsn, then the
+ *      recognisers' enrich hooks fill gaps from the text;
+ *   4. the non-standard recognisers (recog.h): kind nonstandard;
+ *   5. RFC 3834 auto-replies and vacation notices: kind auto-reply;
+ *   6. otherwise not-bounce.
+ * Report parts and notification text inside a returned or forwarded
+ * message (anything under a message/ part) are never used, so a bounce
+ * forwarded inside a human message is not taken for one.  Then every
+ * failed record is classified and the worst class is kept.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "arf.h"
+#include "bounce.h"
+#include "classify.h"
+#include "dsn.h"
+#include "hdr.h"
+#include "mime.h"
+#include "recog.h"
+#include "result.h"
+#include "text.h"
+
+#define BOUNCE_HDR_MAX 1024
+
+static const char *const kind_names[] = {
+	[BOUNCE_KIND_NOT_BOUNCE] = "not-bounce",
+	[BOUNCE_KIND_DSN] = "dsn",
+	[BOUNCE_KIND_NONSTANDARD] = "nonstandard",
+	[BOUNCE_KIND_AUTO_REPLY] = "auto-reply",
+	[BOUNCE_KIND_FEEDBACK] = "feedback",
+};
+
+/* Subject prefixes of a message a human forwarded or answered. */
+static const char *const forward_prefixes[] = {
+	"fwd:", "fw:", "re:", "aw:", "wg:", "tr:", "rv:", "sv:", "vs:",
+	"antw:", "doorst:", "rif:", "enc:", "i:", NULL,
+};
+
+/* RFC 3834 and the de-facto vacation signals.  `value` NULL: the field's
+ * presence is enough; else a case-insensitive substring of its value. */
+static const struct {
+	const char *field;
+	const char *value;
+} autoreply_headers[] = {
+	{ "Auto-Submitted", "auto-replied" },
+	{ "X-Autoreply", NULL },
+	{ "X-Autorespond", NULL },
+	{ "X-Autoresponder", NULL },
+	{ "X-Apple-Action", "vacation" },
+	{ "Precedence", "auto_reply" },
+	{ "X-Precedence", "auto_reply" },
+	{ "X-Vacation", NULL },
+	{ NULL, NULL },
+};
+
+/* Subjects of vacation / out-of-office notices (prefix match). */
+static const char *const autoreply_subjects[] = {
+	"auto reply", "auto-reply", "autoreply", "automatic reply",
+	"auto response", "autoresponse", "auto-response", "out of office",
+	"out of the office", "abwesenheitsnotiz", "automatische antwort",
+	"r\xc3\xa9ponse automatique", "risposta automatica",
+	"respuesta autom\xc3\xa1tica", NULL,
+};
+
+void
+bounce_limits_default(struct bounce_limits *lim)
+{
+	lim->max_bytes = 4u * 1024 * 1024;
+	lim->max_depth = 16;
+	lim->max_parts = 256;
+	lim->max_header_bytes = 16u * 1024;
+	lim->max_headers = 512;
+	lim->max_rcpt = 1000;
+}
+
+const char *
+bounce_kind_name(enum bounce_kind kind)
+{
+	if ((unsigned)kind < sizeof(kind_names) / sizeof(kind_names[0]) &&
+	    kind_names[kind] != NULL)
+		return kind_names[kind];
+	return "not-bounce";
+}
+
+void
+bounce_result_free(struct bounce_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->rcpt);
+	memset(res, 0, sizeof(*res));
+}
+
+/* True when part i sits inside a returned or forwarded message. */
+static bool
+bounce_in_message(const struct mime_msg *m, size_t i)
+{
+	const struct mime_part *p = mime_get_part(m, i);
+
+	while (p != NULL && p->parent >= 0) {
+		p = mime_get_part(m, (size_t)p->parent);
+		if (p != NULL && strncmp(p->type, "message/", 8) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* First part of one of `types` outside any returned message; -1 if none. */
+static int
+bounce_find_part(const struct mime_msg *m, const char *const *types)
+{
+	size_t i, n = mime_nparts(m);
+	size_t t;
+
+	for (i = 0; i < n; i++) {
+		const struct mime_part *p = mime_get_part(m, i);
+
+		if (p == NULL)
+			continue;
+		for (t = 0; types[t] != NULL; t++)
+			if (strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
+				return (int)i;
+	}
+	return -1;
+}
+
+static void
+bounce_header(const struct mime_msg *m, size_t part, const char *name,
+              char *out, size_t outsz)
+{
+	size_t vlen;
+	const char *v = mime_header(m, part, name, &vlen);
+
+	out[0] = '\0';
+	if (v != NULL)
+		hdr_decode(v, vlen, out, outsz);
+}
+
+/* A header of the returned message (message/rfc822 child, or the fields of
+ * a text/rfc822-headers part). */
+static void
+bounce_returned_header(struct mime_msg *m, int returned,
+                       const struct bounce_limits *lim, const char *name,
+                       char *out, size_t outsz)
+{
+	const struct mime_part *p;
+	size_t i, n = mime_nparts(m);
+
+	out[0] = '\0';
+	if (returned < 0 || (p = mime_get_part(m, (size_t)returned)) == NULL)
+		return;
+	if (strncmp(p->type, "message/", 8) == 0) {
+		for (i = (size_t)returned + 1; i < n; i++) {
+			const struct mime_part *c = mime_get_part(m, i);
+
+			if (c != NULL && c->parent == returned) {
+				bounce_header(m, i, name, out, outsz);
+				return;
+			}
+		}
+		return;
+	} else {
+		const char *body;
+		size_t blen;
+		struct mime_msg *sub;
+
+		if (mime_body_decoded(m, (size_t)returned, &body, &blen) != 0)
+			return;
+		sub = mime_parse(body, blen, lim);
+		if (sub == NULL)
+			return;
+		bounce_header(sub, 0, name, out, outsz);
+		mime_free(sub);
+	}
+}
+
+/* Copy HTML to plain text: tags dropped (block tags become a newline),
+ * script and style bodies dropped, a few entities decoded.  Returns a
+ * malloc'd NUL-terminated buffer or NULL. */
+static char *
+bounce_strip_html(const char *s, size_t len, size_t *outlen)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' },
+		{ NULL, 0 },
+	};
+	char *out = malloc(len + 1);
+	size_t i = 0, o = 0, e;
+
+	if (out == NULL)
+		return NULL;
+	while (i < len) {
+		if (s[i] == '<') {
+			const char *end = memchr(s + i, '>', len - i);
+			size_t tl = end ? (size_t)(end - (s + i)) : len - i;
+			const char *skip_to = NULL;
+
+			if (text_starts(s + i, len - i, "<script"))
+				skip_to = "</script";
+			else if (text_starts(s + i, len - i, "<style"))
+				skip_to = "</style";
+			if (skip_to != NULL) {
+				const char *close = text_find(s + i, len - i, skip_to);
+
+				if (close == NULL)
+					break;
+				end = memchr(close, '>', len - (size_t)(close - s));
+				tl = end ? (size_t)(end - (s + i)) : len - i;
+			}
+			if (text_starts(s + i, len - i, "<br") ||
+			    text_starts(s + i, len - i, "<p") ||
+			    text_starts(s + i, len - i, "</p") ||
+			    text_starts(s + i, len - i, "<div") ||
+			    text_starts(s + i, len - i, "</div") ||
+			    text_starts(s + i, len - i, "<tr") ||
+			    text_starts(s + i, len - i, "<li"))
+				out[o++] = '\n';
+			i += tl + 1;
+			continue;
+		}
+		if (s[i] == '&') {
+			for (e = 0; ents[e].ent != NULL; e++)
+				if (text_starts(s + i, len - i, ents[e].ent))
+					break;
+			if (ents[e].ent != NULL) {
+				out[o++] = ents[e].c;
+				i += strlen(ents[e].ent);
+				continue;
+			}
+		}
+		out[o++] = s[i++];
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* The notification text: first text/plain part outside the returned
+ * message; else the first other text part (HTML stripped); else the body
+ * of a one-part message.  *owned is set when the text was allocated. */
+static void
+bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
+                 char **owned)
+{
+	size_t i, n = mime_nparts(m);
+	int html = -1;
+	const char *body;
+	size_t blen;
+
+	*text = "";
+	*len = 0;
+	*owned = NULL;
+	for (i = 0; i < n; i++) {
+		const struct mime_part *p = mime_get_part(m, i);
+
+		if (p == NULL || strncmp(p->type, "text/", 5) != 0 ||
+		    bounce_in_message(m, i))
+			continue;
+		if (strcmp(p->type, "text/plain") == 0) {
+			if (mime_body_decoded(m, i, &body, &blen) == 0) {
+				*text = body;
+				*len = blen;
+			}
+			return;
+		}
+		if (html < 0 && strcmp(p->type, "text/rfc822-headers") != 0)
+			html = (int)i;
+	}
+	if (html >= 0 && mime_body_decoded(m, (size_t)html, &body, &blen) == 0) {
+		*owned = bounce_strip_html(body, blen, len);
+		if (*owned != NULL)
+			*text = *owned;
+		else
+			*len = 0;
+		return;
+	}
+	if (n == 1 && mime_body_decoded(m, 0, &body, &blen) == 0) {
+		*text = body;
+		*len = blen;
+	}
+}
+
+static bool
+bounce_is_forward(const char *subject)
+{
+	size_t i, n;
+
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	for (i = 0; forward_prefixes[i] != NULL; i++) {
+		n = strlen(forward_prefixes[i]);
+		if (strncasecmp(subject, forward_prefixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+bounce_is_autoreply(const struct mime_msg *m, const char *subject)
+{
+	char val[BOUNCE_HDR_MAX];
+	size_t i, n;
+
+	for (i = 0; autoreply_headers[i].field != NULL; i++) {
+		bounce_header(m, 0, autoreply_headers[i].field, val, sizeof(val));
+		if (mime_header(m, 0, autoreply_headers[i].field, &n) == NULL)
+			continue;
+		if (autoreply_headers[i].value == NULL ||
+		    text_find(val, strlen(val), autoreply_headers[i].value) != NULL)
+			return true;
+	}
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	for (i = 0; autoreply_subjects[i] != NULL; i++) {
+		n = strlen(autoreply_subjects[i]);
+		if (text_starts(subject, strlen(subject), autoreply_subjects[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool
+bounce_action_is_success(const char *a)
+{
+	return strcmp(a, "delivered") == 0 || strcmp(a, "relayed") == 0 ||
+	       strcmp(a, "expanded") == 0;
+}
+
+/* Keep only failure records when the report has any; true if it has. */
+static bool
+bounce_drop_successes(struct bounce_result *res)
+{
+	size_t i, o = 0;
+	bool failure = false;
+
+	for (i = 0; i < res->nrcpt; i++)
+		if (!bounce_action_is_success(res->rcpt[i].action))
+			failure = true;
+	if (!failure)
+		return false;
+	for (i = 0; i < res->nrcpt; i++) {
+		if (bounce_action_is_success(res->rcpt[i].action))
+			continue;
+		if (o != i)
+			res->rcpt[o] = res->rcpt[i];
+		o++;
+	}
+	res->nrcpt = o;
+	return true;
+}
+
+static void
+bounce_classify_all(struct bounce_result *res)
+{
+	size_t i;
+
+	res->cls = BM_CLASS_NONE;
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		if (res->kind == BOUNCE_KIND_FEEDBACK) {
+			r->reason = BM_REASON_FEEDBACK;
+			r->cls = BM_CLASS_FEEDBACK;
+		} else if (res->kind == BOUNCE_KIND_AUTO_REPLY) {
+			r->reason = BM_REASON_VACATION;
+			r->cls = BM_CLASS_AUTO_REPLY;
+		} else if (bounce_action_is_success(r->action)) {
+			r->reason = BM_REASON_DELIVERED;
+			r->cls = BM_CLASS_NONE;
+		} else {
+			if (r->action[0] == '\0')
+				snprintf(r->action, sizeof(r->action), "failed");
+			classify_rcpt(r);
+		}
+		res->cls = bm_class_worse(res->cls, r->cls);
+	}
+	if (res->kind == BOUNCE_KIND_FEEDBACK)
+		res->cls = bm_class_worse(res->cls, BM_CLASS_FEEDBACK);
+	else if (res->kind == BOUNCE_KIND_AUTO_REPLY)
+		res->cls = bm_class_worse(res->cls, BM_CLASS_AUTO_REPLY);
+}
+
+/* Give a DSN record without a recipient the returned message's To:, when
+ * the report has exactly one record. */
+static void
+bounce_fill_recipient(struct bounce_result *res, const char *to)
+{
+	if (res->nrcpt != 1 || res->rcpt[0].recipient[0] != '\0' || to[0] == '\0')
+		return;
+	if (addr_find(to, strlen(to), res->rcpt[0].recipient,
+	              sizeof(res->rcpt[0].recipient)) != 0)
+		res->rcpt[0].recipient[0] = '\0';
+}
+
+static const char *const dsn_types[] = {
+	"message/delivery-status", "message/global-delivery-status", NULL,
+};
+static const char *const arf_types[] = { "message/feedback-report", NULL };
+static const char *const returned_types[] = {
+	"message/rfc822", "message/global", "text/rfc822-headers",
+	"message/global-headers", NULL,
+};
+
+/* Steps 1-6 of the pipeline on a parsed message. */
+static void
+bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
+                const struct bounce_limits *lim, struct bounce_result *out)
+{
+	const struct mime_part *top = mime_get_part(m, 0);
+	char to[BOUNCE_HDR_MAX];
+	const char *body;
+	size_t blen;
+	int part;
+
+	if (top == NULL)
+		return;
+	if (strcmp(top->type, "multipart/report") == 0 &&
+	    top->report_type[0] != '\0' &&
+	    strcmp(top->report_type, "delivery-status") != 0 &&
+	    strcmp(top->report_type, "global-delivery-status") != 0 &&
+	    strcmp(top->report_type, "feedback-report") != 0)
+		return;
+
+	part = bounce_find_part(m, arf_types);
+	if (part >= 0 || (strcmp(top->type, "multipart/report") == 0 &&
+	                  strcmp(top->report_type, "feedback-report") == 0)) {
+		bounce_returned_header(m, ctx->returned_part, lim, "To", to, sizeof(to));
+		body = NULL;
+		blen = 0;
+		if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) != 0)
+			body = NULL;
+		out->kind = BOUNCE_KIND_FEEDBACK;
+		snprintf(out->recogniser, sizeof(out->recogniser), "arf");
+		arf_parse(body, blen, to, lim, out);
+		return;
+	}
+
+	part = bounce_find_part(m, dsn_types);
+	if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) == 0 &&
+	    dsn_parse(body, blen, lim, out) > 0) {
+		const struct mime_part *p = mime_get_part(m, (size_t)part);
+
+		out->kind = BOUNCE_KIND_DSN;
+		snprintf(out->recogniser, sizeof(out->recogniser), "%s",
+		         p != NULL && strstr(p->type, "global") ? "rfc6533" : "rfc3464");
+		bounce_drop_successes(out);
+		bounce_returned_header(m, ctx->returned_part, lim, "To", to, sizeof(to));
+		bounce_fill_recipient(out, to);
+		recog_enrich(ctx, out);
+		return;
+	}
+	out->nrcpt = 0;
+
+	if (bounce_is_forward(ctx->subject))
+		return;
+	if (recog_run(ctx, out)) {
+		out->kind = BOUNCE_KIND_NONSTANDARD;
+		bounce_drop_successes(out);
+		return;
+	}
+	out->nrcpt = 0;
+	out->recogniser[0] = '\0';
+
+	if (bounce_is_autoreply(m, ctx->subject)) {
+		struct bounce_rcpt *r = result_add_rcpt(out, lim);
+
+		out->kind = BOUNCE_KIND_AUTO_REPLY;
+		snprintf(out->recogniser, sizeof(out->recogniser), "rfc3834");
+		if (r != NULL && addr_find(ctx->from, strlen(ctx->from), r->recipient,
+		                           sizeof(r->recipient)) != 0)
+			r->recipient[0] = '\0';
+	}
+}
+
+int
+bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
+             struct bounce_result *out)
+{
+	struct bounce_limits def;
+	struct mime_msg *m;
+	struct recog_ctx ctx;
+	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX];
+	char *owned = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (lim == NULL) {
+		bounce_limits_default(&def);
+		lim = &def;
+	}
+	if (data == NULL)
+		len = 0;
+	if (len > lim->max_bytes) {
+		len = lim->max_bytes;
+		out->truncated = true;
+	}
+	m = mime_parse(data != NULL ? data : "", len, lim);
+	if (m == NULL)
+		return -1;
+	if (mime_truncated(m))
+		out->truncated = true;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = m;
+	ctx.lim = lim;
+	bounce_header(m, 0, "From", from, sizeof(from));
+	bounce_header(m, 0, "Subject", subject, sizeof(subject));
+	ctx.from = from;
+	ctx.subject = subject;
+	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned);
+	ctx.returned_part = bounce_find_part(m, returned_types);
+
+	bounce_pipeline(m, &ctx, lim, out);
+	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {
+		out->nrcpt = 0;
+		out->recogniser[0] = '\0';
+	}
+	bounce_classify_all(out);
+
+	free(owned);
+	mime_free(m);
+	return 0;
+}

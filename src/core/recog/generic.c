@@ -1,0 +1,300 @@
+/*
+ * generic.c - fall-back recogniser for bounces no specific family claims.
+ *
+ * Conservative by design: the message must announce itself as a bounce in
+ * From (MAILER-DAEMON, postmaster, Mail Delivery System, ...) or Subject
+ * ("Undelivered Mail Returned to Sender", "failure notice", ...); without
+ * that signal nothing matches.  Then the notification text is read line by
+ * line up to the start of the returned message: an "error line" carries an
+ * SMTP reply code, an RFC 3463 code or a known failure phrase; its
+ * recipient is an address on that line or on one of the few lines just
+ * before it.  The diagnostic is the error line plus its indented
+ * continuation lines.  The same scan fills gaps in DSN records (enrich).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "bounce.h"
+#include "hdr.h"
+#include "mime.h"
+#include "reason.h"
+#include "recog.h"
+#include "result.h"
+#include "status.h"
+#include "text.h"
+
+#define GENERIC_WINDOW 6        /* lines an address stays "just before" */
+#define GENERIC_MAX_LINES 4000  /* lines of notification text looked at */
+
+/* From: substrings (case-insensitive) that mark an automatic bounce. */
+static const char *const generic_from[] = {
+	"mailer-daemon", "mailer_daemon", "mailerdaemon", "maildaemon",
+	"postmaster", "mail delivery system", "mail delivery subsystem",
+	"mail delivery service", "mail administrator", "mail system",
+	"delivery subsystem", "mail transport system", "nicht zustellbar",
+	NULL,
+};
+
+/* Subject: substrings (case-insensitive) of bounce notices. */
+static const char *const generic_subject[] = {
+	"undelivered mail", "undeliverable", "undelivered message",
+	"delivery status notification", "delivery failure", "delivery failed",
+	"delivery has failed", "mail delivery failed", "returned mail",
+	"failure notice", "non-delivery", "nondelivery", "non delivery",
+	"could not be delivered", "not delivered", "delivery problem",
+	"delivery notification", "warning: could not send", "mail system error",
+	"delayed mail", "delivery delayed", "message delayed",
+	"unzustellbar", "nicht zustellbar", "non remis", "non distribu",
+	"impossible de remettre", "onbestelbaar", "non recapitabile",
+	"mancato recapito", "no se puede entregar", "no entregado",
+	"n\xc3\xa3o entregue", "unable to deliver", "delivery error",
+	"returned to sender", NULL,
+};
+
+/* Start of the returned message: stop reading there. */
+static const char *const generic_stop[] = {
+	"------ this is a copy of the message",
+	"--- below this line is a copy of the message",
+	"----- original message follows",
+	"--- original message follows",
+	"----- the header of the original message",
+	"------ original message ------",
+	"-----original message-----",
+	"----- original message -----",
+	"original message follows",
+	"unsent message below",
+	"--- the message was:",
+	"----- returned message -----",
+	"----- unsent message",
+	"content-type: message/rfc822",
+	"content-type: text/rfc822-headers",
+	"received: from",
+	"return-path:",
+	NULL,
+};
+
+/* Header-like lines whose addresses are not recipients. */
+static const char *const generic_skip_fields[] = {
+	"from:", "to:", "cc:", "reply-to:", "sender:", "return-path:",
+	"message-id:", "in-reply-to:", "references:", "received:",
+	"envelope-from:", "x-", "subject:", "date:", "reporting-mta:",
+	NULL,
+};
+
+static bool
+generic_any(const char *s, size_t len, const char *const *tab)
+{
+	size_t i;
+
+	for (i = 0; tab[i] != NULL; i++)
+		if (text_find(s, len, tab[i]) != NULL)
+			return true;
+	return false;
+}
+
+static bool
+generic_starts_any(const char *s, size_t len, const char *const *tab)
+{
+	size_t i;
+
+	text_trim(&s, &len);
+	for (i = 0; tab[i] != NULL; i++)
+		if (text_starts(s, len, tab[i]))
+			return true;
+	return false;
+}
+
+static bool
+generic_is_bounce(const struct recog_ctx *ctx)
+{
+	return generic_any(ctx->from, strlen(ctx->from), generic_from) ||
+	       generic_any(ctx->subject, strlen(ctx->subject), generic_subject);
+}
+
+/* Is this line an SMTP error report?  Fills status and reply code. */
+static bool
+generic_error_line(const char *line, size_t len, char *status, size_t statussz,
+                   int *replycode)
+{
+	char c;
+
+	status[0] = '\0';
+	*replycode = 0;
+	if (status_find(line, len, status, statussz, replycode)) {
+		c = status_class(status);
+		if (!status_valid(status) || (c != '4' && c != '5'))
+			status[0] = '\0';
+		if (*replycode < 400 || !status_replycode_valid(*replycode))
+			*replycode = 0;
+		if (status[0] != '\0' || *replycode != 0)
+			return true;
+	}
+	return reason_from_text(line, len) != BM_REASON_UNDEFINED;
+}
+
+static bool
+generic_excluded(const char *addr, const char *const *excl, size_t nexcl)
+{
+	size_t i;
+
+	for (i = 0; i < nexcl; i++)
+		if (excl[i][0] != '\0' && strcasecmp(addr, excl[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Addresses of the bounce's own From and To (the original sender). */
+static void
+generic_own_addrs(const struct recog_ctx *ctx, char from[BM_ADDR_MAX],
+                  char to[BM_ADDR_MAX])
+{
+	char val[1024];
+	size_t vlen;
+	const char *v;
+
+	from[0] = to[0] = '\0';
+	if (addr_find(ctx->from, strlen(ctx->from), from, BM_ADDR_MAX) != 0)
+		from[0] = '\0';
+	if (ctx->msg != NULL &&
+	    (v = mime_header(ctx->msg, 0, "To", &vlen)) != NULL) {
+		hdr_decode(v, vlen, val, sizeof(val));
+		if (addr_find(val, strlen(val), to, BM_ADDR_MAX) != 0)
+			to[0] = '\0';
+	}
+}
+
+/* Scan the notification text; one record per recipient with an error. */
+static void
+generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	char own_from[BM_ADDR_MAX], own_to[BM_ADDR_MAX];
+	const char *excl[2] = { own_from, own_to };
+	char last_addr[BM_ADDR_MAX] = "";
+	size_t last_line = 0, lineno = 0, pos = 0;
+	const char *line;
+	size_t llen;
+
+	generic_own_addrs(ctx, own_from, own_to);
+	while (lineno < GENERIC_MAX_LINES &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
+		char addr[BM_ADDR_MAX], status[BM_STATUS_MAX];
+		char diag[BM_DIAG_MAX];
+		const char *rcpt = NULL;
+		size_t dlen, next, clen;
+		const char *cline;
+		int code;
+		struct bounce_rcpt *r;
+
+		lineno++;
+		if (generic_starts_any(line, llen, generic_stop))
+			break;
+		if (generic_starts_any(line, llen, generic_skip_fields))
+			continue;
+		if (addr_find(line, llen, addr, sizeof(addr)) == 0 &&
+		    !generic_excluded(addr, excl, 2)) {
+			rcpt = addr;
+		}
+		if (!generic_error_line(line, llen, status, sizeof(status), &code)) {
+			if (rcpt != NULL) {
+				memcpy(last_addr, addr, sizeof(last_addr));
+				last_line = lineno;
+			}
+			continue;
+		}
+		if (rcpt == NULL && last_addr[0] != '\0' &&
+		    lineno - last_line <= GENERIC_WINDOW)
+			rcpt = last_addr;
+		if (rcpt == NULL)
+			continue;
+		/* diagnostic: this line and its indented continuations */
+		dlen = text_collapse(line, llen, diag, sizeof(diag));
+		next = pos;
+		while (text_next_line(ctx->text, ctx->text_len, &next, &cline, &clen) &&
+		       clen > 0 && (cline[0] == ' ' || cline[0] == '\t') &&
+		       dlen + 2 < sizeof(diag)) {
+			const char *t = cline;
+			size_t tl = clen;
+
+			text_trim(&t, &tl);
+			/* a bare address starts the next recipient */
+			if (tl == 0 ||
+			    addr_normalise(t, tl, addr, sizeof(addr), false) == 0)
+				break;
+			diag[dlen++] = ' ';
+			dlen += text_collapse(t, tl, diag + dlen, sizeof(diag) - dlen);
+			pos = next;
+			lineno++;
+		}
+		if ((r = result_find_rcpt(res, rcpt)) != NULL) {
+			if (r->diagnostic[0] == '\0')
+				memcpy(r->diagnostic, diag, sizeof(r->diagnostic));
+			continue;
+		}
+		if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
+			break;
+		snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
+		memcpy(r->diagnostic, diag, sizeof(r->diagnostic));
+		generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
+		                   &r->replycode);
+		snprintf(r->action, sizeof(r->action), "%s",
+		         status_class(r->status) == '4' ||
+		         (r->status[0] == '\0' && r->replycode / 100 == 4) ?
+		         "delayed" : "failed");
+		last_addr[0] = '\0';
+	}
+}
+
+static int
+generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	size_t before = res->nrcpt;
+
+	if (ctx->text == NULL || ctx->text_len == 0 || !generic_is_bounce(ctx))
+		return 0;
+	generic_scan(ctx, res);
+	return res->nrcpt > before ? 1 : 0;
+}
+
+/* Fill missing diagnostics and status codes of DSN records. */
+static void
+generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	struct bounce_result tmp;
+	size_t i, need = 0;
+
+	if (ctx->text == NULL || ctx->text_len == 0)
+		return;
+	for (i = 0; i < res->nrcpt; i++)
+		if (res->rcpt[i].diagnostic[0] == '\0' || res->rcpt[i].status[0] == '\0')
+			need++;
+	if (need == 0)
+		return;
+	memset(&tmp, 0, sizeof(tmp));
+	generic_scan(ctx, &tmp);
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+		struct bounce_rcpt *t = result_find_rcpt(&tmp, r->recipient);
+
+		/* a one-recipient report may name the address differently */
+		if (t == NULL && res->nrcpt == 1 && tmp.nrcpt == 1)
+			t = &tmp.rcpt[0];
+		if (t == NULL)
+			continue;
+		if (r->diagnostic[0] == '\0')
+			memcpy(r->diagnostic, t->diagnostic, sizeof(r->diagnostic));
+		if (r->status[0] == '\0' && t->status[0] != '\0')
+			memcpy(r->status, t->status, sizeof(r->status));
+		if (r->replycode == 0)
+			r->replycode = t->replycode;
+	}
+	bounce_result_free(&tmp);
+}
+
+const struct recog recog_generic = {
+	"generic", generic_match, generic_enrich,
+};

@@ -1,0 +1,27 @@
+/*
+ * registry.c - the list of recognisers, in the order they are tried.
+ *
+ * To add a family: write recog/<family>.c defining
+ *     const struct recog recog_<family> = { "<family>", match, enrich };
+ * add it to libbmcore_a_SOURCES in Makefile.am, and add one X(<family>)
+ * line below, above X(generic).  Specific families go first; the generic
+ * fall-back stays last.
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "recog.h"
+
+#define RECOG_FAMILIES(X) \
+	X(generic)
+
+#define RECOG_DECLARE(fam) extern const struct recog recog_##fam;
+#define RECOG_ENTRY(fam) &recog_##fam,
+
+RECOG_FAMILIES(RECOG_DECLARE)
+
+const struct recog *const recog_registry[] = {
+	RECOG_FAMILIES(RECOG_ENTRY)
+	NULL,
+};

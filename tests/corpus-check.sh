@@ -1,0 +1,77 @@
+#!/bin/sh
+# corpus-check.sh - score bounce-classify on the shared bounce corpus and
+# make sure no ordinary message (the ham corpus) gets a failure class.
+#
+# Thresholds (percent; fp = false positives allowed) come from the
+# environment; the defaults are what the tree reaches today and only ever
+# go up (final targets: detect 98, recipient 97, status_in 97, class 96).
+# Skips (exit 77) when ../shared next to the source tree is missing.
+set -u
+
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${BUILD:-$(pwd)}
+SHARED=${BM_SHARED:-$SRCDIR/../shared}
+CLASSIFY=$BUILD/bounce-classify
+
+: "${BM_REQUIRE_DETECT:=0}"
+: "${BM_REQUIRE_RECIPIENT:=0}"
+: "${BM_REQUIRE_STATUS_IN:=0}"
+: "${BM_REQUIRE_CLASS:=0}"
+: "${BM_REQUIRE_FP:=0}"
+
+if [ ! -d "$SHARED/corpus/emails" ] || [ ! -x "$SHARED/tools/score" ]; then
+	echo "corpus-check: SKIP: $SHARED/corpus/emails or $SHARED/tools/score missing"
+	exit 77
+fi
+if [ ! -x "$CLASSIFY" ]; then
+	echo "corpus-check: $CLASSIFY not built" >&2
+	exit 1
+fi
+PYTHON=${PYTHON3:-python3}
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+	echo "corpus-check: SKIP: python3 is needed by the score tool"
+	exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/corpus-check.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+rc=0
+
+"$CLASSIFY" -o tsv "$SHARED/corpus/emails" > "$tmp/bounces.tsv"
+st=$?
+if [ $st -ne 0 ]; then
+	echo "corpus-check: bounce-classify exited $st on the bounce corpus" >&2
+	rc=1
+fi
+if ! "$PYTHON" "$SHARED/tools/score" "$tmp/bounces.tsv" \
+	--require "detect=$BM_REQUIRE_DETECT" \
+	--require "recipient=$BM_REQUIRE_RECIPIENT" \
+	--require "status_in=$BM_REQUIRE_STATUS_IN" \
+	--require "class=$BM_REQUIRE_CLASS" \
+	--require "fp=$BM_REQUIRE_FP"; then
+	echo "corpus-check: FAIL: the bounce corpus score is below the thresholds" >&2
+	rc=1
+fi
+
+if [ -d "$SHARED/corpus-ham/emails" ]; then
+	"$CLASSIFY" -o tsv "$SHARED/corpus-ham/emails" > "$tmp/ham.tsv"
+	st=$?
+	if [ $st -ne 0 ]; then
+		echo "corpus-check: bounce-classify exited $st on the ham corpus" >&2
+		rc=1
+	fi
+	# columns: file rcpt_index recipient status reason class ...
+	awk -F '\t' 'NR > 1 && ($6 == "hard" || $6 == "soft" || $6 == "block" ||
+	    $6 == "undetermined") { print $1 ": class " $6 " (" $9 ", " $11 ")"; n++ }
+	    END { exit n > 0 }' "$tmp/ham.tsv" > "$tmp/ham-fp.txt"
+	if [ -s "$tmp/ham-fp.txt" ]; then
+		echo "corpus-check: FAIL: ordinary messages classified as failures:" >&2
+		cat "$tmp/ham-fp.txt" >&2
+		rc=1
+	else
+		echo "corpus-check: ham: no failure class on $(ls "$SHARED/corpus-ham/emails" | wc -l) messages"
+	fi
+else
+	echo "corpus-check: $SHARED/corpus-ham/emails missing: ham check skipped"
+fi
+exit $rc

@@ -1,0 +1,261 @@
+/*
+ * test_bounce.c - the facade and its pipeline: fixtures in tests/data
+ * (each a kind of message the milter meets) and hostile inputs.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bounce.h"
+
+#ifndef BM_TEST_DATA
+#define BM_TEST_DATA "tests/data"
+#endif
+
+struct fixture_case {
+	const char *file;
+	enum bounce_kind kind;
+	enum bm_class cls;           /* worst class */
+	size_t nrcpt;
+	const char *rcpt[3];
+	const char *status[3];
+	enum bm_class rcls[3];
+	const char *recogniser;
+	const char *feedback_type;
+};
+
+static const struct fixture_case fixtures[] = {
+	{ "sample-bounce.eml", BOUNCE_KIND_DSN, BM_CLASS_HARD, 1,
+	  { "nosuchuser@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "rfc3464", "" },
+	{ "dsn-multi.eml", BOUNCE_KIND_DSN, BM_CLASS_HARD, 2,
+	  { "gone@example.com", "full@example.net" }, { "5.1.1", "5.2.2" },
+	  { BM_CLASS_HARD, BM_CLASS_SOFT }, "rfc3464", "" },
+	{ "dsn-delayed.eml", BOUNCE_KIND_DSN, BM_CLASS_SOFT, 1,
+	  { "slow@example.net" }, { "4.4.1" }, { BM_CLASS_SOFT }, "rfc3464", "" },
+	{ "dsn-success.eml", BOUNCE_KIND_DSN, BM_CLASS_NONE, 1,
+	  { "happy@example.net" }, { "2.0.0" }, { BM_CLASS_NONE }, "rfc3464", "" },
+	{ "arf.eml", BOUNCE_KIND_FEEDBACK, BM_CLASS_FEEDBACK, 1,
+	  { "reader@example.net" }, { "" }, { BM_CLASS_FEEDBACK }, "arf", "abuse" },
+	{ "autoreply.eml", BOUNCE_KIND_AUTO_REPLY, BM_CLASS_AUTO_REPLY, 1,
+	  { "jane@example.net" }, { "" }, { BM_CLASS_AUTO_REPLY }, "rfc3834", "" },
+	{ "qmail-text.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "nobody@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "ordinary.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
+	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
+	{ "mdn.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
+	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
+	{ "forwarded-bounce.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
+	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
+};
+
+static char *
+read_fixture(const char *name, size_t *len)
+{
+	char path[1024];
+	FILE *fp;
+	char *data;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", BM_TEST_DATA, name);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n >= 0);
+	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
+	data = malloc((size_t)n + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return data;
+}
+
+static void
+test_fixtures(void **state)
+{
+	size_t c, i;
+
+	(void)state;
+	for (c = 0; c < sizeof(fixtures) / sizeof(fixtures[0]); c++) {
+		const struct fixture_case *t = &fixtures[c];
+		struct bounce_result res;
+		size_t len;
+		char *data = read_fixture(t->file, &len);
+
+		print_message("fixture: %s\n", t->file);
+		assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+		assert_string_equal(bounce_kind_name(res.kind), bounce_kind_name(t->kind));
+		assert_string_equal(bm_class_name(res.cls), bm_class_name(t->cls));
+		assert_int_equal(res.nrcpt, t->nrcpt);
+		assert_string_equal(res.recogniser, t->recogniser);
+		assert_string_equal(res.feedback_type, t->feedback_type);
+		for (i = 0; i < t->nrcpt; i++) {
+			assert_string_equal(res.rcpt[i].recipient, t->rcpt[i]);
+			assert_string_equal(res.rcpt[i].status, t->status[i]);
+			assert_string_equal(bm_class_name(res.rcpt[i].cls),
+			                    bm_class_name(t->rcls[i]));
+		}
+		bounce_result_free(&res);
+		free(data);
+	}
+}
+
+static void
+test_success_reason(void **state)
+{
+	struct bounce_result res;
+	size_t len;
+	char *data = read_fixture("dsn-success.eml", &len);
+
+	(void)state;
+	assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+	assert_int_equal(res.nrcpt, 1);
+	assert_string_equal(reason_name(res.rcpt[0].reason), "delivered");
+	assert_string_equal(res.rcpt[0].action, "relayed");
+	bounce_result_free(&res);
+	free(data);
+}
+
+static void
+test_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(bounce_kind_name(BOUNCE_KIND_NOT_BOUNCE), "not-bounce");
+	assert_string_equal(bounce_kind_name(BOUNCE_KIND_DSN), "dsn");
+	assert_string_equal(bounce_kind_name(BOUNCE_KIND_NONSTANDARD), "nonstandard");
+	assert_string_equal(bounce_kind_name(BOUNCE_KIND_AUTO_REPLY), "auto-reply");
+	assert_string_equal(bounce_kind_name(BOUNCE_KIND_FEEDBACK), "feedback");
+	assert_string_equal(bounce_kind_name((enum bounce_kind)99), "not-bounce");
+}
+
+static void
+test_limits_default(void **state)
+{
+	struct bounce_limits lim;
+
+	(void)state;
+	bounce_limits_default(&lim);
+	assert_int_equal(lim.max_bytes, 4u * 1024 * 1024);
+	assert_int_equal(lim.max_depth, 16);
+	assert_int_equal(lim.max_parts, 256);
+	assert_int_equal(lim.max_header_bytes, 16u * 1024);
+	assert_int_equal(lim.max_headers, 512);
+	assert_int_equal(lim.max_rcpt, 1000);
+}
+
+/* Hostile inputs: each must return a result, never crash. */
+static void
+test_empty_and_nul(void **state)
+{
+	static const char nuls[] = "From: MAILER-DAEMON\0@x\nSubject: failure notice\n\n"
+	                           "<a@example.com>:\n\0\0" "550 5.1.1 unknown\0\n";
+	struct bounce_result res;
+
+	(void)state;
+	assert_int_equal(bounce_parse(NULL, 0, NULL, &res), 0);
+	assert_int_equal(res.kind, BOUNCE_KIND_NOT_BOUNCE);
+	bounce_result_free(&res);
+	assert_int_equal(bounce_parse("", 0, NULL, &res), 0);
+	assert_int_equal(res.kind, BOUNCE_KIND_NOT_BOUNCE);
+	assert_int_equal(res.nrcpt, 0);
+	bounce_result_free(&res);
+	assert_int_equal(bounce_parse(nuls, sizeof(nuls) - 1, NULL, &res), 0);
+	assert_true(res.nrcpt <= 1);
+	bounce_result_free(&res);
+}
+
+static void
+test_nested_multiparts(void **state)
+{
+	size_t cap = 1000 * 80 + 1024, len = 0, i;
+	char *data = malloc(cap);
+	struct bounce_result res;
+
+	(void)state;
+	assert_non_null(data);
+	len += (size_t)snprintf(data + len, cap - len, "From: MAILER-DAEMON@x.example\n"
+	                        "Subject: Undeliverable\n");
+	for (i = 0; i < 1000; i++)
+		len += (size_t)snprintf(data + len, cap - len,
+		    "Content-Type: multipart/mixed; boundary=\"b%zu\"\n\n--b%zu\n", i, i);
+	len += (size_t)snprintf(data + len, cap - len, "Content-Type: text/plain\n\nx\n");
+	assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+	assert_true(res.truncated);
+	assert_false(bm_class_is_failure(res.cls));
+	bounce_result_free(&res);
+	free(data);
+}
+
+static void
+test_huge_line(void **state)
+{
+	size_t n = 10u * 1024 * 1024, hl;
+	const char *head = "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n"
+	                   "<big@example.com>: 550 5.1.1 ";
+	char *data = malloc(n + 1);
+	struct bounce_result res;
+
+	(void)state;
+	assert_non_null(data);
+	hl = strlen(head);
+	memcpy(data, head, hl);
+	memset(data + hl, 'x', n - hl);
+	assert_int_equal(bounce_parse(data, n, NULL, &res), 0);
+	assert_true(res.truncated);          /* 10 MB > max_bytes */
+	assert_true(res.nrcpt <= 1);
+	if (res.nrcpt == 1)
+		assert_true(strlen(res.rcpt[0].diagnostic) < BM_DIAG_MAX);
+	bounce_result_free(&res);
+	free(data);
+}
+
+/* Truncate the sample DSN at every byte; each prefix in its own buffer so
+ * a read past the end is caught by ASan/valgrind. */
+static void
+test_truncation(void **state)
+{
+	size_t len, i;
+	char *data = read_fixture("sample-bounce.eml", &len);
+
+	(void)state;
+	for (i = 0; i <= len; i++) {
+		struct bounce_result res;
+		char *copy = malloc(i ? i : 1);
+
+		assert_non_null(copy);
+		memcpy(copy, data, i);
+		assert_int_equal(bounce_parse(copy, i, NULL, &res), 0);
+		assert_true(res.nrcpt <= 1);
+		if (res.nrcpt == 1 && res.rcpt[0].recipient[0] != '\0')
+			assert_non_null(strstr(res.rcpt[0].recipient, "@"));
+		bounce_result_free(&res);
+		free(copy);
+	}
+	free(data);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_success_reason),
+		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_limits_default),
+		cmocka_unit_test(test_empty_and_nul),
+		cmocka_unit_test(test_nested_multiparts),
+		cmocka_unit_test(test_huge_line),
+		cmocka_unit_test(test_truncation),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
