@@ -1,0 +1,334 @@
+/*
+ * classify.c - one recipient record -> status, reason and class.
+ *
+ * Order of evidence: the status code from the record (else from the
+ * diagnostic text); the reason from the recogniser's hint, then from the
+ * diagnostic text when the code is generic, then from the code.  A precise
+ * code (X.1.1, X.2.2, ...) is trusted unless the text names one of the few
+ * reasons that override it.  The class follows from the reason and the
+ * class digit of the code through classify_policy[], a table.  When no code
+ * is found anywhere, one is inferred from the reason (status_inferred).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bounce.h"
+#include "classify.h"
+#include "reason.h"
+#include "status.h"
+
+/* ------------------------------------------------------------ class names */
+
+static const char *const class_names[BM_CLASS_COUNT] = {
+	[BM_CLASS_NONE] = "none",
+	[BM_CLASS_AUTO_REPLY] = "auto-reply",
+	[BM_CLASS_FEEDBACK] = "feedback",
+	[BM_CLASS_UNDETERMINED] = "undetermined",
+	[BM_CLASS_SOFT] = "soft",
+	[BM_CLASS_BLOCK] = "block",
+	[BM_CLASS_HARD] = "hard",
+};
+
+const char *bm_class_name(enum bm_class cls)
+{
+	if ((int)cls < 0 || cls >= BM_CLASS_COUNT)
+		return "none";
+	return class_names[cls];
+}
+
+int bm_class_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < BM_CLASS_COUNT; i++)
+		if (strcasecmp(class_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+bool bm_class_is_failure(enum bm_class cls)
+{
+	return cls == BM_CLASS_HARD || cls == BM_CLASS_BLOCK ||
+	       cls == BM_CLASS_SOFT || cls == BM_CLASS_UNDETERMINED;
+}
+
+enum bm_class bm_class_worse(enum bm_class a, enum bm_class b)
+{
+	/* the enum is declared in the order of severity */
+	if ((int)a < 0 || a >= BM_CLASS_COUNT)
+		a = BM_CLASS_NONE;
+	if ((int)b < 0 || b >= BM_CLASS_COUNT)
+		b = BM_CLASS_NONE;
+	return a > b ? a : b;
+}
+
+/* ------------------------------------------------------------ policy table */
+
+struct classify_policy {
+	enum bm_reason reason;
+	enum bm_class permanent;   /* class when the failure is 5.x.x */
+	enum bm_class transient;   /* class when it is 4.x.x or delayed */
+	const char *code;          /* "X.s.d" inferred when no code is found */
+};
+
+static const struct classify_policy classify_policy[] = {
+	{ BM_REASON_UNDEFINED, BM_CLASS_UNDETERMINED, BM_CLASS_SOFT, NULL },
+	{ BM_REASON_USERUNKNOWN, BM_CLASS_HARD, BM_CLASS_HARD, "X.1.1" },
+	{ BM_REASON_HOSTUNKNOWN, BM_CLASS_HARD, BM_CLASS_HARD, "X.1.2" },
+	{ BM_REASON_HASMOVED, BM_CLASS_HARD, BM_CLASS_HARD, "X.1.6" },
+	{ BM_REASON_NOTACCEPT, BM_CLASS_HARD, BM_CLASS_SOFT, "X.3.2" },
+	{ BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.2" },
+	{ BM_REASON_SUSPEND, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.1" },
+	{ BM_REASON_EXCEEDLIMIT, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.3" },
+	{ BM_REASON_MESGTOOBIG, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.4" },
+	{ BM_REASON_SYSTEMERROR, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.0" },
+	{ BM_REASON_SYSTEMFULL, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.1" },
+	{ BM_REASON_NETWORKERROR, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.4.0" },
+	{ BM_REASON_EXPIRED, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.4.7" },
+	{ BM_REASON_TOOMANYCONN, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.4.5" },
+	{ BM_REASON_RATELIMITED, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.7.28" },
+	{ BM_REASON_SPEEDING, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.7.28" },
+	{ BM_REASON_BLOCKED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_SPAMDETECTED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_VIRUSDETECTED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_POLICYVIOLATION, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_SECURITYERROR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.0" },
+	{ BM_REASON_AUTHFAILURE, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.26" },
+	{ BM_REASON_BADREPUTATION, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_REQUIREPTR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.25" },
+	{ BM_REASON_REJECTED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_NORELAYING, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_FILTERED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_CONTENTERROR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.6.0" },
+	{ BM_REASON_SYNTAXERROR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.5.2" },
+	{ BM_REASON_MAILERERROR, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.0" },
+	{ BM_REASON_NOTCOMPLIANTRFC, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.6.0" },
+	{ BM_REASON_FAILEDSTARTTLS, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.10" },
+	{ BM_REASON_SUPPRESSED, BM_CLASS_BLOCK, BM_CLASS_SOFT, NULL },
+	{ BM_REASON_ONHOLD, BM_CLASS_SOFT, BM_CLASS_SOFT, NULL },
+	{ BM_REASON_DELIVERED, BM_CLASS_NONE, BM_CLASS_NONE, NULL },
+	{ BM_REASON_VACATION, BM_CLASS_AUTO_REPLY, BM_CLASS_AUTO_REPLY, NULL },
+	{ BM_REASON_FEEDBACK, BM_CLASS_FEEDBACK, BM_CLASS_FEEDBACK, NULL },
+};
+
+#define CLASSIFY_NPOLICY (sizeof(classify_policy) / sizeof(classify_policy[0]))
+
+static const struct classify_policy *policy_for(enum bm_reason r)
+{
+	size_t k;
+
+	for (k = 0; k < CLASSIFY_NPOLICY; k++)
+		if (classify_policy[k].reason == r)
+			return &classify_policy[k];
+	return &classify_policy[0];
+}
+
+/* Codes precise enough that the reason they imply is trusted over the
+ * text, unless the text names one of the reasons in code_overrides[]. */
+static const char *const precise_codes[] = {
+	"X.1.1", "X.1.2", "X.1.6", "X.1.10", "X.2.2", "X.2.3", "X.3.4",
+	"X.4.4", "X.4.7", "X.7.13", "X.7.20", "X.7.21", "X.7.22", "X.7.23",
+	"X.7.24", "X.7.25", "X.7.26", "X.7.27", "X.7.29", "X.7.30",
+};
+
+/* Reasons the text may name to override even a precise code. */
+static const enum bm_reason code_overrides[] = {
+	BM_REASON_MAILBOXFULL, BM_REASON_SUSPEND, BM_REASON_HASMOVED,
+	BM_REASON_FILTERED, BM_REASON_MAILERERROR, BM_REASON_SPEEDING,
+	BM_REASON_TOOMANYCONN, BM_REASON_NORELAYING,
+};
+
+/* Hint reasons that are not failures. */
+static bool reason_is_nonfailure(enum bm_reason r)
+{
+	return r == BM_REASON_DELIVERED || r == BM_REASON_VACATION ||
+	       r == BM_REASON_FEEDBACK;
+}
+
+/* "X.s.d" of a full code, into key. */
+static bool code_key(const char *status, char *key, size_t keysz)
+{
+	const char *dot;
+	int n;
+
+	if (status == NULL || status[0] == '\0' || status[1] != '.')
+		return false;
+	dot = status + 1;
+	n = snprintf(key, keysz, "X%s", dot);
+	return n > 0 && (size_t)n < keysz;
+}
+
+static bool code_is_precise(const char *status)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		return false;
+	for (k = 0; k < sizeof(precise_codes) / sizeof(precise_codes[0]); k++)
+		if (strcmp(precise_codes[k], key) == 0)
+			return true;
+	return false;
+}
+
+static bool text_overrides(enum bm_reason r)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(code_overrides) / sizeof(code_overrides[0]); k++)
+		if (code_overrides[k] == r)
+			return true;
+	return false;
+}
+
+static bool word_is(const char *s, const char *w)
+{
+	return s != NULL && strcasecmp(s, w) == 0;
+}
+
+/* Fill status and reply code from the diagnostic where the record has
+ * none, and normalise what it has. */
+static void fill_status(struct bounce_rcpt *r)
+{
+	char found[BM_STATUS_MAX], norm[BM_STATUS_MAX];
+	int reply = 0;
+	bool have_found;
+	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+
+	found[0] = '\0';
+	have_found = status_find(r->diagnostic, dlen, found, sizeof(found), &reply);
+
+	if (r->status[0] != '\0') {
+		if (status_normalise(r->status, norm, sizeof(norm)))
+			memcpy(r->status, norm, strlen(norm) + 1);
+		else
+			r->status[0] = '\0';
+	}
+	if (r->status[0] == '\0' && have_found && found[0] != '\0') {
+		memcpy(r->status, found, strlen(found) + 1);
+	} else if (r->status[0] != '\0' && found[0] != '\0' &&
+	           found[0] == r->status[0] &&
+	           strcmp(r->status + 1, ".0.0") == 0 &&
+	           strcmp(found + 1, ".0.0") != 0) {
+		/* "Status: 5.0.0" with "550 5.1.1 ..." in the diagnostic */
+		memcpy(r->status, found, strlen(found) + 1);
+	}
+	if (!status_replycode_valid(r->replycode))
+		r->replycode = 0;
+	if (r->replycode == 0 && reply != 0 &&
+	    (r->status[0] == '\0' || r->status[0] - '0' == reply / 100))
+		r->replycode = reply;
+}
+
+/* The class digit this failure has: from the code, the reply code, or the
+ * action. */
+static char failure_digit(const struct bounce_rcpt *r)
+{
+	char c = status_class(r->status);
+
+	if (c != 0)
+		return c;
+	if (r->replycode != 0)
+		return (char)('0' + r->replycode / 100);
+	if (word_is(r->action, "delayed"))
+		return '4';
+	return '5';
+}
+
+static enum bm_reason pick_reason(const struct bounce_rcpt *r)
+{
+	enum bm_reason by_text, by_code;
+	size_t dlen;
+
+	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
+		return r->reason_hint;
+	if (word_is(r->action, "delivered") || word_is(r->action, "relayed") ||
+	    word_is(r->action, "expanded") || status_class(r->status) == '2')
+		return BM_REASON_DELIVERED;
+
+	dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+	by_text = reason_from_text(r->diagnostic, dlen);
+	by_code = reason_from_status(r->status);
+	if (by_code == BM_REASON_DELIVERED)
+		by_code = BM_REASON_UNDEFINED;
+
+	if (by_text == BM_REASON_UNDEFINED)
+		return by_code;
+	if (by_code == BM_REASON_UNDEFINED)
+		return by_text;
+	if (code_is_precise(r->status) && !text_overrides(by_text))
+		return by_code;
+	return by_text;
+}
+
+static void infer_status(struct bounce_rcpt *r, const struct classify_policy *p,
+                         char digit)
+{
+	char buf[BM_STATUS_MAX];
+	int n;
+
+	if (p->code == NULL)
+		return;
+	n = snprintf(buf, sizeof(buf), "%c%s", digit, p->code + 1);
+	if (n <= 0 || (size_t)n >= sizeof(buf) || !status_valid(buf))
+		return;
+	memcpy(r->status, buf, (size_t)n + 1);
+	r->status_inferred = true;
+}
+
+void classify_rcpt(struct bounce_rcpt *r)
+{
+	const struct classify_policy *p;
+	bool delayed;
+	char digit;
+
+	if (r == NULL)
+		return;
+	r->status[sizeof(r->status) - 1] = '\0';
+	r->diagnostic[sizeof(r->diagnostic) - 1] = '\0';
+	r->action[sizeof(r->action) - 1] = '\0';
+	r->status_inferred = false;
+
+	fill_status(r);
+	r->reason = pick_reason(r);
+	delayed = word_is(r->action, "delayed");
+
+	/* A delayed message has not failed yet: never a dead address. */
+	if (delayed && !reason_is_nonfailure(r->reason)) {
+		enum bm_class c = policy_for(r->reason)->transient;
+
+		if (c == BM_CLASS_HARD || r->reason == BM_REASON_UNDEFINED)
+			r->reason = BM_REASON_EXPIRED;
+	}
+
+	p = policy_for(r->reason);
+	digit = failure_digit(r);
+	if (reason_is_nonfailure(r->reason))
+		r->cls = p->permanent;
+	else if (delayed)
+		r->cls = p->transient == BM_CLASS_HARD ? BM_CLASS_SOFT : p->transient;
+	else if (digit == '4')
+		r->cls = p->transient;
+	else
+		r->cls = p->permanent;
+
+	/* reason unknown but the code says which family: policy refusals
+	 * (5.7.x) are blocks, transient codes are soft */
+	if (r->reason == BM_REASON_UNDEFINED && !delayed && digit == '5' &&
+	    strncmp(r->status, "5.7.", 4) == 0)
+		r->cls = BM_CLASS_BLOCK;
+
+	if (r->status[0] == '\0' && !reason_is_nonfailure(r->reason))
+		infer_status(r, p, delayed ? '4' : (digit == '2' ? '5' : digit));
+	if (r->status[0] == '\0' && r->reason == BM_REASON_DELIVERED) {
+		memcpy(r->status, "2.0.0", 6);
+		r->status_inferred = true;
+	}
+}

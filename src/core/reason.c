@@ -1,0 +1,763 @@
+/*
+ * reason.c - Sisimai's reason vocabulary, and the phrase tables that turn a
+ * diagnostic text into a reason.
+ *
+ * reason_from_text() folds the text once (ASCII lower case, white space and
+ * control characters collapsed to one space, bounded copy on the stack) and
+ * then looks for fixed phrases, reason by reason, in the order of
+ * reason_rules[]: the more specific reasons come first, so that "mailbox
+ * full" wins over a generic "rejected".  The phrases are what real MTAs and
+ * providers write; they are data, not code.  reason_from_status() maps the
+ * subject.detail of an RFC 3463 code to the reason the registry implies.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#include "reason.h"
+
+/* Bytes of diagnostic looked at; the rest is ignored. */
+#define REASON_TEXT_MAX 4096
+
+static const char *const reason_names[BM_REASON_COUNT] = {
+	[BM_REASON_UNDEFINED] = "undefined",
+	[BM_REASON_USERUNKNOWN] = "userunknown",
+	[BM_REASON_HOSTUNKNOWN] = "hostunknown",
+	[BM_REASON_HASMOVED] = "hasmoved",
+	[BM_REASON_NOTACCEPT] = "notaccept",
+	[BM_REASON_MAILBOXFULL] = "mailboxfull",
+	[BM_REASON_SUSPEND] = "suspend",
+	[BM_REASON_EXCEEDLIMIT] = "exceedlimit",
+	[BM_REASON_MESGTOOBIG] = "mesgtoobig",
+	[BM_REASON_SYSTEMERROR] = "systemerror",
+	[BM_REASON_SYSTEMFULL] = "systemfull",
+	[BM_REASON_NETWORKERROR] = "networkerror",
+	[BM_REASON_EXPIRED] = "expired",
+	[BM_REASON_TOOMANYCONN] = "toomanyconn",
+	[BM_REASON_RATELIMITED] = "ratelimited",
+	[BM_REASON_SPEEDING] = "speeding",
+	[BM_REASON_BLOCKED] = "blocked",
+	[BM_REASON_SPAMDETECTED] = "spamdetected",
+	[BM_REASON_VIRUSDETECTED] = "virusdetected",
+	[BM_REASON_POLICYVIOLATION] = "policyviolation",
+	[BM_REASON_SECURITYERROR] = "securityerror",
+	[BM_REASON_AUTHFAILURE] = "authfailure",
+	[BM_REASON_BADREPUTATION] = "badreputation",
+	[BM_REASON_REQUIREPTR] = "requireptr",
+	[BM_REASON_REJECTED] = "rejected",
+	[BM_REASON_NORELAYING] = "norelaying",
+	[BM_REASON_FILTERED] = "filtered",
+	[BM_REASON_CONTENTERROR] = "contenterror",
+	[BM_REASON_SYNTAXERROR] = "syntaxerror",
+	[BM_REASON_MAILERERROR] = "mailererror",
+	[BM_REASON_NOTCOMPLIANTRFC] = "notcompliantrfc",
+	[BM_REASON_FAILEDSTARTTLS] = "failedstarttls",
+	[BM_REASON_SUPPRESSED] = "suppressed",
+	[BM_REASON_ONHOLD] = "onhold",
+	[BM_REASON_DELIVERED] = "delivered",
+	[BM_REASON_VACATION] = "vacation",
+	[BM_REASON_FEEDBACK] = "feedback",
+};
+
+const char *reason_name(enum bm_reason r)
+{
+	if ((int)r < 0 || r >= BM_REASON_COUNT || reason_names[r] == NULL)
+		return "undefined";
+	return reason_names[r];
+}
+
+int reason_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < BM_REASON_COUNT; i++)
+		if (reason_names[i] != NULL && strcasecmp(reason_names[i], name) == 0)
+			return i;
+	/* names newer Sisimai versions use for the same thing */
+	if (strcasecmp(name, "emailtoolarge") == 0)
+		return BM_REASON_MESGTOOBIG;
+	return -1;
+}
+
+/* ------------------------------------------------------------ phrase tables
+ * All phrases are lower case with single spaces.  A phrase that starts or
+ * ends with a space only matches at a word edge (the text is padded with a
+ * space on both sides).
+ */
+
+static const char *const p_hasmoved[] = {
+	"has been moved", "mailbox has moved", "user has moved",
+	"address has moved", "has been replaced by", "no forwarding address",
+	"moved permanently", "this address is no longer in use",
+	NULL
+};
+
+static const char *const p_norelaying[] = {
+	"relay access denied", "relaying denied", "relay denied",
+	"relay not permitted", "relaying not permitted", "relaying not allowed",
+	"relay not allowed", "not permitted to relay", "we do not relay",
+	"unable to relay", "relay prohibited", "relaying prohibited",
+	"relaying to <", "relaying mail to", "is not a gateway",
+	"not allowed to relay", "no relaying", "relay rejected",
+	"relay access is denied", "cannot relay", "can't relay",
+	"relaying is not allowed", "relay attempt", "not our customer",
+	"domain isn't in my list of allowed rcpthosts",
+	"not in my list of allowed rcpthosts",
+	"mail server permanently rejected message (#5.3.0)",
+	NULL
+};
+
+static const char *const p_mailboxfull[] = {
+	"mailbox full", "mailbox is full", "mail box full", "mailbox is over",
+	"mailbox over quota", "over quota", "overquota", "over the quota",
+	"quota exceeded", "quota exceed", "exceeded quota", "exceeds quota",
+	"exceed quota", "exceeded the quota", "exceeds the quota",
+	"exceed the quota", "exceeded his quota", "exceeded her quota",
+	"exceeded their quota", "exceeded its quota", "quota has been exceeded",
+	"quota full", "quota violation", "mailbox quota", "disk quota",
+	"storage quota", "quota limit", "would exceed quota",
+	"user's quota", "users quota", "mailbox has exceeded",
+	"mailbox exceeded", "mailbox size limit exceeded",
+	"mailbox size exceeded", "exceeded storage allocation",
+	"exceeded its storage", "exceeded their storage",
+	"exceeded the storage", "inbox is full", "account is full",
+	"mailfolder is full", "mail folder is full", "mailbox is too full",
+	"recipient's mailbox is full", "mailbox has reached its",
+	"maildir over quota", "maildir delivery failed: quota",
+	"account has exceeded", "out of storage", "no more space",
+	"exceeding its mailbox quota", "mailbox would exceed",
+	"is over its quota", "is over their quota", "full mailbox",
+	"insufficient space in mailbox", "mailbox not large enough",
+	"the user's mailbox is full", "mailbox capacity exceeded",
+	"exceeded the storage allocation", "storage allocation exceeded",
+	"user over quota", "dquot", "mailbox limit exceeded",
+	NULL
+};
+
+static const char *const p_exceedlimit[] = {
+	"message length exceeds administrative limit",
+	"exceeds administrative limit",
+	"message header size exceeds limit",
+	"header size exceeds",
+	"message exceeds the recipient's limit",
+	NULL
+};
+
+static const char *const p_mesgtoobig[] = {
+	"message too big", "message too large", "message is too big",
+	"message is too large", "message size exceeds", "message exceeds",
+	"exceeds size limit", "exceeds the size limit", "size limit exceeded",
+	"exceeds the maximum size", "exceeds the maximum message size",
+	"exceeds maximum message size", "exceeded maximum message size",
+	"maximum message size", "max message size", "message size limit",
+	"mail size limit", "message is larger than", "email is too large",
+	"email too large", "mail too large", "mail is too large",
+	"too large for this", "size of message exceeds", "message exceeded",
+	"exceeds fixed maximum message size", "message file too big",
+	"message length exceeds", "line length exceeded",
+	"size exceeds the maximum", "larger than the maximum allowed",
+	"the message size exceeds", "message size too large",
+	NULL
+};
+
+static const char *const p_virusdetected[] = {
+	"virus detected", "virus found", "contains a virus", "contained a virus",
+	"infected with", "virus infected", "infected message", "virus was detected",
+	"a virus was", "contains virus", "malware detected", "contains malware",
+	"malware was detected", "viral content", "infected attachment",
+	"virus scan", "found a virus", "virus signature", "is infected",
+	"message contains a trojan", "detected malware", "malicious attachment",
+	NULL
+};
+
+static const char *const p_spamdetected[] = {
+	"spam detected", "detected as spam", "identified as spam",
+	"considered spam", "considered as spam", "classified as spam",
+	"marked as spam", "looks like spam", "looked like spam",
+	"appears to be spam", "rejected as spam", "blocked as spam",
+	"spam message", "spam content", "spam score", "spamscore",
+	"suspected spam", "probable spam", "possible spam", "likely spam",
+	"message is spam", "is spam", "spam not accepted", "spam rejected",
+	"spam-like", "spamlike", "spamming not allowed", "spam filter",
+	"scored as spam", "determined to be spam", "high spam",
+	"spam policy", "unsolicited mail", "unsolicited email",
+	"unsolicited bulk", "unsolicited commercial", "bulk mail",
+	"message content rejected", "content rejected", " uce ",
+	"as spam", "spam signature", "message filtered as spam",
+	"reject spam", "spam mail", "our spam", "anti-spam", "antispam",
+	"spam", "junk mail", "this message was blocked because its content",
+	NULL
+};
+
+static const char *const p_requireptr[] = {
+	"reverse dns", "reverse-dns", "reverse lookup", "reverse hostname",
+	"reverse host name", "ptr record", "ptr resource record", "dns ptr",
+	"no ptr", "missing ptr", "invalid ptr", "rdns", "cannot find your hostname",
+	"can't find your hostname", "cannot resolve your hostname",
+	"cannot resolve your address", "unable to resolve your hostname",
+	"ip name lookup failed", "no reverse", "unresolvable relay host name",
+	"your host name does not resolve", "hostname does not resolve",
+	"does not have a ptr", "client host rejected: cannot find",
+	"sender ip must resolve", "ip address must resolve",
+	NULL
+};
+
+static const char *const p_authfailure[] = {
+	"spf check failed", "spf fail", "spf validation", "spf record",
+	"spf check", "spf policy", "failed spf", "spf=fail", "spf softfail",
+	"sender policy framework", "does not designate", "not designate",
+	"designates", "dmarc", "dkim", "domainkeys", "sender is unauthenticated",
+	"unauthenticated email", "unauthenticated mail", "not authenticated",
+	"failed authentication", "authentication checks", "sender authentication",
+	"message failed authentication", "is not authorized to send",
+	"not an authorized sender", "unauthorized sender",
+	"sender address is not authorized", "domain authentication",
+	"email authentication", "authentication failure for",
+	NULL
+};
+
+static const char *const p_badreputation[] = {
+	"poor reputation", "bad reputation", "low reputation",
+	"reputation", "sender score", "senderscore", "not a trusted sender",
+	"ip has a poor", "sending ip has", "domain has a poor",
+	NULL
+};
+
+static const char *const p_suspend[] = {
+	"account disabled", "account has been disabled", "account is disabled",
+	"account was disabled", "mailbox disabled", "mailbox is disabled",
+	"mailbox has been disabled", "disabled mailbox", "disabled account",
+	"account suspended", "account has been suspended", "account is suspended",
+	"mailbox suspended", "mailbox is suspended", "suspended account",
+	"account inactive", "inactive account", "inactive mailbox",
+	"mailbox inactive", "mailbox is inactive", "account is inactive",
+	"account has been deactivated", "account deactivated",
+	"mailbox has been deactivated", "deactivated mailbox",
+	"account has expired", "account expired", "account is expired",
+	"account is locked", "account locked", "account has been locked",
+	"mailbox is locked", "mailbox locked", "is not active",
+	"no longer active", "blocked due to inactivity", "due to inactivity",
+	"temporarily disabled", "account has been frozen", "account is frozen",
+	"mailbox is frozen", "user suspended", "recipient suspended",
+	"account has been closed", "account is closed", "account closed",
+	"mailbox closed", "mailbox is closed", "disabled or discontinued",
+	"account is unavailable", "has been disabled", "has been suspended",
+	"user account disabled", "this mailbox is disabled",
+	NULL
+};
+
+static const char *const p_userunknown[] = {
+	"user unknown", "unknown user", "user is unknown", "user not known",
+	"unknown recipient", "recipient unknown", "recipient is unknown",
+	"unknown local part", "unknown local-part", "unknown address",
+	"address unknown", "addressee unknown", "unknown mailbox",
+	"mailbox unknown", "unknown email address", "unknown e-mail address",
+	"no such user", "no such mailbox", "no such recipient", "no such account",
+	"no such address", "no such person", "no such local user",
+	"no such e-mail", "no such email", "nosuchuser", "user_unknown",
+	"recipient not found", "user not found", "mailbox not found",
+	"address not found", "account not found", "recipient not recognized",
+	"not a valid mailbox", "not a valid recipient", "not a valid user",
+	"invalid recipient", "invalid mailbox", "invalid user",
+	"bad recipient", "bad destination mailbox", "user invalid",
+	"recipient invalid", "mailbox invalid", "mailbox does not exist",
+	"mailbox doesn't exist", "mailbox not present", "user does not exist",
+	"user doesn't exist", "account does not exist", "account doesn't exist",
+	"recipient does not exist", "recipient doesn't exist",
+	"address does not exist", "address doesn't exist",
+	"email account that you tried to reach does not exist",
+	"that you tried to reach does not exist", "does not exist here",
+	"user doesn't have a", "doesn't have an account", "does not have an account",
+	"no mailbox here by that name", "no mailbox by that name",
+	"no account by that name", "no user by that name",
+	"unknown or illegal alias", "is not a known user",
+	"recipient address rejected: user unknown",
+	"recipient address rejected: unknown", "address rejected: undeliverable",
+	"recipnotfound", "recipient was not found",
+	"e-mail address was not found", "email address was not found",
+	"address could not be found", "couldn't be found", "could not be found",
+	"not listed in domino directory", "not listed in public name",
+	"not listed in the address book", "mailbox unavailable",
+	"recipient rejected", "no valid recipients", "unknown or invalid",
+	"destination addresses were unknown", "is not a valid e-mail",
+	"this user doesn't have", "the user does not exist",
+	"user does not have a mailbox", "there is no such user",
+	"unrecognized recipient", "no such recipient here",
+	"not a registered user", "no mailbox for", "does not exist",
+	"mailbox not available", "account has been removed", "user removed",
+	"no longer exists", "no longer valid", "was not found in ldap",
+	"user not exist", "user not local", "address is not valid",
+	"invalid address", "mailbox name not allowed",
+	NULL
+};
+
+static const char *const p_hostunknown[] = {
+	"host unknown", "unknown host", "host not found", "hostname not found",
+	"domain not found", "no such domain", "domain does not exist",
+	"domain doesn't exist", "domain name not found", "unknown domain",
+	"domain unknown", "invalid domain", "name or service not known",
+	"host or domain name not found", "no mx record", "no mx or a record",
+	"mx record not found", "illegal host/domain name",
+	"unrouteable address", "unroutable address", "nxdomain",
+	"dns error: domain", "domain is not valid", "domain must exist",
+	"no valid mx", "all relevant mx records point to non-existent hosts",
+	"unable to resolve mx", "could not resolve domain", "domain not resolvable",
+	"recipient domain does not exist", "domain name does not exist",
+	"unknown mail domain", "no such host", "nonexistent domain",
+	"non-existent domain", "not a valid domain", "host name lookup failure",
+	"name server: host not found", "dns name does not exist",
+	NULL
+};
+
+static const char *const p_notaccept[] = {
+	"does not accept mail", "does not accept e-mail", "does not accept email",
+	"doesn't accept mail", "not accepting mail", "not accepting any mail",
+	"accepts no mail", "no mail accepted", "null mx",
+	"domain does not receive", "does not receive mail",
+	"this domain does not accept", "mail is not accepted for",
+	"does not accept incoming mail", "not accepting network messages",
+	"mail service is not available for this domain",
+	NULL
+};
+
+static const char *const p_toomanyconn[] = {
+	"too many connections", "too many concurrent", "too many simultaneous",
+	"too many smtp sessions", "too many sessions", "connection limit",
+	"maximum connection", "max connections", "too many open connections",
+	"number of connections", "concurrent connections",
+	"connection rate limit", "too many connection",
+	"temporarily deferred due to unexpected volume",
+	NULL
+};
+
+static const char *const p_speeding[] = {
+	"rate limit", "rate-limit", "ratelimit", "rate limited",
+	"sending rate", "too many messages", "too many emails", "too many mails",
+	"throttl", "slow down", "please try again slower",
+	"receiving mail at a rate", "unusual rate", "exceeded the rate",
+	"message rate", "mail flood", "too many recipients this hour",
+	"sending limit", "daily limit", "hourly limit", "too fast",
+	"rate of", "volume of mail",
+	NULL
+};
+
+static const char *const p_blocked[] = {
+	"blocked using", "listed in", "listed on", "blacklist", "black list",
+	"blocklist", "block list", "blocklisted", "blacklisted", "denylist",
+	"dnsbl", " rbl", "rbl ", "spamhaus", "spamcop", "sorbs",
+	"barracudacentral", "client host rejected", "client host blocked",
+	"client host [", "refused to talk to me", "your ip", "your host",
+	"sending ip", "sender ip", "ip address is", "ip blocked", "blocked ip",
+	"ip address has been", "host blocked", "host is blocked",
+	"has been blocked", "have been blocked", "is blocked", "are blocked",
+	"temporarily blocked", "blocked by", "blocked for", "blocked because",
+	"banned", "connection refused by", "connection rejected",
+	"access denied", "not allowed to send mail from", "dynamic ip",
+	"dynamic address", "dynamically assigned", "dial-up", "dialup",
+	"residential", "mail from your ip", "mail from this ip",
+	"not accepting mail from", "we do not accept mail from", "blocked",
+	"service unavailable", "rejected because of your ip",
+	"your network", "your server", "your mail server", "your domain",
+	"poor ip", "deny", "denied",
+	NULL
+};
+
+static const char *const p_policyviolation[] = {
+	"policy violation", "violates", "violation of", "policy reasons",
+	"due to policy", "policy restriction", "against policy",
+	"organization policy", "organization's policy", "outbound message policy",
+	"content policy", "not accepted for policy", "by policy",
+	"local policy", "policy rules", "prohibited attachment",
+	"illegal attachment", "not accepting mail with attachments",
+	"attachment type", "attachments are not allowed", "mass mailer",
+	"message not accepted for policy", "policy",
+	NULL
+};
+
+static const char *const p_securityerror[] = {
+	"authentication required", "authentication is required",
+	"must authenticate", "authenticate first", "smtp auth",
+	"authentication failed", "authentication failure",
+	"authentication credentials invalid", "unauthenticated senders",
+	"insecure mail relay", "not authorized to send mail, authentication",
+	"you don't authenticate", "password", "credentials",
+	"executable files are not allowed", "security policy", "security reasons",
+	"potential security issue", "security issue", "security",
+	NULL
+};
+
+static const char *const p_failedstarttls[] = {
+	"starttls is required", "must issue a starttls", "starttls required",
+	"tls required", "tls is required", "requires tls", "require tls",
+	"encryption required", "encryption is required", "requiretls",
+	"tls handshake", "tls negotiation failed", "starttls failed",
+	"tls not available", "failed to establish tls",
+	NULL
+};
+
+static const char *const p_rejected[] = {
+	"sender address rejected", "sender rejected", "sender denied",
+	"sender not allowed", "sender is not allowed", "sender blocked",
+	"sender verify failed", "sender verification failed",
+	"sender verification", "domain of sender address", "sender domain",
+	"sender address has", "sender address is", "invalid sender",
+	"bad sender", "sender unknown", "unknown sender", "envelope sender",
+	"envelope from", "mail from address", "mail from:", "return path",
+	"return-path", "sender email address", "sender's email address",
+	"your email address has been", "your address has been",
+	"badmailfrom", "not allowed to post", "members-only list",
+	"non-member", "empty envelope senders", "no third-party dsns",
+	"can not check your sender", "cannot verify sender",
+	"sender mx", "mx records for your domain", "is not a registered gateway",
+	"from address", "from: domain", "rejected by the sender",
+	NULL
+};
+
+static const char *const p_filtered[] = {
+	"message filtered", "filtered", "user refuses", "refuses to accept",
+	"refused by recipient", "refused by the recipient",
+	"blocked by the recipient", "blocked by recipient",
+	"rejected by the recipient", "rejected by recipient",
+	"due to the recipient's policy", "recipient's preferences",
+	"recipient preferences", "recipient is only accepting mail from",
+	"only accepting mail from specific", "user reject", "user rules",
+	"has restricted", "not accepting any mail", "recipient has blocked",
+	"denied by the recipient", "mail rejected by user",
+	NULL
+};
+
+static const char *const p_contenterror[] = {
+	"improper use of 8-bit data", "8-bit data in message header",
+	"invalid mime", "mime headers", "mime complexity",
+	"improperly-formatted", "improperly formatted", "unnecessary base64",
+	"message header", "header error", "illegal header", "invalid header",
+	"malformed header", "bad header", "headers exceed",
+	"too many received", "content error", "message content",
+	"content not accepted", "invalid content",
+	NULL
+};
+
+static const char *const p_notcompliantrfc[] = {
+	"rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 compliant",
+	"not rfc compliant", "not rfc-compliant", "non-compliant",
+	"multiple addresses in from", "duplicate header", "multiple from",
+	"multiple sender", "missing from header", "missing date header",
+	"missing message-id", "header is missing",
+	NULL
+};
+
+static const char *const p_syntaxerror[] = {
+	"syntax error", "command unrecognized", "unrecognized command",
+	"command not recognized", "bad sequence of commands",
+	"command not implemented", "invalid command", "line too long",
+	"parameter not implemented", "command parameter",
+	NULL
+};
+
+static const char *const p_systemfull[] = {
+	"insufficient system storage", "mail system full", "system full",
+	"disk full", "no space left", "not enough space", "out of disk space",
+	"filesystem full", "file system full", "disk is full",
+	"insufficient disk space", "queue is full", "queue full",
+	NULL
+};
+
+static const char *const p_systemerror[] = {
+	"system error", "internal error", "server error", "internal server error",
+	"local error in processing", "local error", "configuration error",
+	"system config error", "incorrectly configured", "misconfigured",
+	"temporary local problem", "unexpected error", "internal failure",
+	"local problem", "server configuration", "mail system configuration",
+	"temporary failure", "temporarily unavailable", "try again later",
+	"timeout waiting for input", "resources temporarily",
+	"service temporarily", "directory server failure", "ldap",
+	"database error", "system is busy", "server busy",
+	"too many hops", "loops back to myself", "mail loop",
+	NULL
+};
+
+static const char *const p_networkerror[] = {
+	"connection refused", "connection timed out", "connection reset",
+	"connection closed", "connection lost", "lost connection",
+	"no route to host", "network is unreachable", "host is unreachable",
+	"unreachable", "unable to connect", "could not connect",
+	"couldn't connect", "failed to connect", "cannot connect",
+	"connect to", "conversation with", "timed out", "timeout",
+	"name server timeout", "malformed name server reply",
+	"malformed or unexpected name server reply", "dns lookup",
+	"host not found, try again", "temporary dns", "dns failure",
+	"dns error", "mail forwarding loop", "forwarding loop",
+	"routing loop", "loop detected", "message looping",
+	"hop count exceeded", "maximum forwarding loop",
+	"unrouteable mail domain", "unable to resolve route",
+	"broken pipe", "network error", "bad connection",
+	"no answer", "not responding", "could not be contacted",
+	NULL
+};
+
+static const char *const p_expired[] = {
+	"delivery time expired", "message expired", "delivery expired",
+	"retry timeout exceeded", "retry time not reached",
+	"has been delayed", "could not be delivered within",
+	"could not be delivered for", "was not delivered within",
+	"undeliverable for", "too long in queue", "in the queue too long",
+	"in queue for too long", "queue time expired", "message timed out",
+	"giving up", "gave up", "expired after", "time limit exceeded",
+	"maximum time", "bounce after", "unable to deliver for",
+	"delivery period expired", "message is too old", "lifetime expired",
+	"have been failing for", "deferred for too long",
+	NULL
+};
+
+static const char *const p_mailererror[] = {
+	"mailer error", "unknown mailer error", "command died",
+	"command failed", "exited with", "died with status", "program died",
+	"x-unix;", "procmail", "pipe to |", "exit code", "exit status",
+	"error in mailer", "local delivery failed", "delivery to program",
+	NULL
+};
+
+static const char *const p_suppressed[] = {
+	"suppression list", "suppressed", "on the suppression",
+	"previously bounced", "address is on the", "not delivering to previously",
+	NULL
+};
+
+static const char *const p_onhold[] = {
+	"on hold", "quarantined", "held for review", "held in quarantine",
+	NULL
+};
+
+struct reason_rule {
+	enum bm_reason reason;
+	const char *const *phrases;
+};
+
+/* Order matters: the first reason with a matching phrase wins. */
+static const struct reason_rule reason_rules[] = {
+	{ BM_REASON_HASMOVED, p_hasmoved },
+	{ BM_REASON_NORELAYING, p_norelaying },
+	{ BM_REASON_MAILBOXFULL, p_mailboxfull },
+	{ BM_REASON_EXCEEDLIMIT, p_exceedlimit },
+	{ BM_REASON_MESGTOOBIG, p_mesgtoobig },
+	{ BM_REASON_VIRUSDETECTED, p_virusdetected },
+	{ BM_REASON_REQUIREPTR, p_requireptr },
+	{ BM_REASON_AUTHFAILURE, p_authfailure },
+	{ BM_REASON_NOTCOMPLIANTRFC, p_notcompliantrfc },
+	{ BM_REASON_SUSPEND, p_suspend },
+	{ BM_REASON_HOSTUNKNOWN, p_hostunknown },
+	{ BM_REASON_USERUNKNOWN, p_userunknown },
+	{ BM_REASON_NOTACCEPT, p_notaccept },
+	{ BM_REASON_FAILEDSTARTTLS, p_failedstarttls },
+	{ BM_REASON_SUPPRESSED, p_suppressed },
+	{ BM_REASON_SPAMDETECTED, p_spamdetected },
+	{ BM_REASON_BADREPUTATION, p_badreputation },
+	{ BM_REASON_TOOMANYCONN, p_toomanyconn },
+	{ BM_REASON_SPEEDING, p_speeding },
+	{ BM_REASON_FILTERED, p_filtered },
+	{ BM_REASON_REJECTED, p_rejected },
+	{ BM_REASON_BLOCKED, p_blocked },
+	{ BM_REASON_POLICYVIOLATION, p_policyviolation },
+	{ BM_REASON_SECURITYERROR, p_securityerror },
+	{ BM_REASON_CONTENTERROR, p_contenterror },
+	{ BM_REASON_SYNTAXERROR, p_syntaxerror },
+	{ BM_REASON_SYSTEMFULL, p_systemfull },
+	{ BM_REASON_EXPIRED, p_expired },
+	{ BM_REASON_MAILERERROR, p_mailererror },
+	{ BM_REASON_NETWORKERROR, p_networkerror },
+	{ BM_REASON_SYSTEMERROR, p_systemerror },
+	{ BM_REASON_ONHOLD, p_onhold },
+};
+
+#define REASON_NRULES (sizeof(reason_rules) / sizeof(reason_rules[0]))
+
+/* Fold text into out: ASCII lower case, runs of white space and control
+ * characters (NUL included) become one space, padded with a space at both
+ * ends.  Returns the length written (out is NUL-terminated). */
+static size_t reason_fold(const char *text, size_t len, char *out, size_t outsz)
+{
+	size_t i, n = 0;
+	bool space = true;
+
+	if (outsz < 3)
+		return 0;
+	out[n++] = ' ';
+	for (i = 0; i < len && n + 2 < outsz; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c <= ' ' || c == 0x7f) {
+			if (!space)
+				out[n++] = ' ';
+			space = true;
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		out[n++] = (char)c;
+		space = false;
+	}
+	if (!space)
+		out[n++] = ' ';
+	out[n] = '\0';
+	return n;
+}
+
+enum bm_reason reason_from_text(const char *text, size_t len)
+{
+	char buf[REASON_TEXT_MAX + 3];
+	size_t n, r;
+
+	if (text == NULL || len == 0)
+		return BM_REASON_UNDEFINED;
+	n = reason_fold(text, len, buf, sizeof(buf));
+	if (n <= 1)
+		return BM_REASON_UNDEFINED;
+	for (r = 0; r < REASON_NRULES; r++) {
+		const char *const *p;
+
+		for (p = reason_rules[r].phrases; *p != NULL; p++)
+			if (strstr(buf, *p) != NULL)
+				return reason_rules[r].reason;
+	}
+	return BM_REASON_UNDEFINED;
+}
+
+/* ------------------------------------------------------------ status codes */
+
+struct reason_code {
+	unsigned subject;
+	unsigned detail;
+	enum bm_reason reason;
+};
+
+/* subject.detail -> reason, from the registry meaning of each code.
+ * Codes missing here (X.0.0, X.1.0, X.2.0, X.5.0, X.7.0 ...) say too
+ * little to name a reason. */
+static const struct reason_code reason_codes[] = {
+	{ 1, 1, BM_REASON_USERUNKNOWN },
+	{ 1, 2, BM_REASON_HOSTUNKNOWN },
+	{ 1, 3, BM_REASON_USERUNKNOWN },
+	{ 1, 6, BM_REASON_HASMOVED },
+	{ 1, 7, BM_REASON_REJECTED },
+	{ 1, 8, BM_REASON_REJECTED },
+	{ 1, 10, BM_REASON_NOTACCEPT },
+	{ 2, 1, BM_REASON_SUSPEND },
+	{ 2, 2, BM_REASON_MAILBOXFULL },
+	{ 2, 3, BM_REASON_EXCEEDLIMIT },
+	{ 2, 4, BM_REASON_SYSTEMERROR },
+	{ 3, 0, BM_REASON_SYSTEMERROR },
+	{ 3, 1, BM_REASON_SYSTEMFULL },
+	{ 3, 2, BM_REASON_NOTACCEPT },
+	{ 3, 3, BM_REASON_SYSTEMERROR },
+	{ 3, 4, BM_REASON_MESGTOOBIG },
+	{ 3, 5, BM_REASON_SYSTEMERROR },
+	{ 4, 0, BM_REASON_NETWORKERROR },
+	{ 4, 1, BM_REASON_NETWORKERROR },
+	{ 4, 2, BM_REASON_NETWORKERROR },
+	{ 4, 3, BM_REASON_SYSTEMERROR },
+	{ 4, 4, BM_REASON_HOSTUNKNOWN },
+	{ 4, 5, BM_REASON_TOOMANYCONN },
+	{ 4, 6, BM_REASON_NETWORKERROR },
+	{ 4, 7, BM_REASON_EXPIRED },
+	{ 5, 1, BM_REASON_SYNTAXERROR },
+	{ 5, 2, BM_REASON_SYNTAXERROR },
+	{ 5, 3, BM_REASON_EXCEEDLIMIT },
+	{ 5, 4, BM_REASON_SYNTAXERROR },
+	{ 5, 5, BM_REASON_SYSTEMERROR },
+	{ 5, 6, BM_REASON_SYNTAXERROR },
+	{ 6, 0, BM_REASON_CONTENTERROR },
+	{ 6, 1, BM_REASON_CONTENTERROR },
+	{ 6, 2, BM_REASON_CONTENTERROR },
+	{ 6, 3, BM_REASON_CONTENTERROR },
+	{ 6, 4, BM_REASON_CONTENTERROR },
+	{ 6, 5, BM_REASON_CONTENTERROR },
+	{ 6, 6, BM_REASON_CONTENTERROR },
+	{ 6, 7, BM_REASON_CONTENTERROR },
+	{ 6, 8, BM_REASON_CONTENTERROR },
+	{ 6, 9, BM_REASON_CONTENTERROR },
+	{ 6, 10, BM_REASON_CONTENTERROR },
+	{ 7, 1, BM_REASON_BLOCKED },
+	{ 7, 2, BM_REASON_REJECTED },
+	{ 7, 3, BM_REASON_SECURITYERROR },
+	{ 7, 4, BM_REASON_SECURITYERROR },
+	{ 7, 5, BM_REASON_SECURITYERROR },
+	{ 7, 6, BM_REASON_SECURITYERROR },
+	{ 7, 7, BM_REASON_SECURITYERROR },
+	{ 7, 8, BM_REASON_SECURITYERROR },
+	{ 7, 9, BM_REASON_SECURITYERROR },
+	{ 7, 10, BM_REASON_FAILEDSTARTTLS },
+	{ 7, 11, BM_REASON_FAILEDSTARTTLS },
+	{ 7, 12, BM_REASON_SECURITYERROR },
+	{ 7, 13, BM_REASON_SUSPEND },
+	{ 7, 14, BM_REASON_SECURITYERROR },
+	{ 7, 15, BM_REASON_POLICYVIOLATION },
+	{ 7, 16, BM_REASON_MESGTOOBIG },
+	{ 7, 17, BM_REASON_HASMOVED },
+	{ 7, 18, BM_REASON_HASMOVED },
+	{ 7, 20, BM_REASON_AUTHFAILURE },
+	{ 7, 21, BM_REASON_AUTHFAILURE },
+	{ 7, 22, BM_REASON_AUTHFAILURE },
+	{ 7, 23, BM_REASON_AUTHFAILURE },
+	{ 7, 24, BM_REASON_AUTHFAILURE },
+	{ 7, 25, BM_REASON_REQUIREPTR },
+	{ 7, 26, BM_REASON_AUTHFAILURE },
+	{ 7, 27, BM_REASON_NOTACCEPT },
+	{ 7, 28, BM_REASON_SPEEDING },
+	{ 7, 29, BM_REASON_AUTHFAILURE },
+	{ 7, 30, BM_REASON_FAILEDSTARTTLS },
+};
+
+#define REASON_NCODES (sizeof(reason_codes) / sizeof(reason_codes[0]))
+
+/* Parse "c.s.d"; false unless class is 2, 4 or 5 and both numbers fit. */
+static bool reason_parse_code(const char *s, char *cls, unsigned *subject,
+                              unsigned *detail)
+{
+	unsigned v[2] = { 0, 0 };
+	int k, digits;
+
+	if (s == NULL || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
+		return false;
+	*cls = s[0];
+	s += 2;
+	for (k = 0; k < 2; k++) {
+		for (digits = 0; *s >= '0' && *s <= '9'; s++, digits++) {
+			if (digits >= 3)
+				return false;
+			v[k] = v[k] * 10 + (unsigned)(*s - '0');
+		}
+		if (digits == 0)
+			return false;
+		if (k == 0) {
+			if (*s != '.')
+				return false;
+			s++;
+		}
+	}
+	if (*s != '\0')
+		return false;
+	*subject = v[0];
+	*detail = v[1];
+	return true;
+}
+
+enum bm_reason reason_from_status(const char *status)
+{
+	char cls;
+	unsigned subject, detail;
+	size_t k;
+
+	if (!reason_parse_code(status, &cls, &subject, &detail))
+		return BM_REASON_UNDEFINED;
+	if (cls == '2')
+		return BM_REASON_DELIVERED;
+	for (k = 0; k < REASON_NCODES; k++)
+		if (reason_codes[k].subject == subject && reason_codes[k].detail == detail)
+			return reason_codes[k].reason;
+	return BM_REASON_UNDEFINED;
+}

@@ -1,0 +1,496 @@
+/*
+ * status.c - RFC 3463 enhanced status codes: the IANA registry, syntax
+ * checks, and extraction of codes from diagnostic text.
+ *
+ * The registry table is the IANA "SMTP Enhanced Status Codes" enumerated
+ * list (RFC 3463, 3886, 4468, 4954, 5248, 6531, 6710, 7293, 7372, 7505,
+ * 8617, 8689 and the X.7.28 registration).  status_find() scans the text
+ * once, collects candidate codes with a score for how much they look like
+ * part of an SMTP reply line, and returns the best one.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "status.h"
+
+#define BM_STATUS_FIND_MAX 16
+
+/* ------------------------------------------------------------ registry */
+
+static const struct status_entry status_registry[] = {
+	{ "X.0.0", "Other undefined Status" },
+	{ "X.1.0", "Other address status" },
+	{ "X.1.1", "Bad destination mailbox address" },
+	{ "X.1.2", "Bad destination system address" },
+	{ "X.1.3", "Bad destination mailbox address syntax" },
+	{ "X.1.4", "Destination mailbox address ambiguous" },
+	{ "X.1.5", "Destination address valid" },
+	{ "X.1.6", "Destination mailbox has moved, No forwarding address" },
+	{ "X.1.7", "Bad sender's mailbox address syntax" },
+	{ "X.1.8", "Bad sender's system address" },
+	{ "X.1.9", "Message relayed to non-compliant mailer" },
+	{ "X.1.10", "Recipient address has null MX" },
+	{ "X.2.0", "Other or undefined mailbox status" },
+	{ "X.2.1", "Mailbox disabled, not accepting messages" },
+	{ "X.2.2", "Mailbox full" },
+	{ "X.2.3", "Message length exceeds administrative limit" },
+	{ "X.2.4", "Mailing list expansion problem" },
+	{ "X.3.0", "Other or undefined mail system status" },
+	{ "X.3.1", "Mail system full" },
+	{ "X.3.2", "System not accepting network messages" },
+	{ "X.3.3", "System not capable of selected features" },
+	{ "X.3.4", "Message too big for system" },
+	{ "X.3.5", "System incorrectly configured" },
+	{ "X.3.6", "Requested priority was changed" },
+	{ "X.4.0", "Other or undefined network or routing status" },
+	{ "X.4.1", "No answer from host" },
+	{ "X.4.2", "Bad connection" },
+	{ "X.4.3", "Directory server failure" },
+	{ "X.4.4", "Unable to route" },
+	{ "X.4.5", "Mail system congestion" },
+	{ "X.4.6", "Routing loop detected" },
+	{ "X.4.7", "Delivery time expired" },
+	{ "X.5.0", "Other or undefined protocol status" },
+	{ "X.5.1", "Invalid command" },
+	{ "X.5.2", "Syntax error" },
+	{ "X.5.3", "Too many recipients" },
+	{ "X.5.4", "Invalid command arguments" },
+	{ "X.5.5", "Wrong protocol version" },
+	{ "X.5.6", "Authentication Exchange line is too long" },
+	{ "X.6.0", "Other or undefined media error" },
+	{ "X.6.1", "Media not supported" },
+	{ "X.6.2", "Conversion required and prohibited" },
+	{ "X.6.3", "Conversion required but not supported" },
+	{ "X.6.4", "Conversion with loss performed" },
+	{ "X.6.5", "Conversion Failed" },
+	{ "X.6.6", "Message content not available" },
+	{ "X.6.7", "Non-ASCII addresses not permitted for that sender/recipient" },
+	{ "X.6.8", "UTF-8 string reply is required, but not permitted by the SMTP client" },
+	{ "X.6.9", "UTF-8 header message cannot be transferred to one or more recipients so the message must be rejected" },
+	{ "X.6.10", "UTF-8 string reply is required, but not permitted by the SMTP client (duplicate of X.6.8, deprecated)" },
+	{ "X.7.0", "Other or undefined security status" },
+	{ "X.7.1", "Delivery not authorized, message refused" },
+	{ "X.7.2", "Mailing list expansion prohibited" },
+	{ "X.7.3", "Security conversion required but not possible" },
+	{ "X.7.4", "Security features not supported" },
+	{ "X.7.5", "Cryptographic failure" },
+	{ "X.7.6", "Cryptographic algorithm not supported" },
+	{ "X.7.7", "Message integrity failure" },
+	{ "X.7.8", "Authentication credentials invalid" },
+	{ "X.7.9", "Authentication mechanism is too weak" },
+	{ "X.7.10", "Encryption Needed" },
+	{ "X.7.11", "Encryption required for requested authentication mechanism" },
+	{ "X.7.12", "A password transition is needed" },
+	{ "X.7.13", "User Account Disabled" },
+	{ "X.7.14", "Trust relationship required" },
+	{ "X.7.15", "Priority Level is too low" },
+	{ "X.7.16", "Message is too big for the specified priority" },
+	{ "X.7.17", "Mailbox owner has changed" },
+	{ "X.7.18", "Domain owner has changed" },
+	{ "X.7.19", "RRVS test cannot be completed" },
+	{ "X.7.20", "No passing DKIM signature found" },
+	{ "X.7.21", "No acceptable DKIM signature found" },
+	{ "X.7.22", "No valid author-matched DKIM signature found" },
+	{ "X.7.23", "SPF validation failed" },
+	{ "X.7.24", "SPF validation error" },
+	{ "X.7.25", "Reverse DNS validation failed" },
+	{ "X.7.26", "Multiple authentication checks failed" },
+	{ "X.7.27", "Sender address has null MX" },
+	{ "X.7.28", "Mail flood detected" },
+	{ "X.7.29", "ARC validation failure" },
+	{ "X.7.30", "REQUIRETLS support required" },
+};
+
+#define STATUS_NREG (sizeof(status_registry) / sizeof(status_registry[0]))
+
+/* ------------------------------------------------------------ parsing */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Parsed code: class digit, subject and detail numbers. */
+struct status_parts {
+	char cls;
+	unsigned subject;
+	unsigned detail;
+	size_t len;          /* characters consumed */
+	bool leading_zero;   /* a field had a superfluous leading zero */
+};
+
+/* Read a run of digits at s[*i..len); at most `max` digits allowed. */
+static bool read_number(const char *s, size_t len, size_t *i, unsigned max,
+                        unsigned *val, bool *lz)
+{
+	size_t start = *i;
+	unsigned v = 0;
+
+	while (*i < len && is_digit(s[*i])) {
+		if (*i - start >= max)
+			return false;
+		v = v * 10 + (unsigned)(s[*i] - '0');
+		(*i)++;
+	}
+	if (*i == start)
+		return false;
+	if (*i - start > 1 && s[start] == '0')
+		*lz = true;
+	*val = v;
+	return true;
+}
+
+/* Parse "c.sss.ddd" at s[0..len); the class may be any single character
+ * the caller allows (digit or 'X').  Does not check what follows. */
+static bool parse_parts(const char *s, size_t len, struct status_parts *p)
+{
+	size_t i = 1;
+
+	memset(p, 0, sizeof(*p));
+	if (len < 5)
+		return false;
+	p->cls = s[0];
+	if (s[1] != '.')
+		return false;
+	i = 2;
+	if (!read_number(s, len, &i, 3, &p->subject, &p->leading_zero))
+		return false;
+	if (i >= len || s[i] != '.')
+		return false;
+	i++;
+	if (!read_number(s, len, &i, 3, &p->detail, &p->leading_zero))
+		return false;
+	p->len = i;
+	return true;
+}
+
+static bool class_ok(char c)
+{
+	return c == '2' || c == '4' || c == '5';
+}
+
+bool status_valid(const char *code)
+{
+	struct status_parts p;
+	size_t len;
+
+	if (code == NULL)
+		return false;
+	len = strnlen(code, 32);
+	if (!parse_parts(code, len, &p) || p.len != len)
+		return false;
+	return class_ok(p.cls) && !p.leading_zero;
+}
+
+const struct status_entry *status_lookup(const char *code)
+{
+	struct status_parts p;
+	char key[24];
+	size_t len, k;
+
+	if (code == NULL)
+		return NULL;
+	len = strnlen(code, 32);
+	if (!parse_parts(code, len, &p) || p.len != len)
+		return NULL;
+	if (!class_ok(p.cls) && p.cls != 'X' && p.cls != 'x')
+		return NULL;
+	if (snprintf(key, sizeof(key), "X.%u.%u", p.subject, p.detail) >= (int)sizeof(key))
+		return NULL;
+	for (k = 0; k < STATUS_NREG; k++)
+		if (strcmp(status_registry[k].code, key) == 0)
+			return &status_registry[k];
+	return NULL;
+}
+
+bool status_normalise(const char *in, char *out, size_t outsz)
+{
+	struct status_parts p;
+	size_t len;
+	int n;
+
+	if (out != NULL && outsz > 0)
+		out[0] = '\0';
+	if (in == NULL || out == NULL || outsz == 0)
+		return false;
+	len = strnlen(in, 64);
+	while (len > 0 && (*in == ' ' || *in == '\t')) {
+		in++;
+		len--;
+	}
+	while (len > 0 && (in[len - 1] == ' ' || in[len - 1] == '\t' ||
+	                   in[len - 1] == '\r' || in[len - 1] == '\n'))
+		len--;
+	if (!parse_parts(in, len, &p) || p.len != len || !class_ok(p.cls))
+		return false;
+	n = snprintf(out, outsz, "%c.%u.%u", p.cls, p.subject, p.detail);
+	if (n < 0 || (size_t)n >= outsz) {
+		out[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+bool status_replycode_valid(int code)
+{
+	int c = code / 100, d = (code / 10) % 10;
+
+	if (code < 200 || code > 599)
+		return false;
+	return (c == 2 || c == 4 || c == 5) && d <= 5;
+}
+
+char status_class(const char *code)
+{
+	struct status_parts p;
+	size_t len;
+
+	if (code == NULL)
+		return 0;
+	len = strnlen(code, 32);
+	if (!parse_parts(code, len, &p) || p.len != len || !class_ok(p.cls))
+		return 0;
+	return p.cls;
+}
+
+/* ------------------------------------------------------------ finding */
+
+/* Words after which a dotted number is a version, not a status code. */
+static const char *const status_version_words[] = {
+	"version", "ver", "v", "release", "rel", "build", "rev", "revision",
+	"postfix", "exim", "sendmail", "qmail", "courier", "smtpd", "esmtp",
+	"exchange", "domino", "notes", "james", "opensmtpd", "haraka",
+	"zimbra", "postfix-", "iis", "microsoft", "mdaemon", "kerio",
+	"communigate", "imail", "mailenable", "hmailserver", "powermta",
+	"amavisd-new", "amavisd", "spamassassin", "clamav", "dovecot",
+	"cyrus", "lmtp", "rspamd", "firefox", "thunderbird", "outlook",
+	"mozilla", "php", "perl", "python", "openssl", "tls", "tlsv",
+	"ssl", "sslv", "ipv", "rfc", "section", "sec", "chapter", "page",
+	"step", "item", "figure", "table",
+};
+
+#define STATUS_NVERSION (sizeof(status_version_words) / sizeof(status_version_words[0]))
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* true when the word that ends just before s[at] (skipping blanks) is a
+ * version word, or the code is glued to a letter such as "v4.1.1". */
+static bool after_version_word(const char *s, size_t at)
+{
+	size_t end = at, start;
+	size_t k;
+
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' ||
+	                   s[end - 1] == '/'))
+		end--;
+	start = end;
+	while (start > 0 && (is_alpha(s[start - 1]) || s[start - 1] == '-'))
+		start--;
+	if (start == end || end - start > 16)
+		return false;
+	for (k = 0; k < STATUS_NVERSION; k++) {
+		const char *w = status_version_words[k];
+		size_t wl = strlen(w), j;
+
+		if (wl != end - start)
+			continue;
+		for (j = 0; j < wl; j++)
+			if (lower(s[start + j]) != w[j])
+				break;
+		if (j == wl)
+			return true;
+	}
+	return false;
+}
+
+/* A reply code at s[i..i+3): three digits, first 2/4/5, second 0-5,
+ * not part of a longer number or dotted run. */
+static int reply_at(const char *s, size_t len, size_t i)
+{
+	int v;
+
+	if (i + 3 > len)
+		return 0;
+	if (!is_digit(s[i]) || !is_digit(s[i + 1]) || !is_digit(s[i + 2]))
+		return 0;
+	if (i > 0 && (is_digit(s[i - 1]) || is_alpha(s[i - 1]) ||
+	              s[i - 1] == '.' || s[i - 1] == ',' || s[i - 1] == '/' ||
+	              s[i - 1] == '_' || s[i - 1] == '+' || s[i - 1] == '$'))
+		return 0;
+	if (i + 3 < len) {
+		char n = s[i + 3];
+
+		if (is_digit(n) || is_alpha(n) || n == '.' || n == ',' ||
+		    n == ':' || n == '/' || n == '_' || n == '%' || n == '@')
+			return 0;
+	}
+	v = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+	return status_replycode_valid(v) ? v : 0;
+}
+
+/* The reply code directly before an enhanced code at s[at]: "550 5.1.1",
+ * "550-5.1.1", "550 #5.1.1", "550 (5.1.1)", "550: 5.1.1". */
+static int reply_before(const char *s, size_t at)
+{
+	size_t i = at;
+	int seps = 0;
+
+	while (i > 0 && seps < 3 && (s[i - 1] == ' ' || s[i - 1] == '-' ||
+	                             s[i - 1] == '#' || s[i - 1] == '(' ||
+	                             s[i - 1] == '[' || s[i - 1] == ':' ||
+	                             s[i - 1] == '\t')) {
+		i--;
+		seps++;
+	}
+	if (seps == 0 || i < 3)
+		return 0;
+	return reply_at(s, at, i - 3);
+}
+
+/* Characters that may stand right before a standalone reply code. */
+static bool reply_lead(const char *s, size_t i)
+{
+	size_t j = i;
+
+	while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+		j--;
+	if (j == 0)
+		return true;
+	switch (s[j - 1]) {
+	case ':': case ';': case '(': case '[': case '<': case '"':
+	case '\'': case '#': case '=': case '\n': case '\r': case '>':
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The code and reply code must be consistent to be paired. */
+static bool classes_agree(char cls, int reply)
+{
+	return reply / 100 == cls - '0';
+}
+
+bool status_find(const char *text, size_t len, char *status, size_t statussz,
+                 int *replycode)
+{
+	size_t i;
+	int best_score = -1, best_reply = 0, lone_reply = 0;
+	char best[BM_STATUS_FIND_MAX];
+	bool best_generic = false;
+
+	if (status != NULL && statussz > 0)
+		status[0] = '\0';
+	if (replycode != NULL)
+		*replycode = 0;
+	if (text == NULL)
+		return false;
+	best[0] = '\0';
+
+	for (i = 0; i < len; i++) {
+		struct status_parts p;
+		char c = text[i];
+		int score, rc;
+		size_t end;
+		bool generic;
+
+		if (!is_digit(c))
+			continue;
+		/* standalone reply code, remembered in case no enhanced code */
+		if (lone_reply == 0 && reply_lead(text, i)) {
+			rc = reply_at(text, len, i);
+			if (rc != 0 && (i + 3 >= len || text[i + 3] == ' ' ||
+			                text[i + 3] == '-' || text[i + 3] == '\t' ||
+			                text[i + 3] == ')' || text[i + 3] == ']' ||
+			                text[i + 3] == '\r' || text[i + 3] == '\n'))
+				lone_reply = rc;
+		}
+		if (!class_ok(c))
+			continue;
+		if (i > 0) {
+			char b = text[i - 1];
+
+			if (is_digit(b) || is_alpha(b) || b == '.' || b == '_' ||
+			    b == '/' || b == '+' || b == '$' || b == '@' ||
+			    b == ',' || b == '\\')
+				continue;
+			if (b == '-' && i > 1 && (is_alpha(text[i - 2])))
+				continue;
+		}
+		if (!parse_parts(text + i, len - i, &p))
+			continue;
+		end = i + p.len;
+		if (end < len) {
+			char n = text[end];
+
+			if (is_digit(n) || is_alpha(n) || n == '_' || n == '@' ||
+			    n == '%' || n == '/' || n == '\\')
+				continue;
+			if ((n == '.' || n == ',' || n == '-' || n == ':') &&
+			    end + 1 < len && is_digit(text[end + 1]))
+				continue;
+		}
+		if (after_version_word(text, i))
+			continue;
+
+		rc = reply_before(text, i);
+		if (rc != 0 && classes_agree(p.cls, rc))
+			score = 4;
+		else if (rc != 0)
+			score = 3;
+		else if (i == 0 || (i > 0 && (text[i - 1] == '#' ||
+		                              text[i - 1] == '(' ||
+		                              text[i - 1] == '[' ||
+		                              text[i - 1] == '=')))
+			score = 2;
+		else
+			score = 1;
+
+		generic = (p.subject == 0 && p.detail == 0);
+		if (score > best_score || (score == best_score && best_generic && !generic)) {
+			int n = snprintf(best, sizeof(best), "%c.%u.%u", p.cls,
+			                 p.subject, p.detail);
+
+			if (n < 0 || (size_t)n >= sizeof(best))
+				continue;
+			best_score = score;
+			best_reply = rc;
+			best_generic = generic;
+		}
+		i = end - 1;
+	}
+
+	if (best_score >= 0) {
+		if (status != NULL && statussz > 0) {
+			size_t bl = strlen(best);
+
+			if (bl < statussz)
+				memcpy(status, best, bl + 1);
+		}
+		if (replycode != NULL) {
+			if (best_reply != 0)
+				*replycode = best_reply;
+			else if (lone_reply != 0 && classes_agree(best[0], lone_reply))
+				*replycode = lone_reply;
+		}
+		return true;
+	}
+	if (lone_reply != 0) {
+		if (replycode != NULL)
+			*replycode = lone_reply;
+		return true;
+	}
+	return false;
+}
