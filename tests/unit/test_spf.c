@@ -1,0 +1,438 @@
+/*
+ * test_spf.c - SPF checks against libspf2's in-memory zone (tests/data/spf/zone.txt).
+ *
+ * Slow lookups are made deterministic with a link-time seam: the test binary
+ * is linked with -Wl,--wrap=SPF_request_query_mailfrom, so every lookup
+ * passes through __wrap_SPF_request_query_mailfrom below.  When the test
+ * closes the gate, lookups block there until it opens it again; the test
+ * knows a lookup is in flight when gate_waiting goes up.  No sleeps decide
+ * an outcome.  (libspf2's types stay opaque here: only spf.c includes it.)
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+#include <cmocka.h>
+
+#include "spf.h"
+
+#define ZONE BM_TEST_DATA "/spf/zone.txt"
+#define BAD_ZONE BM_TEST_DATA "/spf/bad-zone.txt"
+
+/* ------------------------------------------------------------ the seam */
+
+int __real_SPF_request_query_mailfrom(void *req, void **resp);
+int __wrap_SPF_request_query_mailfrom(void *req, void **resp);
+
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static bool gate_closed;
+static unsigned gate_waiting;
+static unsigned lookups;
+
+int __wrap_SPF_request_query_mailfrom(void *req, void **resp)
+{
+	pthread_mutex_lock(&gate_lock);
+	lookups++;
+	if (gate_closed) {
+		gate_waiting++;
+		pthread_cond_broadcast(&gate_cond);
+		while (gate_closed)
+			pthread_cond_wait(&gate_cond, &gate_lock);
+		gate_waiting--;
+	}
+	pthread_mutex_unlock(&gate_lock);
+	return __real_SPF_request_query_mailfrom(req, resp);
+}
+
+static void gate_close(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_closed = true;
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static void gate_open(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_closed = false;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+/* Wait until n lookups are blocked at the gate. */
+static void gate_wait_for(unsigned n)
+{
+	pthread_mutex_lock(&gate_lock);
+	while (gate_waiting < n)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static unsigned lookup_count(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&gate_lock);
+	n = lookups;
+	pthread_mutex_unlock(&gate_lock);
+	return n;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+struct addr {
+	struct sockaddr_storage ss;
+};
+
+static const struct sockaddr *ip(struct addr *a, const char *text)
+{
+	memset(a, 0, sizeof(*a));
+	if (strchr(text, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
+		s6->sin6_family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, text, &s6->sin6_addr), 1);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+		s4->sin_family = AF_INET;
+		assert_int_equal(inet_pton(AF_INET, text, &s4->sin_addr), 1);
+	}
+	return (const struct sockaddr *)&a->ss;
+}
+
+static enum spf_res check(const char *ipt, const char *helo, const char *from,
+                          const struct spf_overrides *ov)
+{
+	struct addr a;
+	struct spf_check *c = spf_start(ipt ? ip(&a, ipt) : NULL, helo, from, ov);
+	enum spf_res r;
+
+	assert_non_null(c);
+	r = spf_wait(c, 5000);
+	spf_free(c);
+	return r;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	return spf_init(ZONE, err, sizeof(err)) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	spf_shutdown();
+	return 0;
+}
+
+/* ------------------------------------------------------------ results */
+
+struct row {
+	const char *label, *ip, *helo, *from;
+	enum spf_res want;
+};
+
+static const struct row results[] = {
+	{ "pass: bounce from an address the HELO domain lists", "192.0.2.10", "mx.good.test", "", SPF_RES_PASS },
+	{ "pass: HELO name with a trailing dot", "192.0.2.10", "mx.good.test.", "", SPF_RES_PASS },
+	{ "pass: HELO name in capitals", "192.0.2.10", "MX.GOOD.TEST", "", SPF_RES_PASS },
+	{ "pass: IPv6 client inside ip6:", "2001:db8:25::7", "mx.good.test", "", SPF_RES_PASS },
+	{ "pass: IPv4-mapped IPv6 client is checked as IPv4", "::ffff:192.0.2.10", "mx.good.test", "", SPF_RES_PASS },
+	{ "fail: forged bounce from an address the HELO domain excludes", "198.51.100.7", "mx.good.test", "", SPF_RES_FAIL },
+	{ "fail: forged bounce over IPv6", "2001:db8:99::1", "mx.good.test", "", SPF_RES_FAIL },
+	{ "fail: null sender written as <>", "198.51.100.7", "mx.good.test", "<>", SPF_RES_FAIL },
+	{ "softfail: ~all", "198.51.100.7", "mx.soft.test", "", SPF_RES_SOFTFAIL },
+	{ "neutral: ?all", "198.51.100.7", "mx.neutral.test", "", SPF_RES_NEUTRAL },
+	{ "none: TXT record that is not SPF", "198.51.100.7", "mx.nospf.test", "", SPF_RES_NONE },
+	{ "none: name not in DNS", "198.51.100.7", "mx.unknown.test", "", SPF_RES_NONE },
+	{ "none: empty HELO with a null sender", "198.51.100.7", "", "", SPF_RES_NONE },
+	{ "none: NULL HELO with a null sender", "198.51.100.7", NULL, NULL, SPF_RES_NONE },
+	{ "none: HELO is an address literal", "198.51.100.7", "[198.51.100.7]", "", SPF_RES_NONE },
+	{ "none: HELO is a single label", "198.51.100.7", "localhost", "", SPF_RES_NONE },
+	{ "none: HELO with an @ is not a domain", "198.51.100.7", "evil@mx.good.test", "", SPF_RES_NONE },
+	{ "none: HELO label longer than 63", "198.51.100.7",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.good.test", "", SPF_RES_NONE },
+	{ "permerror: unknown mechanism in the record", "198.51.100.7", "mx.bad.test", "", SPF_RES_PERMERROR },
+	{ "permerror: CIDR length out of range", "198.51.100.7", "mx.badcidr.test", "", SPF_RES_PERMERROR },
+	{ "temperror: DNS server failure", "198.51.100.7", "mx.tempfail.test", "", SPF_RES_TEMPERROR },
+	{ "pass: include: and a: are followed", "198.51.100.7", "mx.include.test", "", SPF_RES_PASS },
+	{ "pass: null-sender identity is postmaster@<helo>", "198.51.100.7", "mx.macro.test", "", SPF_RES_PASS },
+	{ "fail: other local parts do not match the macro", "198.51.100.7", "mx.good.test", "bob@mx.macro.test", SPF_RES_FAIL },
+	{ "pass: non-null sender uses the MAIL FROM domain", "192.0.2.25", "unrelated.test", "news@good.test", SPF_RES_PASS },
+	{ "fail: non-null sender, MAIL FROM domain excludes the client", "198.51.100.7", "mx.good.test", "news@good.test", SPF_RES_FAIL },
+	{ "pass: angle brackets around MAIL FROM are removed", "192.0.2.25", "unrelated.test", "<news@good.test>", SPF_RES_PASS },
+	{ "none: MAIL FROM without a domain", "192.0.2.25", "mx.good.test", "news@", SPF_RES_NONE },
+	{ "none: MAIL FROM with a control character", "192.0.2.25", "mx.good.test", "a\tb@good.test", SPF_RES_NONE },
+};
+
+static void test_results_follow_the_published_policy(void **state)
+{
+	unsigned bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
+		const struct row *r = &results[i];
+		enum spf_res got = check(r->ip, r->helo, r->from, NULL);
+		if (got != r->want) {
+			print_message("%s: got %s, want %s\n", r->label,
+			              spf_res_name(got), spf_res_name(r->want));
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void test_null_ip_gives_none_without_lookup(void **state)
+{
+	unsigned before = lookup_count();
+
+	(void)state;
+	assert_int_equal(check(NULL, "mx.good.test", "", NULL), SPF_RES_NONE);
+	assert_int_equal(lookup_count(), before);
+}
+
+static void test_non_ip_socket_gives_none(void **state)
+{
+	struct sockaddr_un un;
+	struct spf_check *c;
+
+	(void)state;
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	c = spf_start((const struct sockaddr *)&un, "mx.good.test", "", NULL);
+	assert_int_equal(spf_wait(c, 1000), SPF_RES_NONE);
+	spf_free(c);
+}
+
+/* ------------------------------------------------------------ overrides */
+
+static void test_overrides_decide_before_any_lookup(void **state)
+{
+	static const char *const helos[] = { "MX.Trusted.TEST.", NULL };
+	static const char *const nets[] = { "203.0.113.0/24", "2001:db8:ff::/48",
+	                                    "198.18.0.1", NULL };
+	const struct spf_overrides ov = { helos, nets };
+	const struct spf_overrides none = { NULL, NULL };
+	static const struct row rows[] = {
+		{ "HELO override, case and trailing dot ignored", "198.51.100.7", "mx.trusted.test", "", SPF_RES_PASS },
+		{ "IPv4 network override beats a failing policy", "203.0.113.9", "mx.good.test", "", SPF_RES_PASS },
+		{ "IPv6 network override", "2001:db8:ff:1::9", "mx.good.test", "", SPF_RES_PASS },
+		{ "single-host override", "198.18.0.1", "mx.good.test", "", SPF_RES_PASS },
+		{ "override also covers an empty HELO", "203.0.113.9", "", "", SPF_RES_PASS },
+	};
+	unsigned before = lookup_count();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		enum spf_res got = check(rows[i].ip, rows[i].helo, rows[i].from, &ov);
+		if (got != rows[i].want)
+			fail_msg("%s: got %s", rows[i].label, spf_res_name(got));
+	}
+	assert_int_equal(lookup_count(), before);
+	/* outside the overrides the policy applies again */
+	assert_int_equal(check("198.18.0.2", "mx.good.test", "", &ov), SPF_RES_FAIL);
+	assert_int_equal(check("2001:db8:fe::1", "mx.good.test", "", &ov), SPF_RES_FAIL);
+	assert_int_equal(check("198.51.100.7", "mx.trusted.test", "", &none), SPF_RES_FAIL);
+	assert_int_equal(check("198.51.100.7", "mx.trusted.test", "", NULL), SPF_RES_FAIL);
+}
+
+static void test_network_syntax_is_validated(void **state)
+{
+	static const struct {
+		const char *net;
+		bool ok;
+	} rows[] = {
+		{ "10.0.0.0/8", true }, { "127.0.0.1", true }, { "::1", true },
+		{ "2001:db8::/32", true }, { "0.0.0.0/0", true }, { "::/0", true },
+		{ "192.0.2.128/25", true },
+		{ "10.0.0.1/8", false },      /* host bits set */
+		{ "10.0.0.0/33", false }, { "::/129", false }, { "10.0.0.0/", false },
+		{ "10.0.0.0/8x", false }, { "10.0.0.0/-1", false }, { "10.0.0.0/0008", false },
+		{ "example.com", false }, { "", false }, { NULL, false },
+		{ "10.0.0.0 /8", false },
+		{ "2001:db8::1/32", false },
+		{ "1111:2222:3333:4444:5555:6666:7777:8888:9999/128", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (spf_network_valid(rows[i].net) != rows[i].ok)
+			fail_msg("spf_network_valid(%s) should be %d",
+			         rows[i].net ? rows[i].net : "NULL", rows[i].ok);
+}
+
+/* ------------------------------------------------------------ timing */
+
+static void test_slow_lookup_times_out_as_temperror(void **state)
+{
+	struct addr a;
+	struct spf_check *c;
+
+	(void)state;
+	gate_close();
+	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	gate_wait_for(1);                 /* the lookup is now in flight */
+	assert_int_equal(spf_wait(c, 0), SPF_RES_TEMPERROR);
+	assert_int_equal(spf_wait(c, 50), SPF_RES_TEMPERROR);
+	gate_open();
+	/* spf_wait may be called again: the real answer arrives */
+	assert_int_equal(spf_wait(c, 5000), SPF_RES_PASS);
+	spf_free(c);
+}
+
+static void test_free_while_lookup_runs_is_safe(void **state)
+{
+	struct addr a;
+	struct spf_check *c;
+
+	(void)state;
+	gate_close();
+	c = spf_start(ip(&a, "198.51.100.7"), "mx.good.test", "", NULL);
+	gate_wait_for(1);
+	spf_free(c);                      /* caller gone; the lookup still runs */
+	gate_open();
+	/* the pool is still healthy */
+	assert_int_equal(check("198.51.100.7", "mx.good.test", "", NULL), SPF_RES_FAIL);
+}
+
+static void test_full_queue_gives_temperror_at_once(void **state)
+{
+	enum { WORKERS = 8, QUEUE = 1024 };
+	struct addr a;
+	struct spf_check *held[WORKERS + QUEUE], *extra;
+
+	(void)state;
+	gate_close();
+	for (size_t i = 0; i < WORKERS; i++)
+		held[i] = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	gate_wait_for(WORKERS);           /* every lookup thread is busy */
+	for (size_t i = WORKERS; i < WORKERS + QUEUE; i++)
+		held[i] = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	extra = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	assert_int_equal(spf_wait(extra, 0), SPF_RES_TEMPERROR);
+	spf_free(extra);
+	gate_open();
+	for (size_t i = 0; i < WORKERS + QUEUE; i++) {
+		assert_int_equal(spf_wait(held[i], 10000), SPF_RES_PASS);
+		spf_free(held[i]);
+	}
+}
+
+struct worker_arg {
+	unsigned id;
+	unsigned bad;
+};
+
+static void *concurrent_worker(void *p)
+{
+	struct worker_arg *w = p;
+	static const struct {
+		const char *ip, *helo;
+		enum spf_res want;
+	} mix[] = {
+		{ "192.0.2.10", "mx.good.test", SPF_RES_PASS },
+		{ "198.51.100.7", "mx.good.test", SPF_RES_FAIL },
+		{ "198.51.100.7", "mx.soft.test", SPF_RES_SOFTFAIL },
+		{ "198.51.100.7", "mx.include.test", SPF_RES_PASS },
+		{ "2001:db8:25::1", "mx.good.test", SPF_RES_PASS },
+		{ "198.51.100.7", "mx.tempfail.test", SPF_RES_TEMPERROR },
+		{ "198.51.100.7", "mx.bad.test", SPF_RES_PERMERROR },
+		{ "198.51.100.7", "mx.nospf.test", SPF_RES_NONE },
+	};
+	enum { PER = 25 };
+	struct spf_check *c[PER];
+	struct addr a;
+
+	for (unsigned i = 0; i < PER; i++) {
+		unsigned k = (w->id + i) % (sizeof(mix) / sizeof(mix[0]));
+		c[i] = spf_start(ip(&a, mix[k].ip), mix[k].helo, "", NULL);
+	}
+	for (unsigned i = 0; i < PER; i++) {
+		unsigned k = (w->id + i) % (sizeof(mix) / sizeof(mix[0]));
+		if (spf_wait(c[i], 10000) != mix[k].want)
+			w->bad++;
+		spf_free(c[i]);
+	}
+	return NULL;
+}
+
+static void test_200_concurrent_checks_from_8_threads(void **state)
+{
+	enum { THREADS = 8 };
+	pthread_t t[THREADS];
+	struct worker_arg w[THREADS];
+
+	(void)state;
+	for (unsigned i = 0; i < THREADS; i++) {
+		w[i].id = i;
+		w[i].bad = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, concurrent_worker, &w[i]), 0);
+	}
+	for (unsigned i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].bad, 0);
+	}
+}
+
+/* ------------------------------------------------------------ life cycle */
+
+static void test_init_reports_zone_errors_with_line(void **state)
+{
+	char err[256];
+
+	(void)state;
+	spf_shutdown();
+	assert_int_equal(spf_init(BAD_ZONE, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad-zone.txt:3:"));
+	assert_int_equal(spf_init(BM_TEST_DATA "/spf/no-such-file", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no-such-file"));
+	/* not initialised: a check is temperror, never a crash */
+	assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_TEMPERROR);
+	assert_int_equal(spf_init(ZONE, err, sizeof(err)), 0);
+	assert_int_equal(spf_init(ZONE, err, sizeof(err)), -1);   /* once only */
+	assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_PASS);
+}
+
+static void test_result_names(void **state)
+{
+	(void)state;
+	assert_string_equal(spf_res_name(SPF_RES_PASS), "pass");
+	assert_string_equal(spf_res_name(SPF_RES_FAIL), "fail");
+	assert_string_equal(spf_res_name(SPF_RES_SOFTFAIL), "softfail");
+	assert_string_equal(spf_res_name(SPF_RES_NEUTRAL), "neutral");
+	assert_string_equal(spf_res_name(SPF_RES_NONE), "none");
+	assert_string_equal(spf_res_name(SPF_RES_TEMPERROR), "temperror");
+	assert_string_equal(spf_res_name(SPF_RES_PERMERROR), "permerror");
+	assert_string_equal(spf_res_name(SPF_RES_OFF), "off");
+	assert_string_equal(spf_res_name((enum spf_res)99), "temperror");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_results_follow_the_published_policy),
+		cmocka_unit_test(test_null_ip_gives_none_without_lookup),
+		cmocka_unit_test(test_non_ip_socket_gives_none),
+		cmocka_unit_test(test_overrides_decide_before_any_lookup),
+		cmocka_unit_test(test_network_syntax_is_validated),
+		cmocka_unit_test(test_slow_lookup_times_out_as_temperror),
+		cmocka_unit_test(test_free_while_lookup_runs_is_safe),
+		cmocka_unit_test(test_full_queue_gives_temperror_at_once),
+		cmocka_unit_test(test_200_concurrent_checks_from_8_threads),
+		cmocka_unit_test(test_init_reports_zone_errors_with_line),
+		cmocka_unit_test(test_result_names),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
