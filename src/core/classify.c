@@ -133,7 +133,7 @@ static const struct classify_policy *policy_for(enum bm_reason r)
 /* Codes precise enough that the reason they imply is trusted over the
  * text, unless the text names one of the reasons in code_overrides[]. */
 static const char *const precise_codes[] = {
-	"X.1.1", "X.1.2", "X.1.6", "X.1.10", "X.2.2", "X.2.3", "X.3.4",
+	"X.1.1", "X.1.2", "X.1.6", "X.1.7", "X.1.8", "X.1.10", "X.2.2", "X.2.3", "X.3.4",
 	"X.4.4", "X.4.7", "X.7.13", "X.7.20", "X.7.21", "X.7.22", "X.7.23",
 	"X.7.24", "X.7.25", "X.7.26", "X.7.27", "X.7.29", "X.7.30",
 };
@@ -142,8 +142,88 @@ static const char *const precise_codes[] = {
 static const enum bm_reason code_overrides[] = {
 	BM_REASON_MAILBOXFULL, BM_REASON_SUSPEND, BM_REASON_HASMOVED,
 	BM_REASON_FILTERED, BM_REASON_MAILERERROR, BM_REASON_SPEEDING,
-	BM_REASON_TOOMANYCONN, BM_REASON_NORELAYING,
+	BM_REASON_TOOMANYCONN,
 };
+
+/* The SMTP command a failure answered, as the diagnostic names it. */
+enum classify_cmd { CMD_NONE = 0, CMD_MAIL, CMD_RCPT, CMD_DATA };
+
+static const struct {
+	const char *phrase;
+	enum classify_cmd cmd;
+} classify_cmd_clues[] = {
+	{ "end of data", CMD_DATA },
+	{ "after data", CMD_DATA },
+	{ ">>> data", CMD_DATA },
+	{ "data command", CMD_DATA },
+	{ "in reply to mail from", CMD_MAIL },
+	{ "after mail from", CMD_MAIL },
+	{ ">>> mail from", CMD_MAIL },
+	{ "mail from command", CMD_MAIL },
+	{ "in reply to rcpt to", CMD_RCPT },
+	{ "after rcpt to", CMD_RCPT },
+	{ ">>> rcpt to", CMD_RCPT },
+	{ "rcpt to command", CMD_RCPT },
+};
+
+/* Reason rewrites by the command the failure answered: an "unknown user"
+ * at DATA is a content filter (the recipient was accepted at RCPT); an
+ * address refusal at MAIL FROM is about the sender. */
+static const struct {
+	enum classify_cmd cmd;
+	enum bm_reason from, to;
+} classify_cmd_rules[] = {
+	{ CMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED },
+	{ CMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED },
+	{ CMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED },
+};
+
+/* Reasons that a transient (4.x.x) code turns into another. */
+static const struct {
+	enum bm_reason from, to;
+} classify_transient_rules[] = {
+	{ BM_REASON_HOSTUNKNOWN, BM_REASON_NETWORKERROR },
+};
+
+static bool has_phrase_ci(const char *hay, const char *needle)
+{
+	size_t nl = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, nl) == 0)
+			return true;
+	return false;
+}
+
+static enum classify_cmd command_of(const char *diag)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(classify_cmd_clues) / sizeof(classify_cmd_clues[0]); k++)
+		if (has_phrase_ci(diag, classify_cmd_clues[k].phrase))
+			return classify_cmd_clues[k].cmd;
+	return CMD_NONE;
+}
+
+static enum bm_reason apply_command(enum bm_reason r, enum classify_cmd cmd)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(classify_cmd_rules) / sizeof(classify_cmd_rules[0]); k++)
+		if (classify_cmd_rules[k].cmd == cmd && classify_cmd_rules[k].from == r)
+			return classify_cmd_rules[k].to;
+	return r;
+}
+
+static enum bm_reason apply_transient(enum bm_reason r)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(classify_transient_rules) / sizeof(classify_transient_rules[0]); k++)
+		if (classify_transient_rules[k].from == r)
+			return classify_transient_rules[k].to;
+	return r;
+}
 
 /* Hint reasons that are not failures. */
 static bool reason_is_nonfailure(enum bm_reason r)
@@ -213,11 +293,11 @@ static void fill_status(struct bounce_rcpt *r)
 	}
 	if (r->status[0] == '\0' && have_found && found[0] != '\0') {
 		memcpy(r->status, found, strlen(found) + 1);
-	} else if (r->status[0] != '\0' && found[0] != '\0' &&
-	           found[0] == r->status[0] &&
-	           strcmp(r->status + 1, ".0.0") == 0 &&
-	           strcmp(found + 1, ".0.0") != 0) {
-		/* "Status: 5.0.0" with "550 5.1.1 ..." in the diagnostic */
+	} else if (r->status[0] != '\0' && found[0] != '\0' && reply != 0 &&
+	           strcmp(found + 1, ".0.0") != 0 &&
+	           (found[0] == r->status[0] || reply / 100 == found[0] - '0')) {
+		/* the remote server's own reply ("550 5.7.1 ...") is more
+		 * precise than the Status field the reporting MTA made up */
 		memcpy(r->status, found, strlen(found) + 1);
 	}
 	if (!status_replycode_valid(r->replycode))
@@ -268,6 +348,16 @@ static enum bm_reason pick_reason(const struct bounce_rcpt *r)
 	return by_text;
 }
 
+static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason reason)
+{
+	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
+		return reason;
+	reason = apply_command(reason, command_of(r->diagnostic));
+	if (failure_digit(r) == '4')
+		reason = apply_transient(reason);
+	return reason;
+}
+
 static void infer_status(struct bounce_rcpt *r, const struct classify_policy *p,
                          char digit)
 {
@@ -297,7 +387,7 @@ void classify_rcpt(struct bounce_rcpt *r)
 	r->status_inferred = false;
 
 	fill_status(r);
-	r->reason = pick_reason(r);
+	r->reason = refine_reason(r, pick_reason(r));
 	delayed = word_is(r->action, "delayed");
 
 	/* A delayed message has not failed yet: never a dead address. */

@@ -105,7 +105,7 @@ static const char *const p_norelaying[] = {
 	"relaying to <", "relaying mail to", "is not a gateway",
 	"not allowed to relay", "no relaying", "relay rejected",
 	"relay access is denied", "cannot relay", "can't relay",
-	"relaying is not allowed", "relay attempt", "not our customer",
+	"relaying is not allowed", "relay attempt",
 	"domain isn't in my list of allowed rcpthosts",
 	"not in my list of allowed rcpthosts",
 	"mail server permanently rejected message (#5.3.0)",
@@ -251,6 +251,13 @@ static const char *const p_suspend[] = {
 	NULL
 };
 
+/* "Recipient address rejected" with nothing more specific: Postfix's
+ * prefix for recipient checks, most often a directory lookup. */
+static const char *const p_userunknown_weak[] = {
+	"recipient address rejected", "recipient rejected",
+	NULL
+};
+
 static const char *const p_userunknown[] = {
 	"user unknown", "unknown user", "user is unknown", "user not known",
 	"unknown recipient", "recipient unknown", "recipient is unknown",
@@ -278,12 +285,13 @@ static const char *const p_userunknown[] = {
 	"unknown or illegal alias", "is not a known user",
 	"recipient address rejected: user unknown",
 	"recipient address rejected: unknown", "address rejected: undeliverable",
+	"recipient address rejected: access denied",
 	"recipnotfound", "recipient was not found",
 	"e-mail address was not found", "email address was not found",
 	"address could not be found", "couldn't be found", "could not be found",
 	"not listed in domino directory", "not listed in public name",
 	"not listed in the address book", "mailbox unavailable",
-	"recipient rejected", "no valid recipients", "unknown or invalid",
+	"no valid recipients", "unknown or invalid",
 	"destination addresses were unknown", "is not a valid e-mail",
 	"this user doesn't have", "the user does not exist",
 	"user does not have a mailbox", "there is no such user",
@@ -311,6 +319,7 @@ static const char *const p_hostunknown[] = {
 	"unknown mail domain", "no such host", "nonexistent domain",
 	"non-existent domain", "not a valid domain", "host name lookup failure",
 	"name server: host not found", "dns name does not exist",
+	"domain is not reachable",
 	NULL
 };
 
@@ -418,6 +427,19 @@ static const char *const p_rejected[] = {
 	NULL
 };
 
+/* Sender-side refusals named so plainly that they win over the recipient
+ * reasons below them ("Domain of sender address x does not exist"). */
+static const char *const p_rejected_sender[] = {
+	"sender address rejected", "domain of sender address",
+	"sender verify failed", "sender verification failed",
+	"sender domain does not exist", "sender domain not found",
+	"sender address does not exist", "sender address is invalid",
+	"invalid sender address", "sender rejected", "sender denied",
+	"badmailfrom", "envelope sender domain", "unverified sender",
+	"mail from address is not verified", "email address is not verified",
+	NULL
+};
+
 static const char *const p_filtered[] = {
 	"message filtered", "filtered", "user refuses", "refuses to accept",
 	"refused by recipient", "refused by the recipient",
@@ -515,7 +537,7 @@ static const char *const p_expired[] = {
 };
 
 static const char *const p_mailererror[] = {
-	"mailer error", "unknown mailer error", "command died",
+	"mailer error", "unknown mailer error", "command died", "command output:",
 	"command failed", "exited with", "died with status", "program died",
 	"x-unix;", "procmail", "pipe to |", "exit code", "exit status",
 	"error in mailer", "local delivery failed", "delivery to program",
@@ -547,8 +569,10 @@ static const struct reason_rule reason_rules[] = {
 	{ BM_REASON_MESGTOOBIG, p_mesgtoobig },
 	{ BM_REASON_VIRUSDETECTED, p_virusdetected },
 	{ BM_REASON_REQUIREPTR, p_requireptr },
-	{ BM_REASON_AUTHFAILURE, p_authfailure },
 	{ BM_REASON_NOTCOMPLIANTRFC, p_notcompliantrfc },
+	{ BM_REASON_AUTHFAILURE, p_authfailure },
+	{ BM_REASON_REJECTED, p_rejected_sender },
+	{ BM_REASON_MAILERERROR, p_mailererror },
 	{ BM_REASON_SUSPEND, p_suspend },
 	{ BM_REASON_HOSTUNKNOWN, p_hostunknown },
 	{ BM_REASON_USERUNKNOWN, p_userunknown },
@@ -565,10 +589,10 @@ static const struct reason_rule reason_rules[] = {
 	{ BM_REASON_POLICYVIOLATION, p_policyviolation },
 	{ BM_REASON_SECURITYERROR, p_securityerror },
 	{ BM_REASON_CONTENTERROR, p_contenterror },
+	{ BM_REASON_USERUNKNOWN, p_userunknown_weak },
 	{ BM_REASON_SYNTAXERROR, p_syntaxerror },
 	{ BM_REASON_SYSTEMFULL, p_systemfull },
 	{ BM_REASON_EXPIRED, p_expired },
-	{ BM_REASON_MAILERERROR, p_mailererror },
 	{ BM_REASON_NETWORKERROR, p_networkerror },
 	{ BM_REASON_SYSTEMERROR, p_systemerror },
 	{ BM_REASON_ONHOLD, p_onhold },
