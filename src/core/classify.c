@@ -326,6 +326,7 @@ static enum bm_reason pick_reason(const struct bounce_rcpt *r)
 {
 	enum bm_reason by_text, by_code;
 	size_t dlen;
+	bool weak = false;
 
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return r->reason_hint;
@@ -334,15 +335,17 @@ static enum bm_reason pick_reason(const struct bounce_rcpt *r)
 		return BM_REASON_DELIVERED;
 
 	dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
-	by_text = reason_from_text(r->diagnostic, dlen);
+	by_text = reason_from_text_weak(r->diagnostic, dlen, &weak);
 	by_code = reason_from_status(r->status);
 	if (by_code == BM_REASON_DELIVERED)
 		by_code = BM_REASON_UNDEFINED;
 
 	if (by_text == BM_REASON_UNDEFINED)
 		return by_code;
-	if (by_code == BM_REASON_UNDEFINED)
+	if (by_code == BM_REASON_UNDEFINED || (weak && by_code == BM_REASON_BLOCKED))
 		return by_text;
+	if (weak)
+		return by_code;
 	if (code_is_precise(r->status) && !text_overrides(by_text))
 		return by_code;
 	return by_text;

@@ -319,7 +319,7 @@ static const char *const p_hostunknown[] = {
 	"unknown mail domain", "no such host", "nonexistent domain",
 	"non-existent domain", "not a valid domain", "host name lookup failure",
 	"name server: host not found", "dns name does not exist",
-	"domain is not reachable",
+	"domain is not reachable", "dns lookup failure",
 	NULL
 };
 
@@ -459,7 +459,7 @@ static const char *const p_contenterror[] = {
 	"improperly-formatted", "improperly formatted", "unnecessary base64",
 	"message header", "header error", "illegal header", "invalid header",
 	"malformed header", "bad header", "headers exceed",
-	"too many received", "content error", "message content",
+	"too many received", "content error", "message content", "media error",
 	"content not accepted", "invalid content",
 	NULL
 };
@@ -558,44 +558,45 @@ static const char *const p_onhold[] = {
 struct reason_rule {
 	enum bm_reason reason;
 	const char *const *phrases;
+	bool weak;          /* low confidence: a status code outranks it */
 };
 
 /* Order matters: the first reason with a matching phrase wins. */
 static const struct reason_rule reason_rules[] = {
-	{ BM_REASON_HASMOVED, p_hasmoved },
-	{ BM_REASON_NORELAYING, p_norelaying },
-	{ BM_REASON_MAILBOXFULL, p_mailboxfull },
-	{ BM_REASON_EXCEEDLIMIT, p_exceedlimit },
-	{ BM_REASON_MESGTOOBIG, p_mesgtoobig },
-	{ BM_REASON_VIRUSDETECTED, p_virusdetected },
-	{ BM_REASON_REQUIREPTR, p_requireptr },
-	{ BM_REASON_NOTCOMPLIANTRFC, p_notcompliantrfc },
-	{ BM_REASON_AUTHFAILURE, p_authfailure },
-	{ BM_REASON_REJECTED, p_rejected_sender },
-	{ BM_REASON_MAILERERROR, p_mailererror },
-	{ BM_REASON_SUSPEND, p_suspend },
-	{ BM_REASON_HOSTUNKNOWN, p_hostunknown },
-	{ BM_REASON_USERUNKNOWN, p_userunknown },
-	{ BM_REASON_NOTACCEPT, p_notaccept },
-	{ BM_REASON_FAILEDSTARTTLS, p_failedstarttls },
-	{ BM_REASON_SUPPRESSED, p_suppressed },
-	{ BM_REASON_SPAMDETECTED, p_spamdetected },
-	{ BM_REASON_BADREPUTATION, p_badreputation },
-	{ BM_REASON_TOOMANYCONN, p_toomanyconn },
-	{ BM_REASON_SPEEDING, p_speeding },
-	{ BM_REASON_FILTERED, p_filtered },
-	{ BM_REASON_REJECTED, p_rejected },
-	{ BM_REASON_BLOCKED, p_blocked },
-	{ BM_REASON_POLICYVIOLATION, p_policyviolation },
-	{ BM_REASON_SECURITYERROR, p_securityerror },
-	{ BM_REASON_CONTENTERROR, p_contenterror },
-	{ BM_REASON_USERUNKNOWN, p_userunknown_weak },
-	{ BM_REASON_SYNTAXERROR, p_syntaxerror },
-	{ BM_REASON_SYSTEMFULL, p_systemfull },
-	{ BM_REASON_EXPIRED, p_expired },
-	{ BM_REASON_NETWORKERROR, p_networkerror },
-	{ BM_REASON_SYSTEMERROR, p_systemerror },
-	{ BM_REASON_ONHOLD, p_onhold },
+	{ BM_REASON_HASMOVED, p_hasmoved, false },
+	{ BM_REASON_NORELAYING, p_norelaying, false },
+	{ BM_REASON_MAILBOXFULL, p_mailboxfull, false },
+	{ BM_REASON_EXCEEDLIMIT, p_exceedlimit, false },
+	{ BM_REASON_MESGTOOBIG, p_mesgtoobig, false },
+	{ BM_REASON_VIRUSDETECTED, p_virusdetected, false },
+	{ BM_REASON_REQUIREPTR, p_requireptr, false },
+	{ BM_REASON_NOTCOMPLIANTRFC, p_notcompliantrfc, false },
+	{ BM_REASON_AUTHFAILURE, p_authfailure, false },
+	{ BM_REASON_REJECTED, p_rejected_sender, false },
+	{ BM_REASON_MAILERERROR, p_mailererror, false },
+	{ BM_REASON_SUSPEND, p_suspend, false },
+	{ BM_REASON_HOSTUNKNOWN, p_hostunknown, false },
+	{ BM_REASON_USERUNKNOWN, p_userunknown, false },
+	{ BM_REASON_NOTACCEPT, p_notaccept, false },
+	{ BM_REASON_FAILEDSTARTTLS, p_failedstarttls, false },
+	{ BM_REASON_SUPPRESSED, p_suppressed, false },
+	{ BM_REASON_SPAMDETECTED, p_spamdetected, false },
+	{ BM_REASON_BADREPUTATION, p_badreputation, false },
+	{ BM_REASON_TOOMANYCONN, p_toomanyconn, false },
+	{ BM_REASON_SPEEDING, p_speeding, false },
+	{ BM_REASON_FILTERED, p_filtered, false },
+	{ BM_REASON_REJECTED, p_rejected, false },
+	{ BM_REASON_BLOCKED, p_blocked, false },
+	{ BM_REASON_POLICYVIOLATION, p_policyviolation, false },
+	{ BM_REASON_SECURITYERROR, p_securityerror, false },
+	{ BM_REASON_CONTENTERROR, p_contenterror, false },
+	{ BM_REASON_SYNTAXERROR, p_syntaxerror, false },
+	{ BM_REASON_SYSTEMFULL, p_systemfull, false },
+	{ BM_REASON_EXPIRED, p_expired, false },
+	{ BM_REASON_NETWORKERROR, p_networkerror, false },
+	{ BM_REASON_SYSTEMERROR, p_systemerror, false },
+	{ BM_REASON_ONHOLD, p_onhold, false },
+	{ BM_REASON_USERUNKNOWN, p_userunknown_weak, true },
 };
 
 #define REASON_NRULES (sizeof(reason_rules) / sizeof(reason_rules[0]))
@@ -633,9 +634,16 @@ static size_t reason_fold(const char *text, size_t len, char *out, size_t outsz)
 
 enum bm_reason reason_from_text(const char *text, size_t len)
 {
+	return reason_from_text_weak(text, len, NULL);
+}
+
+enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
+{
 	char buf[REASON_TEXT_MAX + 3];
 	size_t n, r;
 
+	if (weak != NULL)
+		*weak = false;
 	if (text == NULL || len == 0)
 		return BM_REASON_UNDEFINED;
 	n = reason_fold(text, len, buf, sizeof(buf));
@@ -645,8 +653,11 @@ enum bm_reason reason_from_text(const char *text, size_t len)
 		const char *const *p;
 
 		for (p = reason_rules[r].phrases; *p != NULL; p++)
-			if (strstr(buf, *p) != NULL)
+			if (strstr(buf, *p) != NULL) {
+				if (weak != NULL)
+					*weak = reason_rules[r].weak;
 				return reason_rules[r].reason;
+			}
 	}
 	return BM_REASON_UNDEFINED;
 }

@@ -11,6 +11,7 @@
 #ifndef BM_REASON_H
 #define BM_REASON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum bm_reason {
@@ -57,6 +58,9 @@ enum bm_reason {
 const char *reason_name(enum bm_reason r);       /* never NULL */
 int reason_from_name(const char *name);          /* -1 if unknown */
 enum bm_reason reason_from_text(const char *text, size_t len);
+/* As reason_from_text(); *weak (may be NULL) is set to true when the
+ * reason rests on a low-confidence phrase only. */
+enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak);
 enum bm_reason reason_from_status(const char *status);
 
 #endif
