@@ -14,6 +14,10 @@
 #include "recog.h"
 
 #define RECOG_FAMILIES(X) \
+	X(exim) \
+	X(qmail) \
+	X(dragonfly) \
+	X(sendmail) \
 	X(generic)
 
 #define RECOG_DECLARE(fam) extern const struct recog recog_##fam;

@@ -1,0 +1,435 @@
+/*
+ * common.c - shapes shared by the MTA recognisers (see common.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "addr.h"
+#include "mime.h"
+#include "recog.h"
+#include "result.h"
+#include "status.h"
+#include "text.h"
+#include "recog/common.h"
+
+#define COMMON_HEAD_INDENT_MAX 8
+
+bool
+common_find_any(const char *s, size_t len, const char *const *phrases,
+                size_t *start, size_t *end)
+{
+	const char *best = NULL;
+	size_t best_len = 0, i;
+
+	if (s == NULL || phrases == NULL)
+		return false;
+	for (i = 0; phrases[i] != NULL; i++) {
+		size_t plen = strlen(phrases[i]);
+		size_t lim = best ? (size_t)(best - s) + plen : len;
+		const char *p;
+
+		if (lim > len)
+			lim = len;
+		p = text_findn(s, lim, phrases[i], plen);
+		if (p != NULL && (best == NULL || p < best)) {
+			best = p;
+			best_len = plen;
+		}
+	}
+	if (best == NULL)
+		return false;
+	if (start != NULL)
+		*start = (size_t)(best - s);
+	if (end != NULL)
+		*end = (size_t)(best - s) + best_len;
+	return true;
+}
+
+bool
+common_has_any(const char *s, size_t len, const char *const *phrases)
+{
+	size_t i;
+
+	if (s == NULL || phrases == NULL)
+		return false;
+	for (i = 0; phrases[i] != NULL; i++)
+		if (text_find(s, len, phrases[i]) != NULL)
+			return true;
+	return false;
+}
+
+size_t
+common_until_line(const char *s, size_t len, const char *const *markers)
+{
+	size_t pos = 0, at = 0, i;
+	const char *line;
+	size_t line_len;
+
+	while (at = pos, text_next_line(s, len, &pos, &line, &line_len)) {
+		text_trim(&line, &line_len);
+		for (i = 0; markers[i] != NULL; i++)
+			if (line_len > 0 && text_starts(line, line_len, markers[i]))
+				return at;
+	}
+	return len;
+}
+
+enum bm_reason
+common_reason(const struct common_phrase *tab, const char *s, size_t len)
+{
+	size_t i;
+
+	if (s == NULL || tab == NULL)
+		return BM_REASON_UNDEFINED;
+	for (i = 0; tab[i].phrase != NULL; i++)
+		if (text_find(s, len, tab[i].phrase) != NULL)
+			return tab[i].reason;
+	return BM_REASON_UNDEFINED;
+}
+
+/* Words that only bounce daemons put in a From field. */
+static const char *const common_daemon_from[] = {
+	"mailer-daemon", "mailer daemon", "mail delivery", "postmaster",
+	"post_master", "mail administrator", "mail system", "mail.delivery",
+	NULL
+};
+
+bool
+common_from_daemon(const char *from)
+{
+	if (from == NULL)
+		return false;
+	return common_has_any(from, strlen(from), common_daemon_from);
+}
+
+const char *
+common_header(const struct recog_ctx *ctx, const char *name, size_t *len)
+{
+	if (ctx == NULL || ctx->msg == NULL)
+		return NULL;
+	return mime_header(ctx->msg, 0, name, len);
+}
+
+/* Columns of leading white space (a tab counts as 8); -1 for a blank line. */
+static int
+common_indent(const char *line, size_t len)
+{
+	size_t i;
+	int col = 0;
+
+	for (i = 0; i < len; i++) {
+		if (line[i] == ' ')
+			col++;
+		else if (line[i] == '\t')
+			col += 8;
+		else if (line[i] == '\r')
+			continue;
+		else
+			return col > 1000 ? 1000 : col;
+	}
+	return -1;
+}
+
+bool
+common_next_indented(const char *s, size_t len, size_t *pos,
+                     struct common_block *b)
+{
+	const char *line;
+	size_t line_len;
+
+	while (text_next_line(s, len, pos, &line, &line_len)) {
+		int ind = common_indent(line, line_len);
+		size_t body_start = *pos, body_end = *pos, peek = *pos;
+		const char *next;
+		size_t next_len;
+
+		if (ind < 1 || ind > COMMON_HEAD_INDENT_MAX)
+			continue;
+		while (text_next_line(s, len, &peek, &next, &next_len)) {
+			int nind = common_indent(next, next_len);
+
+			if (nind <= ind)
+				break;
+			body_end = peek;
+		}
+		b->head = line;
+		b->head_len = line_len;
+		text_trim(&b->head, &b->head_len);
+		b->body = s + body_start;
+		b->body_len = body_end - body_start;
+		*pos = body_end;
+		return true;
+	}
+	return false;
+}
+
+/* "<...@...>:" at the very start of a line, optionally followed by text. */
+static bool
+common_is_angle_head(const char *line, size_t len)
+{
+	const char *gt;
+
+	if (len < 5 || line[0] != '<')
+		return false;
+	gt = memchr(line, '>', len);
+	if (gt == NULL || memchr(line, '@', (size_t)(gt - line)) == NULL)
+		return false;
+	return (size_t)(gt - line) + 1 < len && gt[1] == ':';
+}
+
+bool
+common_next_angle(const char *s, size_t len, size_t *pos,
+                  struct common_block *b)
+{
+	const char *line;
+	size_t line_len;
+
+	while (text_next_line(s, len, pos, &line, &line_len)) {
+		size_t body_start = *pos, body_end = *pos, peek = *pos;
+		const char *next;
+		size_t next_len;
+
+		if (!common_is_angle_head(line, line_len))
+			continue;
+		while (text_next_line(s, len, &peek, &next, &next_len)) {
+			if (common_indent(next, next_len) < 0 ||
+			    common_is_angle_head(next, next_len))
+				break;
+			body_end = peek;
+		}
+		b->head = line;
+		b->head_len = line_len;
+		text_trim(&b->head, &b->head_len);
+		b->body = s + body_start;
+		b->body_len = body_end - body_start;
+		*pos = body_end;
+		return true;
+	}
+	return false;
+}
+
+int
+common_head_addr(const char *head, size_t len, char *out, size_t outsz,
+                 const char **rest, size_t *rest_len)
+{
+	size_t tok = 0, after;
+
+	text_trim(&head, &len);
+	if (len == 0)
+		return -1;
+	if (head[0] == '<') {
+		const char *gt = memchr(head, '>', len);
+
+		if (gt == NULL)
+			return -1;
+		tok = (size_t)(gt - head) + 1;
+	} else {
+		while (tok < len && head[tok] != ' ' && head[tok] != '\t')
+			tok++;
+	}
+	after = tok;
+	while (tok > 0 && (head[tok - 1] == ':' || head[tok - 1] == ',' ||
+	                   head[tok - 1] == ';'))
+		tok--;
+	if (addr_normalise(head, tok, out, outsz, false) != 0)
+		return -1;
+	while (after < len && (head[after] == ':' || head[after] == ' ' ||
+	                       head[after] == '\t'))
+		after++;
+	if (rest != NULL)
+		*rest = head + after;
+	if (rest_len != NULL)
+		*rest_len = len - after;
+	return 0;
+}
+
+size_t
+common_join(const char *s, size_t len, const char *const *skip, char *out,
+            size_t outsz)
+{
+	size_t pos = 0, n = 0, i;
+	const char *line;
+	size_t line_len;
+
+	if (outsz == 0)
+		return 0;
+	out[0] = '\0';
+	while (text_next_line(s, len, &pos, &line, &line_len)) {
+		bool drop = false;
+
+		text_trim(&line, &line_len);
+		if (line_len == 0)
+			continue;
+		for (i = 0; skip != NULL && skip[i] != NULL; i++)
+			if (text_starts(line, line_len, skip[i]))
+				drop = true;
+		if (drop)
+			continue;
+		if (n > 0 && n + 1 < outsz)
+			out[n++] = ' ';
+		n += text_collapse(line, line_len, out + n, outsz - n);
+		if (n + 1 >= outsz)
+			break;
+	}
+	out[n < outsz ? n : outsz - 1] = '\0';
+	return n < outsz ? n : outsz - 1;
+}
+
+struct bounce_rcpt *
+common_rcpt(struct bounce_result *res, const struct bounce_limits *lim,
+            const char *addr, size_t addr_len)
+{
+	char norm[BM_ADDR_MAX];
+	struct bounce_rcpt *r;
+
+	if (addr == NULL || addr_normalise(addr, addr_len, norm, sizeof(norm),
+	                                   false) != 0)
+		return NULL;
+	r = result_find_rcpt(res, norm);
+	if (r != NULL)
+		return r;
+	r = result_add_rcpt(res, lim);
+	if (r == NULL)
+		return NULL;
+	memcpy(r->recipient, norm, strlen(norm) + 1);
+	return r;
+}
+
+void
+common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
+            const char *action)
+{
+	if (r == NULL)
+		return;
+	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
+		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag, len);
+	if ((r->status[0] == '\0' || r->replycode == 0) && r->diagnostic[0]) {
+		char st[BM_STATUS_MAX];
+		int code = 0;
+
+		st[0] = '\0';
+		if (status_find(r->diagnostic, strlen(r->diagnostic), st,
+		                sizeof(st), &code)) {
+			if (r->status[0] == '\0')
+				memcpy(r->status, st, strlen(st) + 1);
+			if (r->replycode == 0)
+				r->replycode = code;
+		}
+	}
+	if (r->remote_mta[0] == '\0' && r->diagnostic[0])
+		common_remote_mta(r->diagnostic, strlen(r->diagnostic),
+		                  r->remote_mta, sizeof(r->remote_mta));
+	if (r->action[0] == '\0' && action != NULL)
+		result_set_str(r->action, sizeof(r->action), action,
+		               strlen(action));
+}
+
+/* Where a diagnostic names the remote host: the phrase before the name and
+ * the characters that end the name. */
+struct common_rhost {
+	const char *before;
+	const char *stops;
+};
+
+static const struct common_rhost common_rhosts[] = {
+	{ "remote host ", " :[]," },
+	{ "while talking to ", " :" },
+	{ "Connected to ", " :," },
+	{ "SMTP Server <", "> " },
+	{ "Giving up on ", " :," },
+	{ "host ", " :[]," },
+	{ NULL, NULL }
+};
+
+static bool
+common_hostchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+	       c == ':';
+}
+
+/* text_find() of a phrase that starts a word (not "localhost " for "host "). */
+static const char *
+common_word_find(const char *s, size_t len, const char *phrase)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		const char *p = text_find(s + at, len - at, phrase);
+
+		if (p == NULL)
+			return NULL;
+		if (p == s || !common_hostchar((unsigned char)p[-1]))
+			return p;
+		at = (size_t)(p - s) + 1;
+	}
+	return NULL;
+}
+
+void
+common_remote_mta(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t i;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	for (i = 0; common_rhosts[i].before != NULL; i++) {
+		const char *p = common_word_find(s, len,
+		                                 common_rhosts[i].before);
+		size_t n = 0, at, dots = 0;
+
+		if (p == NULL)
+			continue;
+		at = (size_t)(p - s) + strlen(common_rhosts[i].before);
+		while (at + n < len &&
+		       strchr(common_rhosts[i].stops, s[at + n]) == NULL) {
+			if (!common_hostchar((unsigned char)s[at + n]))
+				break;
+			if (s[at + n] == '.')
+				dots++;
+			n++;
+		}
+		/* a host name or address has a dot and ends at a stop */
+		while (n > 0 && s[at + n - 1] == '.') {
+			n--;
+			dots--;
+		}
+		if (n == 0 || dots == 0 || n >= outsz)
+			continue;
+		if (at + n < len &&
+		    strchr(common_rhosts[i].stops, s[at + n]) == NULL)
+			continue;
+		text_lower_copy(s + at, n, out, outsz);
+		return;
+	}
+}
+
+size_t
+common_rcpts_from_header(const struct recog_ctx *ctx,
+                         struct bounce_result *res, const char *name,
+                         const char *action)
+{
+	const char *v;
+	size_t vlen = 0, i = 0, n = 0;
+
+	v = common_header(ctx, name, &vlen);
+	if (v == NULL)
+		return 0;
+	while (i < vlen) {
+		size_t j = i;
+		struct bounce_rcpt *r;
+
+		while (j < vlen && v[j] != ',')
+			j++;
+		r = common_rcpt(res, ctx->lim, v + i, j - i);
+		if (r != NULL) {
+			n++;
+			common_fill(r, NULL, 0, action);
+		}
+		i = j + 1;
+	}
+	return n;
+}
