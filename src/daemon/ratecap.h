@@ -5,6 +5,8 @@
  * (counts kept per minute).  ratecap_take() reserves one entry for the IP and
  * returns true while the IP is under `per_hour`; false once it is capped.
  * The table is bounded (least recently used IPs are evicted).  Thread-safe.
+ * A refused take does not count; per_hour 0 allows nothing; ip NULL or ""
+ * share one key; keys are cut at 63 bytes.  ratecap_new(0) returns NULL.
  */
 #ifndef BM_RATECAP_H
 #define BM_RATECAP_H

@@ -7,10 +7,14 @@
  * blocks libmilter's worker pool; spf_wait() at end-of-message waits at most
  * timeout_ms and reports SPF_RES_TEMPERROR past that.  A DNS failure is a
  * result (temperror), never a crash: no NULL ever reaches libspf2's
- * asserting setters.  The libspf2 server is created once per process by
- * spf_init() (resolver, or an in-memory zone loaded from a file for tests)
- * and is shared under this module's lock.  Local overrides (HELO names and
- * networks that count as pass) are decided before any lookup.
+ * asserting setters.  spf_init() runs once per process (resolver with a
+ * cache, or an in-memory zone loaded from a file for tests); lookups run on
+ * a fixed pool of 8 threads, each owning its own libspf2 server (libspf2
+ * promises no thread safety), fed by a queue of at most 1024 checks (past
+ * that: temperror at once).  Local overrides (HELO names and networks that
+ * count as pass) are decided before any lookup.  An unusable identity
+ * (no IP, null sender with no HELO, HELO not a domain name) gives none.
+ * libspf2 itself gives loopback clients a pass.  All calls are thread-safe.
  */
 #ifndef BM_SPF_H
 #define BM_SPF_H

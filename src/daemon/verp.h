@@ -8,6 +8,22 @@
  * and rebuilds local@domain.  When a secret is set, the tag must equal the
  * first `tag_len` hex digits of HMAC-SHA256(secret, lower-case(local@domain))
  * (OpenSSL libcrypto), compared in constant time.  Pure and thread-safe.
+ *
+ * Tag algorithm, for mailing software: key = the bytes of the secret file's
+ * first line (no CR/LF); message = the recipient address "local@domain",
+ * ASCII lower-cased, no angle brackets; tag = the first tag_len characters
+ * of the lower-case hex HMAC-SHA256 digest.  Secret "correct horse battery
+ * staple", alice@example.com, tag_len 16 -> 150c6c66ecb64819.  Shell:
+ *   printf %s "$addr" | tr A-Z a-z | openssl dgst -sha256 -hmac "$secret" |
+ *     awk '{print substr($NF,1,16)}'
+ * or tests/tools/verp-tag SECRET_FILE ADDRESS.  Decoding details: literal
+ * text matches case-insensitively; {tag} is hex (any case), {domain} is
+ * letters, digits, '-', '_', '.', {local} a dot-atom local part of at most
+ * 64 octets (so with "{local}={domain}" the last '=' ends the local part);
+ * the decoded address keeps the local part's case and lower-cases the
+ * domain.  A secret with a pattern lacking {tag} gives VERP_BAD_TAG; a bad
+ * tag still writes the decoded address to out.  Secret files: regular file,
+ * no symlink, mode 0600 or stricter (no group/other bits), secret 1..256 bytes.
  */
 #ifndef BM_VERP_H
 #define BM_VERP_H
