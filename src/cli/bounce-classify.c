@@ -5,7 +5,8 @@
  * bounce-classify [-o tsv|json] FILE|DIR...   ('-' reads standard input)
  *
  * One output row per recipient result (TSV with a header row, or one JSON
- * object per line).  Directories are read non-recursively, in name order,
+ * object per line).  The file column is the path as given, or for a file
+ * found in a directory its name in that directory.  Directories are read non-recursively, in name order,
  * skipping dotfiles.  Each file is read whole in chunks; only the first
  * max_bytes (the milter's default) are parsed.  An unreadable file is
  * reported on stderr and the others are still processed; the exit status
@@ -206,8 +207,10 @@ cli_classify_fd(enum cli_format fmt, const char *name, int fd,
 	return 0;
 }
 
+/* `name` is what the file column shows: the path as given, or the entry
+ * name for a file found in a directory. */
 static int
-cli_classify_file(enum cli_format fmt, const char *path,
+cli_classify_file(enum cli_format fmt, const char *path, const char *name,
                   const struct bounce_limits *lim)
 {
 	int fd, rc;
@@ -219,7 +222,7 @@ cli_classify_file(enum cli_format fmt, const char *path,
 		fprintf(stderr, "bounce-classify: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	rc = cli_classify_fd(fmt, path, fd, lim);
+	rc = cli_classify_fd(fmt, name, fd, lim);
 	close(fd);
 	return rc;
 }
@@ -263,7 +266,8 @@ cli_classify_dir(enum cli_format fmt, const char *dir,
 				        strerror(errno));
 				rc = -1;
 			} else if (S_ISREG(st.st_mode) &&
-			           cli_classify_file(fmt, path, lim) != 0) {
+			           cli_classify_file(fmt, path, names[i]->d_name,
+			                             lim) != 0) {
 				rc = -1;
 			}
 			free(path);
@@ -320,7 +324,7 @@ main(int argc, char **argv)
 		    S_ISDIR(st.st_mode)) {
 			if (cli_classify_dir(fmt, argv[i], &lim) != 0)
 				status = 1;
-		} else if (cli_classify_file(fmt, argv[i], &lim) != 0) {
+		} else if (cli_classify_file(fmt, argv[i], argv[i], &lim) != 0) {
 			status = 1;
 		}
 	}

@@ -422,7 +422,6 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
                 const struct bounce_limits *lim, struct bounce_result *out)
 {
 	const struct mime_part *top = mime_get_part(m, 0);
-	char to[BOUNCE_HDR_MAX];
 	const char *body;
 	size_t blen;
 	int part;
@@ -439,14 +438,13 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 	part = bounce_find_part(m, arf_types);
 	if (part >= 0 || (strcmp(top->type, "multipart/report") == 0 &&
 	                  strcmp(top->report_type, "feedback-report") == 0)) {
-		bounce_returned_header(m, ctx->returned_part, lim, "To", to, sizeof(to));
 		body = NULL;
 		blen = 0;
 		if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) != 0)
 			body = NULL;
 		out->kind = BOUNCE_KIND_FEEDBACK;
 		snprintf(out->recogniser, sizeof(out->recogniser), "arf");
-		arf_parse(body, blen, to, lim, out);
+		arf_parse(body, blen, ctx->returned_to, lim, out);
 		return;
 	}
 
@@ -459,8 +457,7 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 		snprintf(out->recogniser, sizeof(out->recogniser), "%s",
 		         p != NULL && strstr(p->type, "global") ? "rfc6533" : "rfc3464");
 		bounce_drop_successes(out);
-		bounce_returned_header(m, ctx->returned_part, lim, "To", to, sizeof(to));
-		bounce_fill_recipient(out, to);
+		bounce_fill_recipient(out, ctx->returned_to);
 		recog_enrich(ctx, out);
 		return;
 	}
@@ -476,7 +473,9 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 	out->nrcpt = 0;
 	out->recogniser[0] = '\0';
 
-	if (bounce_is_autoreply(m, ctx->subject)) {
+	/* a mailer daemon's notice that no recogniser could read is not a
+	 * vacation message, whatever its Auto-Submitted says */
+	if (recog_bounce_signal(ctx) == 0 && bounce_is_autoreply(m, ctx->subject)) {
 		struct bounce_rcpt *r = result_add_rcpt(out, lim);
 
 		out->kind = BOUNCE_KIND_AUTO_REPLY;
@@ -494,7 +493,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct bounce_limits def;
 	struct mime_msg *m;
 	struct recog_ctx ctx;
-	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX];
+	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -523,6 +522,8 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	ctx.subject = subject;
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned);
 	ctx.returned_part = bounce_find_part(m, returned_types);
+	bounce_returned_header(m, ctx.returned_part, lim, "To", to, sizeof(to));
+	ctx.returned_to = to;
 
 	bounce_pipeline(m, &ctx, lim, out);
 	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {

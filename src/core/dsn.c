@@ -340,7 +340,11 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 		b->has_final = true;
 		break;
 	case F_ORIG_RCPT:
-		if (b->has_final || b->has_orig)
+		/* Original-Recipient usually precedes Final-Recipient but may
+		 * follow it; it opens a new block only after other fields */
+		if (b->has_orig || (b->has_final &&
+		    (b->action[0] != '\0' || b->status[0] != '\0' ||
+		     b->diag[0] != '\0')))
 			dsn_flush(st);
 		dsn_address(v, vlen, addr, sizeof(addr));
 		memcpy(b->orig_rcpt, addr, sizeof(b->orig_rcpt));

@@ -8,9 +8,61 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "bounce.h"
 #include "recog.h"
+#include "text.h"
+
+/* From: substrings (case-insensitive) that mark an automatic bounce. */
+static const char *const recog_from_signals[] = {
+	"mailer-daemon", "mailer_daemon", "mailerdaemon", "maildaemon",
+	"postmaster", "mail delivery system", "mail delivery subsystem",
+	"mail delivery service", "mail administrator", "mail system",
+	"delivery subsystem", "mail transport system", "mail router",
+	"nicht zustellbar", NULL,
+};
+
+/* Subject: substrings (case-insensitive) of bounce notices, several
+ * languages. */
+static const char *const recog_subject_signals[] = {
+	"undelivered mail", "undeliverable", "undelivered message",
+	"delivery status notification", "delivery failure", "delivery failed",
+	"delivery has failed", "mail delivery failed", "returned mail",
+	"failure notice", "non-delivery", "nondelivery", "non delivery",
+	"could not be delivered", "not delivered", "delivery problem",
+	"delivery notification", "warning: could not send", "mail system error",
+	"delayed mail", "delivery delayed", "message delayed",
+	"unable to deliver", "delivery error", "returned to sender",
+	"mail could not be delivered", "message not delivered",
+	"unzustellbar", "nicht zustellbar", "non remis", "non distribu",
+	"impossible de remettre", "onbestelbaar", "non recapitabile",
+	"mancato recapito", "no se puede entregar", "no entregado",
+	"n\xc3\xa3o entregue", "nedoru\xc4\x8diteln", NULL,
+};
+
+static int
+recog_any(const char *s, const char *const *tab)
+{
+	size_t i, len = strlen(s);
+
+	for (i = 0; tab[i] != NULL; i++)
+		if (text_find(s, len, tab[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+recog_bounce_signal(const struct recog_ctx *ctx)
+{
+	int sig = 0;
+
+	if (ctx->from != NULL && recog_any(ctx->from, recog_from_signals))
+		sig |= RECOG_SIGNAL_FROM;
+	if (ctx->subject != NULL && recog_any(ctx->subject, recog_subject_signals))
+		sig |= RECOG_SIGNAL_SUBJECT;
+	return sig;
+}
 
 int
 recog_run(const struct recog_ctx *ctx, struct bounce_result *res)

@@ -12,7 +12,10 @@
  * "enrichers": for a DSN whose records lack a diagnostic or status, the
  * `enrich` hook fills the gaps from the human-readable text.
  * Recognisers read the message only through recog_ctx, keep no state, and
- * are thread-safe.
+ * are thread-safe.  recog_bounce_signal() is the shared cheap signature:
+ * does From or Subject announce an automatic bounce (MAILER-DAEMON,
+ * "Undelivered Mail Returned to Sender", ...)?  The facade also uses it to
+ * keep bounces out of the auto-reply path.
  */
 #ifndef BM_RECOG_H
 #define BM_RECOG_H
@@ -33,6 +36,7 @@ struct recog_ctx {
 	size_t text_len;
 	int returned_part;       /* index of the returned message part
 	                            (message/rfc822 or text/rfc822-headers), -1 if none */
+	const char *returned_to; /* To: of that returned message, decoded, "" if none */
 };
 
 struct recog {
@@ -50,5 +54,10 @@ extern const struct recog *const recog_registry[];
 int recog_run(const struct recog_ctx *ctx, struct bounce_result *res);
 /* Run every enrich hook that applies to a DSN result. */
 void recog_enrich(const struct recog_ctx *ctx, struct bounce_result *res);
+
+#define RECOG_SIGNAL_FROM    1   /* From names a mailer daemon / postmaster */
+#define RECOG_SIGNAL_SUBJECT 2   /* Subject is a typical bounce subject */
+/* Bit mask of the bounce signals in ctx->from and ctx->subject (0: none). */
+int recog_bounce_signal(const struct recog_ctx *ctx);
 
 #endif

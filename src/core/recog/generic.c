@@ -3,8 +3,11 @@
  *
  * Conservative by design: the message must announce itself as a bounce in
  * From (MAILER-DAEMON, postmaster, Mail Delivery System, ...) or Subject
- * ("Undelivered Mail Returned to Sender", "failure notice", ...); without
- * that signal nothing matches.  Then the notification text is read line by
+ * ("Undelivered Mail Returned to Sender", "failure notice", ...), see
+ * recog_bounce_signal(); without that signal nothing matches.  When both
+ * signals are there but no error line names a recipient, one record for
+ * the returned message's To: is reported with the notice as diagnostic
+ * (usually class undetermined: a bounce whose cause could not be read).  Then the notification text is read line by
  * line up to the start of the returned message: an "error line" carries an
  * SMTP reply code, an RFC 3463 code or a known failure phrase; its
  * recipient is an address on that line or on one of the few lines just
@@ -30,31 +33,6 @@
 
 #define GENERIC_WINDOW 6        /* lines an address stays "just before" */
 #define GENERIC_MAX_LINES 4000  /* lines of notification text looked at */
-
-/* From: substrings (case-insensitive) that mark an automatic bounce. */
-static const char *const generic_from[] = {
-	"mailer-daemon", "mailer_daemon", "mailerdaemon", "maildaemon",
-	"postmaster", "mail delivery system", "mail delivery subsystem",
-	"mail delivery service", "mail administrator", "mail system",
-	"delivery subsystem", "mail transport system", "nicht zustellbar",
-	NULL,
-};
-
-/* Subject: substrings (case-insensitive) of bounce notices. */
-static const char *const generic_subject[] = {
-	"undelivered mail", "undeliverable", "undelivered message",
-	"delivery status notification", "delivery failure", "delivery failed",
-	"delivery has failed", "mail delivery failed", "returned mail",
-	"failure notice", "non-delivery", "nondelivery", "non delivery",
-	"could not be delivered", "not delivered", "delivery problem",
-	"delivery notification", "warning: could not send", "mail system error",
-	"delayed mail", "delivery delayed", "message delayed",
-	"unzustellbar", "nicht zustellbar", "non remis", "non distribu",
-	"impossible de remettre", "onbestelbaar", "non recapitabile",
-	"mancato recapito", "no se puede entregar", "no entregado",
-	"n\xc3\xa3o entregue", "unable to deliver", "delivery error",
-	"returned to sender", NULL,
-};
 
 /* Start of the returned message: stop reading there. */
 static const char *const generic_stop[] = {
@@ -87,17 +65,6 @@ static const char *const generic_skip_fields[] = {
 };
 
 static bool
-generic_any(const char *s, size_t len, const char *const *tab)
-{
-	size_t i;
-
-	for (i = 0; tab[i] != NULL; i++)
-		if (text_find(s, len, tab[i]) != NULL)
-			return true;
-	return false;
-}
-
-static bool
 generic_starts_any(const char *s, size_t len, const char *const *tab)
 {
 	size_t i;
@@ -107,13 +74,6 @@ generic_starts_any(const char *s, size_t len, const char *const *tab)
 		if (text_starts(s, len, tab[i]))
 			return true;
 	return false;
-}
-
-static bool
-generic_is_bounce(const struct recog_ctx *ctx)
-{
-	return generic_any(ctx->from, strlen(ctx->from), generic_from) ||
-	       generic_any(ctx->subject, strlen(ctx->subject), generic_subject);
 }
 
 /* Is this line an SMTP error report?  Fills status and reply code. */
@@ -183,7 +143,7 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 	while (lineno < GENERIC_MAX_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
 		char addr[BM_ADDR_MAX], status[BM_STATUS_MAX];
-		char diag[BM_DIAG_MAX];
+		char diag[BM_DIAG_MAX], scratch[BM_ADDR_MAX];
 		const char *rcpt = NULL;
 		size_t dlen, next, clen;
 		const char *cline;
@@ -223,7 +183,7 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 			text_trim(&t, &tl);
 			/* a bare address starts the next recipient */
 			if (tl == 0 ||
-			    addr_normalise(t, tl, addr, sizeof(addr), false) == 0)
+			    addr_normalise(t, tl, scratch, sizeof(scratch), false) == 0)
 				break;
 			diag[dlen++] = ' ';
 			dlen += text_collapse(t, tl, diag + dlen, sizeof(diag) - dlen);
@@ -249,14 +209,83 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 	}
 }
 
+/* The To: of a returned message quoted inline after a stop marker. */
+static void
+generic_inline_to(const struct recog_ctx *ctx, char *out, size_t outsz)
+{
+	size_t pos = 0, lineno = 0;
+	const char *line;
+	size_t llen;
+	bool after = false;
+
+	out[0] = '\0';
+	while (lineno++ < GENERIC_MAX_LINES &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
+		if (!after) {
+			after = generic_starts_any(line, llen, generic_stop);
+			if (!after)
+				continue;
+		}
+		if (text_starts(line, llen, "to:")) {
+			if (addr_find(line + 3, llen - 3, out, outsz) != 0)
+				out[0] = '\0';
+			return;
+		}
+	}
+}
+
+/* A notice that says plainly it is a bounce (bounce sender AND bounce
+ * subject) but names no recipient next to an error: one record for the
+ * returned message's recipient, cause unread (classified undetermined
+ * unless the text says more). */
+static void
+generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	struct bounce_rcpt *r;
+	char addr[BM_ADDR_MAX];
+	size_t pos = 0, lineno = 0, dlen = 0;
+	const char *line;
+	size_t llen;
+
+	addr[0] = '\0';
+	if (ctx->returned_to != NULL && ctx->returned_to[0] != '\0' &&
+	    addr_find(ctx->returned_to, strlen(ctx->returned_to), addr,
+	              sizeof(addr)) != 0)
+		addr[0] = '\0';
+	if (addr[0] == '\0')
+		generic_inline_to(ctx, addr, sizeof(addr));
+	if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
+		return;
+	snprintf(r->recipient, sizeof(r->recipient), "%s", addr);
+	snprintf(r->action, sizeof(r->action), "failed");
+	/* the notice itself, up to the returned message, is the diagnostic */
+	while (lineno++ < GENERIC_MAX_LINES && dlen + 2 < sizeof(r->diagnostic) &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
+		if (generic_starts_any(line, llen, generic_stop))
+			break;
+		text_trim(&line, &llen);
+		if (llen == 0)
+			continue;
+		if (dlen > 0)
+			r->diagnostic[dlen++] = ' ';
+		dlen += text_collapse(line, llen, r->diagnostic + dlen,
+		                      sizeof(r->diagnostic) - dlen);
+	}
+}
+
 static int
 generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	size_t before = res->nrcpt;
+	int sig = recog_bounce_signal(ctx);
 
-	if (ctx->text == NULL || ctx->text_len == 0 || !generic_is_bounce(ctx))
+	if (sig == 0)
 		return 0;
-	generic_scan(ctx, res);
+	if (ctx->text != NULL && ctx->text_len > 0)
+		generic_scan(ctx, res);
+	if (res->nrcpt == before &&
+	    sig == (RECOG_SIGNAL_FROM | RECOG_SIGNAL_SUBJECT))
+		generic_unread(ctx, res);
 	return res->nrcpt > before ? 1 : 0;
 }
 
