@@ -1,18 +1,17 @@
 /*
  * suppress.h - the durable suppression list (DESIGN section 5).
  *
- * One local file, one entry per address, in one of four formats: plain
- * (address per line), csv (header row; address, first_seen, status, reason,
- * reporting_mta, queue_id), jsonl, postfix (access(5): "addr REJECT 5.1.1 ...").
- * suppress_open() opens safely (O_NOFOLLOW, regular file, one link, not
- * group/world-writable unless asked), repairs a torn last line left by a crash,
- * and loads every address already listed into an in-memory set.
- * suppress_append() skips addresses already listed, writes each new entry as
- * one whole line with one write(2) on an O_APPEND descriptor under flock(2),
- * and returns only after fsync (when fsync is on): callers may acknowledge the
- * bounce once it returns 0.  Concurrent callers are group-committed: entries
- * that arrive while an fsync runs share the next one.  When the file was
- * renamed away or removed (inode changed), the next append reopens the path.
+ * One file, one line per address: plain, csv (header row; address, first_seen,
+ * status, reason, reporting_mta, queue_id), jsonl, postfix (access(5) line).
+ * suppress_open() opens safely (O_NOFOLLOW, regular, one link, never group/
+ * world-writable), cuts a torn last line, loads every listed address into a set.
+ * suppress_append() writes each new entry as one whole line, one write(2) on an
+ * O_APPEND fd under flock(2), and returns 0 only once the entries are durable
+ * (fsync); concurrent callers share one fsync (group commit).  The set mirrors
+ * the file at the path: when that names another inode (a consumer renamed it
+ * away: it has taken those entries) the next append reopens and the set is
+ * reset to the new file, so an address that bounces again is listed again.
+ * Consumers: rename, then flock(LOCK_EX) the renamed file before reading it.
  * Thread-safe: one suppress_list may be shared by all threads.
  */
 #ifndef BM_SUPPRESS_H
@@ -50,20 +49,41 @@ struct suppress_list;
 int suppress_format_from_name(const char *name);
 const char *suppress_format_name(enum suppress_format f);
 
+/* NULL with err set ("suppression list /x/y: is a symbolic link").  The
+ * directory must exist; the file is created mode 0640 (less the umask), a
+ * new csv file gets its header row.  Blank and '#' lines are ignored; a file
+ * whose entries are in another format than o->format is refused. */
 struct suppress_list *suppress_open(const char *path, const struct suppress_opts *o,
                                     char *err, size_t errsz);
 void suppress_close(struct suppress_list *l);
 
+/* Durable entries only (a line being written is not "contained" yet);
+ * addr is normalised first (domain lower-cased, local part per fold_local). */
 bool suppress_contains(struct suppress_list *l, const char *addr);
 size_t suppress_count(struct suppress_list *l);
 
+/* Bytes cut from an unterminated last line by the latest open or reopen
+ * (0 if the file ended cleanly): the caller logs it.  Added, compatible. */
+size_t suppress_repaired_bytes(struct suppress_list *l);
+/* Lines of the file with no valid address, skipped by the latest (re)open. */
+size_t suppress_skipped_lines(struct suppress_list *l);
+
 /* Append the entries not yet listed; *added gets how many were new.
  * Returns 0 when all new entries are durable, -1 (err set) when any failed:
- * the failed ones are not in the in-memory set, so a retry writes them. */
+ * the failed ones are not in the in-memory set, so a retry writes them.
+ * Addresses must be valid (one '@', no whitespace or control characters,
+ * UTF-8, <= 254 octets, not starting with '#'): an invalid one is refused
+ * (never written, -1 with err) while the valid ones in the call are still
+ * written and counted.  Other fields are sanitised (control characters
+ * dropped, length bounded); when is 0 means now.  The postfix format
+ * writes "addr REJECT 5.x.y bounce-milter: reason" (empty status: 5.1.1).
+ * Each call checks the path's inode; after a failed reopen every append
+ * fails (and retries the reopen) until one succeeds. */
 int suppress_append(struct suppress_list *l, const struct suppress_entry *e,
                     size_t n, size_t *added, char *err, size_t errsz);
 
-/* Reopen the path (SIGUSR1, or after a rename); 0 or -1. */
+/* Reopen the path (SIGUSR1, or after a rename); 0 or -1.  Not from a
+ * signal handler: call it from a thread that noticed the signal. */
 int suppress_reopen(struct suppress_list *l, char *err, size_t errsz);
 
 #endif
