@@ -210,14 +210,31 @@ dsn_action_is_success(const char *a)
 	       strcmp(a, "expanded") == 0;
 }
 
+/* The SMTP reply code of a diagnostic such as "550 5.1.1 ...", or 0. */
+static int
+dsn_replycode(const char *diag)
+{
+	char sbuf[BM_STATUS_MAX];
+	int code = 0;
+
+	if (diag[0] == '\0')
+		return 0;
+	if (status_find(diag, strlen(diag), sbuf, sizeof(sbuf), &code) &&
+	    status_replycode_valid(code))
+		return code;
+	return 0;
+}
+
 /* Merge a finished block into an existing record of the same recipient. */
 static void
 dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 {
 	if (r->status[0] == '\0' && b->status[0] != '\0')
 		memcpy(r->status, b->status, sizeof(r->status));
-	if (r->diagnostic[0] == '\0' && b->diag[0] != '\0')
+	if (r->diagnostic[0] == '\0' && b->diag[0] != '\0') {
 		memcpy(r->diagnostic, b->diag, sizeof(r->diagnostic));
+		r->replycode = dsn_replycode(r->diagnostic);
+	}
 	if (r->remote_mta[0] == '\0' && b->remote_mta[0] != '\0')
 		memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
 	/* a failure wins over a success report for the same address */
@@ -276,15 +293,7 @@ dsn_flush(struct dsn_state *st)
 	memcpy(r->diagnostic, b->diag, sizeof(r->diagnostic));
 	memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
 	memcpy(r->reporting_mta, st->reporting_mta, sizeof(r->reporting_mta));
-	if (b->diag[0] != '\0') {
-		char sbuf[BM_STATUS_MAX];
-		int code = 0;
-
-		sbuf[0] = '\0';
-		if (status_find(b->diag, strlen(b->diag), sbuf, sizeof(sbuf), &code) &&
-		    status_replycode_valid(code))
-			r->replycode = code;
-	}
+	r->replycode = dsn_replycode(r->diagnostic);
 	st->added++;
 	dsn_block_reset(b);
 }

