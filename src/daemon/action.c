@@ -1,0 +1,561 @@
+/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
+#include <config.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "action.h"
+#include "addr.h"
+#include "bounce.h"
+#include "config.h"
+#include "hdr.h"
+#include "log.h"
+#include "ratecap.h"
+#include "session.h"
+#include "spf.h"
+#include "suppress.h"
+
+#define ACTION_RATECAP_SLOTS 4096
+
+/* ------------------------------------------------------------------ shared state */
+
+static pthread_rwlock_t action_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct suppress_list *action_list;      /* under action_lock */
+static char *action_list_path;
+static struct suppress_opts action_list_opts;
+static struct ratecap *action_rate;
+
+int
+action_init(void)
+{
+	if (action_rate == NULL)
+		action_rate = ratecap_new(ACTION_RATECAP_SLOTS);
+	return action_rate != NULL ? 0 : -1;
+}
+
+void
+action_shutdown(void)
+{
+	pthread_rwlock_wrlock(&action_lock);
+	if (action_list != NULL)
+		suppress_close(action_list);
+	action_list = NULL;
+	free(action_list_path);
+	action_list_path = NULL;
+	pthread_rwlock_unlock(&action_lock);
+	if (action_rate != NULL)
+		ratecap_free(action_rate);
+	action_rate = NULL;
+}
+
+int
+action_list_open(const struct bm_config *cfg, char *err, size_t errsz)
+{
+	struct suppress_list *nl, *old;
+	char *path;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&action_lock);
+	if (action_list != NULL && action_list_path != NULL &&
+	    strcmp(action_list_path, cfg->suppress_file) == 0 &&
+	    action_list_opts.format == cfg->suppress.format &&
+	    action_list_opts.fsync == cfg->suppress.fsync &&
+	    action_list_opts.fold_local == cfg->suppress.fold_local) {
+		rc = suppress_reopen(action_list, err, errsz);
+		pthread_rwlock_unlock(&action_lock);
+		return rc;
+	}
+	pthread_rwlock_unlock(&action_lock);
+
+	if ((path = strdup(cfg->suppress_file)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	nl = suppress_open(cfg->suppress_file, &cfg->suppress, err, errsz);
+	if (nl == NULL) {
+		free(path);
+		return -1;
+	}
+	pthread_rwlock_wrlock(&action_lock);
+	old = action_list;
+	action_list = nl;
+	free(action_list_path);
+	action_list_path = path;
+	action_list_opts = cfg->suppress;
+	pthread_rwlock_unlock(&action_lock);
+	if (old != NULL)
+		suppress_close(old);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ decisions */
+
+enum action_state {
+	ACTION_NOT_CANDIDATE = 0,  /* class/reason not configured to suppress */
+	ACTION_NEW,                /* appended by this message */
+	ACTION_LISTED,             /* already on the list */
+	ACTION_REFUSED,            /* a candidate, not listed: see why */
+};
+
+struct action_rcpt {
+	const struct bounce_rcpt *r;
+	char target[BM_ADDR_MAX];  /* the address that is (or would be) listed */
+	enum action_state state;
+	const char *why;
+	bool verp_mismatch;
+};
+
+struct action_ctx {
+	struct session *s;
+	const struct bm_config *cfg;
+	const struct bounce_result *res;
+	const char *qid;
+	enum spf_res spf;
+	bool spf_from_authres;
+	bool trusted;
+	struct action_rcpt *rc;
+	size_t nrc;
+	unsigned added;            /* new entries chosen for this message */
+};
+
+static bool
+action_is_bounce(const struct bounce_result *res)
+{
+	switch (res->kind) {
+	case BOUNCE_KIND_DSN:
+	case BOUNCE_KIND_NONSTANDARD:
+		return bm_class_is_failure(res->cls);
+	case BOUNCE_KIND_AUTO_REPLY:
+	case BOUNCE_KIND_FEEDBACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum bm_class
+action_message_class(const struct bounce_result *res)
+{
+	if (res->kind == BOUNCE_KIND_AUTO_REPLY && !bm_class_is_failure(res->cls))
+		return BM_CLASS_AUTO_REPLY;
+	if (res->kind == BOUNCE_KIND_FEEDBACK && !bm_class_is_failure(res->cls))
+		return BM_CLASS_FEEDBACK;
+	return res->cls;
+}
+
+/* Does this record get a header and a log line as a reported recipient? */
+static bool
+action_reported(const struct bounce_result *res, const struct bounce_rcpt *r)
+{
+	if (res->kind == BOUNCE_KIND_AUTO_REPLY || res->kind == BOUNCE_KIND_FEEDBACK)
+		return true;
+	return bm_class_is_failure(r->cls);
+}
+
+static const char *
+action_reason_word(const struct bounce_result *res, const struct bounce_rcpt *r)
+{
+	if (res->kind == BOUNCE_KIND_FEEDBACK && r->reason == BM_REASON_UNDEFINED)
+		return "feedback";
+	return reason_name(r->reason);
+}
+
+static bool
+action_candidate(const struct action_ctx *a, const struct bounce_rcpt *r)
+{
+	const struct bm_config *cfg = a->cfg;
+
+	switch (a->res->kind) {
+	case BOUNCE_KIND_FEEDBACK:
+		return cfg->suppress_complaints;
+	case BOUNCE_KIND_AUTO_REPLY:
+		return r->reason < BM_REASON_COUNT && cfg->suppress_reason[r->reason];
+	default:
+		if (!bm_class_is_failure(r->cls))
+			return false;
+		return (r->cls < BM_CLASS_COUNT && cfg->suppress_class[r->cls]) ||
+		    (r->reason < BM_REASON_COUNT && cfg->suppress_reason[r->reason]);
+	}
+}
+
+static enum spf_res
+action_spf(struct session *s, const struct bm_config *cfg, bool *from_authres)
+{
+	struct session_msg *m = &s->msg;
+	enum spf_res res = SPF_RES_NONE;
+
+	*from_authres = false;
+	if (cfg->spf_policy == BM_SPF_POLICY_OFF)
+		return SPF_RES_OFF;
+	if (m->spf != NULL)
+		res = spf_wait(m->spf, cfg->spf_timeout_ms);
+	if (res != SPF_RES_PASS && m->authres == AUTHRES_SPF &&
+	    m->authres_spf == SPF_RES_PASS) {
+		*from_authres = true;
+		res = SPF_RES_PASS;
+	}
+	return res;
+}
+
+static bool
+action_policy_ok(enum bm_spf_policy p, enum spf_res r)
+{
+	switch (p) {
+	case BM_SPF_POLICY_PASS:
+		return r == SPF_RES_PASS;
+	case BM_SPF_POLICY_NOT_FAIL:
+		return r != SPF_RES_FAIL;
+	default:
+		return true;
+	}
+}
+
+/* Decide one record; the caller holds the list lock (read). */
+static void
+action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
+{
+	struct action_rcpt *x = &a->rc[i];
+	struct session_msg *m = &a->s->msg;
+	const struct bounce_rcpt *r = x->r;
+	const char *src;
+
+	if (!action_candidate(a, r)) {
+		x->state = ACTION_NOT_CANDIDATE;
+		return;
+	}
+	x->state = ACTION_REFUSED;
+	if (!a->trusted) {
+		x->why = "spf-policy";
+		return;
+	}
+	if (m->verp == VERP_BAD_TAG) {
+		x->why = "verp-tag";
+		return;
+	}
+	src = m->verp == VERP_OK ? m->verp_addr : r->recipient;
+	if (addr_normalise(src, strlen(src), x->target, sizeof x->target,
+	    a->cfg->suppress.fold_local) != 0) {
+		x->target[0] = '\0';
+		x->why = "no-address";
+		return;
+	}
+	if (m->verp == VERP_OK && r->recipient[0] != '\0' &&
+	    strcasecmp(r->recipient, x->target) != 0)
+		x->verp_mismatch = true;
+	for (size_t j = 0; j < i; j++) {
+		if ((a->rc[j].state == ACTION_NEW || a->rc[j].state == ACTION_LISTED) &&
+		    strcmp(a->rc[j].target, x->target) == 0) {
+			x->state = ACTION_LISTED;   /* same address earlier in this message */
+			return;
+		}
+	}
+	if (list != NULL && suppress_contains(list, x->target)) {
+		x->state = ACTION_LISTED;
+		return;
+	}
+	if (a->added >= a->cfg->max_suppress_per_message) {
+		x->why = "message-cap";
+		return;
+	}
+	if (action_rate != NULL && !ratecap_take(action_rate,
+	    a->s->ip[0] != '\0' ? a->s->ip : "unknown",
+	    a->cfg->max_suppress_per_hour, time(NULL))) {
+		x->why = "rate-cap";
+		return;
+	}
+	x->state = ACTION_NEW;
+	a->added++;
+}
+
+/* Append the ACTION_NEW entries; false when the write failed and the message
+ * must be tempfailed. */
+static bool
+action_write(struct action_ctx *a, struct suppress_list *list)
+{
+	struct suppress_entry *e;
+	size_t n = 0, added = 0;
+	char err[256] = "";
+	int rc;
+
+	if (a->added == 0)
+		return true;
+	e = calloc(a->added, sizeof *e);
+	if (e == NULL) {
+		snprintf(err, sizeof err, "out of memory");
+		rc = -1;
+	} else if (list == NULL) {
+		snprintf(err, sizeof err, "suppression list is not open");
+		rc = -1;
+	} else {
+		time_t now = time(NULL);
+
+		for (size_t i = 0; i < a->nrc; i++) {
+			struct action_rcpt *x = &a->rc[i];
+
+			if (x->state != ACTION_NEW)
+				continue;
+			e[n].addr = x->target;
+			e[n].status = x->r->status;
+			e[n].reason = action_reason_word(a->res, x->r);
+			e[n].reporting_mta = x->r->reporting_mta[0] != '\0'
+			    ? x->r->reporting_mta : a->res->reporting_mta;
+			e[n].queue_id = a->qid;
+			e[n].when = now;
+			n++;
+		}
+		rc = suppress_append(list, e, n, &added, err, sizeof err);
+	}
+	free(e);
+	if (rc == 0)
+		return true;
+	if (a->cfg->on_error == BM_ON_ERROR_TEMPFAIL) {
+		log_qid(LOG_ERR, a->qid, "suppression list %s: write failed: %s; answering 451 4.3.0",
+		    a->cfg->suppress_file, err);
+		return false;
+	}
+	log_qid(LOG_ERR, a->qid, "suppression list %s: write failed: %s; accepting (on_error = accept)",
+	    a->cfg->suppress_file, err);
+	for (size_t i = 0; i < a->nrc; i++) {
+		struct action_rcpt *x = &a->rc[i];
+
+		if (x->state == ACTION_NEW &&
+		    (list == NULL || !suppress_contains(list, x->target))) {
+			x->state = ACTION_REFUSED;
+			x->why = "write-error";
+		}
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ headers, log */
+
+static int
+action_add_header(struct action_plan *plan, size_t cap, const char *name,
+                  const char *raw)
+{
+	struct action_header *h;
+	char clean[BM_ACTION_VALUE_MAX * 3 / 4];
+
+	if (plan->nhdrs >= cap)
+		return -1;
+	h = &plan->hdrs[plan->nhdrs];
+	h->name = name;
+	(void)hdr_sanitise(raw, strlen(raw), clean, sizeof clean);
+	if (hdr_fold(name, clean, h->value, sizeof h->value) == (size_t)-1)
+		snprintf(h->value, sizeof h->value, "%.*s", 900, clean);
+	plan->nhdrs++;
+	return 0;
+}
+
+static void
+action_field(char *buf, size_t sz, const char *key, const char *val)
+{
+	size_t len = strlen(buf);
+
+	if (val == NULL || *val == '\0' || len + 1 >= sz)
+		return;
+	snprintf(buf + len, sz - len, "; %s=%s", key, val);
+}
+
+static bool
+action_any_listed(const struct action_ctx *a)
+{
+	for (size_t i = 0; i < a->nrc; i++)
+		if (a->rc[i].state == ACTION_NEW || a->rc[i].state == ACTION_LISTED)
+			return true;
+	return false;
+}
+
+static void
+action_headers(struct action_ctx *a, struct action_plan *plan)
+{
+	const struct bounce_result *res = a->res;
+	const struct session *s = a->s;
+	size_t cap = BM_ACTION_RCPT_HDRS + 2, nrcpt_hdrs = 0;
+	char raw[BM_ACTION_VALUE_MAX];
+
+	plan->hdrs = calloc(cap, sizeof *plan->hdrs);
+	if (plan->hdrs == NULL) {
+		log_qid(LOG_ERR, a->qid, "out of memory: message not tagged");
+		return;
+	}
+	(void)action_add_header(plan, cap, "X-Bounce-Class",
+	    bm_class_name(action_message_class(res)));
+	for (size_t i = 0; i < a->nrc; i++) {
+		const struct bounce_rcpt *r = a->rc[i].r;
+
+		if (!action_reported(res, r))
+			continue;
+		if (nrcpt_hdrs >= BM_ACTION_RCPT_HDRS) {
+			log_qid(LOG_INFO, a->qid, "more than %d recipients: X-Bounce-Recipient headers capped",
+			    BM_ACTION_RCPT_HDRS);
+			break;
+		}
+		snprintf(raw, sizeof raw, "%s",
+		    r->recipient[0] != '\0' ? r->recipient : "unknown");
+		action_field(raw, sizeof raw, "class", bm_class_name(r->cls));
+		action_field(raw, sizeof raw, "status", r->status);
+		action_field(raw, sizeof raw, "reason", action_reason_word(res, r));
+		action_field(raw, sizeof raw, "action", r->action);
+		action_field(raw, sizeof raw, "reporting-mta",
+		    r->reporting_mta[0] != '\0' ? r->reporting_mta : res->reporting_mta);
+		if (res->kind == BOUNCE_KIND_FEEDBACK)
+			action_field(raw, sizeof raw, "feedback-type",
+			    r->feedback_type[0] != '\0' ? r->feedback_type : res->feedback_type);
+		if (action_add_header(plan, cap, "X-Bounce-Recipient", raw) == 0)
+			nrcpt_hdrs++;
+	}
+	snprintf(raw, sizeof raw, "spf=%s; helo=%s; ip=%s; suppressed=%s",
+	    spf_res_name(a->spf), s->helo[0] != '\0' ? s->helo : "unknown",
+	    s->ip[0] != '\0' ? s->ip : "unknown", action_any_listed(a) ? "yes" : "no");
+	(void)action_add_header(plan, cap, "X-Bounce-Origin", raw);
+}
+
+static const char *
+action_kind_word(enum bounce_kind k)
+{
+	switch (k) {
+	case BOUNCE_KIND_AUTO_REPLY:
+		return "auto-reply";
+	case BOUNCE_KIND_FEEDBACK:
+		return "feedback";
+	default:
+		return "bounce";
+	}
+}
+
+static void
+action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
+{
+	const struct bounce_result *res = a->res;
+	const struct session *s = a->s;
+	const struct bounce_rcpt *r = x != NULL ? x->r : NULL;
+	char extra[BM_ADDR_MAX + 128] = "";
+	const char *sup;
+
+	if (x == NULL || x->state == ACTION_NOT_CANDIDATE || x->state == ACTION_REFUSED)
+		sup = "no";
+	else
+		sup = "yes";
+	if (x != NULL && x->state == ACTION_REFUSED && x->why != NULL)
+		snprintf(extra, sizeof extra, " reason=%s", x->why);
+	else if (x != NULL && x->state == ACTION_LISTED)
+		snprintf(extra, sizeof extra, " already=yes");
+	if (s->msg.verp == VERP_OK && x != NULL) {
+		size_t len = strlen(extra);
+
+		snprintf(extra + len, sizeof extra - len, " verp=<%s>%s", s->msg.verp_addr,
+		    x->verp_mismatch ? " verp_mismatch=yes" : "");
+	}
+	log_qid(LOG_INFO, a->qid,
+	    "%s class=%s rcpt=<%s>%s%s reason=%s spf=%s suppressed=%s%s%s helo=%s ip=%s",
+	    action_kind_word(res->kind),
+	    bm_class_name(r != NULL ? r->cls : action_message_class(res)),
+	    r != NULL ? r->recipient : "",
+	    r != NULL && r->status[0] != '\0' ? " status=" : "",
+	    r != NULL ? r->status : "",
+	    r != NULL ? action_reason_word(res, r) : "undefined",
+	    spf_res_name(a->spf), sup, extra,
+	    a->spf_from_authres ? " spf_source=authres" : "",
+	    s->helo[0] != '\0' ? s->helo : "unknown",
+	    s->ip[0] != '\0' ? s->ip : "unknown");
+}
+
+static void
+action_log(const struct action_ctx *a)
+{
+	size_t logged = 0;
+
+	for (size_t i = 0; i < a->nrc; i++) {
+		if (!action_reported(a->res, a->rc[i].r))
+			continue;
+		action_log_one(a, &a->rc[i]);
+		logged++;
+	}
+	if (logged == 0)
+		action_log_one(a, NULL);
+	if (a->res->rcpt_capped)
+		log_qid(LOG_WARNING, a->qid, "more recipients than the parser keeps; the rest were ignored");
+}
+
+/* ------------------------------------------------------------------ eom */
+
+void
+action_eom(struct session *s, struct action_plan *plan)
+{
+	struct session_msg *m = &s->msg;
+	struct bounce_limits lim;
+	struct bounce_result res;
+	struct action_ctx a;
+	struct suppress_list *list;
+
+	memset(plan, 0, sizeof *plan);
+	memset(&res, 0, sizeof res);
+	if (m->cfg == NULL)
+		return;
+	memset(&a, 0, sizeof a);
+	a.s = s;
+	a.cfg = m->cfg;
+	a.res = &res;
+	a.qid = m->qid[0] != '\0' ? m->qid : "NOQUEUE";
+
+	bounce_limits_default(&lim);
+	lim.max_bytes = m->data.len;
+	if (bounce_parse(m->data.data != NULL ? m->data.data : "", m->data.len,
+	    &lim, &res) != 0) {
+		log_qid(LOG_ERR, a.qid, "out of memory while parsing; answering 451 4.3.0");
+		plan->tempfail = true;
+		goto out;
+	}
+	if (m->hdr_truncated || m->body_truncated || res.truncated)
+		log_qid(LOG_INFO, a.qid, "examined the first %zu bytes only (truncated=yes)",
+		    m->data.len);
+	if (!action_is_bounce(&res)) {
+		log_qid(LOG_INFO, a.qid, "examined kind=%s from=<%s>: not tagged",
+		    bounce_kind_name(res.kind), m->mail_from);
+		goto out;
+	}
+
+	a.spf = action_spf(s, a.cfg, &a.spf_from_authres);
+	a.trusted = action_policy_ok(a.cfg->spf_policy, a.spf);
+	a.nrc = res.nrcpt;
+	a.rc = calloc(a.nrc > 0 ? a.nrc : 1, sizeof *a.rc);
+	if (a.rc == NULL) {
+		log_qid(LOG_ERR, a.qid, "out of memory; answering 451 4.3.0");
+		plan->tempfail = true;
+		goto out;
+	}
+	for (size_t i = 0; i < a.nrc; i++)
+		a.rc[i].r = &res.rcpt[i];
+
+	pthread_rwlock_rdlock(&action_lock);
+	list = action_list;
+	for (size_t i = 0; i < a.nrc; i++)
+		action_decide(&a, list, i);
+	if (!action_write(&a, list)) {
+		pthread_rwlock_unlock(&action_lock);
+		plan->tempfail = true;
+		goto out;
+	}
+	pthread_rwlock_unlock(&action_lock);
+
+	action_headers(&a, plan);
+	action_log(&a);
+out:
+	free(a.rc);
+	bounce_result_free(&res);
+}
+
+void
+action_plan_free(struct action_plan *plan)
+{
+	if (plan == NULL)
+		return;
+	free(plan->hdrs);
+	plan->hdrs = NULL;
+	plan->nhdrs = 0;
+}

@@ -1,0 +1,352 @@
+/*
+ * main.c - bounce-milter: options, configuration, logging, socket, privilege
+ * drop, signals, smfi_main.
+ *
+ * Start-up order (libmilter-notes section 10): load and check the config,
+ * open syslog, block SIGUSR1/HUP/TERM/INT before any thread exists, set the
+ * connection, register, open the socket (removing a stale UNIX socket), set
+ * its mode and owner, set TCP_NODELAY on a TCP listener, drop privileges,
+ * open the suppression list, detach unless -f, start the SPF module and the
+ * SIGUSR1 reload thread, then smfi_main.  libmilter's own signal thread owns
+ * HUP and TERM (orderly stop) and INT (abort).
+ */
+/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
+#include <config.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "action.h"
+#include "config.h"
+#include "log.h"
+#include "milter.h"
+#include "privs.h"
+#include "spf.h"
+
+#ifndef BM_SYSCONFDIR
+#define BM_SYSCONFDIR "/etc"
+#endif
+#define MAIN_DEFAULT_CONF BM_SYSCONFDIR "/bounce-milter.conf"
+#define MAIN_ERRS 8192
+
+static const char *main_conf_path = MAIN_DEFAULT_CONF;
+static const char *main_socket_arg;      /* -p */
+static bool main_foreground;
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: bounce-milter [-f] [-c FILE] [-p SOCKET]\n"
+	    "       bounce-milter -t [-c FILE]\n"
+	    "       bounce-milter -V | -h\n"
+	    "  -f         stay in the foreground and log to stderr too\n"
+	    "  -c FILE    configuration file (default %s)\n"
+	    "  -p SOCKET  listen on SOCKET (inet:PORT@HOST, inet6:PORT@HOST, unix:/PATH),\n"
+	    "             overriding \"socket\" in the configuration\n"
+	    "  -t         check the configuration and exit (0 if it is good)\n"
+	    "  -V         print the version and exit\n"
+	    "  -h         print this help and exit\n", MAIN_DEFAULT_CONF);
+}
+
+/* Print "file:line: ..." lines to stderr and/or syslog. */
+static void
+main_report(const char *errs, bool to_syslog)
+{
+	char line[1024];
+	const char *p = errs, *nl;
+
+	while (p != NULL && *p != '\0') {
+		size_t len;
+
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		if (to_syslog)
+			log_msg(LOG_ERR, "%s", line);
+		else
+			fprintf(stderr, "%s\n", line);
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+static const char *
+main_unix_path(const char *sock)
+{
+	if (strncmp(sock, "unix:", 5) == 0)
+		return sock + 5;
+	if (strncmp(sock, "local:", 6) == 0)
+		return sock + 6;
+	return NULL;
+}
+
+/* libmilter has no socket-option API: find its TCP listener and set
+ * TCP_NODELAY, which Linux copies to every accepted socket (without it each
+ * message waits for delayed ACKs; e2e-postfix.md section 6). */
+static void
+main_nodelay(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+	if (max < 0 || max > 1024)
+		max = 1024;
+	for (int fd = 3; fd < max; fd++) {
+		int acc = 0, dom = 0, one = 1;
+		socklen_t l1 = sizeof acc, l2 = sizeof dom;
+
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &l1) != 0 || !acc)
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l2) != 0)
+			continue;
+		if ((dom == AF_INET || dom == AF_INET6) &&
+		    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+			log_msg(LOG_WARNING, "TCP_NODELAY on the listener: %s", strerror(errno));
+	}
+}
+
+static int
+main_socket_setup(const struct bm_config *cfg, const char *sock)
+{
+	const char *path = main_unix_path(sock);
+	char err[256];
+	uid_t uid;
+	gid_t gid;
+
+	if (path == NULL)
+		return 0;
+	if (chmod(path, (mode_t)cfg->socket_mode) != 0) {
+		log_msg(LOG_ERR, "chmod %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (geteuid() == 0 && cfg->user[0] != '\0') {
+		if (privs_lookup(cfg->user, &uid, &gid, err, sizeof err) != 0) {
+			log_msg(LOG_ERR, "%s", err);
+			return -1;
+		}
+		if (chown(path, uid, gid) != 0) {
+			log_msg(LOG_ERR, "chown %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ reload */
+
+static void
+main_reload(void)
+{
+	char *errs = malloc(MAIN_ERRS), err[256];
+	struct bm_config *nc, *cur;
+
+	if (errs == NULL) {
+		log_msg(LOG_ERR, "reload: out of memory");
+		return;
+	}
+	nc = config_load(main_conf_path, errs, MAIN_ERRS);
+	if (nc == NULL) {
+		main_report(errs, true);
+		log_msg(LOG_ERR, "reload: %s has errors; keeping the running configuration",
+		    main_conf_path);
+		free(errs);
+		return;
+	}
+	free(errs);
+	cur = config_get();
+	if (cur != NULL) {
+		if (main_socket_arg == NULL && strcmp(cur->socket, nc->socket) != 0)
+			log_msg(LOG_WARNING, "reload: socket changed; this takes a restart");
+		if (strcmp(cur->user, nc->user) != 0)
+			log_msg(LOG_WARNING, "reload: user changed; this takes a restart");
+		if (strcmp(cur->dns_zone_file, nc->dns_zone_file) != 0)
+			log_msg(LOG_WARNING, "reload: trust.dns_zone_file changed; this takes a restart");
+		config_put(cur);
+	}
+	if (action_list_open(nc, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "reload: suppression list %s: %s; keeping the running configuration",
+		    nc->suppress_file, err);
+		config_free(nc);
+		return;
+	}
+	log_open(nc->syslog_ident, nc->syslog_facility, main_foreground);
+	config_install(nc);
+	log_msg(LOG_INFO, "configuration reloaded from %s, suppression list %s reopened",
+	    main_conf_path, nc->suppress_file);
+}
+
+static void *
+main_reload_thread(void *arg)
+{
+	sigset_t set;
+	int sig;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1)
+			main_reload();
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static int
+main_check(void)
+{
+	char *errs = malloc(MAIN_ERRS);
+	struct bm_config *c;
+
+	if (errs == NULL) {
+		fprintf(stderr, "bounce-milter: out of memory\n");
+		return 1;
+	}
+	c = config_load(main_conf_path, errs, MAIN_ERRS);
+	if (c == NULL) {
+		main_report(errs, false);
+		free(errs);
+		return 1;
+	}
+	printf("%s: configuration OK\n", main_conf_path);
+	config_free(c);
+	free(errs);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bm_config *cfg;
+	char *errs, err[256];
+	const char *sock;
+	sigset_t set;
+	pthread_t reload;
+	bool check = false;
+	int ch, rc;
+
+	while ((ch = getopt(argc, argv, "fc:p:tVh")) != -1) {
+		switch (ch) {
+		case 'f':
+			main_foreground = true;
+			break;
+		case 'c':
+			main_conf_path = optarg;
+			break;
+		case 'p':
+			main_socket_arg = optarg;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'V':
+			printf("bounce-milter %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		default:
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		main_usage(stderr);
+		return 2;
+	}
+	if (check)
+		return main_check();
+
+	if ((errs = malloc(MAIN_ERRS)) == NULL) {
+		fprintf(stderr, "bounce-milter: out of memory\n");
+		return 1;
+	}
+	cfg = config_load(main_conf_path, errs, MAIN_ERRS);
+	if (cfg == NULL) {
+		main_report(errs, false);
+		free(errs);
+		return 1;
+	}
+	free(errs);
+	log_open(cfg->syslog_ident, cfg->syslog_facility, main_foreground);
+
+	/* before any thread: only the intended sigwait threads see these */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if ((rc = pthread_sigmask(SIG_BLOCK, &set, NULL)) != 0) {
+		log_msg(LOG_ERR, "pthread_sigmask: %s", strerror(rc));
+		return 1;
+	}
+
+	sock = main_socket_arg != NULL ? main_socket_arg : cfg->socket;
+	if (smfi_setconn((char *)sock) != MI_SUCCESS) {
+		log_msg(LOG_ERR, "bad socket \"%s\"", sock);
+		return 1;
+	}
+	if (smfi_register(*milter_desc()) != MI_SUCCESS) {
+		log_msg(LOG_ERR, "smfi_register failed");
+		return 1;
+	}
+	umask(0777 & ~(mode_t)cfg->socket_mode);
+	if (smfi_opensocket(true) != MI_SUCCESS) {
+		log_msg(LOG_ERR, "cannot open socket %s (in use, or no permission?)", sock);
+		return 1;
+	}
+	umask(022);
+	if (main_socket_setup(cfg, sock) != 0)
+		return 1;
+	main_nodelay();
+
+	if (privs_drop(cfg->user, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return 1;
+	}
+	if (action_init() != 0) {
+		log_msg(LOG_ERR, "out of memory");
+		return 1;
+	}
+	if (action_list_open(cfg, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "suppression list %s: %s", cfg->suppress_file, err);
+		return 1;
+	}
+	if (!main_foreground && daemon(0, 0) != 0) {
+		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
+		return 1;
+	}
+	if (spf_init(cfg->dns_zone_file, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "SPF: %s", err);
+		return 1;
+	}
+	config_install(cfg);
+	if ((rc = pthread_create(&reload, NULL, main_reload_thread, NULL)) != 0) {
+		log_msg(LOG_ERR, "cannot start the reload thread: %s", strerror(rc));
+		return 1;
+	}
+	(void)pthread_detach(reload);
+
+	log_msg(LOG_INFO, "starting bounce-milter %s on %s (config %s, list %s)",
+	    PACKAGE_VERSION, sock, main_conf_path, cfg->suppress_file);
+	rc = smfi_main();
+	/* connections may still be running (smfi_main does not wait for them):
+	 * leave the list and SPF state to process exit rather than free them
+	 * under a callback; every list write is already durable */
+	log_msg(LOG_INFO, "stopping");
+	return rc == MI_SUCCESS ? 0 : 1;
+}
