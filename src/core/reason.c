@@ -136,6 +136,7 @@ static const char *const p_mailboxfull[] = {
 	"the user's mailbox is full", "mailbox capacity exceeded",
 	"exceeded the storage allocation", "storage allocation exceeded",
 	"user over quota", "dquot", "mailbox limit exceeded",
+	"diskspace quota", "disk space quota",
 	NULL
 };
 
@@ -190,7 +191,7 @@ static const char *const p_spamdetected[] = {
 	"message content rejected", "content rejected", " uce ",
 	"as spam", "spam signature", "message filtered as spam",
 	"reject spam", "spam mail", "our spam", "anti-spam", "antispam",
-	"spam", "junk mail", "this message was blocked because its content",
+	"junk mail", "this message was blocked because its content",
 	NULL
 };
 
@@ -320,6 +321,8 @@ static const char *const p_hostunknown[] = {
 	"non-existent domain", "not a valid domain", "host name lookup failure",
 	"name server: host not found", "dns name does not exist",
 	"domain is not reachable", "dns lookup failure",
+	"couldn't find any host named", "couldn't find any host by that name",
+	"could not find any host", "couldn't find a mail exchanger",
 	NULL
 };
 
@@ -352,6 +355,16 @@ static const char *const p_speeding[] = {
 	"message rate", "mail flood", "too many recipients this hour",
 	"sending limit", "daily limit", "hourly limit", "too fast",
 	"rate of", "volume of mail",
+	NULL
+};
+
+/* The sending host is on a block list: named before any spam wording,
+ * since list names and URLs contain "spam". */
+static const char *const p_blocked_listed[] = {
+	"blocked using", "listed in", "listed on", "listed at", "dnsbl",
+	"blacklisted", "blocklisted", "spamhaus", "spamcop", "sorbs",
+	"barracudacentral", "on our block list", "on a block list",
+	"on our blocklist", "in our blacklist", " rbl", "rbl ",
 	NULL
 };
 
@@ -514,7 +527,8 @@ static const char *const p_networkerror[] = {
 	"malformed or unexpected name server reply", "dns lookup",
 	"host not found, try again", "temporary dns", "dns failure",
 	"dns error", "mail forwarding loop", "forwarding loop",
-	"routing loop", "loop detected", "message looping",
+	"routing loop", "loop detected", "message looping", "message is looping",
+	"wasn't able to establish an smtp connection",
 	"hop count exceeded", "maximum forwarding loop",
 	"unrouteable mail domain", "unable to resolve route",
 	"broken pipe", "network error", "bad connection",
@@ -580,6 +594,7 @@ static const struct reason_rule reason_rules[] = {
 	{ BM_REASON_NOTACCEPT, p_notaccept, false },
 	{ BM_REASON_FAILEDSTARTTLS, p_failedstarttls, false },
 	{ BM_REASON_SUPPRESSED, p_suppressed, false },
+	{ BM_REASON_BLOCKED, p_blocked_listed, false },
 	{ BM_REASON_SPAMDETECTED, p_spamdetected, false },
 	{ BM_REASON_BADREPUTATION, p_badreputation, false },
 	{ BM_REASON_TOOMANYCONN, p_toomanyconn, false },

@@ -350,6 +350,7 @@ static int reply_before(const char *s, size_t at)
 	while (i > 0 && seps < 3 && (s[i - 1] == ' ' || s[i - 1] == '-' ||
 	                             s[i - 1] == '#' || s[i - 1] == '(' ||
 	                             s[i - 1] == '[' || s[i - 1] == ':' ||
+	                             s[i - 1] == '\'' || s[i - 1] == '"' ||
 	                             s[i - 1] == '\t')) {
 		i--;
 		seps++;

@@ -1,0 +1,268 @@
+/*
+ * test_status.c - status.c: validation, normalisation, the registry, and
+ * extraction of codes from diagnostic text (real forms, false matches on
+ * IP addresses, versions, dates, and hostile input).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "status.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_valid(void **state)
+{
+	static const struct {
+		const char *code;
+		bool ok;
+	} cases[] = {
+		{ "5.1.1", true }, { "4.2.2", true }, { "2.0.0", true },
+		{ "5.7.30", true }, { "5.1.10", true }, { "5.0.947", true },
+		{ "3.1.1", false }, { "6.0.0", false }, { "5.1", false },
+		{ "5.1.1.1", false }, { "5.01.1", false }, { "5.1.1000", false },
+		{ "5..1", false }, { "", false }, { "X.1.1", false },
+		{ "5.1.1 ", false }, { " 5.1.1", false }, { "5.a.1", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		assert_int_equal(status_valid(cases[i].code), cases[i].ok);
+	assert_false(status_valid(NULL));
+}
+
+static void test_normalise(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "5.1.1", "5.1.1" }, { "5.01.1", "5.1.1" }, { " 4.2.02 ", "4.2.2" },
+		{ "5.7.026", "5.7.26" }, { "5.1.1\r\n", "5.1.1" },
+		{ "1.2.3", NULL }, { "5.1", NULL }, { "abc", NULL }, { "", NULL },
+	};
+	char out[16];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		bool ok = status_normalise(cases[i].in, out, sizeof(out));
+
+		assert_int_equal(ok, cases[i].out != NULL);
+		if (ok)
+			assert_string_equal(out, cases[i].out);
+		else
+			assert_string_equal(out, "");
+	}
+	/* too small an output buffer is an error, never a cut */
+	assert_false(status_normalise("5.7.26", out, 4));
+	assert_false(status_normalise(NULL, out, sizeof(out)));
+}
+
+static void test_lookup(void **state)
+{
+	static const struct {
+		const char *code, *title;
+	} cases[] = {
+		{ "5.1.1", "Bad destination mailbox address" },
+		{ "4.2.2", "Mailbox full" },
+		{ "5.2.1", "Mailbox disabled, not accepting messages" },
+		{ "5.1.10", "Recipient address has null MX" },
+		{ "4.3.6", "Requested priority was changed" },
+		{ "5.6.7", "Non-ASCII addresses not permitted for that sender/recipient" },
+		{ "5.7.13", "User Account Disabled" },
+		{ "5.7.25", "Reverse DNS validation failed" },
+		{ "5.7.27", "Sender address has null MX" },
+		{ "5.7.28", "Mail flood detected" },
+		{ "5.7.30", "REQUIRETLS support required" },
+		{ "X.4.7", "Delivery time expired" },
+	};
+	static const char *const absent[] = {
+		"5.7.31", "5.1.11", "5.8.0", "5.0.947", "5.1", "", "9.1.1",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		const struct status_entry *e = status_lookup(cases[i].code);
+
+		assert_non_null(e);
+		assert_string_equal(e->title, cases[i].title);
+	}
+	for (i = 0; i < N(absent); i++)
+		assert_null(status_lookup(absent[i]));
+	assert_null(status_lookup(NULL));
+}
+
+static void test_registry_complete(void **state)
+{
+	/* every detail of every subject in the registry up to its last code */
+	static const struct {
+		unsigned subject, last;
+	} ranges[] = {
+		{ 0, 0 }, { 1, 10 }, { 2, 4 }, { 3, 6 }, { 4, 7 }, { 5, 6 },
+		{ 6, 10 }, { 7, 30 },
+	};
+	char code[16];
+	size_t i;
+	unsigned d;
+
+	(void)state;
+	for (i = 0; i < N(ranges); i++)
+		for (d = 0; d <= ranges[i].last; d++) {
+			snprintf(code, sizeof(code), "5.%u.%u", ranges[i].subject, d);
+			assert_non_null(status_lookup(code));
+		}
+}
+
+static void test_replycode(void **state)
+{
+	static const struct {
+		int code;
+		bool ok;
+	} cases[] = {
+		{ 550, true }, { 421, true }, { 250, true }, { 554, true },
+		{ 599, false }, { 560, false }, { 350, false }, { 0, false },
+		{ 5500, false }, { -550, false }, { 199, false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		assert_int_equal(status_replycode_valid(cases[i].code), cases[i].ok);
+}
+
+static void test_class(void **state)
+{
+	(void)state;
+	assert_int_equal(status_class("5.1.1"), '5');
+	assert_int_equal(status_class("4.4.7"), '4');
+	assert_int_equal(status_class("2.1.5"), '2');
+	assert_int_equal(status_class("3.1.1"), 0);
+	assert_int_equal(status_class(""), 0);
+	assert_int_equal(status_class(NULL), 0);
+}
+
+static void test_find(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *status;  /* NULL: none expected */
+		int reply;
+	} cases[] = {
+		{ "550 5.1.1 <a@example.org>: Recipient address rejected", "5.1.1", 550 },
+		{ "550-5.1.1 The email account that you tried to reach does not exist.", "5.1.1", 550 },
+		{ "Sorry, I couldn't find any host named example.net. (#5.1.2)", "5.1.2", 0 },
+		{ "Remote host said: 554 5.7.1 rejected", "5.7.1", 554 },
+		{ "smtp; 550 5.1.1 User unknown", "5.1.1", 550 },
+		{ "Remote server replied: 554 5.7.1 Service unavailable", "5.7.1", 554 },
+		{ "mailbox full (5.2.2)", "5.2.2", 0 },
+		{ "[5.7.1] blocked", "5.7.1", 0 },
+		{ "5.1.1: user unknown", "5.1.1", 0 },
+		{ "status=5.1.1 (bounced)", "5.1.1", 0 },
+		{ "#5.1.0 Address rejected", "5.1.0", 0 },
+		{ "552 5.2.2 Over quota", "5.2.2", 552 },
+		{ "421 4.7.0 Try again later", "4.7.0", 421 },
+		{ "550 User unknown", NULL, 550 },
+		{ "host example.net[192.0.2.1] said: 550 5.7.1 no", "5.7.1", 550 },
+		/* the code in the SMTP error line wins over a leading one */
+		{ "5.0.0 - Unknown address error 550-'5.7.1 <a@b>... Access denied'", "5.7.1", 550 },
+		{ "Status: 5.0.0 remote said: 550 5.1.1 no such user", "5.1.1", 550 },
+		{ "Diagnostic: 4.4.1 (no answer) then 452 4.2.2 mailbox full", "4.2.2", 452 },
+		/* false matches */
+		{ "connect to 192.0.2.1 failed", NULL, 0 },
+		{ "connect to 5.1.1.1 failed", NULL, 0 },
+		{ "host 10.5.2.4 refused", NULL, 0 },
+		{ "Postfix 3.5.1 here", NULL, 0 },
+		{ "Exim 4.94.2 at your service", NULL, 0 },
+		{ "running version 5.1.1 of the software", NULL, 0 },
+		{ "mailer v4.2.2 says hello", NULL, 0 },
+		{ "delivered on 5.12.2021 at 10:20", NULL, 0 },
+		{ "expires 2021.5.1", NULL, 0 },
+		{ "serial 55.1.1 and 5.1.1234", NULL, 0 },
+		{ "a5.1.1 b", NULL, 0 },
+		{ "after 450 seconds", NULL, 0 },
+		{ "message of 5500 bytes", NULL, 0 },
+		{ "", NULL, 0 },
+	};
+	char st[16];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		int reply = -1;
+		bool found = status_find(cases[i].text, strlen(cases[i].text), st,
+		                         sizeof(st), &reply);
+
+		if (cases[i].status != NULL) {
+			assert_true(found);
+			assert_string_equal(st, cases[i].status);
+		} else {
+			assert_string_equal(st, "");
+		}
+		assert_int_equal(reply, cases[i].reply);
+		assert_int_equal(found, cases[i].status != NULL || cases[i].reply != 0);
+	}
+}
+
+static void test_find_hostile(void **state)
+{
+	static const char nul[] = "550\0 5.1.1 user\0unknown 5.2.2";
+	char st[16];
+	int reply;
+	size_t big = 1u << 20, i;
+	char *huge = malloc(big);
+
+	(void)state;
+	/* NUL bytes are ordinary separators, never terminators */
+	assert_true(status_find(nul, sizeof(nul) - 1, st, sizeof(st), &reply));
+	assert_string_equal(st, "5.1.1");
+
+	/* length is respected: the code past len is not seen */
+	assert_false(status_find("550 5.1.1", 3 + 1 + 3, st, sizeof(st), NULL) &&
+	             strcmp(st, "5.1.1") == 0);
+
+	/* control characters */
+	assert_true(status_find("\x01\x02\x7f 550 5.7.1\x1b[0m", 16, st, sizeof(st), &reply));
+	assert_string_equal(st, "5.7.1");
+
+	/* NULL and tiny buffers */
+	assert_false(status_find(NULL, 10, st, sizeof(st), &reply));
+	assert_true(status_find("550 5.1.1", 9, NULL, 0, NULL));
+	assert_true(status_find("550 5.1.1", 9, st, 3, &reply));
+	assert_string_equal(st, "");
+
+	/* a megabyte of digits and dots, then a real code */
+	assert_non_null(huge);
+	for (i = 0; i < big; i++)
+		huge[i] = (i % 3 == 1) ? '.' : '5';
+	memcpy(huge + big - 12, " 550 5.2.2  ", 12);
+	assert_true(status_find(huge, big, st, sizeof(st), &reply));
+	assert_string_equal(st, "5.2.2");
+	assert_int_equal(reply, 550);
+	free(huge);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_registry_complete),
+		cmocka_unit_test(test_replycode),
+		cmocka_unit_test(test_class),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
