@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "dsn.h"
 #include "mime.h"
 #include "recog.h"
 #include "result.h"
@@ -178,9 +179,27 @@ common_is_angle_head(const char *line, size_t len)
 	return (size_t)(gt - line) + 1 < len && gt[1] == ':';
 }
 
-bool
-common_next_angle(const char *s, size_t len, size_t *pos,
-                  struct common_block *b)
+/* "a@b:" alone on a line, at its very start. */
+static bool
+common_is_colon_head(const char *line, size_t len)
+{
+	char addr[BM_ADDR_MAX];
+	const char *rest;
+	size_t rest_len;
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+		len--;
+	if (len < 4 || line[len - 1] != ':' || line[0] == ' ' ||
+	    line[0] == '\t' || memchr(line, '@', len) == NULL)
+		return false;
+	return common_head_addr(line, len, addr, sizeof(addr), &rest,
+	                        &rest_len) == 0 && rest_len == 0;
+}
+
+static bool
+common_next_para(const char *s, size_t len, size_t *pos,
+                 struct common_block *b,
+                 bool (*is_head)(const char *, size_t))
 {
 	const char *line;
 	size_t line_len;
@@ -190,11 +209,11 @@ common_next_angle(const char *s, size_t len, size_t *pos,
 		const char *next;
 		size_t next_len;
 
-		if (!common_is_angle_head(line, line_len))
+		if (!is_head(line, line_len))
 			continue;
 		while (text_next_line(s, len, &peek, &next, &next_len)) {
 			if (common_indent(next, next_len) < 0 ||
-			    common_is_angle_head(next, next_len))
+			    is_head(next, next_len))
 				break;
 			body_end = peek;
 		}
@@ -207,6 +226,20 @@ common_next_angle(const char *s, size_t len, size_t *pos,
 		return true;
 	}
 	return false;
+}
+
+bool
+common_next_angle(const char *s, size_t len, size_t *pos,
+                  struct common_block *b)
+{
+	return common_next_para(s, len, pos, b, common_is_angle_head);
+}
+
+bool
+common_next_colon(const char *s, size_t len, size_t *pos,
+                  struct common_block *b)
+{
+	return common_next_para(s, len, pos, b, common_is_colon_head);
 }
 
 int
@@ -431,5 +464,78 @@ common_rcpts_from_header(const struct recog_ctx *ctx,
 		}
 		i = j + 1;
 	}
+	return n;
+}
+
+static const char *const common_dsn_fields[] = {
+	"Reporting-MTA:", "Final-Recipient:", NULL
+};
+
+static const char *const common_dsn_end[] = {
+	"--", "Content-Type:", "Return-Path:", "Received:", NULL
+};
+
+/* Offset of the first DSN field that starts a line, or len. */
+static size_t
+common_dsn_start(const char *s, size_t len)
+{
+	size_t pos = 0, at = 0, i;
+	const char *line;
+	size_t line_len;
+
+	while (at = pos, text_next_line(s, len, &pos, &line, &line_len))
+		for (i = 0; common_dsn_fields[i] != NULL; i++)
+			if (text_starts(line, line_len, common_dsn_fields[i]))
+				return at;
+	return len;
+}
+
+size_t
+common_dsn_text(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	size_t start, stop, i, n = 0;
+	const char *s;
+	struct bounce_result tmp;
+
+	if (ctx->text == NULL)
+		return 0;
+	start = common_dsn_start(ctx->text, ctx->text_len);
+	if (start >= ctx->text_len)
+		return 0;
+	s = ctx->text + start;
+	/* the block runs to a boundary or to the returned headers */
+	stop = 1 + common_until_line(s + 1, ctx->text_len - start - 1,
+	                             common_dsn_end);
+	memset(&tmp, 0, sizeof(tmp));
+	(void)dsn_parse(s, stop, ctx->lim, &tmp);
+	for (i = 0; i < tmp.nrcpt; i++) {
+		const struct bounce_rcpt *d = &tmp.rcpt[i];
+		struct bounce_rcpt *r = common_rcpt(res, ctx->lim, d->recipient,
+		                                    strlen(d->recipient));
+
+		if (r == NULL)
+			continue;
+		n++;
+		/* the status block is authoritative for status and action */
+		if (d->status[0] != '\0')
+			memcpy(r->status, d->status, sizeof(r->status));
+		if (d->action[0] != '\0')
+			memcpy(r->action, d->action, sizeof(r->action));
+		if (r->replycode == 0)
+			r->replycode = d->replycode;
+		if (r->diagnostic[0] == '\0')
+			memcpy(r->diagnostic, d->diagnostic,
+			       sizeof(r->diagnostic));
+		if (r->remote_mta[0] == '\0')
+			memcpy(r->remote_mta, d->remote_mta,
+			       sizeof(r->remote_mta));
+		if (r->reporting_mta[0] == '\0')
+			memcpy(r->reporting_mta, d->reporting_mta,
+			       sizeof(r->reporting_mta));
+		if (r->original_recipient[0] == '\0')
+			memcpy(r->original_recipient, d->original_recipient,
+			       sizeof(r->original_recipient));
+	}
+	bounce_result_free(&tmp);
 	return n;
 }

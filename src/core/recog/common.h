@@ -79,6 +79,11 @@ bool common_next_indented(const char *s, size_t len, size_t *pos,
 bool common_next_angle(const char *s, size_t len, size_t *pos,
                        struct common_block *b);
 
+/* Blocks of "a@b:" alone at the start of a line followed by a paragraph
+ * (Exim as some providers configure it). */
+bool common_next_colon(const char *s, size_t len, size_t *pos,
+                       struct common_block *b);
+
 /* Split a head such as "<a@b>:", "a@b: text" or "a@b (text)" into the
  * normalised address (0 returned) and the text after it (*rest, may be
  * empty).  -1 when the first word is no valid address. */
@@ -115,5 +120,12 @@ void common_remote_mta(const char *s, size_t len, char *out, size_t outsz);
 size_t common_rcpts_from_header(const struct recog_ctx *ctx,
                                 struct bounce_result *res, const char *name,
                                 const char *action);
+
+/* A delivery-status block written as plain text in the notification
+ * (the MIME structure was lost, or a notice quotes a whole bounce):
+ * parsed with dsn_parse() and merged into the records by recipient; its
+ * Status and Action win over what the text gave.  Returns the number of
+ * recipients it named. */
+size_t common_dsn_text(const struct recog_ctx *ctx, struct bounce_result *res);
 
 #endif

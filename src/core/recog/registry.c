@@ -18,6 +18,8 @@
 	X(qmail) \
 	X(dragonfly) \
 	X(sendmail) \
+	X(postfix) \
+	X(opensmtpd) \
 	X(generic)
 
 #define RECOG_DECLARE(fam) extern const struct recog recog_##fam;

@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "addr.h"
-#include "dsn.h"
 #include "mime.h"
 #include "recog.h"
 #include "text.h"
@@ -65,14 +64,6 @@ static const char *const sm_returned[] = {
 	"----- Message header follows -----",
 	"----- Message body suppressed -----",
 	NULL
-};
-
-static const char *const sm_dsn_fields[] = {
-	"Reporting-MTA:", "Final-Recipient:", NULL
-};
-
-static const char *const sm_dsn_end[] = {
-	"--", "Content-Type:", "Return-Path:", "Received:", NULL
 };
 
 /* sendmail's own verdicts, after "<address>... ". */
@@ -283,51 +274,6 @@ sm_list_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 	}
 }
 
-/* A status block written as plain text (the MIME structure was lost). */
-static void
-sm_dsn_text(const struct recog_ctx *ctx, struct bounce_result *res)
-{
-	size_t start, stop, i;
-	const char *s;
-	struct bounce_result tmp;
-
-	if (!common_find_any(ctx->text, ctx->text_len, sm_dsn_fields, &start,
-	                     NULL))
-		return;
-	/* only at the start of a line */
-	if (start > 0 && ctx->text[start - 1] != '\n')
-		return;
-	s = ctx->text + start;
-	stop = common_until_line(s + 1, ctx->text_len - start - 1, sm_dsn_end);
-	memset(&tmp, 0, sizeof(tmp));
-	(void)dsn_parse(s, stop + 1, ctx->lim, &tmp);
-	for (i = 0; i < tmp.nrcpt; i++) {
-		const struct bounce_rcpt *d = &tmp.rcpt[i];
-		struct bounce_rcpt *r = common_rcpt(res, ctx->lim, d->recipient,
-		                                    strlen(d->recipient));
-
-		if (r == NULL)
-			continue;
-		/* the status block is authoritative for status and action */
-		if (d->status[0] != '\0')
-			memcpy(r->status, d->status, sizeof(r->status));
-		if (d->action[0] != '\0')
-			memcpy(r->action, d->action, sizeof(r->action));
-		if (r->replycode == 0)
-			r->replycode = d->replycode;
-		if (r->diagnostic[0] == '\0')
-			memcpy(r->diagnostic, d->diagnostic,
-			       sizeof(r->diagnostic));
-		if (r->remote_mta[0] == '\0')
-			memcpy(r->remote_mta, d->remote_mta,
-			       sizeof(r->remote_mta));
-		if (r->reporting_mta[0] == '\0')
-			memcpy(r->reporting_mta, d->reporting_mta,
-			       sizeof(r->reporting_mta));
-	}
-	bounce_result_free(&tmp);
-}
-
 /* The one address in the To of the returned message, or -1. */
 static int
 sm_returned_to(const struct recog_ctx *ctx, char *out, size_t outsz)
@@ -385,7 +331,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 		                         sm_section_end);
 		sm_transcript_scan(ctx, res, ctx->text + end, stop, st);
 	}
-	sm_dsn_text(ctx, res);
+	common_dsn_text(ctx, res);
 
 	if (res->nrcpt == before && st->hostdiag[0] != '\0') {
 		char addr[BM_ADDR_MAX];
