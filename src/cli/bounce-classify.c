@@ -112,12 +112,53 @@ cli_tsv_field(const char *s, bool last)
 	putchar(last ? '\n' : '\t');
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+static size_t
+cli_utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)   /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* A JSON string; bytes that are not valid UTF-8 become U+FFFD. */
 static void
 cli_json_string(const char *s)
 {
 	putchar('"');
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n;
+
+		if (c >= 0x80) {
+			n = cli_utf8_len((const unsigned char *)s);
+			if (n == 0) {
+				fputs("\\ufffd", stdout);
+			} else {
+				fwrite(s, 1, n, stdout);
+				s += n - 1;
+			}
+			continue;
+		}
 
 		switch (c) {
 		case '"': fputs("\\\"", stdout); break;

@@ -11,8 +11,9 @@
  *   5. RFC 3834 auto-replies and vacation notices: kind auto-reply;
  *   6. otherwise not-bounce.
  * Report parts and notification text inside a returned or forwarded
- * message (anything under a message/ part) are never used, so a bounce
- * forwarded inside a human message is not taken for one.  Then every
+ * message (anything under a message/ part) are not used, so a bounce
+ * forwarded inside a human message is not taken for one; the exception is
+ * a notice from a mailer daemon that wraps the bounce it received.  Then every
  * failed record is classified and the worst class is kept.
  */
 #include "config.h"
@@ -449,6 +450,10 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 	}
 
 	part = bounce_find_part(m, dsn_types);
+	/* a mailer daemon that wraps the bounce it got in its own notice */
+	if (part < 0 && (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM) &&
+	    !bounce_is_forward(ctx->subject))
+		part = mime_find_type(m, dsn_types[0], 0);
 	if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) == 0 &&
 	    dsn_parse(body, blen, lim, out) > 0) {
 		const struct mime_part *p = mime_get_part(m, (size_t)part);

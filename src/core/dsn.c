@@ -65,6 +65,7 @@ struct dsn_block {
 	char status_raw[BM_DIAG_MAX];
 	char remote_mta[BM_HOST_MAX];
 	char diag[BM_DIAG_MAX];
+	char diag_type[BM_WORD_MAX];   /* "smtp", "x-unix", ... lower case */
 };
 
 struct dsn_state {
@@ -258,6 +259,11 @@ dsn_flush(struct dsn_state *st)
 	}
 	rcpt = b->final_rcpt[0] ? b->final_rcpt :
 	       b->actual_rcpt[0] ? b->actual_rcpt : b->orig_rcpt;
+	/* a final address on a bare host name ("user@server", a local
+	 * rewrite) says less than the address the sender used */
+	if (rcpt == b->final_rcpt && b->orig_rcpt[0] != '\0' &&
+	    strchr(strchr(rcpt, '@') ? strchr(rcpt, '@') : rcpt, '.') == NULL)
+		rcpt = b->orig_rcpt;
 	/* A block with neither recipient, action, status nor diagnostic is
 	 * noise (e.g. only Remote-MTA). */
 	if (rcpt[0] == '\0' && b->action[0] == '\0' && b->status[0] == '\0' &&
@@ -294,6 +300,13 @@ dsn_flush(struct dsn_state *st)
 	memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
 	memcpy(r->reporting_mta, st->reporting_mta, sizeof(r->reporting_mta));
 	r->replycode = dsn_replycode(r->diagnostic);
+	/* diagnostic-type X-Unix: the local delivery program (a pipe, procmail,
+	 * a mailer) failed, whatever generic status the MTA put on it */
+	if (strcmp(b->diag_type, "x-unix") == 0) {
+		r->replycode = 0;      /* an exit status, not an SMTP reply */
+		if (r->status[0] == '\0' || strcmp(r->status + 1, ".0.0") == 0)
+			r->reason_hint = BM_REASON_MAILERERROR;
+	}
 	st->added++;
 	dsn_block_reset(b);
 }
@@ -384,7 +397,7 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 		result_set_str(b->remote_mta, sizeof(b->remote_mta), v, vlen);
 		break;
 	case F_DIAG:
-		dsn_strip_type(&v, &vlen, type, sizeof(type));
+		dsn_strip_type(&v, &vlen, b->diag_type, sizeof(b->diag_type));
 		result_set_str(b->diag, sizeof(b->diag), v, vlen);
 		break;
 	}

@@ -104,6 +104,23 @@ static const struct dsn_case cases[] = {
 	  "Diagnostic-Code: smtp; 550 no such user\n",
 	  1, "",
 	  { { "dup@example.com", "", "failed", "5.1.1", 550, "no such user", "" } } },
+	{ "final address on a bare host: Original-Recipient preferred",
+	  "Original-recipient: rfc822;kijitora@example.net\n"
+	  "Final-recipient: rfc822;@smtp.example.net:kijitora@server\n"
+	  "Action: failed\n"
+	  "Status: 5.2.0 (LMTP transmission failure has occurred)\n"
+	  "Diagnostic-code: smtp;522 5.2.0 Delivery failed: Over quota\n",
+	  1, "",
+	  { { "kijitora@example.net", "kijitora@example.net", "failed", "5.2.0", 522,
+	      "Over quota", "" } } },
+	{ "X-Unix diagnostic: exit status is no reply code",
+	  "Final-Recipient: RFC822; pipe@example.jp\n"
+	  "X-Actual-Recipient: X-Unix; |/home/pipe/catch.pl\n"
+	  "Action: failed\n"
+	  "Status: 5.0.0\n"
+	  "Diagnostic-Code: X-Unix; 255\n",
+	  1, "",
+	  { { "pipe@example.jp", "", "failed", "5.0.0", 0, "255", "" } } },
 	{ "only a per-message block", "Reporting-MTA: dns; mx.example.org\n\n", 0, "mx.example.org",
 	  { { NULL, NULL, NULL, NULL, 0, NULL, NULL } } },
 	{ "empty", "", 0, "", { { NULL, NULL, NULL, NULL, 0, NULL, NULL } } },
@@ -145,6 +162,8 @@ test_dsn_table(void **state)
 				assert_non_null(strstr(r->diagnostic, e->diag_has));
 			assert_string_equal(r->remote_mta, e->remote_mta);
 			assert_string_equal(r->reporting_mta, t->reporting_mta);
+			if (strstr(t->label, "X-Unix") != NULL)
+				assert_int_equal(r->reason_hint, BM_REASON_MAILERERROR);
 		}
 		bounce_result_free(&res);
 	}
