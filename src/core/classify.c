@@ -178,6 +178,16 @@ static const struct {
 	{ CMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED },
 };
 
+/* A text reason that a particular code turns into another: an "unknown
+ * user" answer that the reporting MTA filed under mailbox status X.2.0
+ * (not addressing, X.1.x) came after DATA, from a content filter. */
+static const struct {
+	const char *code;
+	enum bm_reason from, to;
+} classify_code_rules[] = {
+	{ "X.2.0", BM_REASON_USERUNKNOWN, BM_REASON_FILTERED },
+};
+
 /* Reasons that a transient (4.x.x) code turns into another. */
 static const struct {
 	enum bm_reason from, to;
@@ -351,11 +361,26 @@ static enum bm_reason pick_reason(const struct bounce_rcpt *r)
 	return by_text;
 }
 
+static enum bm_reason apply_code(enum bm_reason r, const char *status)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		return r;
+	for (k = 0; k < sizeof(classify_code_rules) / sizeof(classify_code_rules[0]); k++)
+		if (classify_code_rules[k].from == r &&
+		    strcmp(classify_code_rules[k].code, key) == 0)
+			return classify_code_rules[k].to;
+	return r;
+}
+
 static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason reason)
 {
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
 	reason = apply_command(reason, command_of(r->diagnostic));
+	reason = apply_code(reason, r->status);
 	if (failure_digit(r) == '4')
 		reason = apply_transient(reason);
 	return reason;

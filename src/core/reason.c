@@ -256,6 +256,8 @@ static const char *const p_suspend[] = {
  * prefix for recipient checks, most often a directory lookup. */
 static const char *const p_userunknown_weak[] = {
 	"recipient address rejected", "recipient rejected",
+	"check if address is correct", "check the recipient address",
+	"please check the address",
 	NULL
 };
 
@@ -409,7 +411,7 @@ static const char *const p_securityerror[] = {
 	"insecure mail relay", "not authorized to send mail, authentication",
 	"you don't authenticate", "password", "credentials",
 	"executable files are not allowed", "security policy", "security reasons",
-	"potential security issue", "security issue", "security",
+	"potential security issue", "security issue",
 	NULL
 };
 
