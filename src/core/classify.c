@@ -235,6 +235,22 @@ static enum bm_reason apply_transient(enum bm_reason r)
 	return r;
 }
 
+/* Reasons a delay notice keeps; any other becomes "expired". */
+static const enum bm_reason delayed_keep[] = {
+	BM_REASON_MAILBOXFULL, BM_REASON_MAILERERROR, BM_REASON_SYSTEMFULL,
+	BM_REASON_MESGTOOBIG, BM_REASON_EXCEEDLIMIT, BM_REASON_SUSPEND,
+};
+
+static bool reason_in(enum bm_reason r, const enum bm_reason *set, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (set[k] == r)
+			return true;
+	return false;
+}
+
 /* Hint reasons that are not failures. */
 static bool reason_is_nonfailure(enum bm_reason r)
 {
@@ -418,13 +434,12 @@ void classify_rcpt(struct bounce_rcpt *r)
 	r->reason = refine_reason(r, pick_reason(r));
 	delayed = word_is(r->action, "delayed");
 
-	/* A delayed message has not failed yet: never a dead address. */
-	if (delayed && !reason_is_nonfailure(r->reason)) {
-		enum bm_class c = policy_for(r->reason)->transient;
-
-		if (c == BM_CLASS_HARD || r->reason == BM_REASON_UNDEFINED)
-			r->reason = BM_REASON_EXPIRED;
-	}
+	/* A delayed message has not failed yet: never a dead address, and
+	 * unless the text names a lasting condition of the mailbox or the
+	 * local mailer, what it reports is that time is running out. */
+	if (delayed && !reason_is_nonfailure(r->reason) &&
+	    !reason_in(r->reason, delayed_keep, sizeof(delayed_keep) / sizeof(delayed_keep[0])))
+		r->reason = BM_REASON_EXPIRED;
 
 	p = policy_for(r->reason);
 	digit = failure_digit(r);

@@ -105,7 +105,8 @@ static const char *const p_norelaying[] = {
 	"relaying to <", "relaying mail to", "is not a gateway",
 	"not allowed to relay", "no relaying", "relay rejected",
 	"relay access is denied", "cannot relay", "can't relay",
-	"relaying is not allowed", "relay attempt",
+	"relaying is not allowed", "relay attempt", "insecure mail relay",
+	"email address is not verified", "not configured to relay",
 	"domain isn't in my list of allowed rcpthosts",
 	"not in my list of allowed rcpthosts",
 	"mail server permanently rejected message (#5.3.0)",
@@ -163,6 +164,7 @@ static const char *const p_mesgtoobig[] = {
 	"message length exceeds", "line length exceeded",
 	"size exceeds the maximum", "larger than the maximum allowed",
 	"the message size exceeds", "message size too large",
+	"line limit exceeded",
 	NULL
 };
 
@@ -188,10 +190,10 @@ static const char *const p_spamdetected[] = {
 	"scored as spam", "determined to be spam", "high spam",
 	"spam policy", "unsolicited mail", "unsolicited email",
 	"unsolicited bulk", "unsolicited commercial", "bulk mail",
-	"message content rejected", "content rejected", " uce ",
+	" uce ", " spam ", " spam.", "- spam",
 	"as spam", "spam signature", "message filtered as spam",
 	"reject spam", "spam mail", "our spam", "anti-spam", "antispam",
-	"junk mail", "this message was blocked because its content",
+	"junk mail",
 	NULL
 };
 
@@ -218,6 +220,7 @@ static const char *const p_authfailure[] = {
 	"message failed authentication", "is not authorized to send",
 	"not an authorized sender", "unauthorized sender",
 	"sender address is not authorized", "domain authentication",
+	"authentication information", "fails to pass authentication",
 	"email authentication", "authentication failure for",
 	NULL
 };
@@ -344,7 +347,7 @@ static const char *const p_toomanyconn[] = {
 	"too many smtp sessions", "too many sessions", "connection limit",
 	"maximum connection", "max connections", "too many open connections",
 	"number of connections", "concurrent connections",
-	"connection rate limit", "too many connection",
+	"connection rate limit", "too many connection", "too many recipients",
 	"temporarily deferred due to unexpected volume",
 	NULL
 };
@@ -362,6 +365,13 @@ static const char *const p_speeding[] = {
 
 /* The sending host is on a block list: named before any spam wording,
  * since list names and URLs contain "spam". */
+/* Block lists of URLs in the content: spam, not the sending host. */
+static const char *const p_spam_uri[] = {
+	"blacklisted url", "blocklisted url", "url in message", "uribl", "surbl",
+	"dbl.spamhaus", "spamhaus dbl",
+	NULL
+};
+
 static const char *const p_blocked_listed[] = {
 	"blocked using", "listed in", "listed on", "listed at", "dnsbl",
 	"blacklisted", "blocklisted", "spamhaus", "spamcop", "sorbs",
@@ -384,10 +394,17 @@ static const char *const p_blocked[] = {
 	"access denied", "not allowed to send mail from", "dynamic ip",
 	"dynamic address", "dynamically assigned", "dial-up", "dialup",
 	"residential", "mail from your ip", "mail from this ip",
-	"not accepting mail from", "we do not accept mail from", "blocked",
+	"not accepting mail from", "we do not accept mail from",
 	"service unavailable", "rejected because of your ip",
 	"your network", "your server", "your mail server", "your domain",
-	"poor ip", "deny", "denied",
+	"poor ip", "unfortunately, messages from", "weren't sent",
+	"invalid ip for sending",
+	NULL
+};
+
+/* Bare refusal words: the last resort for a sender-side block. */
+static const char *const p_blocked_generic[] = {
+	"deny", "denied", "blocked",
 	NULL
 };
 
@@ -399,7 +416,8 @@ static const char *const p_policyviolation[] = {
 	"local policy", "policy rules", "prohibited attachment",
 	"illegal attachment", "not accepting mail with attachments",
 	"attachment type", "attachments are not allowed", "mass mailer",
-	"message not accepted for policy", "policy",
+	"message not accepted for policy", "header error",
+	"content presents a potential", "policy",
 	NULL
 };
 
@@ -408,7 +426,7 @@ static const char *const p_securityerror[] = {
 	"must authenticate", "authenticate first", "smtp auth",
 	"authentication failed", "authentication failure",
 	"authentication credentials invalid", "unauthenticated senders",
-	"insecure mail relay", "not authorized to send mail, authentication",
+	"not authorized to send mail, authentication",
 	"you don't authenticate", "password", "credentials",
 	"executable files are not allowed", "security policy", "security reasons",
 	"potential security issue", "security issue",
@@ -431,7 +449,7 @@ static const char *const p_rejected[] = {
 	"sender verification", "domain of sender address", "sender domain",
 	"sender address has", "sender address is", "invalid sender",
 	"bad sender", "sender unknown", "unknown sender", "envelope sender",
-	"envelope from", "mail from address", "mail from:", "return path",
+	"mail from address", "return path",
 	"return-path", "sender email address", "sender's email address",
 	"your email address has been", "your address has been",
 	"badmailfrom", "not allowed to post", "members-only list",
@@ -451,7 +469,8 @@ static const char *const p_rejected_sender[] = {
 	"sender address does not exist", "sender address is invalid",
 	"invalid sender address", "sender rejected", "sender denied",
 	"badmailfrom", "envelope sender domain", "unverified sender",
-	"mail from address is not verified", "email address is not verified",
+	"sender was rejected", "purported responsible address",
+	"permission to post",
 	NULL
 };
 
@@ -459,7 +478,6 @@ static const char *const p_filtered[] = {
 	"message filtered", "filtered", "user refuses", "refuses to accept",
 	"refused by recipient", "refused by the recipient",
 	"blocked by the recipient", "blocked by recipient",
-	"rejected by the recipient", "rejected by recipient",
 	"due to the recipient's policy", "recipient's preferences",
 	"recipient preferences", "recipient is only accepting mail from",
 	"only accepting mail from specific", "user reject", "user rules",
@@ -472,7 +490,7 @@ static const char *const p_contenterror[] = {
 	"improper use of 8-bit data", "8-bit data in message header",
 	"invalid mime", "mime headers", "mime complexity",
 	"improperly-formatted", "improperly formatted", "unnecessary base64",
-	"message header", "header error", "illegal header", "invalid header",
+	"message header", "illegal header", "invalid header",
 	"malformed header", "bad header", "headers exceed",
 	"too many received", "content error", "message content", "media error",
 	"content not accepted", "invalid content",
@@ -490,6 +508,7 @@ static const char *const p_notcompliantrfc[] = {
 
 static const char *const p_syntaxerror[] = {
 	"syntax error", "command unrecognized", "unrecognized command",
+	"improper sequence", "out of sequence",
 	"command not recognized", "bad sequence of commands",
 	"command not implemented", "invalid command", "line too long",
 	"parameter not implemented", "command parameter",
@@ -549,6 +568,8 @@ static const char *const p_expired[] = {
 	"maximum time", "bounce after", "unable to deliver for",
 	"delivery period expired", "message is too old", "lifetime expired",
 	"have been failing for", "deferred for too long",
+	"been failing for a long time", "did not accept our requests to connect",
+	"unable to deliver this message after", "could not be delivered for too long",
 	NULL
 };
 
@@ -596,6 +617,7 @@ static const struct reason_rule reason_rules[] = {
 	{ BM_REASON_NOTACCEPT, p_notaccept, false },
 	{ BM_REASON_FAILEDSTARTTLS, p_failedstarttls, false },
 	{ BM_REASON_SUPPRESSED, p_suppressed, false },
+	{ BM_REASON_SPAMDETECTED, p_spam_uri, false },
 	{ BM_REASON_BLOCKED, p_blocked_listed, false },
 	{ BM_REASON_SPAMDETECTED, p_spamdetected, false },
 	{ BM_REASON_BADREPUTATION, p_badreputation, false },
@@ -606,6 +628,7 @@ static const struct reason_rule reason_rules[] = {
 	{ BM_REASON_BLOCKED, p_blocked, false },
 	{ BM_REASON_POLICYVIOLATION, p_policyviolation, false },
 	{ BM_REASON_SECURITYERROR, p_securityerror, false },
+	{ BM_REASON_BLOCKED, p_blocked_generic, false },
 	{ BM_REASON_CONTENTERROR, p_contenterror, false },
 	{ BM_REASON_SYNTAXERROR, p_syntaxerror, false },
 	{ BM_REASON_SYSTEMFULL, p_systemfull, false },

@@ -131,7 +131,9 @@ static void test_policy(void **state)
 		{ "delayed", "4.1.1", "450 4.1.1 user unknown", U,
 		  "4.1.1", 450, BM_REASON_EXPIRED, BM_CLASS_SOFT, false },
 		{ "delayed", "4.4.1", "connect to x[192.0.2.1]:25: Connection timed out", U,
-		  "4.4.1", 0, BM_REASON_NETWORKERROR, BM_CLASS_SOFT, false },
+		  "4.4.1", 0, BM_REASON_EXPIRED, BM_CLASS_SOFT, false },
+		{ "delayed", "4.2.2", "452 4.2.2 mailbox full", U,
+		  "4.2.2", 452, BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, false },
 		/* Sisimai: a 4.x.x unknown user still marks the address */
 		{ "failed", "4.1.1", "450 4.1.1 <a@b>: Recipient address rejected: User unknown", U,
 		  "4.1.1", 450, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false },
