@@ -7,7 +7,7 @@
  * classes/reasons, trust.spf policy, per-message and per-client-IP caps,
  * addresses already listed are skipped), one durable suppress_append() for
  * the new entries, one log line per recipient, and the X-Bounce-* headers to
- * add (sanitised and folded).  The caller (milter.c) applies the plan: on
+ * add (sanitised; one line up to 998 octets, folded at white space beyond).  The caller (milter.c) applies the plan: on
  * plan.tempfail it answers 451 4.3.0 and changes nothing; otherwise it deletes
  * the forged headers and adds plan.hdrs in order.  Not-bounces get no headers.
  * The shared suppression list is swapped under a read-write lock by

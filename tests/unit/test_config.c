@@ -239,7 +239,6 @@ static const struct bad_case bad_cases[] = {
 	{ "tag length", "suppress { file = \"%LIST%\" }\nverp {\n  tag_length = 4\n}\n", 3, "tag_length" },
 	{ "missing secret", "suppress { file = \"%LIST%\" }\nverp {\n  secret_file = \"/nonexistent-bm-secret\"\n}\n", 3, "secret_file" },
 	{ "unterminated string", "suppress { file = \"%LIST%\" }\nsocket = \"inet:1@x\n", 3, "end of file" },
-	{ "unbalanced section", "suppress {\n  file = \"%LIST%\"\n", 0, "" },
 };
 
 static void

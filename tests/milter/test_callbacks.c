@@ -1,0 +1,755 @@
+/*
+ * test_callbacks.c - the milter callbacks driven without an MTA.
+ *
+ * milter.c, session.c, mta.c and action.c are linked with libmilter's
+ * smfi_getpriv, smfi_setpriv, smfi_getsymval, smfi_addheader,
+ * smfi_chgheader and smfi_setreply replaced (-Wl,--wrap): the private
+ * pointer lives in a variable, header changes are recorded, and the order of
+ * deletions and the reply are checked with cmocka expectations.  The cases
+ * are the sequences an MTA rarely produces: abort mid-headers, two messages
+ * on one connection, close without a message or with a NULL pointer, a
+ * message left without abort or eom, a body in 1-byte chunks, CR and LF in
+ * different chunks, forged headers, and an unwritable list.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <libmilter/mfapi.h>
+
+#include "../../src/daemon/action.h"
+#include "../../src/daemon/config.h"
+#include "../../src/daemon/log.h"
+#include "../../src/daemon/milter.h"
+#include "../../src/daemon/session.h"
+
+/* ------------------------------------------------------------------ the seam */
+
+static void *fake_priv;
+static int fake_ctx_storage;
+#define CTX ((SMFICTX *)(void *)&fake_ctx_storage)
+
+#define MAX_ADDED 64
+static struct {
+	char name[64];
+	char value[2048];
+} added[MAX_ADDED];
+static size_t nadded;
+static size_t ndeleted;
+
+void *__wrap_smfi_getpriv(SMFICTX *ctx);
+int __wrap_smfi_setpriv(SMFICTX *ctx, void *data);
+char *__wrap_smfi_getsymval(SMFICTX *ctx, char *name);
+int __wrap_smfi_addheader(SMFICTX *ctx, char *name, char *value);
+int __wrap_smfi_chgheader(SMFICTX *ctx, char *name, int idx, char *value);
+int __wrap_smfi_setreply(SMFICTX *ctx, char *rcode, char *xcode, char *msg);
+
+void *
+__wrap_smfi_getpriv(SMFICTX *ctx)
+{
+	(void)ctx;
+	return fake_priv;
+}
+
+int
+__wrap_smfi_setpriv(SMFICTX *ctx, void *data)
+{
+	(void)ctx;
+	fake_priv = data;
+	return MI_SUCCESS;
+}
+
+char *
+__wrap_smfi_getsymval(SMFICTX *ctx, char *name)
+{
+	static char qid[] = "4XTESTQ1";
+
+	(void)ctx;
+	if (strcmp(name, "i") == 0 || strcmp(name, "{i}") == 0)
+		return qid;
+	return NULL;
+}
+
+int
+__wrap_smfi_addheader(SMFICTX *ctx, char *name, char *value)
+{
+	(void)ctx;
+	assert_true(nadded < MAX_ADDED);
+	/* no CR anywhere; folds are LF + white space */
+	assert_null(strchr(value, '\r'));
+	snprintf(added[nadded].name, sizeof added[nadded].name, "%s", name);
+	snprintf(added[nadded].value, sizeof added[nadded].value, "%s", value);
+	nadded++;
+	return MI_SUCCESS;
+}
+
+int
+__wrap_smfi_chgheader(SMFICTX *ctx, char *name, int idx, char *value)
+{
+	(void)ctx;
+	check_expected(name);
+	check_expected(idx);
+	assert_null(value);    /* we only ever delete */
+	ndeleted++;
+	return MI_SUCCESS;
+}
+
+int
+__wrap_smfi_setreply(SMFICTX *ctx, char *rcode, char *xcode, char *msg)
+{
+	(void)ctx;
+	(void)msg;
+	check_expected(rcode);
+	check_expected(xcode);
+	return MI_SUCCESS;
+}
+
+static void
+expect_delete(const char *name, int idx)
+{
+	expect_string(__wrap_smfi_chgheader, name, name);
+	expect_value(__wrap_smfi_chgheader, idx, idx);
+}
+
+/* ------------------------------------------------------------------ fixtures */
+
+static const char dsn_hard[] =
+    "Return-Path: <>\r\n"
+    "From: MAILER-DAEMON@mx.far.test (Mail Delivery System)\r\n"
+    "Subject: Undelivered Mail Returned to Sender\r\n"
+    "To: bounces@lists.near.test\r\n"
+    "Message-ID: <cb-hard@mx.far.test>\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\r\n"
+    "\tboundary=\"CB-BOUNDARY\"\r\n"
+    "\r\n"
+    "--CB-BOUNDARY\r\n"
+    "Content-Type: text/plain; charset=us-ascii\r\n"
+    "\r\n"
+    "Your message could not be delivered to one or more recipients.\r\n"
+    "\r\n"
+    "<zoe.left@far.test>: host mail.far.test said: 550 5.1.1 <zoe.left@far.test>:\r\n"
+    "    Recipient address rejected: User unknown in local recipient table\r\n"
+    "\r\n"
+    "--CB-BOUNDARY\r\n"
+    "Content-Type: message/delivery-status\r\n"
+    "\r\n"
+    "Reporting-MTA: dns; mx.far.test\r\n"
+    "\r\n"
+    "Final-Recipient: rfc822; zoe.left@far.test\r\n"
+    "Action: failed\r\n"
+    "Status: 5.1.1\r\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <zoe.left@far.test>: Recipient address\r\n"
+    "    rejected: User unknown in local recipient table\r\n"
+    "\r\n"
+    "--CB-BOUNDARY\r\n"
+    "Content-Type: text/rfc822-headers\r\n"
+    "\r\n"
+    "From: news@lists.near.test\r\n"
+    "To: zoe.left@far.test\r\n"
+    "Subject: News\r\n"
+    "\r\n"
+    "--CB-BOUNDARY--\r\n";
+
+static const char ordinary[] =
+    "From: Ann <ann@near.test>\r\n"
+    "To: team@near.test\r\n"
+    "Subject: Lunch on Friday\r\n"
+    "Message-ID: <cb-lunch@near.test>\r\n"
+    "\r\n"
+    "Shall we try the new place on the corner?\r\n"
+    "Ann\r\n";
+
+static const char forged[] =
+    "From: Mallory <mallory@near.test>\r\n"
+    "To: team@near.test\r\n"
+    "X-Bounce-Class: hard\r\n"
+    "Subject: Nothing to see\r\n"
+    "x-bounce-class: hard\r\n"
+    "X-Bounce-Recipient: victim@near.test; class=hard\r\n"
+    "X-Bounce-Extra: 1\r\n"
+    "X-BOUNCE-EXTRA: 2\r\n"
+    "X-Bounce-Extra: 3\r\n"
+    "\r\n"
+    "Body.\r\n";
+
+static char tmpdir[128];
+static char listpath[320];
+static char confpath[192];
+static unsigned nlists;
+
+static void
+write_conf(const char *extra)
+{
+	FILE *f = fopen(confpath, "w");
+
+	assert_non_null(f);
+	fprintf(f, "max_message_bytes = 4096\n"
+	    "suppress {\n  file = \"%s\"\n}\n"
+	    "trust {\n  spf = \"off\"\n}\n%s", listpath, extra);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+load_conf(void)
+{
+	char errs[2048], err[256];
+	struct bm_config *c = config_load(confpath, errs, sizeof errs);
+
+	if (c == NULL)
+		fail_msg("config: %s", errs);
+	if (action_list_open(c, err, sizeof err) != 0)
+		fail_msg("list: %s", err);
+	config_install(c);
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/bm-test-callbacks.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	snprintf(confpath, sizeof confpath, "%s/bm.conf", tmpdir);
+	log_open("test_callbacks", LOG_MAIL, getenv("BM_TEST_VERBOSE") != NULL);
+	return action_init();
+}
+
+static int
+group_teardown(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	config_install(NULL);
+	action_shutdown();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A fresh list and config before each test. */
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(listpath, sizeof listpath, "%s/list-%u.txt", tmpdir, ++nlists);
+	write_conf("");
+	load_conf();
+	fake_priv = NULL;
+	nadded = 0;
+	ndeleted = 0;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (fake_priv != NULL)
+		bm_close(CTX);
+	assert_null(fake_priv);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ driving */
+
+static void
+start_connection(void)
+{
+	struct sockaddr_in sin;
+	unsigned long pf0, pf1, pf2, pf3;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.10", &sin.sin_addr), 1);
+	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT,
+	    SMFIP_SKIP | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOHDRS,
+	    0, 0, &pf0, &pf1, &pf2, &pf3), SMFIS_CONTINUE);
+	assert_int_equal(bm_connect(CTX, "mx.far.test", (struct sockaddr *)&sin), SMFIS_CONTINUE);
+	assert_int_equal(bm_helo(CTX, "mx.far.test"), SMFIS_CONTINUE);
+}
+
+static void
+envelope(const char *from, const char *rcpt)
+{
+	char *fa[] = { (char *)from, NULL };
+	char *ra[] = { (char *)rcpt, NULL };
+
+	assert_int_equal(bm_envfrom(CTX, fa), SMFIS_CONTINUE);
+	assert_int_equal(bm_envrcpt(CTX, ra), SMFIS_CONTINUE);
+}
+
+/* Send the header block as the MTA does: folded lines joined by LF, the one
+ * space after the colon removed, no final CRLF.  Returns the body offset. */
+static size_t
+send_headers(const char *msg, size_t stop_after)
+{
+	const char *p = msg;
+	size_t n = 0;
+
+	while (strncmp(p, "\r\n", 2) != 0) {
+		char name[128], value[2048];
+		const char *colon = strchr(p, ':'), *end = p;
+		size_t v = 0;
+
+		assert_non_null(colon);
+		snprintf(name, sizeof name, "%.*s", (int)(colon - p), p);
+		end = colon + 1;
+		if (*end == ' ')
+			end++;
+		for (;;) {
+			const char *eol = strstr(end, "\r\n");
+
+			memcpy(value + v, end, (size_t)(eol - end));
+			v += (size_t)(eol - end);
+			end = eol + 2;
+			if (*end != ' ' && *end != '\t')
+				break;
+			value[v++] = '\n';
+		}
+		value[v] = '\0';
+		assert_int_equal(bm_header(CTX, name, value), SMFIS_CONTINUE);
+		p = end;
+		if (++n == stop_after)
+			return 0;
+	}
+	assert_int_equal(bm_eoh(CTX), SMFIS_CONTINUE);
+	return (size_t)(p + 2 - msg);
+}
+
+/* The body in chunks of `chunk` bytes; returns the last reply. */
+static sfsistat
+send_body(const char *body, size_t len, size_t chunk)
+{
+	sfsistat r = SMFIS_CONTINUE;
+
+	for (size_t off = 0; off < len && r == SMFIS_CONTINUE; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		r = bm_body(CTX, (unsigned char *)body + off, n);
+	}
+	return r;
+}
+
+static sfsistat
+send_message(const char *from, const char *rcpt, const char *msg, size_t chunk)
+{
+	size_t off;
+
+	envelope(from, rcpt);
+	off = send_headers(msg, 0);
+	(void)send_body(msg + off, strlen(msg) - off, chunk);
+	return bm_eom(CTX);
+}
+
+static const char *
+added_value(const char *name, size_t nth)
+{
+	for (size_t i = 0; i < nadded; i++)
+		if (strcmp(added[i].name, name) == 0 && nth-- == 0)
+			return added[i].value;
+	return NULL;
+}
+
+static int
+list_count(const char *addr)
+{
+	FILE *f = fopen(listpath, "r");
+	char line[512];
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strcmp(line, addr) == 0)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void
+assert_hard_tagged(void)
+{
+	const char *want = "zoe.left@far.test; class=hard; status=5.1.1; reason=userunknown; action=failed";
+	const char *v;
+
+	assert_non_null(v = added_value("X-Bounce-Class", 0));
+	assert_string_equal(v, "hard");
+	assert_non_null(v = added_value("X-Bounce-Recipient", 0));
+	if (strncmp(v, want, strlen(want)) != 0)
+		fail_msg("X-Bounce-Recipient: %s", v);
+	assert_null(added_value("X-Bounce-Recipient", 1));
+	assert_non_null(v = added_value("X-Bounce-Origin", 0));
+	assert_string_equal(v, "spf=off; helo=mx.far.test; ip=192.0.2.10; suppressed=yes");
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static void
+test_negotiate_masks(void **state)
+{
+	unsigned long pf0, pf1, pf2, pf3;
+
+	(void)state;
+	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
+	    0x1fffff, 0, 0, &pf0, &pf1, &pf2, &pf3), SMFIS_CONTINUE);
+	assert_int_equal(pf0, SMFIF_ADDHDRS | SMFIF_CHGHDRS);
+	/* every step stays: no NOCONNECT, NOHELO, NOMAIL, NORCPT, NOBODY, NOHDRS, NOEOH, NODATA */
+	assert_int_equal(pf1 & (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOMAIL | SMFIP_NORCPT |
+	    SMFIP_NOBODY | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NODATA), 0);
+	assert_true(pf1 & SMFIP_SKIP);
+	assert_int_equal(pf2 | pf3, 0);
+	/* nothing the MTA did not offer */
+	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS, 0, 0, 0, &pf0, &pf1, &pf2, &pf3),
+	    SMFIS_CONTINUE);
+	assert_int_equal(pf0, SMFIF_ADDHDRS);
+	assert_int_equal(pf1, 0);
+}
+
+static void
+test_close_without_message(void **state)
+{
+	(void)state;
+	/* NULL private pointer: close before anything, and every other callback */
+	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(bm_header(CTX, "Subject", "x"), SMFIS_CONTINUE);
+	assert_int_equal(bm_eoh(CTX), SMFIS_CONTINUE);
+	assert_int_equal(bm_body(CTX, (unsigned char *)"x", 1), SMFIS_CONTINUE);
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_null(fake_priv);
+	/* a connection with no message */
+	start_connection();
+	assert_non_null(fake_priv);
+	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	assert_null(fake_priv);
+	assert_int_equal(nadded, 0);
+}
+
+static void
+test_abort_mid_headers(void **state)
+{
+	struct session *s;
+
+	(void)state;
+	start_connection();
+	envelope("<>", "<bounces@lists.near.test>");
+	(void)send_headers(dsn_hard, 3);
+	s = fake_priv;
+	assert_true(s->msg.active);
+	assert_non_null(s->msg.data.data);
+	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+	assert_false(s->msg.active);
+	assert_null(s->msg.data.data);
+	assert_null(s->msg.cfg);
+	/* a second abort and a stray eom do nothing */
+	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(nadded, 0);
+	assert_int_equal(list_count("zoe.left@far.test"), 0);
+	/* the connection goes on with a whole message */
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_hard_tagged();
+}
+
+static void
+test_two_messages(void **state)
+{
+	struct session *s;
+
+	(void)state;
+	start_connection();
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_hard_tagged();
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+	nadded = 0;
+	assert_int_equal(send_message("<ann@near.test>", "<team@near.test>", ordinary, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(nadded, 0);
+	s = fake_priv;
+	assert_false(s->msg.active);
+	/* the same bounce again: tagged, not listed twice */
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_hard_tagged();
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+}
+
+/* A message that gets neither eom nor abort (another milter or our own early
+ * return ended it): the next envfrom starts clean. */
+static void
+test_early_return(void **state)
+{
+	struct session *s;
+
+	(void)state;
+	start_connection();
+	envelope("<>", "<bounces@lists.near.test>");
+	(void)send_headers(forged, 4);   /* notes a forged header, then stops */
+	s = fake_priv;
+	assert_true(s->msg.null_sender);
+	assert_int_equal(s->msg.forged[0].count, 1);
+	nadded = 0;
+	assert_int_equal(send_message("<ann@near.test>", "<team@near.test>", ordinary, 65535),
+	    SMFIS_CONTINUE);
+	/* nothing of the first message leaked into the second */
+	assert_int_equal(nadded, 0);
+	assert_int_equal(ndeleted, 0);
+	assert_false(s->msg.active);
+}
+
+static void
+test_body_one_byte_chunks(void **state)
+{
+	struct session *s;
+	size_t off;
+
+	(void)state;
+	start_connection();
+	envelope("<>", "<bounces@lists.near.test>");
+	off = send_headers(dsn_hard, 0);
+	assert_int_equal(send_body(dsn_hard + off, strlen(dsn_hard) - off, 1), SMFIS_CONTINUE);
+	s = fake_priv;
+	assert_int_equal(s->msg.body_bytes, strlen(dsn_hard) - off);
+	assert_memory_equal(s->msg.data.data + s->msg.hdr_bytes, dsn_hard + off,
+	    strlen(dsn_hard) - off);
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_hard_tagged();
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+}
+
+/* Chunks that end between CR and LF: every chunk boundary sits on a CR. */
+static void
+test_crlf_split(void **state)
+{
+	struct session *s;
+	const char *body, *p;
+	size_t off;
+
+	(void)state;
+	start_connection();
+	envelope("<>", "<bounces@lists.near.test>");
+	off = send_headers(dsn_hard, 0);
+	body = dsn_hard + off;
+	for (p = body; *p != '\0';) {
+		const char *cr = strchr(p, '\r');
+		size_t n = cr != NULL ? (size_t)(cr - p) + 1 : strlen(p);
+
+		assert_int_equal(bm_body(CTX, (unsigned char *)p, n), SMFIS_CONTINUE);
+		p += n;
+	}
+	s = fake_priv;
+	assert_memory_equal(s->msg.data.data + s->msg.hdr_bytes, body, strlen(body));
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_hard_tagged();
+}
+
+/* Headers re-serialised: folded values regain CRLF, one space after ':'. */
+static void
+test_headers_reserialised(void **state)
+{
+	struct session *s;
+	size_t off;
+
+	(void)state;
+	start_connection();
+	envelope("<>", "<bounces@lists.near.test>");
+	off = send_headers(dsn_hard, 0);
+	s = fake_priv;
+	assert_int_equal(s->msg.hdr_bytes, off);
+	assert_memory_equal(s->msg.data.data, dsn_hard, off);
+	assert_true(s->msg.report_type);
+	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+}
+
+static void
+test_forged_deleted_reverse(void **state)
+{
+	(void)state;
+	start_connection();
+	/* per name, from the highest index down; names compared without case */
+	expect_delete("X-Bounce-Class", 2);
+	expect_delete("X-Bounce-Class", 1);
+	expect_delete("X-Bounce-Recipient", 1);
+	expect_delete("X-Bounce-Extra", 3);
+	expect_delete("X-Bounce-Extra", 2);
+	expect_delete("X-Bounce-Extra", 1);
+	assert_int_equal(send_message("<mallory@near.test>", "<team@near.test>", forged, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(ndeleted, 6);
+	assert_int_equal(nadded, 0);
+	assert_int_equal(list_count("victim@near.test"), 0);
+}
+
+/* A bounce carrying forged verdicts: those go, ours come. */
+static void
+test_forged_in_bounce(void **state)
+{
+	char msg[sizeof dsn_hard + 128];
+
+	(void)state;
+	snprintf(msg, sizeof msg, "X-Bounce-Class: none\r\nX-Bounce-Origin: spf=pass\r\n%s", dsn_hard);
+	start_connection();
+	expect_delete("X-Bounce-Class", 1);
+	expect_delete("X-Bounce-Origin", 1);
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", msg, 65535),
+	    SMFIS_CONTINUE);
+	assert_hard_tagged();
+}
+
+static void
+test_hard_bounce_listed(void **state)
+{
+	(void)state;
+	start_connection();
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_hard_tagged();
+	assert_int_equal(nadded, 3);
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+}
+
+static void
+test_null_sender_forms(void **state)
+{
+	static const char *const forms[] = { "<>", "", "\"\"", " <> ", "<\"\">" };
+	struct session *s;
+
+	(void)state;
+	start_connection();
+	s = fake_priv;
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		envelope(forms[i], "<x@near.test>");
+		if (!s->msg.null_sender)
+			fail_msg("\"%s\" is not taken as the null sender", forms[i]);
+	}
+	envelope("<a@near.test>", "<x@near.test>");
+	assert_false(s->msg.null_sender);
+	assert_false(session_examined(s));
+	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+}
+
+static void
+test_ordinary_untouched(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	start_connection();
+	assert_int_equal(send_message("<ann@near.test>", "<team@near.test>", ordinary, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(nadded, 0);
+	assert_int_equal(ndeleted, 0);
+	assert_true(stat(listpath, &st) != 0 || st.st_size == 0);
+	/* a multipart/report from a normal sender is examined; a plain one is not */
+	assert_false(session_examined(fake_priv));
+}
+
+/* Once the kept bytes reach max_message_bytes, body asks the MTA to skip. */
+static void
+test_body_skip(void **state)
+{
+	static char big[20000];
+	size_t off;
+
+	(void)state;
+	memset(big, 'a', sizeof big - 1);
+	for (size_t i = 76; i + 1 < sizeof big; i += 78) {
+		big[i] = '\r';
+		big[i + 1] = '\n';
+	}
+	start_connection();
+	envelope("<>", "<bounces@lists.near.test>");
+	off = send_headers(dsn_hard, 0);
+	(void)off;
+	assert_int_equal(send_body(big, strlen(big), 1000), SMFIS_SKIP);
+	assert_int_equal(((struct session *)fake_priv)->msg.body_bytes, 4096);
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);   /* eom still runs */
+	/* ordinary mail: the body is not needed at all */
+	envelope("<ann@near.test>", "<team@near.test>");
+	(void)send_headers(ordinary, 0);
+	assert_int_equal(bm_body(CTX, (unsigned char *)"x", 1), SMFIS_SKIP);
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+}
+
+/* The list cannot be written: 451 4.3.0, TEMPFAIL, no header change; after
+ * the repair the retried bounce is listed once. */
+static void
+test_unwritable_list(void **state)
+{
+	static char other[sizeof dsn_hard];
+	char taken[340], *p;
+
+	(void)state;
+	start_connection();
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+	/* rename the list away and put a directory where it was: even root
+	 * cannot open it for writing */
+	snprintf(taken, sizeof taken, "%s.taken", listpath);
+	assert_int_equal(rename(listpath, taken), 0);
+	assert_int_equal(mkdir(listpath, 0755), 0);
+	snprintf(other, sizeof other, "%s", dsn_hard);
+	while ((p = strstr(other, "zoe.left")) != NULL)
+		memcpy(p, "yan.gone", 8);
+	nadded = 0;
+	expect_string(__wrap_smfi_setreply, rcode, "451");
+	expect_string(__wrap_smfi_setreply, xcode, "4.3.0");
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", other, 65535),
+	    SMFIS_TEMPFAIL);
+	assert_int_equal(nadded, 0);
+	assert_int_equal(ndeleted, 0);
+	/* repair, retry: accepted and listed exactly once */
+	assert_int_equal(rmdir(listpath), 0);
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", other, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(list_count("yan.gone@far.test"), 1);
+	assert_int_equal(list_count("zoe.left@far.test"), 0);
+	/* what was listed before the failure is still in the renamed file */
+	assert_true(strlen(taken) < sizeof listpath);
+	memcpy(listpath, taken, strlen(taken) + 1);
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+	unlink(taken);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_negotiate_masks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_without_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abort_mid_headers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_return, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_body_one_byte_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crlf_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_headers_reserialised, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_deleted_reverse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_in_bounce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hard_bounce_listed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_null_sender_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ordinary_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_body_skip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_list, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
