@@ -325,6 +325,11 @@ static void fill_status(struct bounce_rcpt *r)
 		/* the remote server's own reply ("550 5.7.1 ...") is more
 		 * precise than the Status field the reporting MTA made up */
 		memcpy(r->status, found, strlen(found) + 1);
+	} else if (r->status[0] != '\0' && found[0] == r->status[0] &&
+	           strcmp(r->status + 1, ".0.0") == 0 &&
+	           strcmp(found + 1, ".0.0") != 0) {
+		/* "Status: 5.0.0" says nothing the diagnostic's code does not */
+		memcpy(r->status, found, strlen(found) + 1);
 	}
 	if (!status_replycode_valid(r->replycode))
 		r->replycode = 0;
