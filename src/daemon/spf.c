@@ -98,6 +98,13 @@ static bool spf_done_cond_ok;
 /* Set in lookup threads: the check being looked up (or NULL between checks). */
 static _Thread_local bool spf_in_worker;
 static _Thread_local struct spf_check *spf_current;
+static _Thread_local SPF_server_t *spf_current_server;
+
+/* Servers of lookup threads ended by a libspf2 internal error: their state
+ * is unknown, so they are never freed, only kept (a few) reachable. */
+#define BM_SPF_ABANDONED 16
+static SPF_server_t *volatile spf_abandoned[BM_SPF_ABANDONED];
+static size_t spf_nabandoned;
 
 /* Returned when even a check cannot be allocated: already temperror. */
 static struct spf_check spf_oom_check = { .done = true, .res = SPF_RES_TEMPERROR };
@@ -152,6 +159,8 @@ static void spf_log_error(const char *file, int line, const char *msg)
 	if (pthread_mutex_lock(&S.lock) == 0) {
 		if (c)
 			spf_complete(c, SPF_RES_TEMPERROR);
+		if (spf_current_server && spf_nabandoned < BM_SPF_ABANDONED)
+			spf_abandoned[spf_nabandoned++] = spf_current_server;
 		S.workers--;
 		pthread_cond_broadcast(&S.gone);
 		pthread_mutex_unlock(&S.lock);
@@ -556,8 +565,19 @@ static SPF_server_t *spf_server_make(void)
 	srv = SPF_server_new_dns(dns, 0);
 	if (srv == NULL)
 		SPF_dns_free(dns);
-	/* The zone layer has a destructor, so SPF_server_free() frees it. */
 	return srv;
+}
+
+/* Free a server and, when the server does not own it (a layer we built and
+ * passed to SPF_server_new_dns), its DNS layer too. */
+static void spf_server_drop(SPF_server_t *srv)
+{
+	SPF_dns_server_t *dns = srv->resolver;
+	bool owned = srv->destroy_resolver != 0;
+
+	SPF_server_free(srv);
+	if (!owned && dns)
+		SPF_dns_free(dns);
 }
 
 static enum spf_res spf_map(SPF_result_t r)
@@ -658,6 +678,7 @@ static void *spf_worker(void *arg)
 	(void)arg;
 	spf_in_worker = true;
 	srv = spf_server_make();   /* S.zone is immutable while workers live */
+	spf_current_server = srv;
 	if (pthread_mutex_lock(&S.lock) != 0)
 		return NULL;
 	if (srv == NULL)
@@ -685,11 +706,16 @@ static void *spf_worker(void *arg)
 		spf_current = NULL;
 		spf_complete(c, res);
 	}
+	/* Free the server before leaving the count, so that spf_shutdown()
+	 * returns only when every libspf2 object is gone. */
+	pthread_mutex_unlock(&S.lock);
+	spf_current_server = NULL;
+	if (srv)
+		spf_server_drop(srv);
+	pthread_mutex_lock(&S.lock);
 	S.workers--;
 	pthread_cond_broadcast(&S.gone);
 	pthread_mutex_unlock(&S.lock);
-	if (srv)
-		SPF_server_free(srv);
 	return NULL;
 }
 
@@ -765,7 +791,7 @@ int spf_init(const char *zone_file, char *err, size_t errsz)
 			spf_shutdown();
 			return -1;
 		}
-		SPF_server_free(probe);
+		spf_server_drop(probe);
 	}
 	return 0;
 }

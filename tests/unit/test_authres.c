@@ -125,7 +125,11 @@ static void test_hostile_values_stay_linear(void **state)
 	assert_non_null(v);
 	/* a megabyte of nested comment openers */
 	strcpy(v, "mx.example.net; spf=pass ");
-	memset(v + strlen(v), '(', n);
+	{
+		size_t o = strlen(v);
+		memset(v + o, '(', n);
+		v[o + n] = '\0';
+	}
 	assert_int_equal(authres_spf(v, strlen(v), ID, &res), AUTHRES_MALFORMED);
 	/* a megabyte of properties */
 	strcpy(v, "mx.example.net; spf=pass");

@@ -3,7 +3,8 @@
  *
  * Slow lookups are made deterministic with a link-time seam: the test binary
  * is linked with -Wl,--wrap=SPF_request_query_mailfrom, so every lookup
- * passes through __wrap_SPF_request_query_mailfrom below.  When the test
+ * passes through __wrap_SPF_request_query_mailfrom below (and with
+ * --wrap=SPF_request_new, used to raise a libspf2 internal error).  When the test
  * closes the gate, lookups block there until it opens it again; the test
  * knows a lookup is in flight when gate_waiting goes up.  No sleeps decide
  * an outcome.  (libspf2's types stay opaque here: only spf.c includes it.)
@@ -31,12 +32,17 @@
 
 int __real_SPF_request_query_mailfrom(void *req, void **resp);
 int __wrap_SPF_request_query_mailfrom(void *req, void **resp);
+void *__real_SPF_request_new(void *server);
+void *__wrap_SPF_request_new(void *server);
+/* libspf2's fatal-error entry (spf_log.h): calls the error handler, then abort() */
+void SPF_errorx(const char *file, int line, const char *format, ...);
 
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
 static bool gate_closed;
 static unsigned gate_waiting;
 static unsigned lookups;
+static bool crash_next;       /* the next lookup hits a libspf2 internal error */
 
 int __wrap_SPF_request_query_mailfrom(void *req, void **resp)
 {
@@ -51,6 +57,21 @@ int __wrap_SPF_request_query_mailfrom(void *req, void **resp)
 	}
 	pthread_mutex_unlock(&gate_lock);
 	return __real_SPF_request_query_mailfrom(req, resp);
+}
+
+/* Raised before the request exists, so the abandoned thread leaks nothing
+ * that a leak checker would report. */
+void *__wrap_SPF_request_new(void *server)
+{
+	bool crash;
+
+	pthread_mutex_lock(&gate_lock);
+	crash = crash_next;
+	crash_next = false;
+	pthread_mutex_unlock(&gate_lock);
+	if (crash)
+		SPF_errorx(__FILE__, __LINE__, "%s", "simulated internal error");
+	return __real_SPF_request_new(server);
 }
 
 static void gate_close(void)
@@ -385,6 +406,24 @@ static void test_200_concurrent_checks_from_8_threads(void **state)
 	}
 }
 
+static void test_libspf2_internal_error_fails_one_check_not_the_process(void **state)
+{
+	struct addr a;
+	struct spf_check *c;
+
+	(void)state;
+	pthread_mutex_lock(&gate_lock);
+	crash_next = true;
+	pthread_mutex_unlock(&gate_lock);
+	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	/* the handler completes the check before its thread ends: no timeout */
+	assert_int_equal(spf_wait(c, 10000), SPF_RES_TEMPERROR);
+	spf_free(c);
+	/* the pool replaces the lost thread and carries on */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_PASS);
+}
+
 /* ------------------------------------------------------------ life cycle */
 
 static void test_init_reports_zone_errors_with_line(void **state)
@@ -430,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_free_while_lookup_runs_is_safe),
 		cmocka_unit_test(test_full_queue_gives_temperror_at_once),
 		cmocka_unit_test(test_200_concurrent_checks_from_8_threads),
+		cmocka_unit_test(test_libspf2_internal_error_fails_one_check_not_the_process),
 		cmocka_unit_test(test_init_reports_zone_errors_with_line),
 		cmocka_unit_test(test_result_names),
 	};
