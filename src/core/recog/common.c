@@ -89,19 +89,21 @@ common_reason(const struct common_phrase *tab, const char *s, size_t len)
 	return BM_REASON_UNDEFINED;
 }
 
-/* Words that only bounce daemons put in a From field. */
+/* From words of bounce daemons beyond the shared recog_bounce_signal()
+ * list ("Mailer Daemon" of OpenSMTPD, "post_master", "Mail.Delivery..."). */
 static const char *const common_daemon_from[] = {
-	"mailer-daemon", "mailer daemon", "mail delivery", "postmaster",
-	"post_master", "mail administrator", "mail system", "mail.delivery",
+	"mailer daemon", "mail delivery", "post_master", "mail.delivery",
 	NULL
 };
 
 bool
-common_from_daemon(const char *from)
+common_from_daemon(const struct recog_ctx *ctx)
 {
-	if (from == NULL)
+	if (ctx == NULL || ctx->from == NULL)
 		return false;
-	return common_has_any(from, strlen(from), common_daemon_from);
+	if (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM)
+		return true;
+	return common_has_any(ctx->from, strlen(ctx->from), common_daemon_from);
 }
 
 const char *
@@ -425,15 +427,15 @@ common_remote_mta(const char *s, size_t len, char *out, size_t outsz)
 				dots++;
 			n++;
 		}
-		/* a host name or address has a dot and ends at a stop */
+		/* a host name or address ends at a stop and has a dot */
+		if (at + n < len &&
+		    strchr(common_rhosts[i].stops, s[at + n]) == NULL)
+			continue;
 		while (n > 0 && s[at + n - 1] == '.') {
 			n--;
 			dots--;
 		}
 		if (n == 0 || dots == 0 || n >= outsz)
-			continue;
-		if (at + n < len &&
-		    strchr(common_rhosts[i].stops, s[at + n]) == NULL)
 			continue;
 		text_lower_copy(s + at, n, out, outsz);
 		return;

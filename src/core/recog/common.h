@@ -59,8 +59,9 @@ enum bm_reason common_reason(const struct common_phrase *tab, const char *s,
                              size_t len);
 
 /* true when the From field names a bounce daemon rather than a person
- * (MAILER-DAEMON, postmaster, "Mail Delivery System", ...). */
-bool common_from_daemon(const char *from);
+ * (MAILER-DAEMON, postmaster, "Mail Delivery System", ...): the shared
+ * recog_bounce_signal() plus a few words some MTAs use. */
+bool common_from_daemon(const struct recog_ctx *ctx);
 
 /* Value of a top-level header of the message, or NULL (ctx->msg may be
  * NULL). */

@@ -213,7 +213,7 @@ exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx->from) &&
+	if (!common_from_daemon(ctx) &&
 	    common_header(ctx, "X-Failed-Recipients", NULL) == NULL)
 		return 0;
 	if (!common_has_any(ctx->text, ctx->text_len, exim_banner))

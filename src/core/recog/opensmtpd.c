@@ -64,7 +64,7 @@ osmtpd_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	size_t line_len;
 
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !common_from_daemon(ctx->from) ||
+	    !common_from_daemon(ctx) ||
 	    !common_has_any(ctx->text, ctx->text_len, osmtpd_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, osmtpd_starts, &start,

@@ -148,7 +148,7 @@ static int
 pf_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !common_from_daemon(ctx->from))
+	    !common_from_daemon(ctx))
 		return 0;
 	if (text_starts(ctx->subject, strlen(ctx->subject),
 	                "Postfix SMTP server: errors from") &&

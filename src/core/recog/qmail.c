@@ -102,7 +102,7 @@ qmail_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx->from) &&
+	if (!common_from_daemon(ctx) &&
 	    text_find(ctx->text, ctx->text_len,
 	              "This is the qmail-send program at") == NULL)
 		return 0;

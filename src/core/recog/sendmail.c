@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "addr.h"
-#include "mime.h"
 #include "recog.h"
 #include "text.h"
 #include "recog/common.h"
@@ -295,9 +294,10 @@ sm_returned_to(const struct recog_ctx *ctx, char *out, size_t outsz)
 				break;
 		}
 	}
-	if (v == NULL && ctx->msg != NULL && ctx->returned_part >= 0)
-		v = mime_header(ctx->msg, (size_t)ctx->returned_part + 1, "To",
-		                &vlen);
+	if (v == NULL && ctx->returned_to != NULL) {
+		v = ctx->returned_to;
+		vlen = strlen(v);
+	}
 	if (v == NULL || memchr(v, ',', vlen) != NULL)
 		return -1;
 	return addr_find(v, vlen, out, outsz);
@@ -312,7 +312,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx->from) ||
+	if (!common_from_daemon(ctx) ||
 	    !common_has_any(ctx->text, ctx->text_len, sm_banner))
 		return 0;
 	st = calloc(1, sizeof(*st));

@@ -1,0 +1,369 @@
+/*
+ * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
+ * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c) and their shared
+ * helpers (recog/common.c), on fixtures in tests/data/recog written for
+ * these tests: each family's fixture must be claimed by that family with
+ * the right recipients, status codes, actions and reason hints, must be
+ * chosen by the registry through bounce_parse(), and ordinary mail (also
+ * mail that quotes bounce texts) must be claimed by none of them.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bounce.h"
+#include "mime.h"
+#include "recog.h"
+#include "recog/common.h"
+
+#ifndef BM_TEST_DATA
+#define BM_TEST_DATA "tests/data"
+#endif
+
+extern const struct recog recog_exim, recog_qmail, recog_dragonfly,
+       recog_sendmail, recog_postfix, recog_opensmtpd;
+
+static const struct recog *const mta_recogs[] = {
+	&recog_exim, &recog_qmail, &recog_dragonfly, &recog_sendmail,
+	&recog_postfix, &recog_opensmtpd, NULL
+};
+
+#define MAXR 3
+
+struct mta_case {
+	const char *file;
+	const struct recog *family;
+	size_t nrcpt;
+	const char *rcpt[MAXR];
+	const char *status[MAXR];     /* "" = none written in the text */
+	int replycode[MAXR];
+	const char *action[MAXR];
+	enum bm_reason hint[MAXR];
+	const char *remote[MAXR];     /* NULL = not checked */
+};
+
+static const struct mta_case cases[] = {
+	{ "recog/exim.eml", &recog_exim, 2,
+	  { "alice@example.net", "bob@example.com" }, { "5.1.1", "" },
+	  { 550, 0 }, { "failed", "failed" },
+	  { BM_REASON_UNDEFINED, BM_REASON_EXPIRED },
+	  { "mx1.example.net", NULL } },
+	{ "recog/exim-delay.eml", &recog_exim, 1,
+	  { "carol@example.net" }, { "4.7.1" }, { 451 }, { "delayed" },
+	  { BM_REASON_UNDEFINED }, { "mx.example.net" } },
+	{ "recog/qmail.eml", &recog_qmail, 3,
+	  { "dave@example.org", "erin@example.com", "frank@example.invalid" },
+	  { "5.1.1", "5.2.2", "5.1.2" }, { 0, 552, 0 },
+	  { "failed", "failed", "failed" },
+	  { BM_REASON_USERUNKNOWN, BM_REASON_UNDEFINED, BM_REASON_HOSTUNKNOWN },
+	  { NULL, "192.0.2.30", NULL } },
+	{ "recog/dragonfly.eml", &recog_dragonfly, 1,
+	  { "grace@example.net" }, { "5.1.1" }, { 550 }, { "failed" },
+	  { BM_REASON_UNDEFINED }, { "mx.example.net" } },
+	{ "recog/sendmail-v5.eml", &recog_sendmail, 2,
+	  { "heidi@example.net", "ivan@nowhere.example" }, { "", "" },
+	  { 550, 550 }, { "failed", "failed" },
+	  { BM_REASON_USERUNKNOWN, BM_REASON_HOSTUNKNOWN },
+	  { "mail.example.net", NULL } },
+	{ "recog/sendmail.eml", &recog_sendmail, 1,
+	  { "judy@example.com" }, { "5.1.1" }, { 550 }, { "failed" },
+	  { BM_REASON_USERUNKNOWN }, { "mx.example.com" } },
+	{ "recog/postfix.eml", &recog_postfix, 2,
+	  { "kim@example.net", "lee@example.com" }, { "5.1.1", "" },
+	  { 550, 0 }, { "failed", "failed" },
+	  { BM_REASON_UNDEFINED, BM_REASON_HOSTUNKNOWN },
+	  { "mx.example.net", NULL } },
+	{ "recog/opensmtpd.eml", &recog_opensmtpd, 2,
+	  { "mike@example.net", "nina@example.invalid" }, { "5.1.1", "" },
+	  { 550, 0 }, { "failed", "failed" },
+	  { BM_REASON_UNDEFINED, BM_REASON_HOSTUNKNOWN }, { NULL, NULL } },
+};
+
+/* Ordinary mail, mail quoting bounce texts, a daemon's non-bounce notice. */
+static const char *const hams[] = {
+	"ordinary.eml", "forwarded-bounce.eml", "recog/discussion.eml",
+	"recog/daemon-notice.eml", NULL
+};
+
+static char *
+read_fixture(const char *name, size_t *len)
+{
+	char path[1024];
+	FILE *fp;
+	char *data;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", BM_TEST_DATA, name);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n >= 0);
+	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
+	data = malloc((size_t)n + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	data[n] = '\0';
+	*len = (size_t)n;
+	return data;
+}
+
+/* A recog_ctx as the facade builds it, for plain ASCII fixtures. */
+struct mta_msg {
+	struct mime_msg *m;
+	struct bounce_limits lim;
+	struct recog_ctx ctx;
+	char from[512], subject[512];
+};
+
+static void
+copy_header(struct mime_msg *m, const char *name, char *out, size_t outsz)
+{
+	size_t len = 0;
+	const char *v = mime_header(m, 0, name, &len);
+
+	if (v == NULL)
+		len = 0;
+	if (len >= outsz)
+		len = outsz - 1;
+	memcpy(out, v != NULL ? v : "", len);
+	out[len] = '\0';
+}
+
+static void
+mta_open(struct mta_msg *mm, const char *data, size_t len)
+{
+	int part;
+
+	memset(mm, 0, sizeof(*mm));
+	bounce_limits_default(&mm->lim);
+	mm->m = mime_parse(data, len, &mm->lim);
+	assert_non_null(mm->m);
+	copy_header(mm->m, "From", mm->from, sizeof(mm->from));
+	copy_header(mm->m, "Subject", mm->subject, sizeof(mm->subject));
+	mm->ctx.msg = mm->m;
+	mm->ctx.lim = &mm->lim;
+	mm->ctx.from = mm->from;
+	mm->ctx.subject = mm->subject;
+	mm->ctx.returned_to = "";
+	mm->ctx.returned_part = mime_find_type(mm->m, "message/rfc822", 0);
+	part = mime_find_type(mm->m, "text/plain", 0);
+	if (part < 0)
+		part = 0;
+	assert_int_equal(mime_body_decoded(mm->m, (size_t)part, &mm->ctx.text,
+	                                   &mm->ctx.text_len), 0);
+}
+
+static void
+test_families(void **state)
+{
+	size_t c, i;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct mta_case *t = &cases[c];
+		struct bounce_result res;
+		struct mta_msg mm;
+		size_t len;
+		char *data = read_fixture(t->file, &len);
+
+		print_message("fixture: %s\n", t->file);
+		mta_open(&mm, data, len);
+		memset(&res, 0, sizeof(res));
+		assert_int_equal(t->family->match(&mm.ctx, &res), 1);
+		assert_int_equal(res.nrcpt, t->nrcpt);
+		for (i = 0; i < t->nrcpt; i++) {
+			const struct bounce_rcpt *r = &res.rcpt[i];
+
+			assert_string_equal(r->recipient, t->rcpt[i]);
+			assert_string_equal(r->status, t->status[i]);
+			assert_int_equal(r->replycode, t->replycode[i]);
+			assert_string_equal(r->action, t->action[i]);
+			assert_string_equal(reason_name(r->reason_hint),
+			                    reason_name(t->hint[i]));
+			assert_true(r->diagnostic[0] != '\0');
+			if (t->remote[i] != NULL)
+				assert_string_equal(r->remote_mta, t->remote[i]);
+		}
+		bounce_result_free(&res);
+		mime_free(mm.m);
+
+		/* the registry picks the same family */
+		assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+		assert_int_equal(res.kind, BOUNCE_KIND_NONSTANDARD);
+		assert_string_equal(res.recogniser, t->family->name);
+		assert_int_equal(res.nrcpt, t->nrcpt);
+		assert_true(bm_class_is_failure(res.cls));
+		bounce_result_free(&res);
+		free(data);
+	}
+}
+
+static void
+test_ham_not_claimed(void **state)
+{
+	size_t h, f;
+
+	(void)state;
+	for (h = 0; hams[h] != NULL; h++) {
+		size_t len;
+		char *data = read_fixture(hams[h], &len);
+		struct mta_msg mm;
+
+		print_message("ham: %s\n", hams[h]);
+		mta_open(&mm, data, len);
+		for (f = 0; mta_recogs[f] != NULL; f++) {
+			struct bounce_result res;
+
+			memset(&res, 0, sizeof(res));
+			assert_int_equal(mta_recogs[f]->match(&mm.ctx, &res), 0);
+			bounce_result_free(&res);
+		}
+		mime_free(mm.m);
+		free(data);
+	}
+}
+
+/* Each family's fixture is claimed by that family only. */
+static void
+test_families_exclusive(void **state)
+{
+	size_t c, f;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t len;
+		char *data = read_fixture(cases[c].file, &len);
+		struct mta_msg mm;
+
+		mta_open(&mm, data, len);
+		for (f = 0; mta_recogs[f] != NULL; f++) {
+			struct bounce_result res;
+
+			if (mta_recogs[f] == cases[c].family)
+				continue;
+			memset(&res, 0, sizeof(res));
+			if (mta_recogs[f]->match(&mm.ctx, &res) != 0)
+				fail_msg("%s also claimed by %s", cases[c].file,
+				         mta_recogs[f]->name);
+			bounce_result_free(&res);
+		}
+		mime_free(mm.m);
+		free(data);
+	}
+}
+
+/* Truncated copies of every fixture: no crash, bounded results. */
+static void
+test_truncated(void **state)
+{
+	size_t c, cut, f;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t len;
+		char *data = read_fixture(cases[c].file, &len);
+
+		for (cut = 0; cut < len; cut += 7) {
+			struct mta_msg mm;
+			char *copy = malloc(cut + 1);
+
+			assert_non_null(copy);
+			memcpy(copy, data, cut);
+			mta_open(&mm, copy, cut);
+			for (f = 0; mta_recogs[f] != NULL; f++) {
+				struct bounce_result res;
+
+				memset(&res, 0, sizeof(res));
+				(void)mta_recogs[f]->match(&mm.ctx, &res);
+				assert_true(res.nrcpt <= 3);
+				bounce_result_free(&res);
+			}
+			mime_free(mm.m);
+			free(copy);
+		}
+		free(data);
+	}
+}
+
+struct head_case {
+	const char *head;
+	int ret;
+	const char *addr;
+	const char *rest;
+};
+
+static void
+test_head_addr(void **state)
+{
+	static const struct head_case heads[] = {
+		{ "<a@Example.ORG>:", 0, "a@example.org", "" },
+		{ "b@example.net: forced freeze", 0, "b@example.net",
+		  "forced freeze" },
+		{ "  c@example.com", 0, "c@example.com", "" },
+		{ "pipe to |/usr/bin/x", -1, NULL, NULL },
+		{ "", -1, NULL, NULL },
+		{ "<broken@", -1, NULL, NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		char out[BM_ADDR_MAX];
+		const char *rest = NULL;
+		size_t rest_len = 0;
+		int ret = common_head_addr(heads[i].head, strlen(heads[i].head),
+		                           out, sizeof(out), &rest, &rest_len);
+
+		assert_int_equal(ret, heads[i].ret);
+		if (ret != 0)
+			continue;
+		assert_string_equal(out, heads[i].addr);
+		assert_int_equal(rest_len, strlen(heads[i].rest));
+		assert_memory_equal(rest, heads[i].rest, rest_len);
+	}
+}
+
+static void
+test_remote_mta(void **state)
+{
+	static const char *const in[][2] = {
+		{ "host mx.example.net [192.0.2.1]: 550 no", "mx.example.net" },
+		{ "Remote host said: 550 x Giving up on 192.0.2.9.", "192.0.2.9" },
+		{ "connect to localhost [127.0.0.1]: refused", "" },
+		{ "no host here", "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char out[BM_HOST_MAX];
+
+		common_remote_mta(in[i][0], strlen(in[i][0]), out, sizeof(out));
+		assert_string_equal(out, in[i][1]);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_ham_not_claimed),
+		cmocka_unit_test(test_families_exclusive),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_head_addr),
+		cmocka_unit_test(test_remote_mta),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
