@@ -468,7 +468,9 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 	}
 	out->nrcpt = 0;
 
-	if (bounce_is_forward(ctx->subject))
+	/* "Fwd:"/"Re:" from a person: a bounce shown to someone, not one */
+	if (bounce_is_forward(ctx->subject) &&
+	    !(recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM))
 		return;
 	if (recog_run(ctx, out)) {
 		out->kind = BOUNCE_KIND_NONSTANDARD;

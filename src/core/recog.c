@@ -20,6 +20,7 @@ static const char *const recog_from_signals[] = {
 	"postmaster", "mail delivery system", "mail delivery subsystem",
 	"mail delivery service", "mail administrator", "mail system",
 	"delivery subsystem", "mail transport system", "mail router",
+	"post_master", "ndr administrator",
 	"nicht zustellbar", NULL,
 };
 

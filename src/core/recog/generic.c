@@ -49,6 +49,7 @@ static const char *const generic_stop[] = {
 	"--- the message was:",
 	"----- returned message -----",
 	"----- unsent message",
+	"original message:",
 	"content-type: message/rfc822",
 	"content-type: text/rfc822-headers",
 	"received: from",
@@ -128,6 +129,73 @@ generic_own_addrs(const struct recog_ctx *ctx, char from[BM_ADDR_MAX],
 	}
 }
 
+/* The error line plus its indented continuation lines, collapsed into
+ * diag; *pos and *lineno move past the continuations used. */
+static void
+generic_diag(const struct recog_ctx *ctx, const char *line, size_t llen,
+             size_t *pos, size_t *lineno, char *diag, size_t diagsz)
+{
+	char scratch[BM_ADDR_MAX];
+	size_t dlen, next = *pos, clen;
+	const char *cline;
+
+	dlen = text_collapse(line, llen, diag, diagsz);
+	while (dlen + 2 < diagsz &&
+	       text_next_line(ctx->text, ctx->text_len, &next, &cline, &clen) &&
+	       clen > 0 && (cline[0] == ' ' || cline[0] == '\t')) {
+		const char *t = cline;
+		size_t tl = clen;
+
+		text_trim(&t, &tl);
+		/* a bare address starts the next recipient */
+		if (tl == 0 ||
+		    addr_normalise(t, tl, scratch, sizeof(scratch), false) == 0)
+			break;
+		diag[dlen++] = ' ';
+		dlen += text_collapse(t, tl, diag + dlen, diagsz - dlen);
+		*pos = next;
+		(*lineno)++;
+	}
+}
+
+/* One record for rcpt (or fill the diagnostic of the existing one). */
+static int
+generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
+            const char *rcpt, const char *diag)
+{
+	struct bounce_rcpt *r;
+
+	if ((r = result_find_rcpt(res, rcpt)) != NULL) {
+		if (r->diagnostic[0] == '\0')
+			snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
+		return 0;
+	}
+	if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
+		return -1;
+	snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
+	snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
+	generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
+	                   &r->replycode);
+	snprintf(r->action, sizeof(r->action), "%s",
+	         status_class(r->status) == '4' ||
+	         (r->status[0] == '\0' && r->replycode / 100 == 4) ?
+	         "delayed" : "failed");
+	return 0;
+}
+
+/* An SMTP transcript line naming the recipient after the error:
+ * "RCPT TO: <a@b>" (with or without brackets). */
+static bool
+generic_rcpt_to(const char *line, size_t llen, char *addr, size_t addrsz)
+{
+	const char *p = text_find(line, llen, "rcpt to:");
+
+	if (p == NULL)
+		return false;
+	p += 8;
+	return addr_find(p, llen - (size_t)(p - line), addr, addrsz) == 0;
+}
+
 /* Scan the notification text; one record per recipient with an error. */
 static void
 generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
@@ -135,7 +203,8 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 	char own_from[BM_ADDR_MAX], own_to[BM_ADDR_MAX];
 	const char *excl[2] = { own_from, own_to };
 	char last_addr[BM_ADDR_MAX] = "";
-	size_t last_line = 0, lineno = 0, pos = 0;
+	char pending[BM_DIAG_MAX] = "";      /* error still without address */
+	size_t last_line = 0, pending_line = 0, lineno = 0, pos = 0;
 	const char *line;
 	size_t llen;
 
@@ -143,16 +212,25 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 	while (lineno < GENERIC_MAX_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
 		char addr[BM_ADDR_MAX], status[BM_STATUS_MAX];
-		char diag[BM_DIAG_MAX], scratch[BM_ADDR_MAX];
+		char diag[BM_DIAG_MAX];
 		const char *rcpt = NULL;
-		size_t dlen, next, clen;
-		const char *cline;
+		const char *t = line;
+		size_t tl = llen;
 		int code;
-		struct bounce_rcpt *r;
 
 		lineno++;
 		if (generic_starts_any(line, llen, generic_stop))
 			break;
+		text_trim(&t, &tl);
+		/* an error seen first, its recipient in a transcript line after */
+		if (pending[0] != '\0' && lineno - pending_line <= 2 * GENERIC_WINDOW &&
+		    generic_rcpt_to(t, tl, addr, sizeof(addr)) &&
+		    !generic_excluded(addr, excl, 2)) {
+			if (generic_add(ctx, res, addr, pending) != 0)
+				break;
+			pending[0] = '\0';
+			continue;
+		}
 		if (generic_starts_any(line, llen, generic_skip_fields))
 			continue;
 		if (addr_find(line, llen, addr, sizeof(addr)) == 0 &&
@@ -169,42 +247,16 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 		if (rcpt == NULL && last_addr[0] != '\0' &&
 		    lineno - last_line <= GENERIC_WINDOW)
 			rcpt = last_addr;
-		if (rcpt == NULL)
-			continue;
-		/* diagnostic: this line and its indented continuations */
-		dlen = text_collapse(line, llen, diag, sizeof(diag));
-		next = pos;
-		while (text_next_line(ctx->text, ctx->text_len, &next, &cline, &clen) &&
-		       clen > 0 && (cline[0] == ' ' || cline[0] == '\t') &&
-		       dlen + 2 < sizeof(diag)) {
-			const char *t = cline;
-			size_t tl = clen;
-
-			text_trim(&t, &tl);
-			/* a bare address starts the next recipient */
-			if (tl == 0 ||
-			    addr_normalise(t, tl, scratch, sizeof(scratch), false) == 0)
-				break;
-			diag[dlen++] = ' ';
-			dlen += text_collapse(t, tl, diag + dlen, sizeof(diag) - dlen);
-			pos = next;
-			lineno++;
-		}
-		if ((r = result_find_rcpt(res, rcpt)) != NULL) {
-			if (r->diagnostic[0] == '\0')
-				memcpy(r->diagnostic, diag, sizeof(r->diagnostic));
+		generic_diag(ctx, line, llen, &pos, &lineno, diag, sizeof(diag));
+		if (rcpt == NULL) {
+			if (pending[0] == '\0') {
+				memcpy(pending, diag, sizeof(pending));
+				pending_line = lineno;
+			}
 			continue;
 		}
-		if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
+		if (generic_add(ctx, res, rcpt, diag) != 0)
 			break;
-		snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
-		memcpy(r->diagnostic, diag, sizeof(r->diagnostic));
-		generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
-		                   &r->replycode);
-		snprintf(r->action, sizeof(r->action), "%s",
-		         status_class(r->status) == '4' ||
-		         (r->status[0] == '\0' && r->replycode / 100 == 4) ?
-		         "delayed" : "failed");
 		last_addr[0] = '\0';
 	}
 }
