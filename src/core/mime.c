@@ -34,6 +34,7 @@
 
 #define MIME_NAME_MAX   256     /* longest header field name we accept */
 #define MIME_SEGS_MAX   32      /* RFC 2231 continuation segments */
+#define MIME_GUESS_SPAN (64u * 1024) /* where a lost boundary is looked for */
 
 struct mime_hdr {
 	size_t name;            /* arena offsets */
@@ -246,6 +247,16 @@ mime_hdr_add_value(struct mime_msg *m, struct mime_hstate *hs,
 }
 
 static bool
+mime_ends_semicolon(const struct mime_msg *m, const struct mime_hstate *hs)
+{
+	size_t i = m->alen;
+
+	while (i > hs->value_off && mime_wsp(m->arena[i - 1]))
+		i--;
+	return i > hs->value_off && m->arena[i - 1] == ';';
+}
+
+static bool
 mime_blank(const char *p, const char *e)
 {
 	for (; p < e; p++)
@@ -293,6 +304,15 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 			continue;
 		}
 		nlen = mime_field_name(p, cend, &colon);
+		if (nlen == 0 && hs.open && mime_ends_semicolon(m, &hs)) {
+			/* "Content-Type: multipart/x;" then an unindented
+			 * "boundary=..." line: a broken fold, taken as one */
+			if (mime_hdr_add_value(m, &hs, " ", 1) < 0 ||
+			    mime_hdr_add_value(m, &hs, p, (size_t)(cend - p)) < 0)
+				return -1;
+			p = next;
+			continue;
+		}
 		if (nlen == 0)
 			break;                  /* no separator: body starts here */
 		if (mime_hdr_close(m, &hs) < 0)
@@ -583,7 +603,7 @@ mime_push_child(struct mime_stack *kids, const char *s, const char *e,
  * stopping at `room` children. */
 static int
 mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
-           struct mime_stack *kids, size_t room)
+           struct mime_stack *kids, size_t room, size_t *ndelim)
 {
 	char d[sizeof(pt->boundary) + 2];
 	const char *b = pt->body, *e = pt->body + pt->body_len;
@@ -596,7 +616,9 @@ mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
 	dl = strlen(pt->boundary);
 	memcpy(d + 2, pt->boundary, dl);
 	dl += 2;
+	*ndelim = 0;
 	while ((q = mime_delim(p, b, e, d, dl, &close, &after)) != NULL) {
+		(*ndelim)++;
 		if (cs != NULL) {
 			ce = q;
 			if (ce > cs && ce[-1] == '\n')
@@ -627,6 +649,49 @@ mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The boundary parameter matched no delimiter line (a gateway rewrote one
+ * of them): take the first "--token" line near the start of the body as
+ * the boundary if that line, or its closing form, occurs again.
+ */
+static bool
+mime_guess_boundary(struct mime_part *pt)
+{
+	const char *b = pt->body, *e, *line, *q, *t;
+	size_t pos = 0, ll, blen, span;
+	bool dash_only;
+
+	span = pt->body_len < MIME_GUESS_SPAN ? pt->body_len : MIME_GUESS_SPAN;
+	while (text_next_line(b, span, &pos, &line, &ll)) {
+		while (ll > 0 && mime_wsp(line[ll - 1]))
+			ll--;
+		if (ll < 3 || ll - 2 >= sizeof(pt->boundary) ||
+		    line[0] != '-' || line[1] != '-')
+			continue;
+		dash_only = true;
+		for (t = line + 2; t < line + ll; t++) {
+			if (*t <= ' ' || *t == 0x7f)
+				break;
+			if (*t != '-')
+				dash_only = false;
+		}
+		if (t != line + ll || dash_only)
+			continue;
+		blen = ll - 2;
+		if (blen > 2 && line[ll - 1] == '-' && line[ll - 2] == '-')
+			continue;       /* a closing line first: not a start */
+		e = b + pt->body_len;
+		q = line + ll;
+		q = memmem(q, (size_t)(e - q), line, ll);
+		if (q == NULL)
+			return false;
+		memcpy(pt->boundary, line + 2, blen);
+		pt->boundary[blen] = '\0';
+		return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------ parse */
@@ -667,7 +732,7 @@ mime_entity(struct mime_msg *m, const struct mime_ent *en,
 {
 	struct mime_part *pt;
 	const char *body;
-	size_t idx = m->nparts, room, i;
+	size_t idx = m->nparts, room, i, nd;
 	const char *dec;
 	size_t declen;
 
@@ -689,8 +754,13 @@ mime_entity(struct mime_msg *m, const struct mime_ent *en,
 			return 0;
 		}
 		kids->n = 0;
-		if (mime_split(m, pt, (int)idx, kids, room) < 0)
+		if (mime_split(m, pt, (int)idx, kids, room, &nd) < 0)
 			return -1;
+		if (nd == 0 && mime_guess_boundary(pt)) {
+			kids->n = 0;
+			if (mime_split(m, pt, (int)idx, kids, room, &nd) < 0)
+				return -1;
+		}
 		for (i = kids->n; i > 0; i--)
 			if (mime_push_child(stack, kids->v[i - 1].start,
 			    kids->v[i - 1].end, kids->v[i - 1].parent,
