@@ -438,6 +438,10 @@ static void test_init_reports_zone_errors_with_line(void **state)
 	assert_non_null(strstr(err, "no-such-file"));
 	/* not initialised: a check is temperror, never a crash */
 	assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_TEMPERROR);
+	/* resolver mode sets up without touching the network (no lookup made) */
+	assert_int_equal(spf_init("", err, sizeof(err)), 0);
+	assert_int_equal(check(NULL, "mx.good.test", "", NULL), SPF_RES_NONE);
+	spf_shutdown();
 	assert_int_equal(spf_init(ZONE, err, sizeof(err)), 0);
 	assert_int_equal(spf_init(ZONE, err, sizeof(err)), -1);   /* once only */
 	assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_PASS);
