@@ -1,6 +1,6 @@
 /*
  * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
- * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c) and their shared
+ * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c) and their shared
  * helpers (recog/common.c), on fixtures in tests/data/recog written for
  * these tests: each family's fixture must be claimed by that family with
  * the right recipients, status codes, actions and reason hints, must be
@@ -29,11 +29,11 @@
 #endif
 
 extern const struct recog recog_exim, recog_qmail, recog_dragonfly,
-       recog_sendmail, recog_postfix, recog_opensmtpd;
+       recog_sendmail, recog_postfix, recog_opensmtpd, recog_courier;
 
 static const struct recog *const mta_recogs[] = {
 	&recog_exim, &recog_qmail, &recog_dragonfly, &recog_sendmail,
-	&recog_postfix, &recog_opensmtpd, NULL
+	&recog_postfix, &recog_opensmtpd, &recog_courier, NULL
 };
 
 #define MAXR 3
@@ -85,6 +85,9 @@ static const struct mta_case cases[] = {
 	  { "mike@example.net", "nina@example.invalid" }, { "5.1.1", "" },
 	  { 550, 0 }, { "failed", "failed" },
 	  { BM_REASON_UNDEFINED, BM_REASON_HOSTUNKNOWN }, { NULL, NULL } },
+	{ "recog/courier.eml", &recog_courier, 1,
+	  { "oscar@example.net" }, { "5.1.1" }, { 550 }, { "failed" },
+	  { BM_REASON_UNDEFINED }, { "mx.example.net" } },
 };
 
 /* Ordinary mail, mail quoting bounce texts, a daemon's non-bounce notice. */

@@ -102,11 +102,8 @@ qmail_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx) &&
-	    text_find(ctx->text, ctx->text_len,
-	              "This is the qmail-send program at") == NULL)
-		return 0;
-	if (!common_has_any(ctx->text, ctx->text_len, qmail_banner))
+	if (!common_from_daemon(ctx) ||
+	    !common_has_any(ctx->text, ctx->text_len, qmail_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, qmail_starts, &start,
 	                     &end))

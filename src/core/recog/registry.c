@@ -20,6 +20,7 @@
 	X(sendmail) \
 	X(postfix) \
 	X(opensmtpd) \
+	X(courier) \
 	X(generic)
 
 #define RECOG_DECLARE(fam) extern const struct recog recog_##fam;
