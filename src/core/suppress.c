@@ -229,30 +229,28 @@ suppress_count(struct suppress_list *l)
 	return n;
 }
 
-size_t
-suppress_repaired_bytes(struct suppress_list *l)
+/* One size_t member read under the mutex. */
+static size_t
+sup_read_locked(struct suppress_list *l, const size_t *member)
 {
 	size_t n;
 
-	if (l == NULL)
-		return 0;
 	(void)pthread_mutex_lock(&l->mu);
-	n = l->repaired;
+	n = *member;
 	(void)pthread_mutex_unlock(&l->mu);
 	return n;
 }
 
 size_t
+suppress_repaired_bytes(struct suppress_list *l)
+{
+	return l == NULL ? 0 : sup_read_locked(l, &l->repaired);
+}
+
+size_t
 suppress_skipped_lines(struct suppress_list *l)
 {
-	size_t n;
-
-	if (l == NULL)
-		return 0;
-	(void)pthread_mutex_lock(&l->mu);
-	n = l->skipped;
-	(void)pthread_mutex_unlock(&l->mu);
-	return n;
+	return l == NULL ? 0 : sup_read_locked(l, &l->skipped);
 }
 
 /* ------------------------------------------------------------ batches */

@@ -220,6 +220,12 @@ sup_put_json(struct sup_out *o, const char *s)
 	sup_put(o, "\"", 1);
 }
 
+/* The csv columns and jsonl members, in order (SUPPRESS_CSV_HEADER). */
+static const char *const sup_fields[] = {
+	"address", "first_seen", "status", "reason", "reporting_mta", "queue_id",
+};
+#define SUP_NFIELDS (sizeof(sup_fields) / sizeof(sup_fields[0]))
+
 /* One whole line (with '\n') for a normalised address; length or 0. */
 size_t
 suppress_line_format(enum suppress_format f, const char *addr,
@@ -229,8 +235,10 @@ suppress_line_format(enum suppress_format f, const char *addr,
 	char status[SUP_STATUS_MAX + 1], reason[SUP_REASON_MAX + 1];
 	char mta[SUP_MTA_MAX + 1], qid[SUP_QID_MAX + 1], when[32], rej[24];
 	struct sup_out o = { buf, 0, bufsz, false };
+	const char *val[SUP_NFIELDS] = { addr, when, status, reason, mta, qid };
 	time_t t = e->when != 0 ? e->when : now;
 	struct tm tm;
+	size_t i;
 
 	sup_clean(e->status, SUP_STATUS_MAX, status);
 	sup_clean(e->reason, SUP_REASON_MAX, reason);
@@ -245,31 +253,19 @@ suppress_line_format(enum suppress_format f, const char *addr,
 		sup_puts(&o, addr);
 		break;
 	case SUPPRESS_CSV:
-		sup_put_csv(&o, addr);
-		sup_put(&o, ",", 1);
-		sup_puts(&o, when);
-		sup_put(&o, ",", 1);
-		sup_put_csv(&o, status);
-		sup_put(&o, ",", 1);
-		sup_put_csv(&o, reason);
-		sup_put(&o, ",", 1);
-		sup_put_csv(&o, mta);
-		sup_put(&o, ",", 1);
-		sup_put_csv(&o, qid);
+		for (i = 0; i < SUP_NFIELDS; i++) {
+			if (i > 0)
+				sup_put(&o, ",", 1);
+			sup_put_csv(&o, val[i]);
+		}
 		break;
 	case SUPPRESS_JSONL:
-		sup_puts(&o, "{\"address\":");
-		sup_put_json(&o, addr);
-		sup_puts(&o, ",\"first_seen\":");
-		sup_put_json(&o, when);
-		sup_puts(&o, ",\"status\":");
-		sup_put_json(&o, status);
-		sup_puts(&o, ",\"reason\":");
-		sup_put_json(&o, reason);
-		sup_puts(&o, ",\"reporting_mta\":");
-		sup_put_json(&o, mta);
-		sup_puts(&o, ",\"queue_id\":");
-		sup_put_json(&o, qid);
+		for (i = 0; i < SUP_NFIELDS; i++) {
+			sup_puts(&o, i == 0 ? "{\"" : ",\"");
+			sup_puts(&o, sup_fields[i]);
+			sup_puts(&o, "\":");
+			sup_put_json(&o, val[i]);
+		}
 		sup_puts(&o, "}");
 		break;
 	case SUPPRESS_POSTFIX:

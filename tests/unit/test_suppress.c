@@ -20,11 +20,13 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -32,6 +34,33 @@
 #include "suppress.h"
 
 #define T_WHEN 1764288000   /* 2025-11-28T00:00:00Z */
+
+/* The seam: fsync is wrapped at link time (-Wl,--wrap=fsync) to count
+ * calls, slow them down, or fail them on demand. */
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+static atomic_int fsync_calls, fsync_done, fsync_fail, fsync_delay_ms;
+
+int
+__wrap_fsync(int fd)
+{
+	int ms = atomic_load(&fsync_delay_ms);
+
+	atomic_fetch_add(&fsync_calls, 1);
+	if (ms > 0) {
+		struct timespec ts = { 0, ms * 1000000L };
+
+		(void)nanosleep(&ts, NULL);
+	}
+	if (atomic_load(&fsync_fail)) {
+		atomic_fetch_add(&fsync_done, 1);
+		errno = EIO;
+		return -1;
+	}
+	fd = __real_fsync(fd);
+	atomic_fetch_add(&fsync_done, 1);
+	return fd;
+}
 
 struct fx {
 	char dir[256];
@@ -724,6 +753,114 @@ test_full_disk(void **state)
 	assert_int_equal(umount2(dir, MNT_DETACH), 0);
 }
 
+/* Start n threads on fn(args + i * size), then join them all. */
+static void
+run_threads(void *(*fn)(void *), void *args, size_t size, size_t n)
+{
+	pthread_t th[16];
+	size_t i;
+
+	assert_true(n <= sizeof(th) / sizeof(th[0]));
+	for (i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, fn,
+		                                (char *)args + i * size), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+}
+
+/* fsync fails (EIO): -1, the lines are cut back, nothing enters the set;
+ * the retry writes each entry once. */
+static void
+test_fsync_failure_rolled_back(void **state)
+{
+	struct fx *f = *state;
+	struct suppress_entry e[2] = { { .addr = "x@example.com" },
+	                               { .addr = "y@example.com" } };
+	struct suppress_list *l;
+	char err[512] = "";
+	size_t added = 99;
+	char *got;
+
+	l = open_or_fail(f->path, SUPPRESS_PLAIN, true);
+	assert_int_equal(append1(l, "w@example.com", &added), 0);
+	atomic_store(&fsync_fail, 1);
+	assert_int_equal(suppress_append(l, e, 2, &added, err, sizeof(err)), -1);
+	atomic_store(&fsync_fail, 0);
+	assert_non_null(strstr(err, "fsync: Input/output error"));
+	assert_int_equal(added, 0);
+	assert_false(suppress_contains(l, "x@example.com"));
+	assert_int_equal(suppress_count(l), 1);
+	got = slurp(f->path);
+	assert_string_equal(got, "w@example.com\n");
+	free(got);
+	assert_int_equal(suppress_append(l, e, 2, &added, err, sizeof(err)), 0);
+	assert_int_equal(added, 2);
+	suppress_close(l);
+	got = slurp(f->path);
+	assert_string_equal(got, "w@example.com\nx@example.com\ny@example.com\n");
+	free(got);
+}
+
+/* Group commit: callers arriving while an fsync runs share the next one,
+ * and no caller returns before an fsync that began after its call. */
+#define G_THREADS 8
+#define G_EACH    25
+
+/* A writer of its own addresses "w<id>-<n>@example.com": each append must
+ * add exactly one entry (and, with check_fsync, return only after an fsync
+ * that completed after the call began). */
+struct dworker {
+	struct suppress_list *l;
+	int id;
+	size_t count;
+	bool check_fsync;
+	int failures;
+};
+
+static void *
+dworker_run(void *arg)
+{
+	struct dworker *w = arg;
+	char addr[64];
+	size_t i, added;
+
+	for (i = 0; i < w->count; i++) {
+		int before = atomic_load(&fsync_done);
+
+		(void)snprintf(addr, sizeof(addr), "w%d-%zu@example.com", w->id, i);
+		if (append1(w->l, addr, &added) != 0 || added != 1 ||
+		    (w->check_fsync && atomic_load(&fsync_done) <= before))
+			w->failures++;
+	}
+	return NULL;
+}
+
+static void
+test_group_commit_shares_fsync(void **state)
+{
+	struct fx *f = *state;
+	struct dworker w[G_THREADS];
+	struct suppress_list *l;
+	int i, calls;
+
+	l = open_or_fail(f->path, SUPPRESS_PLAIN, true);
+	atomic_store(&fsync_calls, 0);
+	atomic_store(&fsync_delay_ms, 5);
+	for (i = 0; i < G_THREADS; i++)
+		w[i] = (struct dworker){ l, i, G_EACH, true, 0 };
+	run_threads(dworker_run, w, sizeof(w[0]), G_THREADS);
+	atomic_store(&fsync_delay_ms, 0);
+	calls = atomic_load(&fsync_calls);
+	for (i = 0; i < G_THREADS; i++)
+		assert_int_equal(w[i].failures, 0);
+	assert_int_equal(suppress_count(l), G_THREADS * G_EACH);
+	suppress_close(l);
+	/* 200 durable entries; with 8 writers most fsyncs carry several */
+	if (calls > G_THREADS * G_EACH / 2)
+		fail_msg("%d fsyncs for %d entries: no group commit", calls,
+		         G_THREADS * G_EACH);
+}
+
 /* ------------------------------------------------------------ rename, reopen */
 
 static void
@@ -841,7 +978,6 @@ test_threads_overlapping(void **state)
 {
 	struct fx *f = *state;
 	struct worker w[T_THREADS];
-	pthread_t th[T_THREADS];
 	struct suppress_list *l;
 	size_t i, total = 0, lines = 0;
 	char *got, *p;
@@ -852,10 +988,9 @@ test_threads_overlapping(void **state)
 		w[i].seed = (unsigned)(i * 7919 + 1);
 		w[i].added = 0;
 		w[i].failures = 0;
-		assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
 	}
+	run_threads(worker_run, w, sizeof(w[0]), T_THREADS);
 	for (i = 0; i < T_THREADS; i++) {
-		assert_int_equal(pthread_join(th[i], NULL), 0);
 		assert_int_equal(w[i].failures, 0);
 		total += w[i].added;
 	}
@@ -884,45 +1019,20 @@ test_threads_overlapping(void **state)
 
 /* Two lists (two open file descriptions, as two processes) on one file:
  * flock keeps every line whole. */
-struct twin {
-	struct suppress_list *l;
-	int id;
-	int failures;
-};
-
-static void *
-twin_run(void *arg)
-{
-	struct twin *t = arg;
-	char addr[64];
-	size_t i, added;
-
-	for (i = 0; i < 300; i++) {
-		(void)snprintf(addr, sizeof(addr), "t%d-%zu@example.com", t->id, i);
-		if (append1(t->l, addr, &added) != 0 || added != 1)
-			t->failures++;
-	}
-	return NULL;
-}
-
 static void
 test_two_writers_whole_lines(void **state)
 {
 	struct fx *f = *state;
-	struct twin t[2];
-	pthread_t th[2];
+	struct dworker t[2];
 	char *got, *p;
 	size_t i, lines = 0;
 
 	for (i = 0; i < 2; i++) {
-		t[i].l = open_or_fail(f->path, SUPPRESS_POSTFIX, true);
-		t[i].id = (int)i;
-		t[i].failures = 0;
+		t[i] = (struct dworker){ open_or_fail(f->path, SUPPRESS_POSTFIX, true),
+		                         (int)i, 300, false, 0 };
 	}
-	for (i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, twin_run, &t[i]), 0);
+	run_threads(dworker_run, t, sizeof(t[0]), 2);
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(pthread_join(th[i], NULL), 0);
 		assert_int_equal(t[i].failures, 0);
 		suppress_close(t[i].l);
 	}
@@ -931,7 +1041,7 @@ test_two_writers_whole_lines(void **state)
 		char *nl = strchr(p, '\n');
 
 		assert_non_null(nl);
-		assert_true(p[0] == 't');
+		assert_true(p[0] == 'w');
 		assert_true(nl - p > 20 && strncmp(nl - 40, " REJECT 5.1.1 bounce-milter: userunknown", 40) == 0);
 		lines++;
 	}
@@ -959,6 +1069,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_short_write_rolled_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_then_fixed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fsync_failure_rolled_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit_shares_fsync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename_away_then_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_failure_blocks_appends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads_overlapping, setup, teardown),
