@@ -195,22 +195,24 @@ static const struct {
 	{ BM_REASON_HOSTUNKNOWN, BM_REASON_NETWORKERROR },
 };
 
-static bool has_phrase_ci(const char *hay, const char *needle)
+/* Lower-cased copy of a NUL-terminated string, bounded. */
+static void lower_copy(const char *s, char *out, size_t outsz)
 {
-	size_t nl = strlen(needle);
+	size_t i;
 
-	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, nl) == 0)
-			return true;
-	return false;
+	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+	out[i] = '\0';
 }
 
 static enum classify_cmd command_of(const char *diag)
 {
+	char low[BM_DIAG_MAX];
 	size_t k;
 
+	lower_copy(diag, low, sizeof(low));
 	for (k = 0; k < sizeof(classify_cmd_clues) / sizeof(classify_cmd_clues[0]); k++)
-		if (has_phrase_ci(diag, classify_cmd_clues[k].phrase))
+		if (strstr(low, classify_cmd_clues[k].phrase) != NULL)
 			return classify_cmd_clues[k].cmd;
 	return CMD_NONE;
 }

@@ -4,9 +4,10 @@
  *
  * reason_from_text() folds the text once (ASCII lower case, white space and
  * control characters collapsed to one space, bounded copy on the stack) and
- * then looks for fixed phrases, reason by reason, in the order of
- * reason_rules[]: the more specific reasons come first, so that "mailbox
- * full" wins over a generic "rejected".  The phrases are what real MTAs and
+ * then looks for fixed phrases; the first reason in the order of
+ * reason_rules[] with a phrase in the text wins: the more specific reasons
+ * come first, so that "mailbox full" wins over a generic "rejected".  The
+ * phrases are indexed once per process by their first four bytes.  The phrases are what real MTAs and
  * providers write; they are data, not code.  reason_from_status() maps the
  * subject.detail of an RFC 3463 code to the reason the registry implies.
  */
@@ -14,8 +15,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <threads.h>
 
 #include "reason.h"
 
@@ -677,6 +680,98 @@ enum bm_reason reason_from_text(const char *text, size_t len)
 	return reason_from_text_weak(text, len, NULL);
 }
 
+/* A phrase index built once (call_once): phrases bucketed by a hash of
+ * their first four bytes, so that matching is one pass over the text with
+ * a few memcmp() per position instead of one strstr() per phrase. */
+#define REASON_MAX_PHRASES 2048
+#define REASON_NBUCKETS 4096
+#define REASON_NONE 0xffffu
+
+struct reason_index {
+	uint16_t head[REASON_NBUCKETS];
+	uint16_t next[REASON_MAX_PHRASES];
+	uint16_t rule[REASON_MAX_PHRASES];
+	uint8_t len[REASON_MAX_PHRASES];
+	const char *phrase[REASON_MAX_PHRASES];
+	bool ok;            /* false: the tables outgrew the index */
+};
+
+static struct reason_index reason_idx;
+static once_flag reason_idx_once = ONCE_FLAG_INIT;
+
+/* Every phrase is at least REASON_KEY bytes long. */
+#define REASON_KEY 4
+
+static unsigned reason_hash(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t h = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+	             (uint32_t)u[3] << 24;
+
+	return (unsigned)((h * 2654435761u) >> 20) % REASON_NBUCKETS;
+}
+
+static void reason_index_build(void)
+{
+	struct reason_index *x = &reason_idx;
+	size_t r, n = 0, k;
+
+	for (k = 0; k < REASON_NBUCKETS; k++)
+		x->head[k] = REASON_NONE;
+	x->ok = false;
+	for (r = 0; r < REASON_NRULES; r++) {
+		const char *const *p;
+
+		for (p = reason_rules[r].phrases; *p != NULL; p++) {
+			size_t pl = strlen(*p);
+			unsigned h;
+
+			if (n >= REASON_MAX_PHRASES || pl < REASON_KEY || pl > 255)
+				return;
+			h = reason_hash(*p);
+			x->phrase[n] = *p;
+			x->len[n] = (uint8_t)pl;
+			x->rule[n] = (uint16_t)r;
+			x->next[n] = x->head[h];
+			x->head[h] = (uint16_t)n;
+			n++;
+		}
+	}
+	x->ok = true;
+}
+
+/* The first rule (in table order) with a phrase in buf[0..n). */
+static size_t reason_match_indexed(const char *buf, size_t n)
+{
+	const struct reason_index *x = &reason_idx;
+	size_t best = REASON_NRULES, i;
+
+	for (i = 0; i + REASON_KEY <= n && best > 0; i++) {
+		uint16_t k = x->head[reason_hash(buf + i)];
+
+		for (; k != REASON_NONE; k = x->next[k])
+			if (x->rule[k] < best && x->len[k] <= n - i &&
+			    memcmp(buf + i, x->phrase[k], x->len[k]) == 0)
+				best = x->rule[k];
+	}
+	return best;
+}
+
+/* The same by plain search, used if the index could not be built. */
+static size_t reason_match_plain(const char *buf)
+{
+	size_t r;
+
+	for (r = 0; r < REASON_NRULES; r++) {
+		const char *const *p;
+
+		for (p = reason_rules[r].phrases; *p != NULL; p++)
+			if (strstr(buf, *p) != NULL)
+				return r;
+	}
+	return REASON_NRULES;
+}
+
 enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
 {
 	char buf[REASON_TEXT_MAX + 3];
@@ -689,17 +784,13 @@ enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
 	n = reason_fold(text, len, buf, sizeof(buf));
 	if (n <= 1)
 		return BM_REASON_UNDEFINED;
-	for (r = 0; r < REASON_NRULES; r++) {
-		const char *const *p;
-
-		for (p = reason_rules[r].phrases; *p != NULL; p++)
-			if (strstr(buf, *p) != NULL) {
-				if (weak != NULL)
-					*weak = reason_rules[r].weak;
-				return reason_rules[r].reason;
-			}
-	}
-	return BM_REASON_UNDEFINED;
+	call_once(&reason_idx_once, reason_index_build);
+	r = reason_idx.ok ? reason_match_indexed(buf, n) : reason_match_plain(buf);
+	if (r >= REASON_NRULES)
+		return BM_REASON_UNDEFINED;
+	if (weak != NULL)
+		*weak = reason_rules[r].weak;
+	return reason_rules[r].reason;
 }
 
 /* ------------------------------------------------------------ status codes */
