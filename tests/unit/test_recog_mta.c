@@ -1,8 +1,8 @@
 /*
  * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
- * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c) and their shared
- * helpers (recog/common.c), on fixtures in tests/data/recog written for
- * these tests: each family's fixture must be claimed by that family with
+ * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c,
+ * apachejames.c) and their shared helpers (recog/common.c), on fixtures in
+ * tests/data/recog written for these tests: each family's fixture must be claimed by that family with
  * the right recipients, status codes, actions and reason hints, must be
  * chosen by the registry through bounce_parse(), and ordinary mail (also
  * mail that quotes bounce texts) must be claimed by none of them.
@@ -29,11 +29,13 @@
 #endif
 
 extern const struct recog recog_exim, recog_qmail, recog_dragonfly,
-       recog_sendmail, recog_postfix, recog_opensmtpd, recog_courier;
+       recog_sendmail, recog_postfix, recog_opensmtpd, recog_courier,
+       recog_apachejames;
 
 static const struct recog *const mta_recogs[] = {
 	&recog_exim, &recog_qmail, &recog_dragonfly, &recog_sendmail,
-	&recog_postfix, &recog_opensmtpd, &recog_courier, NULL
+	&recog_postfix, &recog_opensmtpd, &recog_courier, &recog_apachejames,
+	NULL
 };
 
 #define MAXR 3
@@ -88,6 +90,10 @@ static const struct mta_case cases[] = {
 	{ "recog/courier.eml", &recog_courier, 1,
 	  { "oscar@example.net" }, { "5.1.1" }, { 550 }, { "failed" },
 	  { BM_REASON_UNDEFINED }, { "mx.example.net" } },
+	{ "recog/apachejames.eml", &recog_apachejames, 2,
+	  { "pat@example.net", "quinn@example.com" }, { "5.1.1", "5.1.1" },
+	  { 550, 550 }, { "failed", "failed" },
+	  { BM_REASON_UNDEFINED, BM_REASON_UNDEFINED }, { NULL, NULL } },
 };
 
 /* Ordinary mail, mail quoting bounce texts, a daemon's non-bounce notice. */

@@ -21,6 +21,7 @@
 	X(postfix) \
 	X(opensmtpd) \
 	X(courier) \
+	X(apachejames) \
 	X(generic)
 
 #define RECOG_DECLARE(fam) extern const struct recog recog_##fam;
