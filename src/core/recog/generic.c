@@ -34,22 +34,21 @@
 #define GENERIC_WINDOW 6        /* lines an address stays "just before" */
 #define GENERIC_MAX_LINES 4000  /* lines of notification text looked at */
 
-/* Start of the returned message: stop reading there. */
+/* Start of the returned message: stop reading there.  Compared after
+ * leading dashes, '=', '*' and blanks are skipped ("------ This is a copy
+ * of the message" and "--- Below this line is a copy of the message"). */
 static const char *const generic_stop[] = {
-	"------ this is a copy of the message",
-	"--- below this line is a copy of the message",
-	"----- original message follows",
-	"--- original message follows",
-	"----- the header of the original message",
-	"------ original message ------",
-	"-----original message-----",
-	"----- original message -----",
+	"this is a copy of the message",
+	"below this line is a copy of the message",
 	"original message follows",
-	"unsent message below",
-	"--- the message was:",
-	"----- returned message -----",
-	"----- unsent message",
+	"the header of the original message",
+	"original message -",
 	"original message:",
+	"original message ----",
+	"returned message -",
+	"unsent message below",
+	"unsent message follows",
+	"the message was:",
 	"content-type: message/rfc822",
 	"content-type: text/rfc822-headers",
 	"received: from",
@@ -75,6 +74,23 @@ generic_starts_any(const char *s, size_t len, const char *const *tab)
 		if (text_starts(s, len, tab[i]))
 			return true;
 	return false;
+}
+
+static bool
+generic_is_stop(const char *s, size_t len)
+{
+	while (len > 0 && (*s == '-' || *s == '=' || *s == '*' || *s == ' ' ||
+	                   *s == '\t')) {
+		s++;
+		len--;
+	}
+	if (len == 0)
+		return false;
+	/* "-----Original Message-----" after the skip: "original message-----" */
+	if (text_starts(s, len, "original message") && len >= 17 &&
+	    (s[16] == '-' || s[16] == ' ' || s[16] == ':'))
+		return true;
+	return generic_starts_any(s, len, generic_stop);
 }
 
 /* Is this line an SMTP error report?  Fills status and reply code. */
@@ -219,7 +235,7 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 		int code;
 
 		lineno++;
-		if (generic_starts_any(line, llen, generic_stop))
+		if (generic_is_stop(line, llen))
 			break;
 		text_trim(&t, &tl);
 		/* an error seen first, its recipient in a transcript line after */
@@ -274,13 +290,43 @@ generic_inline_to(const struct recog_ctx *ctx, char *out, size_t outsz)
 	while (lineno++ < GENERIC_MAX_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
 		if (!after) {
-			after = generic_starts_any(line, llen, generic_stop);
+			after = generic_is_stop(line, llen);
 			if (!after)
 				continue;
 		}
 		if (text_starts(line, llen, "to:")) {
 			if (addr_find(line + 3, llen - 3, out, outsz) != 0)
 				out[0] = '\0';
+			return;
+		}
+	}
+}
+
+/* The one address the notice names (own From/To and header lines left
+ * out), or "" when it names none or several. */
+static void
+generic_sole_addr(const struct recog_ctx *ctx, char *out, size_t outsz)
+{
+	char own_from[BM_ADDR_MAX], own_to[BM_ADDR_MAX], addr[BM_ADDR_MAX];
+	const char *excl[2] = { own_from, own_to };
+	size_t pos = 0, lineno = 0;
+	const char *line;
+	size_t llen;
+
+	out[0] = '\0';
+	generic_own_addrs(ctx, own_from, own_to);
+	while (lineno++ < GENERIC_MAX_LINES &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
+		if (generic_is_stop(line, llen))
+			break;
+		if (generic_starts_any(line, llen, generic_skip_fields) ||
+		    addr_find(line, llen, addr, sizeof(addr)) != 0 ||
+		    generic_excluded(addr, excl, 2))
+			continue;
+		if (out[0] == '\0')
+			snprintf(out, outsz, "%s", addr);
+		else if (strcasecmp(out, addr) != 0) {
+			out[0] = '\0';
 			return;
 		}
 	}
@@ -299,8 +345,8 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 	const char *line;
 	size_t llen;
 
-	addr[0] = '\0';
-	if (ctx->returned_to != NULL && ctx->returned_to[0] != '\0' &&
+	generic_sole_addr(ctx, addr, sizeof(addr));
+	if (addr[0] == '\0' && ctx->returned_to != NULL && ctx->returned_to[0] != '\0' &&
 	    addr_find(ctx->returned_to, strlen(ctx->returned_to), addr,
 	              sizeof(addr)) != 0)
 		addr[0] = '\0';
@@ -313,7 +359,7 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 	/* the notice itself, up to the returned message, is the diagnostic */
 	while (lineno++ < GENERIC_MAX_LINES && dlen + 2 < sizeof(r->diagnostic) &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
-		if (generic_starts_any(line, llen, generic_stop))
+		if (generic_is_stop(line, llen))
 			break;
 		text_trim(&line, &llen);
 		if (llen == 0)
