@@ -345,11 +345,13 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 	const char *line;
 	size_t llen;
 
-	generic_sole_addr(ctx, addr, sizeof(addr));
-	if (addr[0] == '\0' && ctx->returned_to != NULL && ctx->returned_to[0] != '\0' &&
+	addr[0] = '\0';
+	if (ctx->returned_to != NULL && ctx->returned_to[0] != '\0' &&
 	    addr_find(ctx->returned_to, strlen(ctx->returned_to), addr,
 	              sizeof(addr)) != 0)
 		addr[0] = '\0';
+	if (addr[0] == '\0')
+		generic_sole_addr(ctx, addr, sizeof(addr));
 	if (addr[0] == '\0')
 		generic_inline_to(ctx, addr, sizeof(addr));
 	if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
