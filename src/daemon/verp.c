@@ -119,7 +119,6 @@ static int verp_split(const char *pat, struct verp_piece *pc, size_t *npc)
 	bool seen[3] = { false, false, false };
 	const char *p = pat, *last_lit = NULL;
 	size_t last_lit_len = 0;
-	enum verp_ph prev = VERP_PH_NONE;
 	bool prev_is_ph = false;
 
 	if (pat == NULL)
@@ -144,7 +143,6 @@ static int verp_split(const char *pat, struct verp_piece *pc, size_t *npc)
 			pc[n].len = 0;
 			n++;
 			p += strlen(verp_names[i].name);
-			prev = verp_names[i].ph;
 			prev_is_ph = true;
 			continue;
 		}
@@ -168,7 +166,6 @@ static int verp_split(const char *pat, struct verp_piece *pc, size_t *npc)
 			prev_is_ph = false;
 		}
 	}
-	(void)prev;
 	if (!seen[VERP_PH_LOCAL] || !seen[VERP_PH_DOMAIN] || prev_is_ph)
 		return -1;
 	/* The one '@' sits in the final literal, followed by a domain. */
