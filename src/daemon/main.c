@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -270,6 +271,16 @@ main(int argc, char **argv)
 	}
 	if (check)
 		return main_check();
+	/* reloads run after daemon() changed to "/": keep an absolute path */
+	if (main_conf_path[0] != '/') {
+		static char abs[PATH_MAX];
+
+		if (realpath(main_conf_path, abs) == NULL) {
+			fprintf(stderr, "bounce-milter: %s: %s\n", main_conf_path, strerror(errno));
+			return 1;
+		}
+		main_conf_path = abs;
+	}
 
 	if ((errs = malloc(MAIN_ERRS)) == NULL) {
 		fprintf(stderr, "bounce-milter: out of memory\n");
