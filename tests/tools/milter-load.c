@@ -47,6 +47,7 @@
  * Milter protocol version 6 (libmilter include/libmilter/mfdef.h). */
 #define ML_VERSION 6u
 #define ML_CHUNK 65535u           /* MILTER_CHUNK_SIZE */
+#define ML_MAX_DATA 65535u       /* MILTER_MAX_DATA_SIZE: largest packet libmilter reads */
 #define ML_MAX_REPLY (1u << 20)   /* largest reply we accept (replbody is 64K) */
 
 enum {
@@ -134,6 +135,7 @@ struct message {
 
 static struct message *messages;
 static size_t nmessages;
+static size_t headers_cut;   /* header fields cut to fit one packet */
 
 /* ------------------------------------------------------------ statistics */
 struct stats {
@@ -355,6 +357,19 @@ static void parse_message(struct message *m, const char *data, size_t len)
 	}
 	m->bodylen = o;
 
+	/* libmilter refuses packets of more than 65,535 data bytes
+	 * (MILTER_MAX_DATA_SIZE): cut longer header fields to fit */
+	for (size_t i = 0; i < m->nhdr; i++) {
+		struct header *h = &m->hdr[i];
+		size_t nl = strlen(h->name), vl = strlen(h->value);
+		if (nl + vl + 2 > ML_MAX_DATA) {
+			size_t keep = nl + 2 < ML_MAX_DATA ? ML_MAX_DATA - nl - 2 : 0;
+			h->value[keep] = '\0';
+			if (nl > ML_MAX_DATA / 2)
+				h->name[ML_MAX_DATA / 2] = '\0';
+			headers_cut++;
+		}
+	}
 	for (size_t i = 0; i < m->nhdr; i++) {
 		const struct header *h = &m->hdr[i];
 		if ((strcasecmp(h->name, "Content-Type") == 0 && ci_contains(h->value, "multipart/report")) ||
@@ -1601,6 +1616,9 @@ int main(int argc, char **argv)
 		load_path(argv[i]);
 	if (nmessages == 0)
 		die("no message files");
+	if (headers_cut > 0)
+		printf("note: %zu header fields longer than %u bytes were cut to fit one packet\n",
+		       headers_cut, ML_MAX_DATA);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct worker *w = xmalloc(opt.conns * sizeof *w);
