@@ -133,7 +133,7 @@ static const struct classify_policy *policy_for(enum bm_reason r)
 /* Codes precise enough that the reason they imply is trusted over the
  * text, unless the text names one of the reasons in code_overrides[]. */
 static const char *const precise_codes[] = {
-	"X.1.1", "X.1.2", "X.1.6", "X.1.7", "X.1.8", "X.1.10", "X.2.2", "X.2.3", "X.3.4",
+	"X.1.1", "X.1.2", "X.1.6", "X.1.7", "X.1.8", "X.2.2", "X.2.3", "X.3.4",
 	"X.4.4", "X.4.7", "X.7.13", "X.7.20", "X.7.21", "X.7.22", "X.7.23",
 	"X.7.24", "X.7.25", "X.7.26", "X.7.27", "X.7.29", "X.7.30",
 };

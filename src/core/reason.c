@@ -96,7 +96,7 @@ int reason_from_name(const char *name)
 static const char *const p_hasmoved[] = {
 	"has been moved", "mailbox has moved", "user has moved",
 	"address has moved", "has been replaced by", "no forwarding address",
-	"moved permanently", "this address is no longer in use",
+	"moved permanently",
 	NULL
 };
 
@@ -255,6 +255,8 @@ static const char *const p_suspend[] = {
 	"mailbox closed", "mailbox is closed", "disabled or discontinued",
 	"account is unavailable", "has been disabled", "has been suspended",
 	"user account disabled", "this mailbox is disabled",
+	"tried to reach is disabled", "tried to reach is inactive",
+	"is disabled", "is inactive",
 	NULL
 };
 
@@ -309,7 +311,9 @@ static const char *const p_userunknown[] = {
 	"mailbox not available", "account has been removed", "user removed",
 	"no longer exists", "no longer valid", "was not found in ldap",
 	"user not exist", "user not local", "address is not valid",
-	"invalid address", "mailbox name not allowed",
+	"invalid address", "mailbox name not allowed", "not our customer",
+	"no longer accepts mail", "this address is no longer in use",
+	"recipientnotfound", "recipient not found by smtp address lookup",
 	NULL
 };
 

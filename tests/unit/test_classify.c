@@ -140,6 +140,9 @@ static void test_policy(void **state)
 		/* a transient "host not found" is a network error */
 		{ "failed", "4.4.4", "451 4.4.4 domain not found", U,
 		  "4.4.4", 451, BM_REASON_NETWORKERROR, BM_CLASS_SOFT, false },
+		/* X.1.10 names null MX, but Microsoft uses it for unknown users */
+		{ "failed", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", U,
+		  "5.1.10", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false },
 		/* notaccept: hard when permanent, soft when transient */
 		{ "failed", "5.1.10", "556 5.1.10 Recipient address has null MX", U,
 		  "5.1.10", 556, BM_REASON_NOTACCEPT, BM_CLASS_HARD, false },
