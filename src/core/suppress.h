@@ -75,10 +75,13 @@ size_t suppress_skipped_lines(struct suppress_list *l);
  * UTF-8, <= 254 octets, not starting with '#'): an invalid one is refused
  * (never written, -1 with err) while the valid ones in the call are still
  * written and counted.  Other fields are sanitised (control characters
- * dropped, length bounded); when is 0 means now.  The postfix format
- * writes "addr REJECT 5.x.y bounce-milter: reason" (empty status: 5.1.1).
+ * become spaces, invalid UTF-8 '?', lengths bounded); when 0 means now.
+ * The postfix format writes "addr REJECT 5.x.y bounce-milter: reason"
+ * (empty or malformed status: 5.1.1; 4.x.y becomes 5.x.y).
  * Each call checks the path's inode; after a failed reopen every append
- * fails (and retries the reopen) until one succeeds. */
+ * fails (and retries the reopen) until one succeeds.  The set holds what
+ * this list loaded or wrote: lines another process appends are seen at the
+ * next reopen (flock keeps their lines and ours whole). */
 int suppress_append(struct suppress_list *l, const struct suppress_entry *e,
                     size_t n, size_t *added, char *err, size_t errsz);
 
