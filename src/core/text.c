@@ -156,7 +156,7 @@ text_collapse(const char *s, size_t len, char *out, size_t outsz)
 			continue;
 		}
 		if (pending) {
-			if (o + 1 >= outsz)
+			if (o + 2 >= outsz)     /* room for ' ' and c */
 				break;
 			out[o++] = ' ';
 			pending = false;

@@ -1,0 +1,266 @@
+/*
+ * test_text.c - text: case-insensitive search, lines, trim, collapse,
+ * lower copy, and the shared base64 / quoted-printable decoders.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+struct find_case {
+	const char *hay;
+	const char *needle;
+	long want;              /* offset, or -1 for not found */
+};
+
+static const struct find_case find_cases[] = {
+	{ "User Unknown", "user unknown", 0 },
+	{ "550 5.1.1 USER UNKNOWN here", "user unknown", 10 },
+	{ "mailbox is full", "FULL", 11 },
+	{ "abc", "abcd", -1 },
+	{ "", "a", -1 },
+	{ "abc", "", 0 },
+	{ "aaaab", "aab", 2 },
+	{ "AaAaB", "aab", 2 },
+	{ "x#5.1.0 y", "#5.1.0", 1 },
+	{ "no such user", "such  user", -1 },
+	{ "endmatch", "MATCH", 3 },
+	{ "tail: quota", "quota", 6 },
+	{ "Quota", "quota", 0 },
+	{ "qUoTq quota", "quota", 6 },
+};
+
+static void
+test_find_table(void **state)
+{
+	size_t i;
+	const char *r;
+	long got;
+
+	(void)state;
+	for (i = 0; i < N(find_cases); i++) {
+		const struct find_case *c = &find_cases[i];
+
+		r = text_find(c->hay, strlen(c->hay), c->needle);
+		got = r ? (long)(r - c->hay) : -1;
+		if (got != c->want)
+			fail_msg("find \"%s\" in \"%s\": got %ld want %ld",
+			    c->needle, c->hay, got, c->want);
+	}
+}
+
+static void
+test_find_bounded(void **state)
+{
+	/* the match lies beyond len: must not be found */
+	static const char hay[] = "abcdefXYZ";
+	/* NUL bytes inside the haystack are ordinary bytes */
+	static const char nul[] = { 'a', '\0', 'u', 's', 'e', 'r', '\0' };
+
+	(void)state;
+	assert_null(text_find(hay, 6, "xyz"));
+	assert_null(text_find(hay, 8, "xyz"));
+	assert_ptr_equal(text_find(hay, 9, "xyz"), hay + 6);
+	assert_ptr_equal(text_findn(nul, sizeof(nul), "USER", 4), nul + 2);
+	assert_ptr_equal(text_findn(nul, sizeof(nul), "a\0u", 3), nul);
+}
+
+static void
+test_find_large(void **state)
+{
+	size_t n = 4u << 20, i;
+	char *big = malloc(n);
+
+	(void)state;
+	assert_non_null(big);
+	for (i = 0; i < n; i++)
+		big[i] = (i % 7 == 0) ? 'U' : 'u';
+	memcpy(big + n - 12, "user unknown", 12);
+	assert_ptr_equal(text_find(big, n, "USER UNKNOWN"), big + n - 12);
+	assert_null(text_find(big, n - 1, "USER UNKNOWN"));
+	free(big);
+}
+
+static void
+test_starts(void **state)
+{
+	(void)state;
+	assert_true(text_starts("Final-Recipient: x", 18, "final-recipient:"));
+	assert_false(text_starts("Final", 5, "final-recipient:"));
+	assert_true(text_starts("abc", 3, ""));
+	assert_false(text_starts("Fin", 2, "fin"));
+}
+
+static void
+test_lines(void **state)
+{
+	static const char s[] = "one\r\ntwo\n\nthree\r\nlast";
+	static const char *const want[] = { "one", "two", "", "three", "last" };
+	const char *line;
+	size_t pos = 0, ll, i = 0;
+
+	(void)state;
+	while (text_next_line(s, sizeof(s) - 1, &pos, &line, &ll)) {
+		assert_true(i < N(want));
+		assert_int_equal(ll, strlen(want[i]));
+		assert_memory_equal(line, want[i], ll);
+		i++;
+	}
+	assert_int_equal(i, N(want));
+	pos = 0;
+	assert_false(text_next_line("", 0, &pos, &line, &ll));
+	pos = 0;
+	assert_true(text_next_line("x\n", 2, &pos, &line, &ll));
+	assert_false(text_next_line("x\n", 2, &pos, &line, &ll));
+}
+
+struct span_case {
+	const char *in;
+	size_t outsz;
+	const char *trim, *collapse, *lower;
+};
+
+static const struct span_case span_cases[] = {
+	{ "  Hello  World \r\n", 64, "Hello  World", "Hello World",
+	  "  hello  world \r\n" },
+	{ "\t\tA\x01\x02" "B\t", 64, "A\x01\x02" "B", "A B", "\t\ta\x01\x02" "b\t" },
+	{ "", 64, "", "", "" },
+	{ "   ", 64, "", "", "   " },
+	{ "ABCDEFGH", 5, "ABCDEFGH", "ABCD", "abcd" },
+	{ "a   b", 3, "a   b", "a", "a " },
+};
+
+static void
+test_span_table(void **state)
+{
+	size_t i, n;
+	char out[64];
+	const char *s;
+
+	(void)state;
+	for (i = 0; i < N(span_cases); i++) {
+		const struct span_case *c = &span_cases[i];
+
+		s = c->in;
+		n = strlen(s);
+		text_trim(&s, &n);
+		if (n != strlen(c->trim) || memcmp(s, c->trim, n) != 0)
+			fail_msg("trim case %zu", i);
+		n = text_collapse(c->in, strlen(c->in), out, c->outsz);
+		if (n != strlen(out) || strcmp(out, c->collapse) != 0)
+			fail_msg("collapse case %zu: \"%s\"", i, out);
+		text_lower_copy(c->in, strlen(c->in), out, c->outsz);
+		if (strcmp(out, c->lower) != 0)
+			fail_msg("lower case %zu: \"%s\"", i, out);
+	}
+	/* zero-sized outputs are left alone */
+	assert_int_equal(text_collapse("abc", 3, out, 0), 0);
+	text_lower_copy("abc", 3, out, 0);
+}
+
+struct b64_case {
+	const char *in;
+	const char *want;
+	bool bad;
+};
+
+static const struct b64_case b64_cases[] = {
+	{ "SGVsbG8=", "Hello", false },
+	{ "SGVs\r\nbG8=\r\n", "Hello", false },
+	{ "SGVsbG8", "Hello", false },                /* missing padding */
+	{ "SGV sbG8 =", "Hello", false },
+	{ "SG!!Vs*bG8=", "Hello", true },             /* garbage skipped */
+	{ "SGVsbG8=A", "Hello", true },               /* dangling char */
+	{ "", "", false },
+	{ "YQ==Yg==", "ab", false },                  /* concatenated */
+	{ "-_-_", "\xfb\xff\xbf", false },            /* URL-safe */
+};
+
+static void
+test_b64_table(void **state)
+{
+	char out[64];
+	size_t i, n;
+	bool bad;
+
+	(void)state;
+	for (i = 0; i < N(b64_cases); i++) {
+		bad = false;
+		n = text_b64_decode(b64_cases[i].in, strlen(b64_cases[i].in),
+		    out, sizeof(out), &bad);
+		if (n != strlen(b64_cases[i].want) ||
+		    memcmp(out, b64_cases[i].want, n) != 0 ||
+		    bad != b64_cases[i].bad)
+			fail_msg("b64 case %zu (%s): n=%zu bad=%d", i,
+			    b64_cases[i].in, n, bad);
+	}
+	/* output bounded */
+	bad = false;
+	n = text_b64_decode("SGVsbG8=", 8, out, 2, &bad);
+	assert_int_equal(n, 2);
+	assert_true(bad);
+}
+
+struct qp_case {
+	const char *in;
+	bool underscore;
+	const char *want;
+};
+
+static const struct qp_case qp_cases[] = {
+	{ "caf=E9", false, "caf\xe9" },
+	{ "caf=e9", false, "caf\xe9" },
+	{ "soft=\r\nbreak", false, "softbreak" },
+	{ "soft=\nbreak", false, "softbreak" },
+	{ "soft= \t\nbreak", false, "softbreak" },
+	{ "trail   \r\nx", false, "trail\r\nx" },
+	{ "a=ZZb", false, "a=ZZb" },
+	{ "end=", false, "end" },
+	{ "a_b", false, "a_b" },
+	{ "a_b=5F", true, "a b_" },
+	{ "in  middle", false, "in  middle" },
+};
+
+static void
+test_qp_table(void **state)
+{
+	char out[64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < N(qp_cases); i++) {
+		n = text_qp_decode(qp_cases[i].in, strlen(qp_cases[i].in), out,
+		    sizeof(out), qp_cases[i].underscore);
+		if (n != strlen(qp_cases[i].want) ||
+		    memcmp(out, qp_cases[i].want, n) != 0)
+			fail_msg("qp case %zu (%s): n=%zu", i, qp_cases[i].in, n);
+	}
+	assert_int_equal(text_qp_decode("abcdef", 6, out, 3, false), 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find_table),
+		cmocka_unit_test(test_find_bounded),
+		cmocka_unit_test(test_find_large),
+		cmocka_unit_test(test_starts),
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_span_table),
+		cmocka_unit_test(test_b64_table),
+		cmocka_unit_test(test_qp_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
