@@ -35,6 +35,8 @@
 #include "../../src/daemon/log.h"
 #include "../../src/daemon/milter.h"
 #include "../../src/daemon/session.h"
+#include "../../src/daemon/spf.h"
+#include "../../src/daemon/verp.h"
 
 /* ------------------------------------------------------------------ the seam */
 
@@ -164,6 +166,32 @@ static const char dsn_hard[] =
     "\r\n"
     "--CB-BOUNDARY--\r\n";
 
+static const char dsn_two[] =
+    "From: MAILER-DAEMON@mx.far.test\r\n"
+    "Subject: Undelivered Mail Returned to Sender\r\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"CB2\"\r\n"
+    "\r\n"
+    "--CB2\r\n"
+    "Content-Type: text/plain\r\n"
+    "\r\n"
+    "Two recipients failed.\r\n"
+    "--CB2\r\n"
+    "Content-Type: message/delivery-status\r\n"
+    "\r\n"
+    "Reporting-MTA: dns; mx.far.test\r\n"
+    "\r\n"
+    "Final-Recipient: rfc822; una@far.test\r\n"
+    "Action: failed\r\n"
+    "Status: 5.1.1\r\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"
+    "\r\n"
+    "Final-Recipient: rfc822; dos@far.test\r\n"
+    "Action: failed\r\n"
+    "Status: 5.1.1\r\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"
+    "\r\n"
+    "--CB2--\r\n";
+
 static const char ordinary[] =
     "From: Ann <ann@near.test>\r\n"
     "To: team@near.test\r\n"
@@ -187,6 +215,7 @@ static const char forged[] =
     "Body.\r\n";
 
 static char tmpdir[128];
+static char zonepath[192];
 static char listpath[320];
 static char confpath[192];
 static unsigned nlists;
@@ -225,6 +254,18 @@ group_setup(void **state)
 		return -1;
 	snprintf(confpath, sizeof confpath, "%s/bm.conf", tmpdir);
 	log_open("test_callbacks", LOG_MAIL, getenv("BM_TEST_VERBOSE") != NULL);
+	/* SPF from a zone: mx.far.test may send only from 198.51.100.1 */
+	snprintf(zonepath, sizeof zonepath, "%s/zone", tmpdir);
+	{
+		FILE *f = fopen(zonepath, "w");
+		char err[256];
+
+		if (f == NULL)
+			return -1;
+		fputs("mx.far.test TXT v=spf1 ip4:198.51.100.1 -all\n", f);
+		if (fclose(f) != 0 || spf_init(zonepath, err, sizeof err) != 0)
+			return -1;
+	}
 	return action_init();
 }
 
@@ -730,6 +771,121 @@ test_unwritable_list(void **state)
 	unlink(taken);
 }
 
+/* At most max_suppress_per_message new entries per message. */
+static void
+test_message_cap(void **state)
+{
+	(void)state;
+	write_conf("max_suppress_per_message = 1\n");
+	load_conf();
+	start_connection();
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_two, 65535),
+	    SMFIS_CONTINUE);
+	assert_string_equal(added_value("X-Bounce-Class", 0), "hard");
+	assert_non_null(added_value("X-Bounce-Recipient", 1));
+	assert_int_equal(list_count("una@far.test"), 1);
+	assert_int_equal(list_count("dos@far.test"), 0);
+}
+
+/* A VERP recipient: the decoded address is listed, the report's recipient
+ * stays in the header. */
+static void
+test_verp_decoded(void **state)
+{
+	const char *v;
+
+	(void)state;
+	write_conf("verp {\n  patterns = {\"bounces+{local}={domain}@lists.near.test\"}\n}\n");
+	load_conf();
+	start_connection();
+	assert_int_equal(send_message("<>", "<bounces+zoe.other=far.test@lists.near.test>",
+	    dsn_hard, 65535), SMFIS_CONTINUE);
+	assert_non_null(v = added_value("X-Bounce-Recipient", 0));
+	assert_non_null(strstr(v, "zoe.left@far.test"));
+	assert_int_equal(list_count("zoe.other@far.test"), 1);
+	assert_int_equal(list_count("zoe.left@far.test"), 0);
+}
+
+/* A VERP tag that does not verify lists nothing; the bounce is still tagged. */
+static void
+test_verp_bad_tag(void **state)
+{
+	char secret[300], extra[800];
+	FILE *f;
+
+	(void)state;
+	snprintf(secret, sizeof secret, "%s/secret", tmpdir);
+	f = fopen(secret, "w");
+	assert_non_null(f);
+	fputs("correct horse battery staple\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(secret, 0600), 0);
+	snprintf(extra, sizeof extra, "verp {\n  patterns = {\"bounces+{tag}+{local}={domain}@lists.near.test\"}\n"
+	    "  secret_file = \"%s\"\n}\n", secret);
+	write_conf(extra);
+	load_conf();
+	start_connection();
+	assert_int_equal(send_message("<>",
+	    "<bounces+0000000000000000+zoe.left=far.test@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_string_equal(added_value("X-Bounce-Class", 0), "hard");
+	assert_non_null(strstr(added_value("X-Bounce-Origin", 0), "suppressed=no"));
+	assert_int_equal(list_count("zoe.left@far.test"), 0);
+}
+
+/* trust.spf = pass: SPF fail (from the zone) tags but does not list; the
+ * top-most Authentication-Results with our authserv-id and spf=pass does. */
+static void
+test_spf_policy(void **state)
+{
+	char msg[sizeof dsn_hard + 256];
+	const char *v;
+
+	(void)state;
+	write_conf("");
+	{
+		FILE *f = fopen(confpath, "w");
+
+		assert_non_null(f);
+		fprintf(f, "suppress {\n  file = \"%s\"\n}\n"
+		    "trust {\n  spf = \"pass\"\n  authserv_id = \"mx.near.test\"\n}\n", listpath);
+		assert_int_equal(fclose(f), 0);
+	}
+	load_conf();
+	start_connection();
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_non_null(v = added_value("X-Bounce-Origin", 0));
+	assert_string_equal(v, "spf=fail; helo=mx.far.test; ip=192.0.2.10; suppressed=no");
+	assert_int_equal(list_count("zoe.left@far.test"), 0);
+	/* a foreign A-R header above ours is skipped; ours says pass */
+	snprintf(msg, sizeof msg,
+	    "Authentication-Results: other.test; spf=fail smtp.helo=mx.far.test\r\n"
+	    "Authentication-Results: mx.near.test; spf=pass smtp.helo=mx.far.test\r\n%s", dsn_hard);
+	nadded = 0;
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", msg, 65535),
+	    SMFIS_CONTINUE);
+	assert_non_null(v = added_value("X-Bounce-Origin", 0));
+	assert_string_equal(v, "spf=pass; helo=mx.far.test; ip=192.0.2.10; suppressed=yes");
+	assert_int_equal(list_count("zoe.left@far.test"), 1);
+	/* an A-R pass from anyone else counts for nothing */
+	snprintf(msg, sizeof msg,
+	    "Authentication-Results: mx.near.test.evil; spf=pass smtp.helo=mx.far.test\r\n%s", dsn_hard);
+	nadded = 0;
+	{
+		static char other[sizeof msg];
+		char *p;
+
+		snprintf(other, sizeof other, "%s", msg);
+		while ((p = strstr(other, "zoe.left")) != NULL)
+			memcpy(p, "yan.gone", 8);
+		assert_int_equal(send_message("<>", "<bounces@lists.near.test>", other, 65535),
+		    SMFIS_CONTINUE);
+	}
+	assert_non_null(strstr(added_value("X-Bounce-Origin", 0), "spf=fail"));
+	assert_int_equal(list_count("yan.gone@far.test"), 0);
+}
+
 int
 main(void)
 {
@@ -749,6 +905,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ordinary_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_body_skip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verp_decoded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verp_bad_tag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spf_policy, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
