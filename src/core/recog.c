@@ -35,6 +35,7 @@ static const char *const recog_subject_signals[] = {
 	"delivery notification", "warning: could not send", "mail system error",
 	"delayed mail", "delivery delayed", "message delayed",
 	"unable to deliver", "delivery error", "returned to sender",
+	"returning to sender", "mail failed", "delivery failure",
 	"mail could not be delivered", "message not delivered",
 	"unzustellbar", "nicht zustellbar", "non remis", "non distribu",
 	"impossible de remettre", "onbestelbaar", "non recapitabile",

@@ -266,6 +266,13 @@ static const struct {
 	{ "returned message is not read", "postmaster@example.org", "Notice",
 	  "--- Below this line is a copy of the message.\n\nTo: carol@example.com\n"
 	  "550 5.1.1 not us\n", 0, NULL, NULL },
+	{ "postmaster notice, phrase without code: no match", "postmaster@example.org",
+	  "Your mailbox", "Dear user,\n\nthe mailbox of bob@example.net is over quota.\n",
+	  0, NULL, NULL },
+	{ "postmaster, failure sentence makes phrases count", "postmaster@example.org",
+	  "E", "Your message did not reach the following recipient(s):\n"
+	  "bob@example.net on Mon, 2 Mar 2026\n    User unknown\n",
+	  1, "bob@example.net", "" },
 	{ "both signals, no error line: returned To, cause unread",
 	  "MAILER-DAEMON@mx.example.org", "Undelivered Mail Returned to Sender",
 	  "We could not deliver it.\n------ This is a copy of the message, including all the headers.\n"

@@ -56,6 +56,27 @@ static const char *const generic_stop[] = {
 	NULL,
 };
 
+/* Sentences with which a notice says it reports failed deliveries; with
+ * one of them, failure phrases without a code count as error lines. */
+static const char *const generic_notice[] = {
+	"did not reach the following recipient",
+	"could not be delivered to",
+	"could not deliver the message",
+	"was not delivered to",
+	"delivery to the following recipient",
+	"following addresses had permanent fatal errors",
+	"following recipients could not be reached",
+	"following address(es) failed",
+	"following recipient(s) could not be reached",
+	"delivery has failed to these recipients",
+	"message could not be delivered",
+	"undeliverable to the following",
+	"permanent error",
+	"failed permanently",
+	"i'm afraid i wasn't able to deliver",
+	NULL,
+};
+
 /* Header-like lines whose addresses are not recipients. */
 static const char *const generic_skip_fields[] = {
 	"from:", "to:", "cc:", "reply-to:", "sender:", "return-path:",
@@ -93,10 +114,12 @@ generic_is_stop(const char *s, size_t len)
 	return generic_starts_any(s, len, generic_stop);
 }
 
-/* Is this line an SMTP error report?  Fills status and reply code. */
+/* Is this line an SMTP error report?  Fills status and reply code.  With
+ * `phrases` false only a status or reply code counts, not a failure phrase
+ * alone. */
 static bool
 generic_error_line(const char *line, size_t len, char *status, size_t statussz,
-                   int *replycode)
+                   int *replycode, bool phrases)
 {
 	char c;
 
@@ -111,7 +134,7 @@ generic_error_line(const char *line, size_t len, char *status, size_t statussz,
 		if (status[0] != '\0' || *replycode != 0)
 			return true;
 	}
-	return reason_from_text(line, len) != BM_REASON_UNDEFINED;
+	return phrases && reason_from_text(line, len) != BM_REASON_UNDEFINED;
 }
 
 static bool
@@ -191,7 +214,7 @@ generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
 	snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
 	snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
 	generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
-	                   &r->replycode);
+	                   &r->replycode, false);
 	snprintf(r->action, sizeof(r->action), "%s",
 	         status_class(r->status) == '4' ||
 	         (r->status[0] == '\0' && r->replycode / 100 == 4) ?
@@ -212,9 +235,13 @@ generic_rcpt_to(const char *line, size_t llen, char *addr, size_t addrsz)
 	return addr_find(p, llen - (size_t)(p - line), addr, addrsz) == 0;
 }
 
-/* Scan the notification text; one record per recipient with an error. */
+/* Scan the notification text; one record per recipient with an error.
+ * `phrases`: a failure phrase without a code makes an error line too (when
+ * the Subject or a DSN already says this is a bounce; a From signal alone,
+ * e.g. a postmaster's notice, needs SMTP codes). */
 static void
-generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
+generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
+             bool phrases)
 {
 	char own_from[BM_ADDR_MAX], own_to[BM_ADDR_MAX];
 	const char *excl[2] = { own_from, own_to };
@@ -253,7 +280,8 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res)
 		    !generic_excluded(addr, excl, 2)) {
 			rcpt = addr;
 		}
-		if (!generic_error_line(line, llen, status, sizeof(status), &code)) {
+		if (!generic_error_line(line, llen, status, sizeof(status), &code,
+		                        phrases)) {
 			if (rcpt != NULL) {
 				memcpy(last_addr, addr, sizeof(last_addr));
 				last_line = lineno;
@@ -373,6 +401,17 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 	}
 }
 
+static bool
+generic_notice_text(const struct recog_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; generic_notice[i] != NULL; i++)
+		if (text_find(ctx->text, ctx->text_len, generic_notice[i]) != NULL)
+			return true;
+	return false;
+}
+
 static int
 generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
@@ -382,7 +421,8 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (sig == 0)
 		return 0;
 	if (ctx->text != NULL && ctx->text_len > 0)
-		generic_scan(ctx, res);
+		generic_scan(ctx, res, (sig & RECOG_SIGNAL_SUBJECT) != 0 ||
+		             generic_notice_text(ctx));
 	if (res->nrcpt == before &&
 	    sig == (RECOG_SIGNAL_FROM | RECOG_SIGNAL_SUBJECT))
 		generic_unread(ctx, res);
@@ -404,7 +444,7 @@ generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (need == 0)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
-	generic_scan(ctx, &tmp);
+	generic_scan(ctx, &tmp, true);
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
 		struct bounce_rcpt *t = result_find_rcpt(&tmp, r->recipient);
