@@ -80,9 +80,9 @@ struct classify_policy {
 
 static const struct classify_policy classify_policy[] = {
 	{ BM_REASON_UNDEFINED, BM_CLASS_UNDETERMINED, BM_CLASS_SOFT, NULL },
-	{ BM_REASON_USERUNKNOWN, BM_CLASS_HARD, BM_CLASS_HARD, "X.1.1" },
-	{ BM_REASON_HOSTUNKNOWN, BM_CLASS_HARD, BM_CLASS_HARD, "X.1.2" },
-	{ BM_REASON_HASMOVED, BM_CLASS_HARD, BM_CLASS_HARD, "X.1.6" },
+	{ BM_REASON_USERUNKNOWN, BM_CLASS_HARD, BM_CLASS_SOFT, "X.1.1" },
+	{ BM_REASON_HOSTUNKNOWN, BM_CLASS_HARD, BM_CLASS_SOFT, "X.1.2" },
+	{ BM_REASON_HASMOVED, BM_CLASS_HARD, BM_CLASS_SOFT, "X.1.6" },
 	{ BM_REASON_NOTACCEPT, BM_CLASS_HARD, BM_CLASS_SOFT, "X.3.2" },
 	{ BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.2" },
 	{ BM_REASON_SUSPEND, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.1" },
@@ -235,6 +235,27 @@ static enum bm_reason apply_transient(enum bm_reason r)
 		if (classify_transient_rules[k].from == r)
 			return classify_transient_rules[k].to;
 	return r;
+}
+
+/* Transient codes that still mark the address dead when the reporting MTA
+ * gave up on them (action failed): "450 4.1.1 ... User unknown" is a
+ * mailbox that does not exist, answered with a temporary code.  Any other
+ * 4.x.x failure is soft, whatever the text says. */
+static const char *const transient_hard_codes[] = { "X.1.1" };
+
+static bool code_key(const char *status, char *key, size_t keysz);
+
+static bool code_in(const char *status, const char *const *set, size_t n)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		return false;
+	for (k = 0; k < n; k++)
+		if (strcmp(set[k], key) == 0)
+			return true;
+	return false;
 }
 
 /* Reasons a delay notice keeps; any other becomes "expired". */
@@ -453,7 +474,11 @@ void classify_rcpt(struct bounce_rcpt *r)
 	if (reason_is_nonfailure(r->reason))
 		r->cls = p->permanent;
 	else if (delayed)
-		r->cls = p->transient == BM_CLASS_HARD ? BM_CLASS_SOFT : p->transient;
+		r->cls = p->transient;
+	else if (digit == '4' && p->permanent == BM_CLASS_HARD &&
+	         code_in(r->status, transient_hard_codes,
+	                 sizeof(transient_hard_codes) / sizeof(transient_hard_codes[0])))
+		r->cls = BM_CLASS_HARD;
 	else if (digit == '4')
 		r->cls = p->transient;
 	else

@@ -137,6 +137,9 @@ static void test_policy(void **state)
 		/* Sisimai: a 4.x.x unknown user still marks the address */
 		{ "failed", "4.1.1", "450 4.1.1 <a@b>: Recipient address rejected: User unknown", U,
 		  "4.1.1", 450, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false },
+		/* ... but no other transient code does */
+		{ "failed", "4.3.0", "450 4.3.0 <a@b>: mailbox unavailable", U,
+		  "4.3.0", 450, BM_REASON_USERUNKNOWN, BM_CLASS_SOFT, false },
 		/* a transient "host not found" is a network error */
 		{ "failed", "4.4.4", "451 4.4.4 domain not found", U,
 		  "4.4.4", 451, BM_REASON_NETWORKERROR, BM_CLASS_SOFT, false },
