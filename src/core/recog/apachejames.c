@@ -47,7 +47,9 @@ james_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	                     &ds, &de))
 		return 0;
 	common_join(ctx->text + ee, ds, NULL, diag, sizeof(diag));
+	/* the details: from the line after "Message details:" to a blank */
 	pos = ee + de;
+	(void)text_next_line(ctx->text, ctx->text_len, &pos, &line, &line_len);
 	while (text_next_line(ctx->text, ctx->text_len, &pos, &line,
 	                      &line_len)) {
 		size_t i = 0;

@@ -134,28 +134,32 @@ common_indent(const char *line, size_t len)
 	return -1;
 }
 
-bool
-common_next_indented(const char *s, size_t len, size_t *pos,
-                     struct common_block *b)
+/* How a block shape tells its lines apart.  is_head() says whether a line
+ * opens a block (and gives the head's indentation); in_body() whether a
+ * following line still belongs to it. */
+struct common_shape {
+	bool (*is_head)(const char *line, size_t len, int *ind);
+	bool (*in_body)(const char *line, size_t len, int head_ind);
+};
+
+static bool
+common_next_block(const char *s, size_t len, size_t *pos,
+                  struct common_block *b, const struct common_shape *shape)
 {
 	const char *line;
 	size_t line_len;
 
 	while (text_next_line(s, len, pos, &line, &line_len)) {
-		int ind = common_indent(line, line_len);
 		size_t body_start = *pos, body_end = *pos, peek = *pos;
 		const char *next;
 		size_t next_len;
+		int ind = 0;
 
-		if (ind < 1 || ind > COMMON_HEAD_INDENT_MAX)
+		if (!shape->is_head(line, line_len, &ind))
 			continue;
-		while (text_next_line(s, len, &peek, &next, &next_len)) {
-			int nind = common_indent(next, next_len);
-
-			if (nind <= ind)
-				break;
+		while (text_next_line(s, len, &peek, &next, &next_len) &&
+		       shape->in_body(next, next_len, ind))
 			body_end = peek;
-		}
 		b->head = line;
 		b->head_len = line_len;
 		text_trim(&b->head, &b->head_len);
@@ -167,28 +171,63 @@ common_next_indented(const char *s, size_t len, size_t *pos,
 	return false;
 }
 
-/* "<...@...>:" at the very start of a line, optionally followed by text. */
+/* Indented shape (Exim): head indented 1-8 columns, body deeper. */
 static bool
-common_is_angle_head(const char *line, size_t len)
+common_indented_head(const char *line, size_t len, int *ind)
+{
+	*ind = common_indent(line, len);
+	return *ind >= 1 && *ind <= COMMON_HEAD_INDENT_MAX;
+}
+
+static bool
+common_indented_body(const char *line, size_t len, int head_ind)
+{
+	return common_indent(line, len) > head_ind;
+}
+
+static const struct common_shape common_indented_shape = {
+	common_indented_head, common_indented_body
+};
+
+bool
+common_next_indented(const char *s, size_t len, size_t *pos,
+                     struct common_block *b)
+{
+	return common_next_block(s, len, pos, b, &common_indented_shape);
+}
+
+size_t
+common_angle_end(const char *line, size_t len)
 {
 	const char *gt;
 
 	if (len < 5 || line[0] != '<')
-		return false;
+		return 0;
 	gt = memchr(line, '>', len);
 	if (gt == NULL || memchr(line, '@', (size_t)(gt - line)) == NULL)
-		return false;
-	return (size_t)(gt - line) + 1 < len && gt[1] == ':';
+		return 0;
+	return (size_t)(gt - line) + 1;
+}
+
+/* "<...@...>:" at the very start of a line, optionally followed by text. */
+static bool
+common_angle_head(const char *line, size_t len, int *ind)
+{
+	size_t end = common_angle_end(line, len);
+
+	*ind = 0;
+	return end > 0 && end < len && line[end] == ':';
 }
 
 /* "a@b:" alone on a line, at its very start. */
 static bool
-common_is_colon_head(const char *line, size_t len)
+common_colon_head(const char *line, size_t len, int *ind)
 {
 	char addr[BM_ADDR_MAX];
 	const char *rest;
 	size_t rest_len;
 
+	*ind = 0;
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
 		len--;
 	if (len < 4 || line[len - 1] != ':' || line[0] == ' ' ||
@@ -198,50 +237,45 @@ common_is_colon_head(const char *line, size_t len)
 	                        &rest_len) == 0 && rest_len == 0;
 }
 
+/* A paragraph: up to a blank line or the next head. */
 static bool
-common_next_para(const char *s, size_t len, size_t *pos,
-                 struct common_block *b,
-                 bool (*is_head)(const char *, size_t))
+common_angle_body(const char *line, size_t len, int head_ind)
 {
-	const char *line;
-	size_t line_len;
+	int ind;
 
-	while (text_next_line(s, len, pos, &line, &line_len)) {
-		size_t body_start = *pos, body_end = *pos, peek = *pos;
-		const char *next;
-		size_t next_len;
-
-		if (!is_head(line, line_len))
-			continue;
-		while (text_next_line(s, len, &peek, &next, &next_len)) {
-			if (common_indent(next, next_len) < 0 ||
-			    is_head(next, next_len))
-				break;
-			body_end = peek;
-		}
-		b->head = line;
-		b->head_len = line_len;
-		text_trim(&b->head, &b->head_len);
-		b->body = s + body_start;
-		b->body_len = body_end - body_start;
-		*pos = body_end;
-		return true;
-	}
-	return false;
+	(void)head_ind;
+	return common_indent(line, len) >= 0 && !common_angle_head(line, len, &ind);
 }
+
+static bool
+common_colon_body(const char *line, size_t len, int head_ind)
+{
+	int ind;
+
+	(void)head_ind;
+	return common_indent(line, len) >= 0 && !common_colon_head(line, len, &ind);
+}
+
+static const struct common_shape common_angle_shape = {
+	common_angle_head, common_angle_body
+};
+
+static const struct common_shape common_colon_shape = {
+	common_colon_head, common_colon_body
+};
 
 bool
 common_next_angle(const char *s, size_t len, size_t *pos,
                   struct common_block *b)
 {
-	return common_next_para(s, len, pos, b, common_is_angle_head);
+	return common_next_block(s, len, pos, b, &common_angle_shape);
 }
 
 bool
 common_next_colon(const char *s, size_t len, size_t *pos,
                   struct common_block *b)
 {
-	return common_next_para(s, len, pos, b, common_is_colon_head);
+	return common_next_block(s, len, pos, b, &common_colon_shape);
 }
 
 int

@@ -75,6 +75,9 @@ const char *common_header(const struct recog_ctx *ctx, const char *name,
 bool common_next_indented(const char *s, size_t len, size_t *pos,
                           struct common_block *b);
 
+/* Length of a "<...@...>" that opens line[0..len) (0 when it does not). */
+size_t common_angle_end(const char *line, size_t len);
+
 /* Blocks of "<a@b>:" at the start of a line followed by a paragraph that
  * runs to a blank line or to the next such line (qmail). */
 bool common_next_angle(const char *s, size_t len, size_t *pos,

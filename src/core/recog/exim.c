@@ -99,7 +99,7 @@ static const struct common_phrase exim_reasons[] = {
 	{ "retry timeout exceeded", BM_REASON_EXPIRED },
 	{ "retry time not reached for any host after a long failure period",
 	  BM_REASON_EXPIRED },
-	{ "all hosts have been failing for a long time", BM_REASON_EXPIRED },
+	{ "have been failing for a long time", BM_REASON_EXPIRED },
 	{ NULL, BM_REASON_UNDEFINED }
 };
 
@@ -203,30 +203,19 @@ exim_block_addr(const struct recog_ctx *ctx, const struct common_block *b,
 	return exim_failed_nth(ctx, nth, out, outsz);
 }
 
-static int
-exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
+typedef bool (*exim_next_fn)(const char *s, size_t len, size_t *pos,
+                             struct common_block *b);
+
+/* One record per block of the section; returns how many were added. */
+static size_t
+exim_blocks(const struct recog_ctx *ctx, struct bounce_result *res,
+            const char *sec, size_t len, const char *action,
+            exim_next_fn next)
 {
-	size_t start, end, stop, pos = 0, nth = 0, added = 0;
-	size_t before = res->nrcpt;
-	const char *sec, *action;
+	size_t pos = 0, nth = 0, added = 0;
 	struct common_block b;
 
-	if (ctx->text == NULL || ctx->text_len == 0)
-		return 0;
-	if (!common_from_daemon(ctx) &&
-	    common_header(ctx, "X-Failed-Recipients", NULL) == NULL)
-		return 0;
-	if (!common_has_any(ctx->text, ctx->text_len, exim_banner))
-		return 0;
-	if (!common_find_any(ctx->text, ctx->text_len, exim_starts, &start,
-	                     &end))
-		return 0;
-	action = common_has_any(ctx->text, ctx->text_len, exim_delay) ?
-	         "delayed" : "failed";
-	sec = ctx->text + end;
-	stop = common_until_line(sec, ctx->text_len - end, exim_ends);
-
-	while (common_next_indented(sec, stop, &pos, &b)) {
+	while (next(sec, len, &pos, &b)) {
 		char addr[BM_ADDR_MAX], diag[BM_DIAG_MAX];
 		const char *rest;
 		size_t rest_len;
@@ -254,26 +243,35 @@ exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
 			r->reason_hint = BM_REASON_MAILERERROR;
 		added++;
 	}
-	/* some providers write the address at the margin, the error under it */
-	pos = 0;
-	while (added == 0 && common_next_colon(sec, stop, &pos, &b)) {
-		char addr[BM_ADDR_MAX], diag[BM_DIAG_MAX];
-		struct bounce_rcpt *r;
+	return added;
+}
 
-		if (common_head_addr(b.head, b.head_len, addr, sizeof(addr),
-		                     NULL, NULL) != 0)
-			continue;
-		common_join(b.body, b.body_len, exim_skip, diag, sizeof(diag));
-		r = common_rcpt(res, ctx->lim, addr, strlen(addr));
-		if (r == NULL)
-			continue;
-		common_fill(r, diag, strlen(diag), action);
-		if (r->reason_hint == BM_REASON_UNDEFINED)
-			r->reason_hint = common_reason(exim_reasons, diag,
-			                               strlen(diag));
-	}
+static int
+exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	size_t start, end, stop, added;
+	const char *sec, *action;
+
+	if (ctx->text == NULL || ctx->text_len == 0)
+		return 0;
+	if (!common_from_daemon(ctx) &&
+	    common_header(ctx, "X-Failed-Recipients", NULL) == NULL)
+		return 0;
+	if (!common_has_any(ctx->text, ctx->text_len, exim_banner))
+		return 0;
+	if (!common_find_any(ctx->text, ctx->text_len, exim_starts, &start,
+	                     &end))
+		return 0;
+	action = common_has_any(ctx->text, ctx->text_len, exim_delay) ?
+	         "delayed" : "failed";
+	sec = ctx->text + end;
+	stop = common_until_line(sec, ctx->text_len - end, exim_ends);
+
+	added = exim_blocks(ctx, res, sec, stop, action, common_next_indented);
+	/* some providers write the address at the margin, the error under it */
 	if (added == 0)
-		added = res->nrcpt - before;
+		added = exim_blocks(ctx, res, sec, stop, action,
+		                    common_next_colon);
 	if (added == 0)
 		added = common_rcpts_from_header(ctx, res, "X-Failed-Recipients",
 		                                 action);

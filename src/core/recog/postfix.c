@@ -47,16 +47,12 @@ static const char *const pf_after_addr[] = {
 static bool
 pf_is_head(const char *line, size_t len)
 {
-	const char *gt;
+	size_t end = common_angle_end(line, len);
 
-	if (len < 5 || line[0] != '<')
+	if (end == 0 || end >= len)
 		return false;
-	gt = memchr(line, '>', len);
-	if (gt == NULL || memchr(line, '@', (size_t)(gt - line)) == NULL)
-		return false;
-	len -= (size_t)(gt - line) + 1;
-	return (len > 0 && gt[1] == ':') ||
-	       text_starts(gt + 1, len, " (expanded from");
+	return line[end] == ':' ||
+	       text_starts(line + end, len - end, " (expanded from");
 }
 
 static size_t
