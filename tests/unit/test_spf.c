@@ -186,6 +186,7 @@ static const struct row results[] = {
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.good.test", "", SPF_RES_NONE },
 	{ "permerror: unknown mechanism in the record", "198.51.100.7", "mx.bad.test", "", SPF_RES_PERMERROR },
 	{ "permerror: CIDR length out of range", "198.51.100.7", "mx.badcidr.test", "", SPF_RES_PERMERROR },
+	{ "fail: exp= with hostile macros changes nothing", "198.51.100.7", "mx.exp.test", "", SPF_RES_FAIL },
 	{ "temperror: DNS server failure", "198.51.100.7", "mx.tempfail.test", "", SPF_RES_TEMPERROR },
 	{ "pass: include: and a: are followed", "198.51.100.7", "mx.include.test", "", SPF_RES_PASS },
 	{ "pass: null-sender identity is postmaster@<helo>", "198.51.100.7", "mx.macro.test", "", SPF_RES_PASS },
