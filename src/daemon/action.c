@@ -314,12 +314,12 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 	if (rc == 0)
 		return true;
 	if (a->cfg->on_error == BM_ON_ERROR_TEMPFAIL) {
-		log_qid(LOG_ERR, a->qid, "suppression list %s: write failed: %s; answering 451 4.3.0",
-		    a->cfg->suppress_file, err);
+		log_qid(LOG_ERR, a->qid, "suppression list write failed: %s; answering 451 4.3.0",
+		    err);
 		return false;
 	}
-	log_qid(LOG_ERR, a->qid, "suppression list %s: write failed: %s; accepting (on_error = accept)",
-	    a->cfg->suppress_file, err);
+	log_qid(LOG_ERR, a->qid, "suppression list write failed: %s; accepting (on_error = accept)",
+	    err);
 	for (size_t i = 0; i < a->nrc; i++) {
 		struct action_rcpt *x = &a->rc[i];
 

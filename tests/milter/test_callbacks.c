@@ -886,6 +886,32 @@ test_spf_policy(void **state)
 	assert_int_equal(list_count("yan.gone@far.test"), 0);
 }
 
+/* suppress.on_error = accept: the write fails, the bounce is accepted and
+ * tagged with suppressed=no, no 4xx reply. */
+static void
+test_on_error_accept(void **state)
+{
+	(void)state;
+	{
+		FILE *f = fopen(confpath, "w");
+
+		assert_non_null(f);
+		fprintf(f, "suppress {\n  file = \"%s\"\n  on_error = \"accept\"\n}\n"
+		    "trust {\n  spf = \"off\"\n}\n", listpath);
+		assert_int_equal(fclose(f), 0);
+	}
+	load_conf();
+	start_connection();
+	assert_int_equal(unlink(listpath), 0);     /* created by the open */
+	assert_int_equal(mkdir(listpath, 0755), 0);
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_hard, 65535),
+	    SMFIS_CONTINUE);
+	assert_string_equal(added_value("X-Bounce-Class", 0), "hard");
+	assert_string_equal(added_value("X-Bounce-Origin", 0),
+	    "spf=off; helo=mx.far.test; ip=192.0.2.10; suppressed=no");
+	assert_int_equal(rmdir(listpath), 0);
+}
+
 int
 main(void)
 {
@@ -909,6 +935,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_verp_decoded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verp_bad_tag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spf_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_on_error_accept, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
