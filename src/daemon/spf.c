@@ -45,13 +45,12 @@
 #include <time.h>
 
 #include "spf.h"
+#include "spfzone.h"
 
 #define BM_SPF_WORKERS      8
 #define BM_SPF_QUEUE_MAX    1024
 #define BM_SPF_HELO_MAX     255     /* a domain name is at most 253 */
 #define BM_SPF_FROM_MAX     320     /* 64 local + @ + 255 */
-#define BM_SPF_ZONE_LINE    4096
-#define BM_SPF_ZONE_MAX     100000  /* records */
 #define BM_SPF_NET_MAX      64      /* printable network with prefix */
 
 struct spf_check {
@@ -66,13 +65,6 @@ struct spf_check {
 	char from[BM_SPF_FROM_MAX + 1];
 };
 
-struct spf_zone_rr {
-	char *name;
-	ns_type type;
-	int herrno;
-	char *data;                 /* NULL for error entries */
-};
-
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t work;        /* queue not empty, or stopping */
@@ -83,8 +75,7 @@ static struct {
 	unsigned workers;           /* live or starting */
 	struct spf_check *head, *tail;
 	size_t queued;
-	struct spf_zone_rr *zone;   /* NULL: system resolver; immutable while workers live */
-	size_t nzone;
+	struct spfzone zone;        /* immutable while workers live */
 	bool use_zone;
 } S = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -337,210 +328,6 @@ static bool spf_override_pass(const struct spf_check *c,
 	return false;
 }
 
-/* ------------------------------------------------------------ zone file */
-
-static void spf_zone_free(struct spf_zone_rr *z, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(z[i].name);
-		free(z[i].data);
-	}
-	free(z);
-}
-
-static const struct {
-	const char *word;
-	ns_type type;
-	int herrno;     /* NETDB_SUCCESS: a record with data */
-} spf_zone_types[] = {
-	{ "A", ns_t_a, NETDB_SUCCESS },
-	{ "AAAA", ns_t_aaaa, NETDB_SUCCESS },
-	{ "MX", ns_t_mx, NETDB_SUCCESS },
-	{ "PTR", ns_t_ptr, NETDB_SUCCESS },
-	{ "TXT", ns_t_txt, NETDB_SUCCESS },
-	{ "SPF", ns_t_spf, NETDB_SUCCESS },
-	{ "NXDOMAIN", ns_t_any, HOST_NOT_FOUND },   /* "name NXDOMAIN" */
-	{ "TEMPFAIL", ns_t_any, TRY_AGAIN },        /* "name TEMPFAIL" */
-};
-
-/* TXT data: either bare text, or one or more "quoted strings" that are
- * concatenated (as a resolver joins a TXT record's strings). */
-static int spf_zone_txt(const char *in, char *out, size_t outsz)
-{
-	size_t o = 0;
-
-	if (*in != '"') {
-		size_t n = strlen(in);
-		if (n >= outsz)
-			return -1;
-		memcpy(out, in, n + 1);
-		return 0;
-	}
-	while (*in) {
-		if (*in == ' ' || *in == '\t') {
-			in++;
-			continue;
-		}
-		if (*in != '"')
-			return -1;
-		for (in++; *in && *in != '"'; in++) {
-			if (*in == '\\' && in[1])
-				in++;
-			if (o + 1 >= outsz)
-				return -1;
-			out[o++] = *in;
-		}
-		if (*in != '"')
-			return -1;
-		in++;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-static int spf_zone_line(char *line, struct spf_zone_rr *rr, char *err,
-                         size_t errsz)
-{
-	char *name, *type, *data, *end;
-	size_t i;
-
-	name = line + strspn(line, " \t");
-	type = name + strcspn(name, " \t");
-	if (*type == '\0') {
-		snprintf(err, errsz, "expected \"name TYPE data\"");
-		return -1;
-	}
-	*type++ = '\0';
-	type += strspn(type, " \t");
-	data = type + strcspn(type, " \t");
-	if (*data) {
-		*data++ = '\0';
-		data += strspn(data, " \t");
-	}
-	end = data + strlen(data);
-	while (end > data && (end[-1] == ' ' || end[-1] == '\t'))
-		*--end = '\0';
-	if (strlen(name) > 253 || strchr(name, '"')) {
-		snprintf(err, errsz, "bad name");
-		return -1;
-	}
-	for (i = 0; i < sizeof(spf_zone_types) / sizeof(spf_zone_types[0]); i++)
-		if (strcasecmp(type, spf_zone_types[i].word) == 0)
-			break;
-	if (i == sizeof(spf_zone_types) / sizeof(spf_zone_types[0])) {
-		snprintf(err, errsz, "unknown type \"%.16s\"", type);
-		return -1;
-	}
-	rr->type = spf_zone_types[i].type;
-	rr->herrno = spf_zone_types[i].herrno;
-	rr->data = NULL;
-	if (rr->herrno != NETDB_SUCCESS) {
-		if (*data) {
-			snprintf(err, errsz, "%s takes no data", spf_zone_types[i].word);
-			return -1;
-		}
-	} else {
-		char txt[BM_SPF_ZONE_LINE];
-		unsigned char tmp[16];
-		if (*data == '\0') {
-			snprintf(err, errsz, "missing data");
-			return -1;
-		}
-		if (rr->type == ns_t_txt || rr->type == ns_t_spf) {
-			if (spf_zone_txt(data, txt, sizeof(txt)) != 0) {
-				snprintf(err, errsz, "bad quoted TXT data");
-				return -1;
-			}
-			data = txt;
-		} else if ((rr->type == ns_t_a && inet_pton(AF_INET, data, tmp) != 1)
-		           || (rr->type == ns_t_aaaa
-		               && inet_pton(AF_INET6, data, tmp) != 1)) {
-			snprintf(err, errsz, "bad address \"%.64s\"", data);
-			return -1;
-		}
-		rr->data = strdup(data);
-		if (rr->data == NULL) {
-			snprintf(err, errsz, "out of memory");
-			return -1;
-		}
-	}
-	rr->name = strdup(name);
-	if (rr->name == NULL) {
-		free(rr->data);
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-static int spf_zone_load(const char *path, struct spf_zone_rr **zp, size_t *np,
-                         char *err, size_t errsz)
-{
-	FILE *fp;
-	char line[BM_SPF_ZONE_LINE + 2];
-	struct spf_zone_rr *z = NULL;
-	size_t n = 0, cap = 0;
-	unsigned lineno = 0;
-	int rc = -1;
-
-	fp = fopen(path, "re");
-	if (fp == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), fp)) {
-		size_t len = strlen(line);
-		char *p, lerr[128];
-
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		else if (!feof(fp)) {
-			snprintf(err, errsz, "%s:%u: line too long", path, lineno);
-			goto out;
-		}
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (n == BM_SPF_ZONE_MAX) {
-			snprintf(err, errsz, "%s:%u: more than %d records", path,
-			         lineno, BM_SPF_ZONE_MAX);
-			goto out;
-		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			struct spf_zone_rr *nz = realloc(z, ncap * sizeof(*z));
-			if (nz == NULL) {
-				snprintf(err, errsz, "%s: out of memory", path);
-				goto out;
-			}
-			z = nz;
-			cap = ncap;
-		}
-		if (spf_zone_line(p, &z[n], lerr, sizeof(lerr)) != 0) {
-			snprintf(err, errsz, "%s:%u: %s", path, lineno, lerr);
-			goto out;
-		}
-		n++;
-	}
-	if (ferror(fp)) {
-		snprintf(err, errsz, "%s: read error", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(fp);
-	if (rc == 0) {
-		*zp = z;
-		*np = n;
-	} else {
-		spf_zone_free(z, n);
-	}
-	return rc;
-}
-
 /* ------------------------------------------------------------ servers */
 
 /* A server for the calling thread: its own zone copy, or cache + resolver. */
@@ -554,9 +341,10 @@ static SPF_server_t *spf_server_make(void)
 	dns = SPF_dns_zone_new(NULL, "bounce-milter-zone", 0);
 	if (dns == NULL)
 		return NULL;
-	for (size_t i = 0; i < S.nzone; i++) {
-		if (SPF_dns_zone_add_str(dns, S.zone[i].name, S.zone[i].type,
-		                         S.zone[i].herrno, S.zone[i].data)
+	for (size_t i = 0; i < S.zone.n; i++) {
+		const struct spfzone_rr *rr = &S.zone.rr[i];
+		if (SPF_dns_zone_add_str(dns, rr->name, (ns_type)rr->type, rr->herrno,
+		                         rr->data)
 		    != SPF_E_SUCCESS) {
 			SPF_dns_free(dns);
 			return NULL;
@@ -746,8 +534,7 @@ static bool spf_pool_fill(void)
 
 int spf_init(const char *zone_file, char *err, size_t errsz)
 {
-	struct spf_zone_rr *z = NULL;
-	size_t n = 0;
+	struct spfzone z = { NULL, 0 };
 	char dummy[1];
 
 	if (err == NULL || errsz == 0) {
@@ -760,8 +547,7 @@ int spf_init(const char *zone_file, char *err, size_t errsz)
 		snprintf(err, errsz, "spf: cannot set up a monotonic condition variable");
 		return -1;
 	}
-	if (zone_file && *zone_file
-	    && spf_zone_load(zone_file, &z, &n, err, errsz) != 0)
+	if (zone_file && *zone_file && spfzone_load(zone_file, &z, err, errsz) != 0)
 		return -1;
 
 	SPF_error_handler = spf_log_error;
@@ -772,12 +558,11 @@ int spf_init(const char *zone_file, char *err, size_t errsz)
 	pthread_mutex_lock(&S.lock);
 	if (S.inited) {
 		pthread_mutex_unlock(&S.lock);
-		spf_zone_free(z, n);
+		spfzone_free(&z);
 		snprintf(err, errsz, "spf: already initialised");
 		return -1;
 	}
 	S.zone = z;
-	S.nzone = n;
 	S.use_zone = zone_file && *zone_file;
 	S.inited = true;
 	S.stopping = false;
@@ -814,9 +599,7 @@ void spf_shutdown(void)
 	S.tail = NULL;
 	while (S.workers > 0)      /* each finishes its current lookup */
 		pthread_cond_wait(&S.gone, &S.lock);
-	spf_zone_free(S.zone, S.nzone);
-	S.zone = NULL;
-	S.nzone = 0;
+	spfzone_free(&S.zone);
 	S.use_zone = false;
 	S.inited = false;
 	S.stopping = false;
