@@ -19,7 +19,10 @@
 #define BM_AUTHRES_DEPTH  8     /* comment nesting */
 #define BM_AUTHRES_ID_MAX 256   /* longest authserv-id compared */
 
-enum authres_tok { TOK_END, TOK_SEMI, TOK_EQ, TOK_SLASH, TOK_WORD, TOK_QSTR, TOK_BAD };
+enum authres_tok {
+	AUTHRES_TOK_END, AUTHRES_TOK_SEMI, AUTHRES_TOK_EQ, AUTHRES_TOK_SLASH,
+	AUTHRES_TOK_WORD, AUTHRES_TOK_QSTR, AUTHRES_TOK_BAD,
+};
 
 struct authres_lex {
 	const char *s;
@@ -86,39 +89,39 @@ static enum authres_tok authres_next(struct authres_lex *l)
 	unsigned char c;
 
 	if (!authres_cfws(l))
-		return TOK_BAD;
+		return AUTHRES_TOK_BAD;
 	if (l->i >= l->len)
-		return TOK_END;
+		return AUTHRES_TOK_END;
 	c = (unsigned char)l->s[l->i];
 	l->tp = l->s + l->i;
 	l->tlen = 1;
 	switch (c) {
-	case ';': l->i++; return TOK_SEMI;
-	case '=': l->i++; return TOK_EQ;
-	case '/': l->i++; return TOK_SLASH;
+	case ';': l->i++; return AUTHRES_TOK_SEMI;
+	case '=': l->i++; return AUTHRES_TOK_EQ;
+	case '/': l->i++; return AUTHRES_TOK_SLASH;
 	case '"': {
 		size_t start = ++l->i;
 		while (l->i < l->len && l->s[l->i] != '"') {
 			if (l->s[l->i] == '\0')
-				return TOK_BAD;
+				return AUTHRES_TOK_BAD;
 			if (l->s[l->i] == '\\')
 				l->i++;
 			l->i++;
 		}
 		if (l->i >= l->len)
-			return TOK_BAD;
+			return AUTHRES_TOK_BAD;
 		l->tp = l->s + start;
 		l->tlen = l->i - start;
 		l->i++;
-		return TOK_QSTR;
+		return AUTHRES_TOK_QSTR;
 	}
 	default:
 		if (!authres_word_char(c))
-			return TOK_BAD;
+			return AUTHRES_TOK_BAD;
 		while (l->i < l->len && authres_word_char((unsigned char)l->s[l->i]))
 			l->i++;
 		l->tlen = (size_t)(l->s + l->i - l->tp);
-		return TOK_WORD;
+		return AUTHRES_TOK_WORD;
 	}
 }
 
@@ -130,7 +133,7 @@ static bool authres_pvalue(struct authres_lex *l)
 	if (!authres_cfws(l) || l->i >= l->len)
 		return false;
 	if (l->s[l->i] == '"')
-		return authres_next(l) == TOK_QSTR;
+		return authres_next(l) == AUTHRES_TOK_QSTR;
 	start = l->i;
 	while (l->i < l->len) {
 		unsigned char c = (unsigned char)l->s[l->i];
@@ -154,7 +157,7 @@ static bool authres_id_matches(const struct authres_lex *l, enum authres_tok t,
 	char buf[BM_AUTHRES_ID_MAX + 1];
 	size_t o = 0;
 
-	if (t == TOK_WORD)
+	if (t == AUTHRES_TOK_WORD)
 		return authres_eq(l->tp, l->tlen, id);
 	for (size_t i = 0; i < l->tlen; i++) {
 		if (l->tp[i] == '\\' && i + 1 < l->tlen)
@@ -196,39 +199,39 @@ enum authres_status authres_spf(const char *value, size_t len,
 	if (value == NULL || trusted_id == NULL || *trusted_id == '\0')
 		return AUTHRES_FOREIGN;
 	t = authres_next(&l);
-	if ((t != TOK_WORD && t != TOK_QSTR) || !authres_id_matches(&l, t, trusted_id))
+	if ((t != AUTHRES_TOK_WORD && t != AUTHRES_TOK_QSTR) || !authres_id_matches(&l, t, trusted_id))
 		return AUTHRES_FOREIGN;
 	t = authres_next(&l);
-	if (t == TOK_WORD && authres_digits(l.tp, l.tlen))   /* authres-version */
+	if (t == AUTHRES_TOK_WORD && authres_digits(l.tp, l.tlen))   /* authres-version */
 		t = authres_next(&l);
-	if (t == TOK_END)
+	if (t == AUTHRES_TOK_END)
 		return AUTHRES_MALFORMED;     /* needs "; none" or a resinfo */
 
-	while (t != TOK_END) {
+	while (t != AUTHRES_TOK_END) {
 		const char *method;
 		size_t mlen;
 
-		if (t != TOK_SEMI)
+		if (t != AUTHRES_TOK_SEMI)
 			return AUTHRES_MALFORMED;
 		t = authres_next(&l);
-		if (t != TOK_WORD || !authres_keyword(l.tp, l.tlen))
+		if (t != AUTHRES_TOK_WORD || !authres_keyword(l.tp, l.tlen))
 			return AUTHRES_MALFORMED;
 		method = l.tp;
 		mlen = l.tlen;
 		t = authres_next(&l);
-		if (first && t == TOK_END && authres_eq(method, mlen, "none"))
+		if (first && t == AUTHRES_TOK_END && authres_eq(method, mlen, "none"))
 			return AUTHRES_NO_SPF;                    /* no-result */
 		first = false;
-		if (t == TOK_SLASH) {                             /* method-version */
+		if (t == AUTHRES_TOK_SLASH) {                             /* method-version */
 			t = authres_next(&l);
-			if (t != TOK_WORD || !authres_digits(l.tp, l.tlen))
+			if (t != AUTHRES_TOK_WORD || !authres_digits(l.tp, l.tlen))
 				return AUTHRES_MALFORMED;
 			t = authres_next(&l);
 		}
-		if (t != TOK_EQ)
+		if (t != AUTHRES_TOK_EQ)
 			return AUTHRES_MALFORMED;
 		t = authres_next(&l);
-		if (t != TOK_WORD || !authres_keyword(l.tp, l.tlen))
+		if (t != AUTHRES_TOK_WORD || !authres_keyword(l.tp, l.tlen))
 			return AUTHRES_MALFORMED;
 		if (!found && authres_eq(method, mlen, "spf")) {
 			size_t i;
@@ -244,11 +247,11 @@ enum authres_status authres_spf(const char *value, size_t len,
 		/* reasonspec and propspecs: name = value, until ';' or the end */
 		for (;;) {
 			t = authres_next(&l);
-			if (t == TOK_SEMI || t == TOK_END)
+			if (t == AUTHRES_TOK_SEMI || t == AUTHRES_TOK_END)
 				break;
-			if (t != TOK_WORD)
+			if (t != AUTHRES_TOK_WORD)
 				return AUTHRES_MALFORMED;
-			if (authres_next(&l) != TOK_EQ || !authres_pvalue(&l))
+			if (authres_next(&l) != AUTHRES_TOK_EQ || !authres_pvalue(&l))
 				return AUTHRES_MALFORMED;
 		}
 	}
