@@ -159,13 +159,25 @@ static int
 mime_arena_value(struct mime_msg *m, const char *s, size_t n)
 {
 	size_t i, start;
+	char *q;
 
 	if (mime_arena_put(m, s, n) < 0)
 		return -1;
 	start = m->alen - n;
-	for (i = start; i < m->alen; i++)
-		if (m->arena[i] == '\0' || m->arena[i] == '\r')
-			m->arena[i] = ' ';
+	for (i = start; i < m->alen; i++) {
+		q = memchr(m->arena + i, '\0', m->alen - i);
+		if (q == NULL)
+			break;
+		*q = ' ';
+		i = (size_t)(q - m->arena);
+	}
+	for (i = start; i < m->alen; i++) {
+		q = memchr(m->arena + i, '\r', m->alen - i);
+		if (q == NULL)
+			break;
+		*q = ' ';
+		i = (size_t)(q - m->arena);
+	}
 	return 0;
 }
 
