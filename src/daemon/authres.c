@@ -199,7 +199,8 @@ enum authres_status authres_spf(const char *value, size_t len,
 	if (value == NULL || trusted_id == NULL || *trusted_id == '\0')
 		return AUTHRES_FOREIGN;
 	t = authres_next(&l);
-	if ((t != AUTHRES_TOK_WORD && t != AUTHRES_TOK_QSTR) || !authres_id_matches(&l, t, trusted_id))
+	if ((t != AUTHRES_TOK_WORD && t != AUTHRES_TOK_QSTR)
+	    || !authres_id_matches(&l, t, trusted_id))
 		return AUTHRES_FOREIGN;
 	t = authres_next(&l);
 	if (t == AUTHRES_TOK_WORD && authres_digits(l.tp, l.tlen))   /* authres-version */
