@@ -26,6 +26,7 @@
 
 #include "bounce.h"
 #include "classify.h"
+#include "hdr.h"
 #include "reason.h"
 
 #define CLI_CHUNK 65536
@@ -101,79 +102,44 @@ cli_slurp(int fd, size_t keep, char **out, size_t *outlen)
 	return 0;
 }
 
-/* A TSV field: tabs, CR, LF and other control characters become spaces. */
+/* A field as printed: hdr_sanitise() turns tabs, CR, LF and other control
+ * characters into spaces and bytes that are not UTF-8 into '?', so TSV
+ * columns stay aligned and JSON stays valid.  NULL when out of memory. */
+static char *
+cli_clean(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1);
+
+	if (out != NULL)
+		hdr_sanitise(s, n, out, n + 1);
+	return out;
+}
+
 static void
 cli_tsv_field(const char *s, bool last)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		putchar(c < 0x20 || c == 0x7f ? ' ' : c);
-	}
+	char *c = cli_clean(s);
+
+	fputs(c != NULL ? c : "", stdout);
 	putchar(last ? '\n' : '\t');
+	free(c);
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t
-cli_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)   /* also stops at the NUL */
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
-/* A JSON string; bytes that are not valid UTF-8 become U+FFFD. */
 static void
 cli_json_string(const char *s)
 {
+	char *c = cli_clean(s);
+	const char *p;
+
 	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t n;
-
-		if (c >= 0x80) {
-			n = cli_utf8_len((const unsigned char *)s);
-			if (n == 0) {
-				fputs("\\ufffd", stdout);
-			} else {
-				fwrite(s, 1, n, stdout);
-				s += n - 1;
-			}
-			continue;
-		}
-
-		switch (c) {
-		case '"': fputs("\\\"", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				printf("\\u%04x", c);
-			else
-				putchar(c);
-		}
+	for (p = c != NULL ? c : ""; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			putchar('\\');
+		putchar(*p);
 	}
 	putchar('"');
+	free(c);
 }
 
 static void

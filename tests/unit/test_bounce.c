@@ -15,7 +15,9 @@
 #include <cmocka.h>
 
 #include "bounce.h"
+#include "fixture.h"
 #include "recog.h"
+#include "result_check.h"
 
 extern const struct recog recog_generic;
 
@@ -62,24 +64,22 @@ static const struct fixture_case fixtures[] = {
 static char *
 read_fixture(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *fp;
-	char *data;
-	long n;
+	char *data = fixture_read(BM_TEST_DATA, name, len);
 
-	snprintf(path, sizeof(path), "%s/%s", BM_TEST_DATA, name);
-	fp = fopen(path, "rb");
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
-	data = malloc((size_t)n + 1);
 	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
 	return data;
+}
+
+/* The promises of bounce.h on any result (tests/lib/result_check.c). */
+static void
+assert_result_ok(const struct bounce_result *res)
+{
+	struct bounce_limits lim;
+	char why[256];
+
+	bounce_limits_default(&lim);
+	if (result_check(res, &lim, why, sizeof(why)) != 0)
+		fail_msg("result breaks bounce.h: %s", why);
 }
 
 static void
@@ -96,6 +96,7 @@ test_fixtures(void **state)
 
 		print_message("fixture: %s\n", t->file);
 		assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+		assert_result_ok(&res);
 		assert_string_equal(bounce_kind_name(res.kind), bounce_kind_name(t->kind));
 		assert_string_equal(bm_class_name(res.cls), bm_class_name(t->cls));
 		assert_int_equal(res.nrcpt, t->nrcpt);
@@ -173,6 +174,7 @@ test_empty_and_nul(void **state)
 	assert_int_equal(res.nrcpt, 0);
 	bounce_result_free(&res);
 	assert_int_equal(bounce_parse(nuls, sizeof(nuls) - 1, NULL, &res), 0);
+	assert_result_ok(&res);
 	assert_true(res.nrcpt <= 1);
 	bounce_result_free(&res);
 }
@@ -193,6 +195,7 @@ test_nested_multiparts(void **state)
 		    "Content-Type: multipart/mixed; boundary=\"b%zu\"\n\n--b%zu\n", i, i);
 	len += (size_t)snprintf(data + len, cap - len, "Content-Type: text/plain\n\nx\n");
 	assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+	assert_result_ok(&res);
 	assert_true(res.truncated);
 	assert_false(bm_class_is_failure(res.cls));
 	bounce_result_free(&res);
@@ -214,6 +217,7 @@ test_huge_line(void **state)
 	memcpy(data, head, hl);
 	memset(data + hl, 'x', n - hl);
 	assert_int_equal(bounce_parse(data, n, NULL, &res), 0);
+	assert_result_ok(&res);
 	assert_true(res.truncated);          /* 10 MB > max_bytes */
 	assert_true(res.nrcpt <= 1);
 	if (res.nrcpt == 1)
@@ -238,6 +242,7 @@ test_truncation(void **state)
 		assert_non_null(copy);
 		memcpy(copy, data, i);
 		assert_int_equal(bounce_parse(copy, i, NULL, &res), 0);
+		assert_result_ok(&res);
 		assert_true(res.nrcpt <= 1);
 		if (res.nrcpt == 1 && res.rcpt[0].recipient[0] != '\0')
 			assert_non_null(strstr(res.rcpt[0].recipient, "@"));
