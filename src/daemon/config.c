@@ -62,6 +62,10 @@ static _Thread_local struct config_load *config_cur;
 
 static void
 config_adderr(const char *path, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void
+config_adderr(const char *path, int line, const char *fmt, va_list ap)
 {
 	struct config_load *ld = config_cur;
 	char msg[512];
@@ -96,6 +100,10 @@ config_err(int line, const char *fmt, ...)
 	config_adderr(config_cur != NULL ? config_cur->path : "?", line, fmt, ap);
 	va_end(ap);
 }
+
+static void
+config_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 static void
 config_errfunc(cfg_t *cfg, const char *fmt, va_list ap)

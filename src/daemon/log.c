@@ -50,6 +50,10 @@ log_clean(char *s)
 
 static void
 log_emit(int prio, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void
+log_emit(int prio, const char *prefix, const char *fmt, va_list ap)
 {
 	char line[BM_LOG_LINE_MAX];
 	size_t off = 0;
