@@ -402,7 +402,7 @@ static const char *const p_blocked[] = {
 	"dynamic address", "dynamically assigned", "dial-up", "dialup",
 	"residential", "mail from your ip", "mail from this ip",
 	"not accepting mail from", "we do not accept mail from",
-	"service unavailable", "rejected because of your ip",
+	"rejected because of your ip",
 	"your network", "your server", "your mail server", "your domain",
 	"poor ip", "unfortunately, messages from", "weren't sent",
 	"invalid ip for sending",
@@ -411,7 +411,7 @@ static const char *const p_blocked[] = {
 
 /* Bare refusal words: the last resort for a sender-side block. */
 static const char *const p_blocked_generic[] = {
-	"deny", "denied", "blocked",
+	"deny", "denied", "blocked", "service unavailable",
 	NULL
 };
 
