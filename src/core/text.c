@@ -254,6 +254,12 @@ text_hexval(unsigned char c)
 	return -1;
 }
 
+static inline bool
+text_qp_special(unsigned char c)
+{
+	return c == '=' || c == '_' || c == ' ' || c == '\t';
+}
+
 size_t
 text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
                bool underscore_space)
@@ -263,6 +269,16 @@ text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
 	int h, l;
 
 	while (i < len && o < outsz) {
+		/* fast path: a run of bytes that stand for themselves */
+		j = i;
+		while (j < len && j - i < outsz - o && !text_qp_special((unsigned char)s[j]))
+			j++;
+		if (j > i) {
+			memcpy(out + o, s + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
 		c = (unsigned char)s[i];
 		if (c == '=') {
 			if (i + 2 < len && (h = text_hexval((unsigned char)s[i + 1])) >= 0 &&
