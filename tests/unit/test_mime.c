@@ -304,6 +304,107 @@ test_header_at_unfolded(void **state)
 	mime_free(m);
 }
 
+/* Small messages written inline: label, message, expected tree, and one
+ * "part:attribute=value" check (attributes as in field_cases). */
+struct inline_case {
+	const char *label, *msg, *tree;
+	size_t part;
+	const char *field, *want;
+};
+
+static const struct inline_case inline_cases[] = {
+	{ ">From line", ">From x@example.org Sat Nov 28 04:00:00 2026\n"
+	  "Subject: quoted mbox\n\nbody\n", "text/plain<-1", 0, "subject",
+	  "quoted mbox" },
+	{ "RFC 2231 extended", "Content-Type: multipart/mixed; "
+	  "boundary*=us-ascii'en'a%20b\n\n--a b\n\nx\n--a b--\n",
+	  "multipart/mixed<-1 text/plain<0", 0, ":boundary", "a b" },
+	{ "continuations out of order", "Content-Type: multipart/mixed; "
+	  "boundary*1=\"2\"; boundary*0=\"1\"\n\n--12\n\nx\n--12--\n",
+	  "multipart/mixed<-1 text/plain<0", 0, ":boundary", "12" },
+	{ "boundary trailing white space", "Content-Type: multipart/mixed; "
+	  "boundary=t\n\n--t \t \r\n\nx\n--t-- \n", "multipart/mixed<-1 "
+	  "text/plain<0", 1, ":encoding", "" },
+	{ "boundary prefix of another", "Content-Type: multipart/mixed; "
+	  "boundary=ab\n\n--ab\nContent-Type: multipart/mixed; boundary=abc\n\n"
+	  "--abc\n\ninner\n--abc--\n--ab--\n",
+	  "multipart/mixed<-1 multipart/mixed<0 text/plain<1", 2, "subject", NULL },
+	{ "unknown multipart subtype", "Content-Type: multipart/mx6d; "
+	  "boundary=q\n\n--q\n\nx\n--q--\n", "multipart/mixed<-1 text/plain<0",
+	  0, ":boundary", "q" },
+	{ "type without subtype", "Content-Type: text\n\nx",
+	  "text/plain<-1", 0, ":charset", "" },
+	{ "quoted-pair in boundary", "Content-Type: multipart/mixed; "
+	  "boundary=\"a\\\"b\"\n\n--a\"b\n\nx\n--a\"b--\n",
+	  "multipart/mixed<-1 text/plain<0", 0, ":boundary", "a\"b" },
+	{ "delimiter not at line start", "Content-Type: multipart/mixed; "
+	  "boundary=z\n\n--z\n\nsee --z here\n--z--\n",
+	  "multipart/mixed<-1 text/plain<0", 0, ":boundary", "z" },
+	{ "only headers, no body", "Subject: cut\nFrom: a@example.org",
+	  "text/plain<-1", 0, "from", "a@example.org" },
+	{ "leading blank line", "\nSubject: not a header\n",
+	  "text/plain<-1", 0, "subject", NULL },
+	{ "header name with space before colon", "Subject : spaced\n\nx",
+	  "text/plain<-1", 0, "subject", "spaced" },
+};
+
+static void
+test_inline_table(void **state)
+{
+	char got[512];
+	const char *v;
+	size_t i, vlen;
+	struct mime_msg *m;
+
+	(void)state;
+	for (i = 0; i < N(inline_cases); i++) {
+		const struct inline_case *c = &inline_cases[i];
+
+		m = mime_parse(c->msg, strlen(c->msg), &test_lim);
+		assert_non_null(m);
+		tree(m, got, sizeof(got));
+		if (strcmp(got, c->tree) != 0)
+			fail_msg("%s: tree \"%s\"", c->label, got);
+		assert_true(c->part < mime_nparts(m));
+		if (c->field[0] == ':') {
+			v = part_attr(mime_get_part(m, c->part), c->field);
+			vlen = strlen(v);
+		} else {
+			v = mime_header(m, c->part, c->field, &vlen);
+		}
+		if (c->want == NULL ? v != NULL : (v == NULL ||
+		    vlen != strlen(c->want) || memcmp(v, c->want, vlen) != 0))
+			fail_msg("%s: %s = \"%s\"", c->label, c->field,
+			    v ? v : "(null)");
+		mime_free(m);
+	}
+}
+
+static void
+test_nested_rfc822_1000(void **state)
+{
+	const size_t depth = 1000;
+	size_t cap = depth * 40 + 64, o = 0, i;
+	char *msg = malloc(cap);
+	struct mime_msg *m;
+
+	(void)state;
+	assert_non_null(msg);
+	for (i = 0; i < depth; i++)
+		o += (size_t)snprintf(msg + o, cap - o,
+		    "Content-Type: message/rfc822\n\n");
+	o += (size_t)snprintf(msg + o, cap - o, "Subject: deepest\n\nx\n");
+	assert_true(o < cap);
+	m = mime_parse(msg, o, &test_lim);
+	assert_non_null(m);
+	assert_true(mime_truncated(m));
+	assert_int_equal(mime_nparts(m), test_lim.max_depth + 1);
+	assert_int_equal(mime_get_part(m, test_lim.max_depth)->depth,
+	    test_lim.max_depth);
+	mime_free(m);
+	free(msg);
+}
+
 static void
 test_empty_input(void **state)
 {
@@ -599,6 +700,8 @@ main(void)
 		cmocka_unit_test(test_body_table),
 		cmocka_unit_test(test_find_type),
 		cmocka_unit_test(test_header_at_unfolded),
+		cmocka_unit_test(test_inline_table),
+		cmocka_unit_test(test_nested_rfc822_1000),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_unclosed_boundary),
 		cmocka_unit_test(test_nested_1000),
