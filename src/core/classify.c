@@ -460,7 +460,8 @@ void classify_rcpt(struct bounce_rcpt *r)
 
 	fill_status(r);
 	r->reason = refine_reason(r, pick_reason(r));
-	delayed = word_is(r->action, "delayed");
+	/* "expired" is not an RFC 3464 action, but some MTAs write it */
+	delayed = word_is(r->action, "delayed") || word_is(r->action, "expired");
 
 	/* A delayed message has not failed yet: never a dead address, and
 	 * unless the text names a lasting condition of the mailbox or the
@@ -491,7 +492,7 @@ void classify_rcpt(struct bounce_rcpt *r)
 		r->cls = BM_CLASS_BLOCK;
 
 	if (r->status[0] == '\0' && !reason_is_nonfailure(r->reason))
-		infer_status(r, p, delayed ? '4' : (digit == '2' ? '5' : digit));
+		infer_status(r, p, word_is(r->action, "delayed") ? '4' : (digit == '2' ? '5' : digit));
 	if (r->status[0] == '\0' && r->reason == BM_REASON_DELIVERED) {
 		memcpy(r->status, "2.0.0", 6);
 		r->status_inferred = true;

@@ -193,7 +193,7 @@ static const char *const p_spamdetected[] = {
 	"scored as spam", "determined to be spam", "high spam",
 	"spam policy", "unsolicited mail", "unsolicited email",
 	"unsolicited bulk", "unsolicited commercial", "bulk mail",
-	" uce ", " spam ", " spam.", "- spam",
+	" uce ", " spam ", " spam.", "- spam", " ube,", " ube ",
 	"as spam", "spam signature", "message filtered as spam",
 	"reject spam", "spam mail", "our spam", "anti-spam", "antispam",
 	"junk mail",
@@ -355,7 +355,15 @@ static const char *const p_toomanyconn[] = {
 	"maximum connection", "max connections", "too many open connections",
 	"number of connections", "concurrent connections",
 	"connection rate limit", "too many connection", "too many recipients",
-	"temporarily deferred due to unexpected volume",
+	"temporarily deferred due to unexpected volume", "frequency limited",
+	NULL
+};
+
+/* Per-hour sending quotas: rate, even where "too many recipients"
+ * (a connection-level limit) also appears. */
+static const char *const p_speeding_quota[] = {
+	"recipients this hour", "recipients per hour", "messages per hour",
+	"messages this hour", "emails per hour",
 	NULL
 };
 
@@ -384,6 +392,7 @@ static const char *const p_blocked_listed[] = {
 	"blacklisted", "blocklisted", "spamhaus", "spamcop", "sorbs",
 	"barracudacentral", "on our block list", "on a block list",
 	"on our blocklist", "in our blacklist", " rbl", "rbl ",
+	"client host blocked", "client host rejected",
 	NULL
 };
 
@@ -391,8 +400,7 @@ static const char *const p_blocked[] = {
 	"blocked using", "listed in", "listed on", "blacklist", "black list",
 	"blocklist", "block list", "blocklisted", "blacklisted", "denylist",
 	"dnsbl", " rbl", "rbl ", "spamhaus", "spamcop", "sorbs",
-	"barracudacentral", "client host rejected", "client host blocked",
-	"client host [", "refused to talk to me", "your ip", "your host",
+	"barracudacentral", "client host [", "refused to talk to me", "your ip", "your host",
 	"sending ip", "sender ip", "ip address is", "ip blocked", "blocked ip",
 	"ip address has been", "host blocked", "host is blocked",
 	"has been blocked", "have been blocked", "is blocked", "are blocked",
@@ -412,6 +420,14 @@ static const char *const p_blocked[] = {
 /* Bare refusal words: the last resort for a sender-side block. */
 static const char *const p_blocked_generic[] = {
 	"deny", "denied", "blocked", "service unavailable",
+	NULL
+};
+
+/* Policy refusals worded with "blocked": named before the block words. */
+static const char *const p_policy_strong[] = {
+	"content presents a potential", "policy violation",
+	"not accepted for policy reasons", "due to policy restrictions",
+	"organization policy", "organization's policy", "denied by policy",
 	NULL
 };
 
@@ -628,10 +644,12 @@ static const struct reason_rule reason_rules[] = {
 	{ BM_REASON_BLOCKED, p_blocked_listed, false },
 	{ BM_REASON_SPAMDETECTED, p_spamdetected, false },
 	{ BM_REASON_BADREPUTATION, p_badreputation, false },
+	{ BM_REASON_SPEEDING, p_speeding_quota, false },
 	{ BM_REASON_TOOMANYCONN, p_toomanyconn, false },
 	{ BM_REASON_SPEEDING, p_speeding, false },
 	{ BM_REASON_FILTERED, p_filtered, false },
 	{ BM_REASON_REJECTED, p_rejected, false },
+	{ BM_REASON_POLICYVIOLATION, p_policy_strong, false },
 	{ BM_REASON_BLOCKED, p_blocked, false },
 	{ BM_REASON_POLICYVIOLATION, p_policyviolation, false },
 	{ BM_REASON_SECURITYERROR, p_securityerror, false },
