@@ -301,8 +301,14 @@ bounce_is_forward(const char *subject)
 {
 	size_t i, n;
 
-	while (*subject == ' ' || *subject == '\t')
-		subject++;
+	for (;;) {
+		while (*subject == ' ' || *subject == '\t')
+			subject++;
+		/* a list tag "[name]" may come first */
+		if (*subject != '[' || strchr(subject, ']') == NULL)
+			break;
+		subject = strchr(subject, ']') + 1;
+	}
 	for (i = 0; forward_prefixes[i] != NULL; i++) {
 		n = strlen(forward_prefixes[i]);
 		if (strncasecmp(subject, forward_prefixes[i], n) == 0)

@@ -59,8 +59,9 @@ recog_bounce_signal(const struct recog_ctx *ctx)
 {
 	int sig = 0;
 
-	if (ctx->from != NULL && recog_any(ctx->from, recog_from_signals))
-		sig |= RECOG_SIGNAL_FROM;
+	if (ctx->from != NULL && (recog_any(ctx->from, recog_from_signals) ||
+	                          strcmp(ctx->from, "<>") == 0))
+		sig |= RECOG_SIGNAL_FROM;     /* "From: <>": the null sender */
 	if (ctx->subject != NULL && recog_any(ctx->subject, recog_subject_signals))
 		sig |= RECOG_SIGNAL_SUBJECT;
 	return sig;

@@ -114,6 +114,33 @@ test_fixtures(void **state)
 	}
 }
 
+/* Bounce texts a person quotes, replies to or forwards are not bounces. */
+static void
+test_human_quotes(void **state)
+{
+	static const char *const msgs[] = {
+		"From: Stefan <stefan@example.org>\n"
+		"Subject: [list] Re: Undelivered Mail Returned to Sender\n\n"
+		"> <bob@example.net>: host mx.example.net said: 550 5.1.1 unknown\n"
+		"Looks like bob@example.net left.\n",
+		"From: Alice <alice@example.org>\n"
+		"Subject: Fwd: failure notice\n\n"
+		"<bob@example.net>:\n550 5.1.1 no mailbox here\n",
+		NULL,
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; msgs[i] != NULL; i++) {
+		struct bounce_result res;
+
+		assert_int_equal(bounce_parse(msgs[i], strlen(msgs[i]), NULL, &res), 0);
+		assert_int_equal(res.kind, BOUNCE_KIND_NOT_BOUNCE);
+		assert_int_equal(res.nrcpt, 0);
+		bounce_result_free(&res);
+	}
+}
+
 static void
 test_success_reason(void **state)
 {
@@ -271,6 +298,8 @@ static const struct {
 	{ "returned message is not read", "postmaster@example.org", "Notice",
 	  "--- Below this line is a copy of the message.\n\nTo: carol@example.com\n"
 	  "550 5.1.1 not us\n", 0, NULL, NULL },
+	{ "null sender From: <>", "<>", "failure notice",
+	  "<bob@example.net>:\n550 5.1.1 no mailbox here\n", 1, "bob@example.net", "5.1.1" },
 	{ "postmaster notice, phrase without code: no match", "postmaster@example.org",
 	  "Your mailbox", "Dear user,\n\nthe mailbox of bob@example.net is over quota.\n",
 	  0, NULL, NULL },
@@ -322,6 +351,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_generic),
+		cmocka_unit_test(test_human_quotes),
 		cmocka_unit_test(test_success_reason),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_limits_default),
