@@ -192,6 +192,34 @@ static const char dsn_two[] =
     "\r\n"
     "--CB2--\r\n";
 
+static const char arf[] =
+    "From: abuse@isp.test\r\n"
+    "Subject: FW: spam report\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/report; report-type=feedback-report; boundary=\"ARF\"\r\n"
+    "\r\n"
+    "--ARF\r\n"
+    "Content-Type: text/plain\r\n"
+    "\r\n"
+    "This is an email abuse report.\r\n"
+    "--ARF\r\n"
+    "Content-Type: message/feedback-report\r\n"
+    "\r\n"
+    "Feedback-Type: abuse\r\n"
+    "User-Agent: isp-fbl/1.0\r\n"
+    "Version: 1\r\n"
+    "Original-Rcpt-To: <kim.complains@isp.test>\r\n"
+    "\r\n"
+    "--ARF\r\n"
+    "Content-Type: message/rfc822\r\n"
+    "\r\n"
+    "From: news@lists.near.test\r\n"
+    "To: kim.complains@isp.test\r\n"
+    "Subject: News\r\n"
+    "\r\n"
+    "Body\r\n"
+    "--ARF--\r\n";
+
 static const char ordinary[] =
     "From: Ann <ann@near.test>\r\n"
     "To: team@near.test\r\n"
@@ -912,6 +940,37 @@ test_on_error_accept(void **state)
 	assert_int_equal(rmdir(listpath), 0);
 }
 
+/* ARF feedback (a multipart/report from a normal sender): tagged feedback;
+ * the complained-about recipient is listed only with suppress.complaints. */
+static void
+test_feedback(void **state)
+{
+	const char *v;
+
+	(void)state;
+	start_connection();
+	assert_int_equal(send_message("<fbl@isp.test>", "<abuse@lists.near.test>", arf, 65535),
+	    SMFIS_CONTINUE);
+	assert_string_equal(added_value("X-Bounce-Class", 0), "feedback");
+	assert_non_null(v = added_value("X-Bounce-Recipient", 0));
+	assert_int_equal(strncmp(v, "kim.complains@isp.test; class=feedback", 38), 0);
+	assert_int_equal(list_count("kim.complains@isp.test"), 0);
+	{
+		FILE *f = fopen(confpath, "w");
+
+		assert_non_null(f);
+		fprintf(f, "suppress {\n  file = \"%s\"\n  complaints = true\n}\n"
+		    "trust {\n  spf = \"off\"\n}\n", listpath);
+		assert_int_equal(fclose(f), 0);
+	}
+	load_conf();
+	nadded = 0;
+	assert_int_equal(send_message("<fbl@isp.test>", "<abuse@lists.near.test>", arf, 65535),
+	    SMFIS_CONTINUE);
+	assert_non_null(strstr(added_value("X-Bounce-Origin", 0), "suppressed=yes"));
+	assert_int_equal(list_count("kim.complains@isp.test"), 1);
+}
+
 int
 main(void)
 {
@@ -936,6 +995,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_verp_bad_tag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spf_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_on_error_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
