@@ -336,19 +336,25 @@ teardown(void **state)
 /* ------------------------------------------------------------------ driving */
 
 static void
-start_connection(void)
+start_connection_from(const char *ip)
 {
 	struct sockaddr_in sin;
 	unsigned long pf0, pf1, pf2, pf3;
 
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, "192.0.2.10", &sin.sin_addr), 1);
+	assert_int_equal(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
 	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT,
 	    SMFIP_SKIP | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOHDRS,
 	    0, 0, &pf0, &pf1, &pf2, &pf3), SMFIS_CONTINUE);
 	assert_int_equal(bm_connect(CTX, "mx.far.test", (struct sockaddr *)&sin), SMFIS_CONTINUE);
 	assert_int_equal(bm_helo(CTX, "mx.far.test"), SMFIS_CONTINUE);
+}
+
+static void
+start_connection(void)
+{
+	start_connection_from("192.0.2.10");
 }
 
 static void
@@ -971,6 +977,26 @@ test_feedback(void **state)
 	assert_int_equal(list_count("kim.complains@isp.test"), 1);
 }
 
+/* max_suppress_per_hour per client address: past it, nothing more is listed
+ * from that address; another address is not affected. */
+static void
+test_rate_cap(void **state)
+{
+	(void)state;
+	write_conf("max_suppress_per_hour = 1\n");
+	load_conf();
+	start_connection_from("198.51.100.77");
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_two, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(list_count("una@far.test"), 1);
+	assert_int_equal(list_count("dos@far.test"), 0);
+	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	start_connection_from("198.51.100.78");
+	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_two, 65535),
+	    SMFIS_CONTINUE);
+	assert_int_equal(list_count("dos@far.test"), 1);
+}
+
 int
 main(void)
 {
@@ -996,6 +1022,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_spf_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_on_error_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_cap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
