@@ -997,6 +997,30 @@ test_rate_cap(void **state)
 	assert_int_equal(list_count("dos@far.test"), 1);
 }
 
+/* Past the header cap nothing more is kept, but a forged header there is
+ * still found and deleted. */
+static void
+test_header_cap(void **state)
+{
+	static char value[1001];
+	struct session *s;
+
+	(void)state;
+	memset(value, 'v', sizeof value - 1);
+	start_connection();
+	envelope("<a@near.test>", "<team@near.test>");
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(bm_header(CTX, "X-Filler", value), SMFIS_CONTINUE);
+	assert_int_equal(bm_header(CTX, "X-Bounce-Class", "hard"), SMFIS_CONTINUE);
+	assert_int_equal(bm_eoh(CTX), SMFIS_CONTINUE);
+	s = fake_priv;
+	assert_true(s->msg.hdr_truncated);
+	assert_true(s->msg.data.len <= BM_SESSION_HDR_MAX + 2);
+	expect_delete("X-Bounce-Class", 1);
+	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(nadded, 0);
+}
+
 int
 main(void)
 {
@@ -1023,6 +1047,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_on_error_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feedback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_cap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
