@@ -300,6 +300,11 @@ static const struct {
 	  "550 5.1.1 not us\n", 0, NULL, NULL },
 	{ "null sender From: <>", "<>", "failure notice",
 	  "<bob@example.net>:\n550 5.1.1 no mailbox here\n", 1, "bob@example.net", "5.1.1" },
+	{ "RFC 3464 fields in the text", "MAILER-DAEMON@mx.example.org",
+	  "Delivery Notification: Delivery has failed",
+	  "Your message cannot be delivered.\n\nReporting-MTA: dns; mx.example.org\n\n"
+	  "Action: failed\nStatus: 5.1.1\nFinal-recipient: rfc822;eve@example.org\n"
+	  "Diagnostic-code: smtp; 550 5.1.1 unknown\n", 1, "eve@example.org", "5.1.1" },
 	{ "postmaster notice, phrase without code: no match", "postmaster@example.org",
 	  "Your mailbox", "Dear user,\n\nthe mailbox of bob@example.net is over quota.\n",
 	  0, NULL, NULL },

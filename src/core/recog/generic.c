@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "bounce.h"
+#include "dsn.h"
 #include "hdr.h"
 #include "mime.h"
 #include "reason.h"
@@ -412,6 +413,24 @@ generic_notice_text(const struct recog_ctx *ctx)
 	return false;
 }
 
+/* True when some line of the text starts with "Final-Recipient:": RFC 3464
+ * fields written into the text instead of a delivery-status part. */
+static bool
+generic_inline_dsn(const struct recog_ctx *ctx)
+{
+	size_t pos = 0, lineno = 0;
+	const char *line;
+	size_t llen;
+
+	while (lineno++ < GENERIC_MAX_LINES &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen))
+		if (text_starts(line, llen, "final-recipient:"))
+			return true;
+	return false;
+}
+
+static void generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res);
+
 static int
 generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
@@ -420,6 +439,12 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (sig == 0)
 		return 0;
+	if (ctx->text != NULL && ctx->text_len > 0 && generic_inline_dsn(ctx) &&
+	    dsn_parse(ctx->text, ctx->text_len, ctx->lim, res) > 0) {
+		generic_enrich(ctx, res);
+		return 1;
+	}
+	res->nrcpt = before;
 	if (ctx->text != NULL && ctx->text_len > 0)
 		generic_scan(ctx, res, (sig & RECOG_SIGNAL_SUBJECT) != 0 ||
 		             generic_notice_text(ctx));
