@@ -64,9 +64,19 @@ run)
 	say "classifying the sample bounce tests/data/sample-bounce.eml"
 	"$TOP/build/bounce-classify" "$TOP/tests/data/sample-bounce.eml"
 	mkdir -p "$TOP/build/run"
+	# bounce-milter never keeps running as root: started by root, it drops
+	# to an unprivileged user, who must be able to write the list's folder.
+	runuser=""
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser=nobody
+		chown "$runuser" "$TOP/build/run"
+		chmod 755 "$TOP/build/run"
+	fi
 	say "starting bounce-milter in the foreground on inet:8891@127.0.0.1 (Ctrl-C stops it)"
 	say "suppression list: $TOP/build/run/suppressed.txt"
-	sed "s|@RUNDIR@|$TOP/build/run|g" "$TOP/conf/quickstart.conf" > "$TOP/build/run/quickstart.conf"
+	sed -e "s|@RUNDIR@|$TOP/build/run|g" -e "s|@RUNUSER@|$runuser|g" \
+		"$TOP/conf/quickstart.conf" > "$TOP/build/run/quickstart.conf"
+	chmod 644 "$TOP/build/run/quickstart.conf"
 	exec "$TOP/build/bounce-milter" -f -c "$TOP/build/run/quickstart.conf"
 	;;
 test)

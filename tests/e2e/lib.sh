@@ -154,14 +154,29 @@ e2e_teardown() {
 	if [ -n "${E2E_KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 
-# e2e_send FROM RCPT FILE [HELO]: inject FILE (mbox From line dropped) over
-# SMTP; prints swaks' transcript into $WORK/swaks.log; returns swaks' status.
+# e2e_send FROM RCPT FILE [HELO [CLIENT_IP]]: inject FILE (mbox From line
+# dropped) over SMTP; appends swaks' transcript to $WORK/swaks.log; returns
+# swaks' status.
 e2e_send() {
-	local from=$1 rcpt=$2 file=$3 helo=${4:-mx.sender.test} msg
+	local from=$1 rcpt=$2 file=$3 helo=${4:-mx.sender.test} ip=${5:-} msg
 	msg=$WORK/msg.$$.$RANDOM.eml
 	sed '1{/^From /d}' "$file" > "$msg"
 	swaks --server 127.0.0.1 --port "$SMTP_PORT" --helo "$helo" --from "$from" \
-		--to "$rcpt" --data "@$msg" >>"$WORK/swaks.log" 2>&1
+		${ip:+--local-interface "$ip"} --to "$rcpt" --data "@$msg" >>"$WORK/swaks.log" 2>&1
+}
+
+# Re-run the calling script in a private network namespace (unshare -n) whose
+# loopback also carries 198.51.100.9 and 192.0.2.77, unless already inside.
+e2e_enter_netns() { # SCRIPT ARGS...
+	if [ -z "${E2E_IN_NETNS:-}" ]; then
+		command -v unshare >/dev/null 2>&1 || e2e_skip "unshare (util-linux) is not installed"
+		command -v ip >/dev/null 2>&1 || e2e_skip "ip (iproute2) is not installed"
+		unshare -n true 2>/dev/null || e2e_skip "cannot create a network namespace here"
+		E2E_IN_NETNS=1 exec unshare -n bash "$@"
+	fi
+	ip link set lo up
+	ip addr add 198.51.100.9/32 dev lo
+	ip addr add 192.0.2.77/32 dev lo
 }
 
 # Count of delivered messages in the sink Maildir.
@@ -209,7 +224,9 @@ e2e_find_msg() { # MESSAGE-ID-SUBSTRING
 e2e_headers() { sed '/^$/q' "$1"; }
 
 # The delivered message from its original first line on (drops what Postfix
-# prepended: Return-Path, Delivered-To, Received).
+# prepended: Return-Path, X-Original-To, Delivered-To, Received), without the
+# one empty last line that swaks adds (it always writes CRLF before the
+# final dot, even when the data already ends with one).
 e2e_strip_prepended() { # FILE FIRST_LINE
-	awk -v first="$2" 'found || $0 == first { found = 1; print }' "$1"
+	awk -v first="$2" 'found || $0 == first { found = 1; print }' "$1" | sed '${/^$/d}'
 }

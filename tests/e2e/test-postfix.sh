@@ -8,6 +8,12 @@ SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$(pwd)}
 . "$SRCDIR/tests/e2e/lib.sh"
 e2e_require
+# libspf2 passes every loopback client, so the SPF cases need clients with
+# ordinary addresses: run in a private network namespace whose lo also holds
+# two documentation addresses (nothing on the host changes).
+e2e_enter_netns "$0" "$@"
+GOOD_IP=198.51.100.9
+FORGED_IP=192.0.2.77
 e2e_setup_work
 DATA=$SRCDIR/tests/data/e2e
 SMTP_PORT=$(e2e_free_port)
@@ -19,12 +25,12 @@ mkdir -p "$LISTDIR"
 chown "$RUNUSER" "$LISTDIR"
 chmod 755 "$LISTDIR"
 
-# SPF without DNS: an in-memory zone.  good.test allows loopback, forged.test
-# allows only a documentation address, so a bounce whose HELO claims
-# forged.test from 127.0.0.1 fails SPF.
+# SPF without DNS: an in-memory zone.  Both HELO domains allow only
+# 198.51.100.0/24, so a bounce claiming HELO forged.test from $FORGED_IP
+# fails SPF while the genuine one from $GOOD_IP passes.
 cat > "$WORK/zone" <<ZONE
-good.test TXT v=spf1 ip4:127.0.0.0/8 -all
-forged.test TXT v=spf1 ip4:192.0.2.1 -all
+good.test TXT v=spf1 ip4:198.51.100.0/24 -all
+forged.test TXT v=spf1 ip4:198.51.100.0/24 -all
 ZONE
 cat > "$WORK/bm.conf" <<CONF
 socket = "inet:$MILTER_PORT@127.0.0.1"
@@ -56,8 +62,8 @@ listed() { grep -c -x -F -- "$1" "$LIST" 2>/dev/null || true; }
 hdr_of() { e2e_headers "$1" | grep -i -c "^$2:" || true; }
 
 # 1. A hard bounce, sent twice: tagged both times, listed once.
-e2e_send '<>' bounces@sink.test "$DATA/hard.eml" good.test
-e2e_send '<>' bounces@sink.test "$DATA/hard.eml" good.test
+e2e_send '<>' bounces@sink.test "$DATA/hard.eml" good.test "$GOOD_IP"
+e2e_send '<>' bounces@sink.test "$DATA/hard.eml" good.test "$GOOD_IP"
 e2e_wait_delivered 2
 n=0
 for f in $(grep -l -F 'dsn-hard@mx.remote.test' "$PF"/mail/sink/new/* 2>/dev/null); do
@@ -72,8 +78,8 @@ e2e_check "hard bounce has X-Bounce-Origin with spf=pass and suppressed=yes" \
 e2e_check "hard bounce recipient listed exactly once" test "$(listed alice.gone@remote.test)" -eq 1
 
 # 2. Soft and block bounces: tagged, not listed.
-e2e_send '<>' bounces@sink.test "$DATA/soft.eml" good.test
-e2e_send '<>' bounces@sink.test "$DATA/block.eml" good.test
+e2e_send '<>' bounces@sink.test "$DATA/soft.eml" good.test "$GOOD_IP"
+e2e_send '<>' bounces@sink.test "$DATA/block.eml" good.test "$GOOD_IP"
 f=$(e2e_find_msg 'dsn-soft@mx.remote.test')
 e2e_check "soft bounce tagged X-Bounce-Class: soft" grep -q '^X-Bounce-Class: soft$' "$f"
 e2e_check "soft bounce recipient not listed" test "$(listed carol.full@remote.test)" -eq 0
@@ -82,14 +88,14 @@ e2e_check "block bounce tagged X-Bounce-Class: block" grep -q '^X-Bounce-Class: 
 e2e_check "block bounce recipient not listed" test "$(listed dave.ok@remote.test)" -eq 0
 
 # 3. Ordinary mail arrives byte-identical (after what Postfix prepends).
-e2e_send grace@sender.test team@sink.test "$DATA/ordinary.eml" good.test
+e2e_send grace@sender.test team@sink.test "$DATA/ordinary.eml" good.test "$GOOD_IP"
 f=$(e2e_find_msg 'minutes-20261128@sender.test')
 e2e_strip_prepended "$f" "$(head -1 "$DATA/ordinary.eml")" > "$WORK/ordinary.got"
 e2e_check "ordinary mail is byte-identical" cmp -s "$DATA/ordinary.eml" "$WORK/ordinary.got"
 e2e_check "ordinary mail has no X-Bounce header" test "$(grep -ic '^x-bounce-' "$f")" -eq 0
 
 # 4. Forged X-Bounce-* headers are removed; nothing else changes.
-e2e_send mallory@sender.test team@sink.test "$DATA/forged.eml" good.test
+e2e_send mallory@sender.test team@sink.test "$DATA/forged.eml" good.test "$GOOD_IP"
 f=$(e2e_find_msg 'forged-20261128@sender.test')
 grep -v -i '^x-bounce-' "$DATA/forged.eml" > "$WORK/forged.want"
 e2e_strip_prepended "$f" "$(head -1 "$DATA/forged.eml")" > "$WORK/forged.got"
@@ -99,13 +105,13 @@ e2e_check "the forged victim is not listed" test "$(listed victim@sink.test)" -e
 
 # 5. Forged bounce (HELO forged.test, SPF fail from 127.0.0.1): tagged, never
 #    listed.  Genuine one (HELO good.test, SPF pass): listed.
-e2e_send '<>' bounces@sink.test "$DATA/spf-forged.eml" forged.test
+e2e_send '<>' bounces@sink.test "$DATA/spf-forged.eml" forged.test "$FORGED_IP"
 f=$(e2e_find_msg 'dsn-spf-forged@mx.remote.test')
 e2e_check "forged bounce is still tagged hard" grep -q '^X-Bounce-Class: hard$' "$f"
 e2e_check "forged bounce records spf=fail and suppressed=no" \
 	sh -c "sed '/^\$/q' '$f' | tr -d '\n' | grep -q 'X-Bounce-Origin: spf=fail.*suppressed=no'"
 e2e_check "forged bounce recipient never listed" test "$(listed frank.live@remote.test)" -eq 0
-e2e_send '<>' bounces@sink.test "$DATA/spf-genuine.eml" good.test
+e2e_send '<>' bounces@sink.test "$DATA/spf-genuine.eml" good.test "$GOOD_IP"
 f=$(e2e_find_msg 'dsn-spf-genuine@mx.remote.test')
 e2e_check "genuine bounce recipient listed" test "$(listed erin.gone@remote.test)" -eq 1
 
@@ -114,7 +120,7 @@ e2e_check "genuine bounce recipient listed" test "$(listed erin.gone@remote.test
 mv "$LIST" "$LIST.taken"
 chmod 555 "$LISTDIR"
 : > "$WORK/swaks.log"
-e2e_send '<>' bounces@sink.test "$DATA/hard2.eml" good.test
+e2e_send '<>' bounces@sink.test "$DATA/hard2.eml" good.test "$GOOD_IP"
 rc=$?
 e2e_check "unwritable list: the SMTP transaction is refused (swaks rc=$rc)" test "$rc" -ne 0
 e2e_check "unwritable list: Postfix answers 4xx after DATA" \
@@ -122,7 +128,7 @@ e2e_check "unwritable list: Postfix answers 4xx after DATA" \
 e2e_check "unwritable list: the bounce was not delivered" \
 	test -z "$(grep -l -F 'dsn-hard2@mx.remote.test' "$PF"/mail/sink/new/* 2>/dev/null)"
 chmod 755 "$LISTDIR"
-e2e_send '<>' bounces@sink.test "$DATA/hard2.eml" good.test
+e2e_send '<>' bounces@sink.test "$DATA/hard2.eml" good.test "$GOOD_IP"
 e2e_check "retried after repair: accepted" test $? -eq 0
 f=$(e2e_find_msg 'dsn-hard2@mx.remote.test')
 e2e_check "retried after repair: listed exactly once" test "$(listed bob.gone@remote.test)" -eq 1
