@@ -3,8 +3,10 @@
 # make sure no ordinary message (the ham corpus) gets a failure class.
 #
 # Thresholds (percent; fp = false positives allowed) come from the
-# environment; the defaults are what the tree reaches today and only ever
-# go up (final targets: detect 98, recipient 97, status_in 97, class 96).
+# environment (BM_REQUIRE_DETECT, _RECIPIENT, _STATUS_IN, _CLASS, _FP); the
+# defaults are what the tree reached when this was written (2026-11-28:
+# detect 98.6, recipient 97.4, status_in 98.5, class 91.6, fp 0) and only
+# ever go up (final targets: detect 98, recipient 97, status_in 97, class 96).
 # Skips (exit 77) when ../shared next to the source tree is missing.
 set -u
 
@@ -13,10 +15,10 @@ BUILD=${BUILD:-$(pwd)}
 SHARED=${BM_SHARED:-$SRCDIR/../shared}
 CLASSIFY=$BUILD/bounce-classify
 
-: "${BM_REQUIRE_DETECT:=0}"
-: "${BM_REQUIRE_RECIPIENT:=0}"
-: "${BM_REQUIRE_STATUS_IN:=0}"
-: "${BM_REQUIRE_CLASS:=0}"
+: "${BM_REQUIRE_DETECT:=98}"
+: "${BM_REQUIRE_RECIPIENT:=97}"
+: "${BM_REQUIRE_STATUS_IN:=98}"
+: "${BM_REQUIRE_CLASS:=91}"
 : "${BM_REQUIRE_FP:=0}"
 
 if [ ! -d "$SHARED/corpus/emails" ] || [ ! -x "$SHARED/tools/score" ]; then
