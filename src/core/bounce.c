@@ -321,23 +321,27 @@ static bool
 bounce_is_autoreply(const struct mime_msg *m, const char *subject)
 {
 	char val[BOUNCE_HDR_MAX];
-	size_t i, n;
+	size_t i, vlen;
+	const char *v;
 
 	for (i = 0; autoreply_headers[i].field != NULL; i++) {
-		bounce_header(m, 0, autoreply_headers[i].field, val, sizeof(val));
-		if (mime_header(m, 0, autoreply_headers[i].field, &n) == NULL)
+		v = mime_header(m, 0, autoreply_headers[i].field, &vlen);
+		if (v == NULL)
 			continue;
-		if (autoreply_headers[i].value == NULL ||
-		    text_find(val, strlen(val), autoreply_headers[i].value) != NULL)
-			return true;
+		hdr_decode(v, vlen, val, sizeof(val));
+		if (autoreply_headers[i].value != NULL) {
+			if (text_find(val, strlen(val), autoreply_headers[i].value) != NULL)
+				return true;
+		} else if (strcasecmp(val, "no") != 0 && strcasecmp(val, "false") != 0 &&
+		           strcmp(val, "0") != 0) {
+			return true;     /* the field alone says it, unless it denies */
+		}
 	}
 	while (*subject == ' ' || *subject == '\t')
 		subject++;
-	for (i = 0; autoreply_subjects[i] != NULL; i++) {
-		n = strlen(autoreply_subjects[i]);
+	for (i = 0; autoreply_subjects[i] != NULL; i++)
 		if (text_starts(subject, strlen(subject), autoreply_subjects[i]))
 			return true;
-	}
 	return false;
 }
 
