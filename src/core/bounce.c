@@ -13,8 +13,10 @@
  * Report parts and notification text inside a returned or forwarded
  * message (anything under a message/ part) are not used, so a bounce
  * forwarded inside a human message is not taken for one; the exception is
- * a notice from a mailer daemon that wraps the bounce it received.  Then every
- * failed record is classified and the worst class is kept.
+ * a notice from a mailer daemon that wraps the bounce it received.  Then
+ * every failed record is classified and the worst class is kept.  A report
+ * with failures keeps only its failed and delayed recipients; a success-only
+ * report keeps its records with reason delivered and class none.
  */
 #include "config.h"
 
