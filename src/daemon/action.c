@@ -20,7 +20,6 @@
 #include "suppress.h"
 
 #define ACTION_RATECAP_SLOTS 4096
-#define BM_ACTION_LINE_MAX 998      /* RFC 5322 section 2.1.1 */
 
 /* ------------------------------------------------------------------ shared state */
 
@@ -346,12 +345,9 @@ action_add_header(struct action_plan *plan, size_t cap, const char *name,
 	h = &plan->hdrs[plan->nhdrs];
 	h->name = name;
 	(void)hdr_sanitise(raw, strlen(raw), clean, sizeof clean);
-	/* One line while it fits RFC 5322's hard limit, as DESIGN section 4 shows
-	 * it (consumers grep "X-Bounce-Recipient: addr; class=..."); folded at
-	 * white space only beyond that. */
-	if (strlen(name) + 2 + strlen(clean) <= BM_ACTION_LINE_MAX)
-		snprintf(h->value, sizeof h->value, "%s", clean);
-	else if (hdr_fold(name, clean, h->value, sizeof h->value) == (size_t)-1)
+	/* Folded at white space per RFC 5322 (78 octets where possible, never
+	 * 998); consumers must unfold, as for any header. */
+	if (hdr_fold(name, clean, h->value, sizeof h->value) == (size_t)-1)
 		snprintf(h->value, sizeof h->value, "%.*s", 900, clean);
 	plan->nhdrs++;
 	return 0;

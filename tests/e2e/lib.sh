@@ -220,8 +220,11 @@ e2e_find_msg() { # MESSAGE-ID-SUBSTRING
 	return 1
 }
 
-# Headers of a delivered file (up to the first empty line).
-e2e_headers() { sed '/^$/q' "$1"; }
+# Headers of a delivered file (up to the first empty line), unfolded: one
+# field per line, as a consumer sees them after RFC 5322 unfolding.
+e2e_headers() {
+	sed '/^$/q' "$1" | awk '/^[ \t]/ { cur = cur $0; next } { if (NR > 1) print cur; cur = $0 } END { print cur }'
+}
 
 # The delivered message from its original first line on (drops what Postfix
 # prepended: Return-Path, X-Original-To, Delivered-To, Received), without the

@@ -90,10 +90,23 @@ __wrap_smfi_addheader(SMFICTX *ctx, char *name, char *value)
 {
 	(void)ctx;
 	assert_true(nadded < MAX_ADDED);
-	/* no CR anywhere; folds are LF + white space */
+	size_t line = strlen(name) + 2, o = 0;
+
+	/* no CR anywhere; folds are LF + white space; lines of at most 78
+	 * octets (RFC 5322 2.1.1) since our values hold no 70-octet word */
 	assert_null(strchr(value, '\r'));
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\n') {
+			assert_true(p[1] == ' ' || p[1] == '\t');
+			line = 0;
+			continue;   /* unfold: drop the LF, keep the white space */
+		}
+		assert_true(++line <= 78);
+		if (o + 1 < sizeof added[nadded].value)
+			added[nadded].value[o++] = *p;
+	}
+	added[nadded].value[o] = '\0';
 	snprintf(added[nadded].name, sizeof added[nadded].name, "%s", name);
-	snprintf(added[nadded].value, sizeof added[nadded].value, "%s", value);
 	nadded++;
 	return MI_SUCCESS;
 }
