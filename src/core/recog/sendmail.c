@@ -39,10 +39,18 @@ static const char *const sm_banner[] = {
 	NULL
 };
 
-static const char *const sm_list_start[] = {
-	"----- The following addresses had permanent fatal errors -----",
-	"----- The following addresses had transient non-fatal errors -----",
-	NULL
+/* The lists of recipients, and what happened to those on them. */
+struct sm_list {
+	const char *marker;
+	const char *action;
+};
+
+static const struct sm_list sm_lists[] = {
+	{ "----- The following addresses had permanent fatal errors -----",
+	  "failed" },
+	{ "----- The following addresses had transient non-fatal errors -----",
+	  "delayed" },
+	{ NULL, NULL }
 };
 
 static const char *const sm_transcript[] = {
@@ -241,7 +249,7 @@ sm_transcript_scan(const struct recog_ctx *ctx, struct bounce_result *res,
  * indented "(reason: ...)". */
 static void
 sm_list_scan(const struct recog_ctx *ctx, struct bounce_result *res,
-             const char *s, size_t len)
+             const char *s, size_t len, const char *action)
 {
 	size_t pos = 0;
 	const char *line;
@@ -270,6 +278,7 @@ sm_list_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 		if (addr_find(line, line_len, addr, sizeof(addr)) != 0)
 			continue;
 		last = common_rcpt(res, ctx->lim, addr, strlen(addr));
+		common_fill(last, NULL, 0, action);
 	}
 }
 
@@ -319,11 +328,17 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (st == NULL)
 		return 0;
 
-	if (common_find_any(ctx->text, ctx->text_len, sm_list_start, &start,
-	                    &end)) {
+	for (i = 0; sm_lists[i].marker != NULL; i++) {
+		const char *p = text_find(ctx->text, ctx->text_len,
+		                          sm_lists[i].marker);
+
+		if (p == NULL)
+			continue;
+		end = (size_t)(p - ctx->text) + strlen(sm_lists[i].marker);
 		stop = common_until_line(ctx->text + end, ctx->text_len - end,
 		                         sm_section_end);
-		sm_list_scan(ctx, res, ctx->text + end, stop);
+		sm_list_scan(ctx, res, ctx->text + end, stop,
+		             sm_lists[i].action);
 	}
 	if (common_find_any(ctx->text, ctx->text_len, sm_transcript, &start,
 	                    &end)) {
