@@ -79,7 +79,7 @@ for t in $TARGETS; do
 	if [ "$rc" -ne 0 ]; then
 		failed=1
 		echo "$t: FAILED (exit $rc) after ${execs:-?} executions; seeds $nseeds"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz_[a-z]+:)' "$WORK/$t/log" | head -5 | sed 's/^/    /'
+		grep -aE '^(==[0-9]+==ERROR|SUMMARY|fuzz_[a-z]+:)' "$WORK/$t/log" | head -5 | sed 's/^/    /'
 		for a in "$art"/*; do [ -f "$a" ] && echo "    input: $a"; done
 		echo "    log: $WORK/$t/log"
 	else
