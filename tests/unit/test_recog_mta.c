@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "bounce.h"
+#include "fixture.h"
 #include "mime.h"
 #include "recog.h"
 #include "recog/common.h"
@@ -108,24 +109,10 @@ static const char *const hams[] = {
 static char *
 read_fixture(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *fp;
-	char *data;
-	long n;
+	char *data = fixture_read(BM_TEST_DATA, name, len);
 
-	snprintf(path, sizeof(path), "%s/%s", BM_TEST_DATA, name);
-	fp = fopen(path, "rb");
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
-	data = malloc((size_t)n + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	data[n] = '\0';
-	*len = (size_t)n;
+	if (data == NULL)
+		fail_msg("cannot read fixture %s/%s", BM_TEST_DATA, name);
 	return data;
 }
 
