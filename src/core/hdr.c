@@ -167,6 +167,8 @@ hdr_decode(const char *in, size_t inlen, char *out, size_t outsz)
 		if (wsn > 0) {
 			o = hdr_put(out, o, outsz, ws, wsn);
 			wsn = 0;
+			if (o + 1 >= outsz)
+				break;
 		}
 		after_word = false;
 		out[o++] = in[i++];

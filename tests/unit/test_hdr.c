@@ -69,6 +69,10 @@ test_decode_bounded(void **state)
 	assert_string_equal(out, "abcd");
 	assert_int_equal(n, 4);
 	assert_int_equal(hdr_decode("abc", 3, out, 0), 0);
+	/* white space that fills the output before the next word */
+	n = hdr_decode("a    b", 6, out, 4);
+	assert_int_equal(n, 3);
+	assert_string_equal(out, "a  ");
 }
 
 struct san_case {
