@@ -333,7 +333,10 @@ static int reply_at(const char *s, size_t len, size_t i)
 		char n = s[i + 3];
 
 		if (is_digit(n) || is_alpha(n) || n == '.' || n == ',' ||
-		    n == ':' || n == '/' || n == '_' || n == '%' || n == '@')
+		    n == '/' || n == '_' || n == '%' || n == '@')
+			return 0;
+		/* "550:" is a reply code, "10:20" a time of day */
+		if (n == ':' && i + 4 < len && is_digit(s[i + 4]))
 			return 0;
 	}
 	v = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');

@@ -177,6 +177,13 @@ static void test_find(void **state)
 		{ "5.0.0 - Unknown address error 550-'5.7.1 <a@b>... Access denied'", "5.7.1", 550 },
 		{ "Status: 5.0.0 remote said: 550 5.1.1 no such user", "5.1.1", 550 },
 		{ "Diagnostic: 4.4.1 (no answer) then 452 4.2.2 mailbox full", "4.2.2", 452 },
+		{ "#550 5.2.2 STOREDRV.Deliver: mailbox full", "5.2.2", 550 },
+		{ "Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound'", "5.1.1", 550 },
+		{ "ERROR_CODE :550, ERROR_CODE :5.2.1 <a@b>... User Unknown", "5.2.1", 0 },
+		{ "<<< 550-5.7.1 [192.0.2.1] blocked", "5.7.1", 550 },
+		{ "550: 5.2.2 <a@b>... Mailbox Full", "5.2.2", 550 },
+		{ "Resources temporarily unavailable [#4.1.9].", "4.1.9", 0 },
+		{ "dsn=5.1.1, status=bounced", "5.1.1", 0 },
 		/* false matches */
 		{ "connect to 192.0.2.1 failed", NULL, 0 },
 		{ "connect to 5.1.1.1 failed", NULL, 0 },
@@ -190,6 +197,8 @@ static void test_find(void **state)
 		{ "serial 55.1.1 and 5.1.1234", NULL, 0 },
 		{ "a5.1.1 b", NULL, 0 },
 		{ "after 450 seconds", NULL, 0 },
+		{ "elapsed 421:05:10 since the first attempt", NULL, 0 },
+		{ "queued at 10:20:30 for 5.1 hours", NULL, 0 },
 		{ "message of 5500 bytes", NULL, 0 },
 		{ "", NULL, 0 },
 	};
