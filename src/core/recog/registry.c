@@ -14,6 +14,28 @@
 #include "recog.h"
 
 #define RECOG_FAMILIES(X) \
+	X(googlegroups) \
+	X(gmail) \
+	X(yahoo) \
+	X(exchange2003) \
+	X(amazonworkmail) \
+	X(zoho) \
+	X(notes) \
+	X(domino) \
+	X(mxlogic) \
+	X(mfilter) \
+	X(interscanmss) \
+	X(imailserver) \
+	X(activehunter) \
+	X(gmx) \
+	X(x3) \
+	X(x6) \
+	X(x1) \
+	X(mailfoundry) \
+	X(mailmarshal) \
+	X(kddi) \
+	X(ezweb) \
+	X(verizon) \
 	X(exim) \
 	X(qmail) \
 	X(dragonfly) \

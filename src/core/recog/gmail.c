@@ -1,0 +1,73 @@
+/*
+ * gmail.c - notices of Gmail's mailer daemon (mailer-daemon@googlemail.com).
+ *
+ *   Delivery to the following recipient failed permanently:
+ *
+ *        kijitora@example.jp
+ *
+ *   Technical details of permanent failure:
+ *   Google tried to deliver your message, but it was rejected by the
+ *   recipient domain. ... The error that the other server returned was:
+ *   550 550 5.1.1 <kijitora@example.jp>... User Unknown (state 14).
+ *
+ * "has been delayed" and "Technical details of temporary failure" mark a
+ * delay warning.  Gmail's own texts for giving up (no connection, no
+ * DNS answer) state the reason.
+ */
+#include "config.h"
+
+#include "recog.h"
+#include "recog/notice.h"
+
+static const char *const gmail_from[] = {
+	"mailer-daemon@googlemail.com", "mailer-daemon@gmail.com",
+	"mailer-daemon@google.com", NULL
+};
+
+static const char *const gmail_banner[] = {
+	"Delivery to the following recipient failed permanently",
+	"Delivery to the following recipients failed permanently",
+	"Delivery to the following recipient has been delayed",
+	"Delivery to the following recipients has been delayed",
+	NULL
+};
+
+static const char *const gmail_starts[] = {
+	"Delivery to the following recipient", NULL
+};
+
+static const char *const gmail_delayed[] = {
+	"has been delayed", "Technical details of temporary failure", NULL
+};
+
+static const struct common_phrase gmail_reasons[] = {
+	{ "The recipient server did not accept our requests to connect",
+	  BM_REASON_EXPIRED },
+	{ "DNS Error: Could not contact DNS servers", BM_REASON_EXPIRED },
+	{ "DNS Error: Domain name not found", BM_REASON_HOSTUNKNOWN },
+	{ "DNS Error: DNS server returned answer with no data",
+	  BM_REASON_HOSTUNKNOWN },
+	{ "Storage quota exceeded", BM_REASON_MAILBOXFULL },
+	{ NULL, BM_REASON_UNDEFINED }
+};
+
+static const struct notice_spec gmail_spec = {
+	.from = gmail_from,
+	.banner = gmail_banner,
+	.starts = gmail_starts,
+	.delayed = gmail_delayed,
+	.reasons = gmail_reasons,
+	.shape = NOTICE_LINES,
+};
+
+static int
+gmail_match(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	return notice_match(ctx, res, &gmail_spec);
+}
+
+const struct recog recog_gmail = {
+	.name = "gmail",
+	.match = gmail_match,
+	.enrich = NULL,
+};

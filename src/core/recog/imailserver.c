@@ -1,0 +1,62 @@
+/*
+ * imailserver.c - notices of Ipswitch IMail Server (SMTPD32):
+ *
+ *   Unknown user: kijitora@example.com
+ *
+ *   Original message follows.
+ *
+ * or "undeliverable to kijitora@example.jp" then "Body of message
+ * generated response:" and the remote server's answer.
+ */
+#include "config.h"
+
+#include "recog.h"
+#include "recog/notice.h"
+
+static const char *const imailserver_subject[] = {
+	"Undeliverable Mail",
+	NULL
+};
+
+static const char *const imailserver_banner[] = {
+	"Original message follows",
+	"Body of message generated response",
+	"undeliverable to ",
+	NULL
+};
+
+static const char *const imailserver_skip[] = {
+	"To:",
+	"CC:",
+	"Date:",
+	"Subject:",
+	"Save to the following Address Book",
+	NULL
+};
+
+static const struct common_phrase imailserver_reasons[] = {
+	{ "Unknown user:", BM_REASON_USERUNKNOWN },
+	{ "User mailbox exceeds allowed size", BM_REASON_MAILBOXFULL },
+	{ "Recipient address rejected: Access denied", BM_REASON_SECURITYERROR },
+	{ NULL, BM_REASON_UNDEFINED }
+};
+
+static const struct notice_spec imailserver_spec = {
+	.subject = imailserver_subject,
+	.banner = imailserver_banner,
+	.skip = imailserver_skip,
+	.reasons = imailserver_reasons,
+	.shape = NOTICE_LINES,
+};
+
+static int
+imailserver_match(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	return notice_match(ctx, res, &imailserver_spec);
+}
+
+const struct recog recog_imailserver = {
+	.name = "imailserver",
+	.match = imailserver_match,
+	.enrich = NULL,
+};
