@@ -51,9 +51,10 @@ static sfsistat noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)ctx;
 	(void)f2;
 	(void)f3;
-	/* every step (no SMFIP_NO* bits), SKIP when offered; never more than offered */
+	/* as the daemon: every step (no SMFIP_NO* bits but NOUNKNOWN), SKIP
+	 * when offered; never more than offered */
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
-	*pf1 = f1 & SMFIP_SKIP;
+	*pf1 = f1 & (SMFIP_SKIP | SMFIP_NOUNKNOWN);
 	*pf2 = 0;
 	*pf3 = 0;
 	return SMFIS_CONTINUE;
