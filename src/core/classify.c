@@ -22,6 +22,8 @@
 #include "reason.h"
 #include "status.h"
 
+static bool code_key(const char *status, char *key, size_t keysz);
+
 /* ------------------------------------------------------------ class names */
 
 static const char *const class_names[BM_CLASS_COUNT] = {
@@ -164,19 +166,38 @@ static const struct {
 	{ "after rcpt to", CMD_RCPT },
 	{ ">>> rcpt to", CMD_RCPT },
 	{ "rcpt to command", CMD_RCPT },
+	{ "does not like recipient", CMD_RCPT },
+	{ "did not like our rcpt", CMD_RCPT },
+	{ "rcpt_to", CMD_RCPT },
 };
 
 /* Reason rewrites by the command the failure answered: an "unknown user"
  * at DATA is a content filter (the recipient was accepted at RCPT); an
  * address refusal at MAIL FROM is about the sender. */
+/* Codes that say nothing of the address: none at all, or X.0.0. */
+static const char *const codes_silent[] = { "", "X.0.0", NULL };
+
 static const struct {
 	enum classify_cmd cmd;
 	enum bm_reason from, to;
+	const char *const *codes;  /* only with these codes; NULL: any */
 } classify_cmd_rules[] = {
-	{ CMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED },
-	{ CMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED },
-	{ CMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED },
+	{ CMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL },
+	{ CMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED, NULL },
+	{ CMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED, NULL },
+	/* Sisimai's rule: an "unknown user" text with no code that names the
+	 * address and no sign that RCPT was refused came at or after DATA,
+	 * from a filter (Japanese carriers answer so for blocked senders) */
+	{ CMD_NONE, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, codes_silent },
 };
+
+static bool code_listed(const char *key, const char *const *codes)
+{
+	for (; *codes != NULL; codes++)
+		if (strcmp(*codes, key) == 0)
+			return true;
+	return false;
+}
 
 /* A text reason that a particular code turns into another: an "unknown
  * user" answer that the reporting MTA filed under mailbox status X.2.0
@@ -217,12 +238,18 @@ static enum classify_cmd command_of(const char *diag)
 	return CMD_NONE;
 }
 
-static enum bm_reason apply_command(enum bm_reason r, enum classify_cmd cmd)
+static enum bm_reason apply_command(enum bm_reason r, enum classify_cmd cmd,
+                                    const char *status)
 {
+	char key[BM_STATUS_MAX + 2];
 	size_t k;
 
+	if (!code_key(status, key, sizeof(key)))
+		key[0] = '\0';
 	for (k = 0; k < sizeof(classify_cmd_rules) / sizeof(classify_cmd_rules[0]); k++)
-		if (classify_cmd_rules[k].cmd == cmd && classify_cmd_rules[k].from == r)
+		if (classify_cmd_rules[k].cmd == cmd && classify_cmd_rules[k].from == r &&
+		    (classify_cmd_rules[k].codes == NULL ||
+		     code_listed(key, classify_cmd_rules[k].codes)))
 			return classify_cmd_rules[k].to;
 	return r;
 }
@@ -242,8 +269,6 @@ static enum bm_reason apply_transient(enum bm_reason r)
  * mailbox that does not exist, answered with a temporary code.  Any other
  * 4.x.x failure is soft, whatever the text says. */
 static const char *const transient_hard_codes[] = { "X.1.1" };
-
-static bool code_key(const char *status, char *key, size_t keysz);
 
 static bool code_in(const char *status, const char *const *set, size_t n)
 {
@@ -423,7 +448,7 @@ static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason 
 {
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
-	reason = apply_command(reason, command_of(r->diagnostic));
+	reason = apply_command(reason, command_of(r->diagnostic), r->status);
 	reason = apply_code(reason, r->status);
 	if (failure_digit(r) == '4')
 		reason = apply_transient(reason);

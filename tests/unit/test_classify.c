@@ -169,8 +169,15 @@ static void test_policy(void **state)
 		{ "failed", "4.0.0", "", U,
 		  "4.0.0", 0, BM_REASON_UNDEFINED, BM_CLASS_SOFT, false },
 		/* status inferred from the reason */
-		{ "failed", "", "Sorry, no mailbox here by that name.", U,
-		  "5.1.1", 0, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, true },
+		{ "failed", "", "Sorry, no mailbox here by that name. (#5.1.1)", U,
+		  "5.1.1", 0, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false },
+		{ "failed", "", "host x[192.0.2.1] said: 550 <a@b>: User unknown (in reply to RCPT TO command)", U,
+		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, true },
+		/* no code, no sign of RCPT: a filter at DATA (Sisimai) */
+		{ "failed", "", "550 Unknown user a@b", U,
+		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, true },
+		{ "failed", "5.0.0", "550 5.0.0 <a@b>... User unknown", U,
+		  "5.0.0", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false },
 		{ "delayed", "", "mailbox full", U,
 		  "4.2.2", 0, BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, true },
 		{ "failed", "", "Retry timeout exceeded", U,
