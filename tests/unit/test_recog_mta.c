@@ -294,6 +294,28 @@ test_truncated(void **state)
 	}
 }
 
+/* sendmail's enrich hook: a DSN with a program's exit status as its
+ * diagnostic gets the transcript's verdict and its specific status. */
+static void
+test_sendmail_enrich(void **state)
+{
+	struct bounce_result res;
+	size_t len;
+	char *data = read_fixture("recog/sendmail-dsn-pipe.eml", &len);
+
+	(void)state;
+	assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+	assert_int_equal(res.kind, BOUNCE_KIND_DSN);
+	assert_int_equal(res.nrcpt, 1);
+	assert_string_equal(res.rcpt[0].recipient, "tickets@example.org");
+	assert_string_equal(res.rcpt[0].status, "5.3.0");
+	assert_int_equal(res.rcpt[0].replycode, 554);
+	assert_string_equal(res.rcpt[0].diagnostic,
+	                    "554 5.3.0 unknown mailer error 67");
+	bounce_result_free(&res);
+	free(data);
+}
+
 struct head_case {
 	const char *head;
 	int ret;
@@ -360,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_ham_not_claimed),
 		cmocka_unit_test(test_families_exclusive),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_sendmail_enrich),
 		cmocka_unit_test(test_head_addr),
 		cmocka_unit_test(test_remote_mta),
 	};

@@ -29,6 +29,8 @@
 
 #include "addr.h"
 #include "recog.h"
+#include "result.h"
+#include "status.h"
 #include "text.h"
 #include "recog/common.h"
 
@@ -95,6 +97,7 @@ struct sm_state {
 	char rhost[BM_HOST_MAX];
 	char hostdiag[BM_DIAG_MAX];  /* last "host (mailer)... text" verdict */
 	int hostcode;
+	char codeline[BM_DIAG_MAX];  /* last other line with a reply code */
 };
 
 static void
@@ -231,6 +234,10 @@ sm_transcript_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 			/* a local delivery agent's or the queue's words */
 			sm_append(st->pending, sizeof(st->pending), line,
 			          line_len);
+			if (line_len > 4 && (line[0] == '4' || line[0] == '5') &&
+			    line[3] == ' ')
+				text_collapse(line, line_len, st->codeline,
+				              sizeof(st->codeline));
 			continue;
 		}
 		if (addr_normalise(who, who_len, addr, sizeof(addr), false) == 0) {
@@ -384,8 +391,67 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	return res->nrcpt > before;
 }
 
+/* A DSN record whose diagnostic carries no SMTP failure reply ("X-Unix;
+ * 255": a program's exit status) takes the transcript's verdict; a
+ * generic X.0.0 status takes the transcript's more specific one of the
+ * same class. */
+static void
+sm_improve(struct bounce_rcpt *r, const char *diag)
+{
+	char st[BM_STATUS_MAX], old[BM_STATUS_MAX];
+	int code = 0, oldcode = 0;
+
+	st[0] = '\0';
+	if (!status_find(diag, strlen(diag), st, sizeof(st), &code) ||
+	    code < 400)
+		return;
+	old[0] = '\0';
+	(void)status_find(r->diagnostic, strlen(r->diagnostic), old,
+	                  sizeof(old), &oldcode);
+	if (oldcode < 400) {
+		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag,
+		               strlen(diag));
+		r->replycode = code;
+	}
+	if (st[0] != '\0' && status_class(st) == status_class(r->status) &&
+	    strcmp(r->status + 1, ".0.0") == 0 && strcmp(st + 1, ".0.0") != 0)
+		memcpy(r->status, st, strlen(st) + 1);
+}
+
+static void
+sm_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	size_t start, end, stop, i;
+	struct sm_state *st;
+	struct bounce_result tmp;
+
+	if (res->nrcpt == 0 || ctx->text == NULL || !common_from_daemon(ctx) ||
+	    !common_find_any(ctx->text, ctx->text_len, sm_transcript, &start,
+	                     &end))
+		return;
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return;
+	memset(&tmp, 0, sizeof(tmp));
+	stop = common_until_line(ctx->text + end, ctx->text_len - end,
+	                         sm_section_end);
+	sm_transcript_scan(ctx, &tmp, ctx->text + end, stop, st);
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+		const struct bounce_rcpt *t = result_find_rcpt(&tmp, r->recipient);
+
+		if (t != NULL && t->diagnostic[0] != '\0')
+			sm_improve(r, t->diagnostic);
+		else if (res->nrcpt == 1 && tmp.nrcpt == 0 &&
+		         st->codeline[0] != '\0')
+			sm_improve(r, st->codeline);
+	}
+	bounce_result_free(&tmp);
+	free(st);
+}
+
 const struct recog recog_sendmail = {
 	.name = "sendmail",
 	.match = sm_match,
-	.enrich = NULL,
+	.enrich = sm_enrich,
 };
