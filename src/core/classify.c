@@ -1,13 +1,17 @@
 /*
  * classify.c - one recipient record -> status, reason and class.
  *
- * Order of evidence: the status code from the record (else from the
- * diagnostic text); the reason from the recogniser's hint, then from the
- * diagnostic text when the code is generic, then from the code.  A precise
- * code (X.1.1, X.2.2, ...) is trusted unless the text names one of the few
- * reasons that override it.  The class follows from the reason and the
- * class digit of the code through classify_policy[], a table.  When no code
- * is found anywhere, one is inferred from the reason (status_inferred).
+ * Order of evidence: the status code from the record (a generic X.0.0, or
+ * one the remote server's own reply contradicts, yields to the code in the
+ * diagnostic); the reason from the recogniser's hint, then from the
+ * diagnostic text, then from the code.  A precise code (X.1.1, X.2.2, ...)
+ * is trusted unless the text names one of the few reasons that override
+ * it; a weak phrase never outranks a code.  The SMTP command the failure
+ * answered (from clues in the text) and a few code-specific rules refine
+ * the reason; a delay notice reports "expired" unless the mailbox is the
+ * cause.  The class follows from the reason and the class digit of the
+ * code through classify_policy[], a table.  When no code is found
+ * anywhere, one is inferred from the reason (status_inferred).
  */
 #include "config.h"
 

@@ -5,9 +5,11 @@
  * 4468, 4865, 4954, 5248, 6710, 7293, 7372, 7505, 8098 ... up to X.7.30) as
  * one table.  status_valid() checks the syntax class "." subject "." detail
  * (class 2, 4 or 5; subject and detail 0-999 without leading zeros beyond
- * one digit).  status_find() extracts the first enhanced code, and the SMTP
- * reply code near it, from free text such as "550 5.1.1 ...", "550-5.1.1",
- * "#5.1.0", "(5.2.2)"; it does not match version numbers or IP addresses.
+ * one digit).  status_find() extracts an enhanced code, and the SMTP reply
+ * code near it, from free text such as "550 5.1.1 ...", "550-5.1.1",
+ * "#5.1.0", "(5.2.2)", "[5.7.1]", "status=5.1.1"; when several occur it
+ * prefers the one in an SMTP reply line ("550 5.1.1"), then the first.  It
+ * does not match version numbers, IP addresses, dates or longer digit runs.
  * All functions are pure and thread-safe; output buffers are bounded.
  */
 #ifndef BM_STATUS_H
