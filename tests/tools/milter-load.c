@@ -735,6 +735,7 @@ struct msgtrace {
 	int final;          /* reply that ended the message */
 	char where[16];     /* step that got it */
 	unsigned nmods;
+	uint64_t eom_ns;    /* end-of-message latency, 0 if it ended earlier */
 	char mods[2048];    /* -v: printable list of modifications */
 	size_t modlen;
 };
@@ -1108,8 +1109,10 @@ static int send_message(struct conn *c, const struct message *m, struct stats *s
 		return 0;
 	uint64_t t0 = now_ns();
 	r = wait_step(c, st, &t, "eom", true);
-	if (r == STEP_FINAL)
-		record_latency(st, now_ns() - t0);
+	if (r == STEP_FINAL) {
+		t.eom_ns = now_ns() - t0;
+		record_latency(st, t.eom_ns);
+	}
 ended:
 	if (r == STEP_ERROR) {
 		st->errors++;
@@ -1122,8 +1125,8 @@ ended:
 	if (opt.verbose) {
 		const char *rn = reply_name(t.final);
 		flockfile(stdout);
-		printf("msg conn=%u qid=%s file=%s reply=%s at=%s mods=%u\n%s", c->id, qid, m->path,
-		       rn ? rn : "?", t.where, t.nmods, t.mods);
+		printf("msg conn=%u qid=%s file=%s reply=%s at=%s eom_us=%.1f mods=%u\n%s", c->id, qid,
+		       m->path, rn ? rn : "?", t.where, (double)t.eom_ns / 1000.0, t.nmods, t.mods);
 		funlockfile(stdout);
 	}
 	if (t.final == R_CONN_FAIL || t.final == R_SHUTDOWN)
