@@ -65,7 +65,11 @@ static const char *const p_mailboxfull[] = {
 	"the user's mailbox is full", "mailbox capacity exceeded",
 	"exceeded the storage allocation", "storage allocation exceeded",
 	"user over quota", "dquot", "mailbox limit exceeded",
-	"diskspace quota", "disk space quota",
+	"diskspace quota", "disk space quota", "temporarily over quota",
+	"disc quota", "does not have enough space", "not enough storage space",
+	"reached disk quota", "exceed maximum allowed storage", "allowed quota",
+	"space has been used up", "too much mail data",
+	"too many messages on the server", "disk space limit",
 	NULL
 };
 
@@ -181,6 +185,7 @@ static const char *const p_suspend[] = {
 	"account is unavailable", "has been disabled", "has been suspended",
 	"user account disabled", "this mailbox is disabled",
 	"tried to reach is disabled", "tried to reach is inactive",
+	"inactive user", "currently suspended", "suspend the service",
 	"is disabled", "is inactive",
 	NULL
 };
@@ -258,6 +263,7 @@ static const char *const p_hostunknown[] = {
 	"non-existent domain", "not a valid domain", "host name lookup failure",
 	"name server: host not found", "dns name does not exist",
 	"domain is not reachable", "dns lookup failure",
+	"account or domain may not exist", "mail domain mentioned in email address is unknown",
 	"couldn't find any host named", "couldn't find any host by that name",
 	"could not find any host", "couldn't find a mail exchanger",
 	NULL
