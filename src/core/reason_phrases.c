@@ -243,6 +243,14 @@ static const char *const p_userunknown[] = {
 	"user not exist", "user not local", "address is not valid",
 	"invalid address", "mailbox name not allowed", "not our customer",
 	"no longer accepts mail", "this address is no longer in use",
+	"archived recipient", "bad-recipient", "bad_recipient", "can't accept user",
+	"destination server rejected recipients", "invalid mailbox path",
+	"not an active address", "no mail box available", "no mailbox found",
+	"non-existent user", "nonexistent user", "not a local address",
+	"recipient is not local", "recipient not ok", "recipient not exist",
+	"badrcptto", "email name is not found", "no one at this address",
+	"missing home directory", "user not active", "unknown virtual user",
+	"mailbox is unavailable",
 	"recipientnotfound", "recipient not found by smtp address lookup",
 	NULL
 };
