@@ -134,7 +134,9 @@ pf_transcript(const struct recog_ctx *ctx, struct bounce_result *res)
 		rcpt_len = 0;
 		if (r == NULL)
 			continue;
-		common_fill(r, v, vlen, v[0] == '5' ? "failed" : "delayed");
+		/* a 4xx refusal: the client retries; the notice cannot say
+		 * whether it later succeeded, so no action is claimed */
+		common_fill(r, v, vlen, v[0] == '5' ? "failed" : NULL);
 		added++;
 	}
 	return added;
