@@ -316,3 +316,37 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 	}
 	return 1;
 }
+
+void
+notice_enrich(const struct recog_ctx *ctx, struct bounce_result *res,
+              const struct notice_spec *spec)
+{
+	struct bounce_result text;
+	size_t i;
+
+	memset(&text, 0, sizeof(text));
+	if (notice_is_family(ctx, spec))
+		(void)notice_match(ctx, &text, spec);
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+		const struct bounce_rcpt *t = result_find_rcpt(&text,
+		                                               r->recipient);
+
+		if (t == NULL && res->nrcpt == 1 && text.nrcpt == 1)
+			t = &text.rcpt[0];
+		if (t != NULL) {
+			if (r->diagnostic[0] == '\0')
+				memcpy(r->diagnostic, t->diagnostic,
+				       sizeof(r->diagnostic));
+			if (r->status[0] == '\0')
+				memcpy(r->status, t->status, sizeof(r->status));
+			if (r->replycode == 0)
+				r->replycode = t->replycode;
+		}
+		if (r->reason_hint == BM_REASON_UNDEFINED)
+			r->reason_hint = common_reason(spec->reasons,
+			                               r->diagnostic,
+			                               strlen(r->diagnostic));
+	}
+	bounce_result_free(&text);
+}

@@ -57,6 +57,13 @@ struct notice_spec {
 int notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
                  const struct notice_spec *spec);
 
+/* For a DSN: fill each record's missing diagnostic, status, reply code
+ * and reason hint from the family's notice text (matched by recipient, or
+ * one record to one), then give records still without a hint the reason
+ * of the family's wording found in their diagnostic. */
+void notice_enrich(const struct recog_ctx *ctx, struct bounce_result *res,
+                   const struct notice_spec *spec);
+
 /* The identification step alone: family signature and bounce signal. */
 bool notice_is_family(const struct recog_ctx *ctx,
                       const struct notice_spec *spec);

@@ -18,7 +18,9 @@
 	X(gmail) \
 	X(yahoo) \
 	X(exchange2003) \
+	X(exchange2007) \
 	X(amazonworkmail) \
+	X(amazonses) \
 	X(zoho) \
 	X(notes) \
 	X(domino) \
