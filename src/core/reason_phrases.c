@@ -352,6 +352,8 @@ static const char *const p_blocked[] = {
 	"rejected because of your ip",
 	"your network", "your server", "your mail server", "your domain",
 	"poor ip", "unfortunately, messages from", "weren't sent",
+	"access from ip address", "rejecting open proxy", "not allowed to connect",
+	"go away",
 	"invalid ip for sending",
 	NULL
 };
@@ -424,6 +426,13 @@ static const char *const p_rejected[] = {
 
 /* Sender-side refusals named so plainly that they win over the recipient
  * reasons below them ("Domain of sender address x does not exist"). */
+/* The HELO name or the connection itself was refused: about the sending
+ * host, whatever the reply text goes on to say ("Invalid domain name"). */
+static const char *const p_blocked_helo[] = {
+	"my name was rejected", "helo command rejected", "ehlo command rejected",
+	NULL
+};
+
 static const char *const p_rejected_sender[] = {
 	"sender address rejected", "domain of sender address",
 	"sender verify failed", "sender verification failed",
@@ -565,6 +574,7 @@ const struct reason_rule reason_rules[] = {
 	{ BM_REASON_REQUIREPTR, p_requireptr, false },
 	{ BM_REASON_NOTCOMPLIANTRFC, p_notcompliantrfc, false },
 	{ BM_REASON_AUTHFAILURE, p_authfailure, false },
+	{ BM_REASON_BLOCKED, p_blocked_helo, false },
 	{ BM_REASON_REJECTED, p_rejected_sender, false },
 	{ BM_REASON_MAILERERROR, p_mailererror, false },
 	{ BM_REASON_SUSPEND, p_suspend, false },

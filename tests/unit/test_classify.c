@@ -164,7 +164,7 @@ static void test_policy(void **state)
 		  "5.0.0", 550, BM_REASON_UNDEFINED, BM_CLASS_UNDETERMINED, false },
 		{ "failed", "", "", U,
 		  "", 0, BM_REASON_UNDEFINED, BM_CLASS_UNDETERMINED, false },
-		{ "failed", "5.7.0", "550 5.7.0 go away", U,
+		{ "failed", "5.7.0", "550 5.7.0 nope", U,
 		  "5.7.0", 550, BM_REASON_UNDEFINED, BM_CLASS_BLOCK, false },
 		{ "failed", "4.0.0", "", U,
 		  "4.0.0", 0, BM_REASON_UNDEFINED, BM_CLASS_SOFT, false },
