@@ -19,8 +19,9 @@
 #include "recog/notice.h"
 
 static const char *const zoho_from[] = {
-	"@zoho",
 	"zoho.com",
+	"zohomail",
+	".zoho.",
 	NULL
 };
 

@@ -1,0 +1,225 @@
+/*
+ * test_recog_provider.c - the provider and appliance recognisers (Gmail,
+ * Google Groups, Yahoo, Exchange, Amazon SES / WorkMail, Zoho, Notes,
+ * Domino, the Japanese carriers, the unnamed X formats, ...) and their
+ * table-driven reader recog/notice.c, on fixtures in tests/data/recog
+ * written for these tests (made-up addresses and hosts).  Each fixture
+ * must be chosen by its family through bounce_parse() with the right
+ * recipients, status codes and actions; a truncated copy of each must
+ * never crash; ordinary mail, a person quoting bounce texts and a
+ * non-bounce provider notification must get no failure class and no
+ * provider recogniser.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bounce.h"
+#include "fixture.h"
+#include "recog.h"
+
+#ifndef BM_TEST_DATA
+#define BM_TEST_DATA "tests/data"
+#endif
+
+#define PMAXR 2
+
+struct provider_case {
+	const char *file;
+	const char *family;
+	size_t nrcpt;
+	const char *rcpt[PMAXR];
+	const char *status[PMAXR];   /* as the text states it, "" if it does not */
+	const char *action[PMAXR];
+	enum bounce_kind kind;
+};
+
+#define NS BOUNCE_KIND_NONSTANDARD
+
+static const struct provider_case cases[] = {
+	{ "recog/provider-gmail.eml", "gmail", 1, { "alice@mail.example.net" },
+	  { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-gmail-delay.eml", "gmail", 1, { "bob@slow.example.com" },
+	  { "" }, { "delayed" }, NS },
+	{ "recog/provider-googlegroups.eml", "googlegroups", 1,
+	  { "cats-club@groups.example.com" }, { "" }, { "failed" }, NS },
+	{ "recog/provider-yahoo.eml", "yahoo", 1, { "carol@example.net" },
+	  { "5.2.2" }, { "failed" }, NS },
+	{ "recog/provider-exchange2003.eml", "exchange2003", 1,
+	  { "dave@corp.example.com" }, { "" }, { "failed" }, NS },
+	{ "recog/provider-exchange2007.eml", "exchange2007", 1,
+	  { "erin@tenant.example.com" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-amazonworkmail.eml", "amazonworkmail", 1,
+	  { "frank@example.net" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-amazonses.eml", "amazonses", 2,
+	  { "grace@example.net", "heidi@example.com" }, { "5.1.1", "5.2.2" },
+	  { "failed", "failed" }, NS },
+	{ "recog/provider-zoho.eml", "zoho", 1, { "ivan@example.net" },
+	  { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-notes.eml", "notes", 1, { "judy@notes.example.com" },
+	  { "" }, { "failed" }, NS },
+	{ "recog/provider-domino.eml", "domino", 1,
+	  { "mallory@domino.example.com" }, { "" }, { "failed" }, NS },
+	{ "recog/provider-mxlogic.eml", "mxlogic", 1, { "niaj@example.com" },
+	  { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-mfilter.eml", "mfilter", 1, { "olivia@example.net" },
+	  { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-interscanmss.eml", "interscanmss", 1,
+	  { "peggy@example.net" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-imailserver.eml", "imailserver", 1,
+	  { "rupert@imail.example.com" }, { "" }, { "failed" }, NS },
+	{ "recog/provider-activehunter.eml", "activehunter", 1,
+	  { "sybil@example.net" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-gmx.eml", "gmx", 1, { "trent@example.net" },
+	  { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-x1.eml", "x1", 1, { "victor@example.net" },
+	  { "" }, { "failed" }, NS },
+	{ "recog/provider-x3.eml", "x3", 1, { "walter@example.net" },
+	  { "5.3.0" }, { "failed" }, NS },
+	{ "recog/provider-x6.eml", "x6", 1, { "wendy@example.net" },
+	  { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-mailfoundry.eml", "mailfoundry", 1,
+	  { "xavier@example.net" }, { "5.2.2" }, { "failed" }, NS },
+	{ "recog/provider-mailmarshal.eml", "mailmarshal", 1,
+	  { "yvonne@example.net" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-kddi.eml", "kddi", 1, { "zoe@dion.example.jp" },
+	  { "" }, { "failed" }, NS },
+	{ "recog/provider-ezweb.eml", "ezweb", 1, { "amy@ezweb.ne.jp" },
+	  { "" }, { "failed" }, NS },
+	{ "recog/provider-verizon.eml", "verizon", 1, { "5550100@vzwpix.com" },
+	  { "" }, { "failed" }, NS },
+};
+
+/* Messages no provider recogniser may claim. */
+static const char *const hams[] = {
+	"ordinary.eml", "forwarded-bounce.eml", "recog/discussion.eml",
+	"recog/provider-ham-quote.eml", "recog/provider-ham-ses.eml", NULL
+};
+
+static char *
+load(const char *name, size_t *len)
+{
+	char *data = fixture_read(BM_TEST_DATA, name, len);
+
+	if (data == NULL)
+		fail_msg("cannot read fixture %s/%s", BM_TEST_DATA, name);
+	return data;
+}
+
+static bool
+is_provider_family(const char *name)
+{
+	size_t c;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		if (strcmp(cases[c].family, name) == 0)
+			return true;
+	return false;
+}
+
+static void
+test_provider_families(void **state)
+{
+	size_t c, i;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct provider_case *t = &cases[c];
+		struct bounce_result res;
+		size_t len;
+		char *data = load(t->file, &len);
+
+		print_message("fixture: %s\n", t->file);
+		assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+		assert_int_equal(res.kind, t->kind);
+		assert_string_equal(res.recogniser, t->family);
+		assert_int_equal(res.nrcpt, t->nrcpt);
+		assert_true(bm_class_is_failure(res.cls));
+		for (i = 0; i < t->nrcpt; i++) {
+			const struct bounce_rcpt *r = &res.rcpt[i];
+
+			assert_string_equal(r->recipient, t->rcpt[i]);
+			assert_string_equal(r->action, t->action[i]);
+			assert_true(r->diagnostic[0] != '\0');
+			/* a status the text states is read, not made up */
+			if (t->status[i][0] != '\0') {
+				assert_string_equal(r->status, t->status[i]);
+				assert_false(r->status_inferred);
+			}
+		}
+		bounce_result_free(&res);
+		free(data);
+	}
+}
+
+static void
+test_provider_hams(void **state)
+{
+	size_t h;
+
+	(void)state;
+	for (h = 0; hams[h] != NULL; h++) {
+		struct bounce_result res;
+		size_t len;
+		char *data = load(hams[h], &len);
+
+		print_message("ham: %s\n", hams[h]);
+		assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+		assert_false(bm_class_is_failure(res.cls));
+		assert_false(is_provider_family(res.recogniser));
+		bounce_result_free(&res);
+		free(data);
+	}
+}
+
+/* Every prefix of every fixture (step 5): no crash, results bounded, and
+ * never a recipient that is not in the full fixture. */
+static void
+test_provider_truncated(void **state)
+{
+	size_t c, cut, i;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t len;
+		char *data = load(cases[c].file, &len);
+
+		for (cut = 0; cut < len; cut += 5) {
+			struct bounce_result res;
+			char *copy = malloc(cut + 1);
+
+			assert_non_null(copy);
+			memcpy(copy, data, cut);
+			assert_int_equal(bounce_parse(copy, cut, NULL, &res), 0);
+			for (i = 0; i < res.nrcpt; i++)
+				if (res.rcpt[i].recipient[0] != '\0' &&
+				    strstr(data, res.rcpt[i].recipient) == NULL)
+					fail_msg("%s cut at %zu: %s", cases[c].file,
+					         cut, res.rcpt[i].recipient);
+			bounce_result_free(&res);
+			free(copy);
+		}
+		free(data);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_provider_families),
+		cmocka_unit_test(test_provider_hams),
+		cmocka_unit_test(test_provider_truncated),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
