@@ -11,12 +11,40 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include <cmocka.h>
 
 #include "reason.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Runs first: several threads race to build the phrase index. */
+static int race_worker(void *arg)
+{
+	static const char text[] = "452 4.2.2 mailbox full";
+	int i, bad = 0;
+
+	(void)arg;
+	for (i = 0; i < 2000; i++)
+		if (reason_from_text(text, sizeof(text) - 1) != BM_REASON_MAILBOXFULL)
+			bad++;
+	return bad;
+}
+
+static void test_threads(void **state)
+{
+	thrd_t t[4];
+	int i, rc;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(thrd_create(&t[i], race_worker, NULL), thrd_success);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(thrd_join(t[i], &rc), thrd_success);
+		assert_int_equal(rc, 0);
+	}
+}
 
 static void test_names(void **state)
 {
@@ -191,6 +219,7 @@ static void test_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_case_space),
