@@ -2,10 +2,11 @@
  * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
  * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c,
  * apachejames.c) and their shared helpers (recog/common.c), on fixtures in
- * tests/data/recog written for these tests: each family's fixture must be claimed by that family with
- * the right recipients, status codes, actions and reason hints, must be
- * chosen by the registry through bounce_parse(), and ordinary mail (also
- * mail that quotes bounce texts) must be claimed by none of them.
+ * tests/data/recog written for these tests: each family's fixture must be
+ * claimed by that family with the right recipients, status codes, actions
+ * and reason hints, must be chosen by the registry through bounce_parse(),
+ * and ordinary mail (also mail that quotes bounce texts) must be claimed
+ * by none of them.
  */
 #include "config.h"
 
