@@ -187,33 +187,6 @@ notice_lines(const struct recog_ctx *ctx, struct bounce_result *res,
 		common_fill(cur, diag, dlen, action);
 }
 
-/* "<a@b>:" heads and their paragraphs. */
-static void
-notice_angle(const struct recog_ctx *ctx, struct bounce_result *res,
-             const char *sec, size_t len, const char *action)
-{
-	struct common_block b;
-	size_t pos = 0;
-
-	while (common_next_angle(sec, len, &pos, &b)) {
-		char addr[BM_ADDR_MAX], diag[BM_DIAG_MAX];
-		const char *rest;
-		size_t rest_len, n;
-		struct bounce_rcpt *r;
-
-		if (common_head_addr(b.head, b.head_len, addr, sizeof(addr),
-		                     &rest, &rest_len) != 0)
-			continue;
-		n = common_join(rest, rest_len, NULL, diag, sizeof(diag));
-		if (n > 0 && n + 1 < sizeof(diag))
-			diag[n++] = ' ';
-		common_join(b.body, b.body_len, NULL, diag + n,
-		            sizeof(diag) - n);
-		r = common_rcpt(res, ctx->lim, addr, strlen(addr));
-		common_fill(r, diag, strlen(diag), action);
-	}
-}
-
 /* The returned message's recipient: its To: field, or the first "To:"
  * line of a copy quoted in the text. */
 static void
@@ -282,9 +255,7 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 	action = spec->delayed != NULL &&
 	         common_has_any(ctx->text, ctx->text_len, spec->delayed) ?
 	         "delayed" : "failed";
-	if (spec->shape == NOTICE_ANGLE)
-		notice_angle(ctx, res, sec, len, action);
-	else if (spec->shape == NOTICE_HEADER)
+	if (spec->shape == NOTICE_HEADER)
 		common_rcpts_from_header(ctx, res, "X-Failed-Recipients",
 		                         action);
 	else if (spec->shape == NOTICE_RETURNED)

@@ -29,7 +29,6 @@ struct bounce_result;
 /* How the records of a notice are laid out. */
 enum notice_shape {
 	NOTICE_LINES = 0, /* address line, its error on it and under it */
-	NOTICE_ANGLE,     /* "<a@b>:" then a paragraph (qmail layout) */
 	NOTICE_HEADER,    /* recipients only in X-Failed-Recipients */
 	NOTICE_RETURNED,  /* the text names none: the returned message's To */
 };

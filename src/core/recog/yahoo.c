@@ -27,7 +27,8 @@ static const char *const yahoo_starts[] = {
 static const struct notice_spec yahoo_spec = {
 	.banner = yahoo_banner,
 	.starts = yahoo_starts,
-	.shape = NOTICE_ANGLE,
+	.shape = NOTICE_LINES,
+	.flags = NOTICE_BLANK_ENDS,
 };
 
 static int
