@@ -46,13 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	bounce_limits_default(&lim);
 	parse_one(buf, size, &lim);
-	tight = lim;
-	tight.max_bytes = 2048;
-	tight.max_depth = 2;
-	tight.max_parts = 4;
-	tight.max_header_bytes = 128;
-	tight.max_headers = 8;
-	tight.max_rcpt = 2;
+	result_check_tight_limits(&tight);
 	parse_one(buf, size, &tight);
 	free(buf);
 	return 0;

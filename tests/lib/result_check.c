@@ -82,3 +82,14 @@ int result_check(const struct bounce_result *res, const struct bounce_limits *li
 	}
 	return 0;
 }
+
+void result_check_tight_limits(struct bounce_limits *lim)
+{
+	bounce_limits_default(lim);
+	lim->max_bytes = 2048;
+	lim->max_depth = 2;
+	lim->max_parts = 4;
+	lim->max_header_bytes = 128;
+	lim->max_headers = 8;
+	lim->max_rcpt = 2;
+}

@@ -7,6 +7,7 @@
  * recipient count respects the limits, and the array pointer is consistent
  * with the count; otherwise -1 with a short reason written to why (bounded
  * by whysz).  It only reads the result.  Pure and thread-safe.
+ * result_check_tight_limits() gives the small limits both callers also try.
  */
 #ifndef BM_RESULT_CHECK_H
 #define BM_RESULT_CHECK_H
@@ -17,5 +18,9 @@
 
 int result_check(const struct bounce_result *res, const struct bounce_limits *lim,
                  char *why, size_t whysz);
+
+/* Limits small enough that ordinary inputs reach every cap (fuzzing and the
+ * regression replay use the same ones). */
+void result_check_tight_limits(struct bounce_limits *lim);
 
 #endif

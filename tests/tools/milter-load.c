@@ -538,15 +538,17 @@ static void out_pkt(struct conn *c, int cmd, const void *data, size_t len)
 		out_raw(c, data, len);
 }
 
-/* A packet whose data is a list of NUL-terminated strings. */
-static void out_strs(struct conn *c, int cmd, const char *const *strs, size_t n)
+/* A packet whose data is an optional lead byte (lead >= 0) and a list of
+ * NUL-terminated strings. */
+static void out_strs_after(struct conn *c, int cmd, int lead, const char *const *strs, size_t n)
 {
-	size_t len = 0;
+	size_t len = lead >= 0 ? 1 : 0, o = 0;
 
 	for (size_t i = 0; i < n; i++)
 		len += strlen(strs[i]) + 1;
 	unsigned char *buf = xmalloc(len);
-	size_t o = 0;
+	if (lead >= 0)
+		buf[o++] = (unsigned char)lead;
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(strs[i]) + 1;
 		memcpy(buf + o, strs[i], l);
@@ -556,23 +558,15 @@ static void out_strs(struct conn *c, int cmd, const char *const *strs, size_t n)
 	free(buf);
 }
 
+static void out_strs(struct conn *c, int cmd, const char *const *strs, size_t n)
+{
+	out_strs_after(c, cmd, -1, strs, n);
+}
+
 /* SMFIC_MACRO: the command it belongs to, then name/value pairs. */
 static void out_macros(struct conn *c, int for_cmd, const char *const *nv, size_t n)
 {
-	size_t len = 1;
-
-	for (size_t i = 0; i < n; i++)
-		len += strlen(nv[i]) + 1;
-	unsigned char *buf = xmalloc(len);
-	size_t o = 0;
-	buf[o++] = (unsigned char)for_cmd;
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(nv[i]) + 1;
-		memcpy(buf + o, nv[i], l);
-		o += l;
-	}
-	out_pkt(c, C_MACRO, buf, len);
-	free(buf);
+	out_strs_after(c, C_MACRO, for_cmd, nv, n);
 }
 
 static int conn_flush(struct conn *c)

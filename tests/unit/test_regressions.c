@@ -88,14 +88,7 @@ static void test_replay(void **state)
 	struct bounce_limits lim, tight;
 	bounce_limits_default(&lim);
 	parse_checked(path, data, len, &lim);
-	/* the same tight limits as tests/fuzz/fuzz_bounce.c */
-	tight = lim;
-	tight.max_bytes = 2048;
-	tight.max_depth = 2;
-	tight.max_parts = 4;
-	tight.max_header_bytes = 128;
-	tight.max_headers = 8;
-	tight.max_rcpt = 2;
+	result_check_tight_limits(&tight);  /* as tests/fuzz/fuzz_bounce.c */
 	parse_checked(path, data, len, &tight);
 	free(data);
 }
