@@ -18,7 +18,7 @@ e2e_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-e2e_alive() { [ -r "/proc/$1/stat" ] && ! awk '{exit !($3=="Z")}' "/proc/$1/stat"; }
+e2e_alive() { [ -r "/proc/$1/stat" ] && ! awk '{exit !($3=="Z")}' "/proc/$1/stat" 2>/dev/null; }
 
 e2e_wait_port() { # PORT [tries]
 	local i
@@ -130,10 +130,13 @@ e2e_postfix_down() {
 	return 0
 }
 
-# e2e_milter_start CONF LOGFILE [extra args]: starts bounce-milter -f, sets MILTER_PID
+# e2e_milter_start CONF LOGFILE [extra args]: starts bounce-milter -f, sets
+# MILTER_PID.  E2E_MILTER_WRAP (e.g. "valgrind -q") is put in front of it;
+# the wrapper must exec in place (valgrind does) so the pid is the milter's.
 e2e_milter_start() {
 	local conf=$1 log=$2; shift 2
-	"$BUILD/bounce-milter" -f -c "$conf" "$@" >>"$log" 2>&1 &
+	# shellcheck disable=SC2086
+	${E2E_MILTER_WRAP:-} "$BUILD/bounce-milter" -f -c "$conf" "$@" >>"$log" 2>&1 &
 	MILTER_PID=$!
 }
 
@@ -151,6 +154,8 @@ e2e_teardown() {
 	set +e
 	e2e_postfix_down
 	e2e_milter_stop
+	# a script's own clean-up (unmount, restore modes) runs before rm -rf
+	if declare -F e2e_local_teardown >/dev/null; then e2e_local_teardown; fi
 	if [ -n "${E2E_KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 
@@ -167,12 +172,18 @@ e2e_send() {
 
 # Re-run the calling script in a private network namespace (unshare -n) whose
 # loopback also carries 198.51.100.9 and 192.0.2.77, unless already inside.
+# With E2E_NS_MOUNT=1 it also gets a private mount namespace (unshare -m:
+# tmpfs mounts and remounts made by the script are seen by nobody else).
 e2e_enter_netns() { # SCRIPT ARGS...
 	if [ -z "${E2E_IN_NETNS:-}" ]; then
+		local ns=-n
+		[ -n "${E2E_NS_MOUNT:-}" ] && ns="-n -m"
 		command -v unshare >/dev/null 2>&1 || e2e_skip "unshare (util-linux) is not installed"
 		command -v ip >/dev/null 2>&1 || e2e_skip "ip (iproute2) is not installed"
-		unshare -n true 2>/dev/null || e2e_skip "cannot create a network namespace here"
-		E2E_IN_NETNS=1 exec unshare -n bash "$@"
+		# shellcheck disable=SC2086
+		unshare $ns true 2>/dev/null || e2e_skip "cannot create a network${E2E_NS_MOUNT:+/mount} namespace here"
+		# shellcheck disable=SC2086
+		E2E_IN_NETNS=1 exec unshare $ns bash "$@"
 	fi
 	ip link set lo up
 	ip addr add 198.51.100.9/32 dev lo
