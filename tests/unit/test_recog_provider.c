@@ -97,6 +97,11 @@ static const struct provider_case cases[] = {
 	  { "" }, { "failed" }, NS },
 	{ "recog/provider-verizon.eml", "verizon", 1, { "5550100@vzwpix.com" },
 	  { "" }, { "failed" }, NS },
+	{ "recog/provider-biglobe.eml", "biglobe", 1,
+	  { "bella@example.biglobe.ne.jp" }, { "" }, { "failed" }, NS },
+	/* the list that refused the post, not the address of its guide */
+	{ "recog/provider-fml.eml", "fml", 1, { "cats@lists.example.org" },
+	  { "" }, { "failed" }, NS },
 };
 
 /* Messages no provider recogniser may claim. */

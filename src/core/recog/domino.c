@@ -1,5 +1,7 @@
 /*
- * domino.c - delivery failure reports of IBM (Lotus) Domino:
+ * domino.c - delivery failure reports of IBM / HCL (Lotus) Domino, in
+ * English or the server's language (Spanish, French, Japanese in
+ * iso-2022-jp, read through its ASCII parts):
  *
  *   Your message
  *     Subject: Test Bounce
@@ -8,20 +10,28 @@
  *   because:
  *     User some.name (kijitora@example.jp) not listed in Domino Directory
  *
- * The recipients follow "was not delivered to:", the error "because:".
+ * The Subject starts "DELIVERY FAILURE:" (or has DELIVERY_FAILURE); the
+ * recipients are the address lines, the error follows "because:".
  */
 #include "config.h"
 
 #include "recog.h"
 #include "recog/notice.h"
 
-static const char *const domino_banner[] = {
-	"was not delivered to:",
+static const char *const domino_subject[] = {
+	"DELIVERY FAILURE",
+	"DELIVERY_FAILURE",
 	NULL
 };
 
-static const char *const domino_starts[] = {
-	"was not delivered to:",
+static const char *const domino_banner[] = {
+	"was not delivered to",
+	"Domino Directory",
+	"Name & Address Book",
+	"Directorio de Domino",
+	"annuaire Domino",
+	"%G%#%l%/%H%j",
+	"Diagnostic-Code:",
 	NULL
 };
 
@@ -38,12 +48,15 @@ static const char *const domino_error[] = {
 static const struct common_phrase domino_reasons[] = {
 	{ "not listed in Domino Directory", BM_REASON_USERUNKNOWN },
 	{ "not listed in public Name & Address Book", BM_REASON_USERUNKNOWN },
+	{ "no se encuentra en el Directorio de Domino", BM_REASON_USERUNKNOWN },
+	{ "dans l'annuaire Domino", BM_REASON_USERUNKNOWN },
+	{ "%G%#%l%/%H%j$K$O8+$D$+$j$^$;$s", BM_REASON_USERUNKNOWN },
 	{ NULL, BM_REASON_UNDEFINED }
 };
 
 static const struct notice_spec domino_spec = {
+	.subject = domino_subject,
 	.banner = domino_banner,
-	.starts = domino_starts,
 	.ends = domino_ends,
 	.error = domino_error,
 	.reasons = domino_reasons,

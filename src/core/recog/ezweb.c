@@ -27,6 +27,8 @@ static const char *const ezweb_banner[] = {
 	"The following recipients did not receive this message",
 	"was not delivered to the recipient",
 	"The user(s) mailbox is full",
+	"The user(s) account is temporarily",
+	"Your message was not delivered within",
 	"Recipient:",
 	"RCPT TO:",
 	NULL
@@ -35,11 +37,14 @@ static const char *const ezweb_banner[] = {
 static const char *const ezweb_ends[] = {
 	"--- Original message",
 	"--- Below this line",
+	"--------------------------------------------------",
 	NULL
 };
 
 static const struct common_phrase ezweb_reasons[] = {
-	{ "The user(s) account is disabled", BM_REASON_USERUNKNOWN },
+	{ "The user(s) account is disabled", BM_REASON_SUSPEND },
+	{ "The user(s) account is temporarily limited", BM_REASON_SUSPEND },
+	{ "Your message was not delivered within ", BM_REASON_EXPIRED },
 	{ "The user(s) account is temporarily over quota", BM_REASON_MAILBOXFULL },
 	{ "The user(s) mailbox is full", BM_REASON_MAILBOXFULL },
 	{ "The message was not delivered to the recipient because of a content filter", BM_REASON_FILTERED },

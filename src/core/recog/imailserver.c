@@ -22,6 +22,10 @@ static const char *const imailserver_banner[] = {
 	"Original message follows",
 	"Body of message generated response",
 	"undeliverable to ",
+	"Unknown user:",
+	"Unknown host",
+	"Invalid final delivery userid",
+	"User mailbox exceeds allowed size",
 	NULL
 };
 
@@ -36,8 +40,11 @@ static const char *const imailserver_skip[] = {
 
 static const struct common_phrase imailserver_reasons[] = {
 	{ "Unknown user:", BM_REASON_USERUNKNOWN },
+	{ "Invalid final delivery userid", BM_REASON_USERUNKNOWN },
+	{ "Unknown host", BM_REASON_HOSTUNKNOWN },
 	{ "User mailbox exceeds allowed size", BM_REASON_MAILBOXFULL },
-	{ "Recipient address rejected: Access denied", BM_REASON_SECURITYERROR },
+	{ "Requested action not taken: virus detected", BM_REASON_VIRUSDETECTED },
+	{ "Blacklisted URL in message", BM_REASON_SPAMDETECTED },
 	{ NULL, BM_REASON_UNDEFINED }
 };
 

@@ -113,6 +113,15 @@ notice_plausible(const char *addr)
 	return n >= 2;
 }
 
+/* Is addr written as "<addr>" on the line? */
+static bool
+notice_bracketed(const char *line, size_t len, const char *addr)
+{
+	const char *p = text_find(line, len, addr);
+
+	return p != NULL && p > line && p[-1] == '<';
+}
+
 static bool
 notice_starts_any(const char *s, size_t len, const char *const *tab)
 {
@@ -166,6 +175,8 @@ notice_lines(const struct recog_ctx *ctx, struct bounce_result *res,
 			continue;
 		if (addr_find(line, llen, addr, sizeof(addr)) == 0 &&
 		    notice_plausible(addr) && !notice_own_addr(ctx, addr) &&
+		    (!(spec->flags & NOTICE_BRACKETED) ||
+		     notice_bracketed(line, llen, addr)) &&
 		    (cur == NULL || strcasecmp(addr, cur_addr) != 0)) {
 			struct bounce_rcpt *r;
 

@@ -38,6 +38,8 @@
 	X(kddi) \
 	X(ezweb) \
 	X(verizon) \
+	X(biglobe) \
+	X(fml) \
 	X(exim) \
 	X(qmail) \
 	X(dragonfly) \
