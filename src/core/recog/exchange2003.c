@@ -42,6 +42,10 @@ static const char *const exchange2003_skip[] = {
 static const struct common_phrase exchange2003_reasons[] = {
 	{ "(000C05A6)", BM_REASON_USERUNKNOWN },
 	{ "The recipient name is not recognized", BM_REASON_USERUNKNOWN },
+	{ "(00120270)", BM_REASON_NETWORKERROR },
+	{ "(00050311)", BM_REASON_CONTENTERROR },
+	{ "(000502CC)", BM_REASON_CONTENTERROR },
+	{ "(000B0981)", BM_REASON_SECURITYERROR },
 	{ "The destination server for this recipient could not be found", BM_REASON_HOSTUNKNOWN },
 	{ NULL, BM_REASON_UNDEFINED }
 };

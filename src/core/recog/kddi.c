@@ -1,9 +1,12 @@
 /*
- * kddi.c - notices of KDDI's au one mail / dion servers (no-reply@...):
+ * kddi.c - notices of KDDI's au one net / DION mail servers
+ * (no-reply@..., ...dion.ne.jp):
  *
  *   Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900
  *        Could not be delivered to: <kijitora@example.dion.ne.jp>
  *        As their mailbox is full.
+ *
+ * "Your mail attempted to be delivered on:" opens the same list.
  */
 #include "config.h"
 
@@ -12,8 +15,8 @@
 
 static const char *const kddi_from[] = {
 	"no-reply@",
-	"postmaster@",
-	"mailer-daemon",
+	".dion.ne.jp",
+	"auone-net.jp",
 	NULL
 };
 
@@ -24,11 +27,13 @@ static const char *const kddi_banner[] = {
 
 static const char *const kddi_starts[] = {
 	"Your mail sent on",
+	"Your mail attempted to be delivered on",
 	NULL
 };
 
 static const struct common_phrase kddi_reasons[] = {
 	{ "As their mailbox is full", BM_REASON_MAILBOXFULL },
+	{ "As the remote domain doesnt exist", BM_REASON_HOSTUNKNOWN },
 	{ NULL, BM_REASON_UNDEFINED }
 };
 
