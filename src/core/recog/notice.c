@@ -10,6 +10,7 @@
 #include "bounce.h"
 #include "recog.h"
 #include "result.h"
+#include "status.h"
 #include "text.h"
 #include "recog/common.h"
 #include "recog/notice.h"
@@ -122,6 +123,19 @@ notice_bracketed(const char *line, size_t len, const char *addr)
 	return p != NULL && p > line && p[-1] == '<';
 }
 
+/* A line that quotes a server's answer about another address ("550 5.7.1
+ * <sender@example.org>... Access denied") continues the open record. */
+static bool
+notice_quoted(const char *line, size_t len, const char *addr)
+{
+	const char *p = text_find(line, len, addr);
+	char st[BM_STATUS_MAX];
+	int code = 0;
+
+	return p != NULL && status_find(line, (size_t)(p - line), st, sizeof(st),
+	                                &code);
+}
+
 static bool
 notice_starts_any(const char *s, size_t len, const char *const *tab)
 {
@@ -177,6 +191,7 @@ notice_lines(const struct recog_ctx *ctx, struct bounce_result *res,
 		    notice_plausible(addr) && !notice_own_addr(ctx, addr) &&
 		    (!(spec->flags & NOTICE_BRACKETED) ||
 		     notice_bracketed(line, llen, addr)) &&
+		    (cur == NULL || !notice_quoted(line, llen, addr)) &&
 		    (cur == NULL || strcasecmp(addr, cur_addr) != 0)) {
 			struct bounce_rcpt *r;
 
