@@ -53,6 +53,8 @@ static const struct provider_case cases[] = {
 	/* the server's answer names the sender: not a second recipient */
 	{ "recog/provider-gmail-quoted.eml", "gmail", 1,
 	  { "carl@strict.example.com" }, { "5.7.1" }, { "failed" }, NS },
+	{ "recog/provider-gmail-titled.eml", "gmail", 1,
+	  { "dora@example.net" }, { "5.1.1" }, { "failed" }, NS },
 	{ "recog/provider-googlegroups.eml", "googlegroups", 1,
 	  { "cats-club@groups.example.com" }, { "" }, { "failed" }, NS },
 	{ "recog/provider-yahoo.eml", "yahoo", 1, { "carol@example.net" },

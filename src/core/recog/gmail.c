@@ -13,6 +13,16 @@
  * "has been delayed" and "Technical details of temporary failure" mark a
  * delay warning.  Gmail's own texts for giving up (no connection, no
  * DNS answer) state the reason.
+ *
+ * The current layout puts a title between asterisks, prose, and the
+ * remote server's answer; the failed address is in X-Failed-Recipients
+ * (its delivery-status part may be empty):
+ *
+ *   ** Address not found **
+ *   Your message wasn't delivered to kijitora@example.jp because the
+ *   address couldn't be found, or is unable to receive mail.
+ *   The response from the remote server was:
+ *   550 5.1.1 <kijitora@example.jp>: Recipient address rejected
  */
 #include "config.h"
 
@@ -60,10 +70,40 @@ static const struct notice_spec gmail_spec = {
 	.shape = NOTICE_LINES,
 };
 
+static const char *const gmail_titles[] = {
+	"** Address not found **", "** Message not delivered **",
+	"** Message blocked **", "** Delivery incomplete **",
+	"** Message rejected **", NULL
+};
+
+static const char *const gmail_response[] = {
+	"The response from the remote server was:", "The response was:", NULL
+};
+
+static const char *const gmail_retrying[] = {
+	"** Delivery incomplete **", NULL
+};
+
+static const struct common_phrase gmail_title_reasons[] = {
+	{ "** Address not found **", BM_REASON_USERUNKNOWN },
+	{ NULL, BM_REASON_UNDEFINED }
+};
+
+static const struct notice_spec gmail_titled_spec = {
+	.from = gmail_from,
+	.banner = gmail_titles,
+	.error = gmail_response,
+	.delayed = gmail_retrying,
+	.reasons = gmail_title_reasons,
+	.shape = NOTICE_HEADER,
+	.flags = NOTICE_SECTION_DIAG,
+};
+
 static int
 gmail_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
-	return notice_match(ctx, res, &gmail_spec);
+	return notice_match(ctx, res, &gmail_spec) ||
+	       notice_match(ctx, res, &gmail_titled_spec);
 }
 
 const struct recog recog_gmail = {
