@@ -222,17 +222,17 @@ notice_returned(const struct recog_ctx *ctx, struct bounce_result *res,
 	size_t pos = 0, lines = 0;
 	const char *line;
 	size_t llen;
+	char addr[BM_ADDR_MAX];
 
-	if (ctx->returned_to != NULL && ctx->returned_to[0] != '\0') {
-		common_fill(common_rcpt(res, ctx->lim, ctx->returned_to,
-		                        strlen(ctx->returned_to)),
+	if (ctx->returned_to != NULL &&
+	    addr_find(ctx->returned_to, strlen(ctx->returned_to), addr,
+	              sizeof(addr)) == 0) {
+		common_fill(common_rcpt(res, ctx->lim, addr, strlen(addr)),
 		            NULL, 0, action);
 		return;
 	}
 	while (lines++ < NOTICE_MAX_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
-		char addr[BM_ADDR_MAX];
-
 		text_trim(&line, &llen);
 		if (!text_starts(line, llen, "To:") ||
 		    addr_find(line + 3, llen - 3, addr, sizeof(addr)) != 0)
