@@ -40,6 +40,7 @@
 	X(verizon) \
 	X(biglobe) \
 	X(fml) \
+	X(messagingserver) \
 	X(exim) \
 	X(qmail) \
 	X(dragonfly) \
