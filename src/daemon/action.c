@@ -52,6 +52,22 @@ action_shutdown(void)
 	action_rate = NULL;
 }
 
+/* suppress.h leaves it to the caller to say what a (re)open repaired: a
+ * torn last line (a crash in the middle of a write) that was cut, and lines
+ * with no valid address that were skipped. */
+static void
+action_list_report(struct suppress_list *l, const char *path)
+{
+	size_t cut = suppress_repaired_bytes(l), skipped = suppress_skipped_lines(l);
+
+	if (cut > 0)
+		log_msg(LOG_WARNING, "suppression list %s: cut a torn last line (%zu bytes, "
+		    "no newline)", path, cut);
+	if (skipped > 0)
+		log_msg(LOG_WARNING, "suppression list %s: skipped %zu lines with no valid "
+		    "address", path, skipped);
+}
+
 int
 action_list_open(const struct bm_config *cfg, char *err, size_t errsz)
 {
@@ -66,6 +82,8 @@ action_list_open(const struct bm_config *cfg, char *err, size_t errsz)
 	    action_list_opts.fsync == cfg->suppress.fsync &&
 	    action_list_opts.fold_local == cfg->suppress.fold_local) {
 		rc = suppress_reopen(action_list, err, errsz);
+		if (rc == 0)
+			action_list_report(action_list, cfg->suppress_file);
 		pthread_rwlock_unlock(&action_lock);
 		return rc;
 	}
@@ -80,6 +98,7 @@ action_list_open(const struct bm_config *cfg, char *err, size_t errsz)
 		free(path);
 		return -1;
 	}
+	action_list_report(nl, cfg->suppress_file);
 	pthread_rwlock_wrlock(&action_lock);
 	old = action_list;
 	action_list = nl;
