@@ -105,6 +105,8 @@ static const struct provider_case cases[] = {
 	/* the returned message's To above the list is not a recipient */
 	{ "recog/provider-messagingserver.eml", "messagingserver", 1,
 	  { "ellen@ms.example.com" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-smail.eml", "smail", 1, { "fritz@example.de" },
+	  { "5.2.2" }, { "failed" }, NS },
 	{ "recog/provider-biglobe.eml", "biglobe", 1,
 	  { "bella@example.biglobe.ne.jp" }, { "" }, { "failed" }, NS },
 	/* the list that refused the post, not the address of its guide */

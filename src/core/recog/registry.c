@@ -41,6 +41,7 @@
 	X(biglobe) \
 	X(fml) \
 	X(messagingserver) \
+	X(smail) \
 	X(exim) \
 	X(qmail) \
 	X(dragonfly) \
