@@ -107,6 +107,8 @@ static const struct provider_case cases[] = {
 	  { "ellen@ms.example.com" }, { "5.1.1" }, { "failed" }, NS },
 	{ "recog/provider-smail.eml", "smail", 1, { "fritz@example.de" },
 	  { "5.2.2" }, { "failed" }, NS },
+	{ "recog/provider-mimecast.eml", "mimecast", 1, { "gina@example.net" },
+	  { "5.4.1" }, { "failed" }, NS },
 	{ "recog/provider-biglobe.eml", "biglobe", 1,
 	  { "bella@example.biglobe.ne.jp" }, { "" }, { "failed" }, NS },
 	/* the list that refused the post, not the address of its guide */

@@ -42,6 +42,7 @@
 	X(fml) \
 	X(messagingserver) \
 	X(smail) \
+	X(mimecast) \
 	X(exim) \
 	X(qmail) \
 	X(dragonfly) \
