@@ -35,6 +35,7 @@
 #include "mime.h"
 #include "recog.h"
 #include "result.h"
+#include "smtpcmd.h"
 #include "text.h"
 
 #define BOUNCE_HDR_MAX 1024
@@ -408,6 +409,31 @@ bounce_classify_all(struct bounce_result *res)
 		res->cls = bm_class_worse(res->cls, BM_CLASS_AUTO_REPLY);
 }
 
+/* The SMTP command each failed record answered: what its diagnostic says,
+ * else what the notification text says near its address. */
+static void
+bounce_commands(struct bounce_result *res, const struct recog_ctx *ctx)
+{
+	size_t i;
+
+	if (res->kind != BOUNCE_KIND_DSN && res->kind != BOUNCE_KIND_NONSTANDARD)
+		return;
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		if (r->smtp_command[0] != '\0' || bounce_action_is_success(r->action))
+			continue;
+		if (smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+		                  smtpcmd_find(r->diagnostic,
+		                               strnlen(r->diagnostic, sizeof(r->diagnostic)))))
+			continue;
+		if (r->recipient[0] != '\0' && ctx->text != NULL)
+			(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+			                    smtpcmd_find_for(ctx->text, ctx->text_len,
+			                                     r->recipient));
+	}
+}
+
 /* Give a DSN record without a recipient the returned message's To:, when
  * the report has exactly one record. */
 static void
@@ -549,6 +575,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 		out->nrcpt = 0;
 		out->recogniser[0] = '\0';
 	}
+	bounce_commands(out, &ctx);
 	bounce_classify_all(out);
 
 	free(owned);

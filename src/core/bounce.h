@@ -51,6 +51,10 @@ struct bounce_rcpt {
 	enum bm_reason reason;         /* filled in by classify */
 	enum bm_class cls;             /* filled in by classify */
 	bool status_inferred;          /* status was made up from the reason */
+	/* SMTP command the remote server's failure answered (smtpcmd.h):
+	 * "CONN", "HELO", "MAIL", "RCPT", "DATA", or "" when no part of the
+	 * bounce says.  Set by the parsers, read by classify. */
+	char smtp_command[BM_WORD_MAX];
 };
 
 struct bounce_result {

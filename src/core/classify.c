@@ -24,6 +24,7 @@
 #include "bounce.h"
 #include "classify.h"
 #include "reason.h"
+#include "smtpcmd.h"
 #include "status.h"
 
 static bool code_key(const char *status, char *key, size_t keysz);
@@ -151,48 +152,34 @@ static const enum bm_reason code_overrides[] = {
 	BM_REASON_TOOMANYCONN,
 };
 
-/* The SMTP command a failure answered, as the diagnostic names it. */
-enum classify_cmd { CMD_NONE = 0, CMD_MAIL, CMD_RCPT, CMD_DATA };
-
-static const struct {
-	const char *phrase;
-	enum classify_cmd cmd;
-} classify_cmd_clues[] = {
-	{ "end of data", CMD_DATA },
-	{ "after data", CMD_DATA },
-	{ ">>> data", CMD_DATA },
-	{ "data command", CMD_DATA },
-	{ "in reply to mail from", CMD_MAIL },
-	{ "after mail from", CMD_MAIL },
-	{ ">>> mail from", CMD_MAIL },
-	{ "mail from command", CMD_MAIL },
-	{ "in reply to rcpt to", CMD_RCPT },
-	{ "after rcpt to", CMD_RCPT },
-	{ ">>> rcpt to", CMD_RCPT },
-	{ "rcpt to command", CMD_RCPT },
-	{ "does not like recipient", CMD_RCPT },
-	{ "did not like our rcpt", CMD_RCPT },
-	{ "rcpt_to", CMD_RCPT },
-};
-
-/* Reason rewrites by the command the failure answered: an "unknown user"
- * at DATA is a content filter (the recipient was accepted at RCPT); an
- * address refusal at MAIL FROM is about the sender. */
+/* Reason rewrites by the SMTP command the failure answered (smtpcmd.h:
+ * from the record's smtp_command, else from the wording of the diagnostic):
+ * an "unknown user" at DATA is a content filter (the recipient was accepted
+ * at RCPT); an address refusal at MAIL FROM is about the sender, before
+ * MAIL (greeting, HELO) about the sending host.  At RCPT an unknown-user
+ * text keeps its reason. */
 /* Codes that say nothing of the address: none at all, or X.0.0. */
 static const char *const codes_silent[] = { "", "X.0.0", NULL };
 
+/* Codes that name the address as unknown, whatever step refused it. */
+static const char *const codes_address[] = { "X.1.1", NULL };
+
 static const struct {
-	enum classify_cmd cmd;
+	enum smtpcmd cmd;
 	enum bm_reason from, to;
 	const char *const *codes;  /* only with these codes; NULL: any */
+	const char *const *unless; /* never with these codes; NULL: none */
 } classify_cmd_rules[] = {
-	{ CMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL },
-	{ CMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED, NULL },
-	{ CMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED, NULL },
+	{ SMTPCMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL, codes_address },
+	{ SMTPCMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED, NULL, NULL },
+	{ SMTPCMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED, NULL, NULL },
+	{ SMTPCMD_HELO, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL },
+	{ SMTPCMD_HELO, BM_REASON_HOSTUNKNOWN, BM_REASON_BLOCKED, NULL, NULL },
+	{ SMTPCMD_CONN, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL },
 	/* Sisimai's rule: an "unknown user" text with no code that names the
 	 * address and no sign that RCPT was refused came at or after DATA,
 	 * from a filter (Japanese carriers answer so for blocked senders) */
-	{ CMD_NONE, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, codes_silent },
+	{ SMTPCMD_NONE, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, codes_silent, NULL },
 };
 
 static bool code_listed(const char *key, const char *const *codes)
@@ -220,29 +207,18 @@ static const struct {
 	{ BM_REASON_HOSTUNKNOWN, BM_REASON_NETWORKERROR },
 };
 
-/* Lower-cased copy of a NUL-terminated string, bounded. */
-static void lower_copy(const char *s, char *out, size_t outsz)
+/* The command of a record: its smtp_command, else what its diagnostic
+ * says. */
+static enum smtpcmd command_of(const struct bounce_rcpt *r)
 {
-	size_t i;
+	enum smtpcmd c = smtpcmd_from_name(r->smtp_command);
 
-	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
-		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-	out[i] = '\0';
+	if (c != SMTPCMD_NONE)
+		return c;
+	return smtpcmd_find(r->diagnostic, strnlen(r->diagnostic, sizeof(r->diagnostic)));
 }
 
-static enum classify_cmd command_of(const char *diag)
-{
-	char low[BM_DIAG_MAX];
-	size_t k;
-
-	lower_copy(diag, low, sizeof(low));
-	for (k = 0; k < sizeof(classify_cmd_clues) / sizeof(classify_cmd_clues[0]); k++)
-		if (strstr(low, classify_cmd_clues[k].phrase) != NULL)
-			return classify_cmd_clues[k].cmd;
-	return CMD_NONE;
-}
-
-static enum bm_reason apply_command(enum bm_reason r, enum classify_cmd cmd,
+static enum bm_reason apply_command(enum bm_reason r, enum smtpcmd cmd,
                                     const char *status)
 {
 	char key[BM_STATUS_MAX + 2];
@@ -253,7 +229,9 @@ static enum bm_reason apply_command(enum bm_reason r, enum classify_cmd cmd,
 	for (k = 0; k < sizeof(classify_cmd_rules) / sizeof(classify_cmd_rules[0]); k++)
 		if (classify_cmd_rules[k].cmd == cmd && classify_cmd_rules[k].from == r &&
 		    (classify_cmd_rules[k].codes == NULL ||
-		     code_listed(key, classify_cmd_rules[k].codes)))
+		     code_listed(key, classify_cmd_rules[k].codes)) &&
+		    (classify_cmd_rules[k].unless == NULL ||
+		     !code_listed(key, classify_cmd_rules[k].unless)))
 			return classify_cmd_rules[k].to;
 	return r;
 }
@@ -452,7 +430,7 @@ static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason 
 {
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
-	reason = apply_command(reason, command_of(r->diagnostic), r->status);
+	reason = apply_command(reason, command_of(r), r->status);
 	reason = apply_code(reason, r->status);
 	if (failure_digit(r) == '4')
 		reason = apply_transient(reason);

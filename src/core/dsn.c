@@ -21,6 +21,7 @@
 #include "bounce.h"
 #include "dsn.h"
 #include "result.h"
+#include "smtpcmd.h"
 #include "status.h"
 #include "text.h"
 
@@ -236,6 +237,8 @@ dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 		memcpy(r->diagnostic, b->diag, sizeof(r->diagnostic));
 		r->replycode = dsn_replycode(r->diagnostic);
 	}
+	(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+	                    smtpcmd_find(b->diag, strlen(b->diag)));
 	if (r->remote_mta[0] == '\0' && b->remote_mta[0] != '\0')
 		memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
 	/* a failure wins over a success report for the same address */
@@ -300,6 +303,8 @@ dsn_flush(struct dsn_state *st)
 	memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
 	memcpy(r->reporting_mta, st->reporting_mta, sizeof(r->reporting_mta));
 	r->replycode = dsn_replycode(r->diagnostic);
+	(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+	                    smtpcmd_find(b->diag, strlen(b->diag)));
 	/* diagnostic-type X-Unix: the local delivery program (a pipe, procmail,
 	 * a mailer) failed, whatever generic status the MTA put on it */
 	if (strcmp(b->diag_type, "x-unix") == 0) {

@@ -10,6 +10,7 @@
 #include "mime.h"
 #include "recog.h"
 #include "result.h"
+#include "smtpcmd.h"
 #include "status.h"
 #include "text.h"
 #include "recog/common.h"
@@ -373,6 +374,9 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 		return;
 	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
 		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag, len);
+	if (diag != NULL && len > 0)
+		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+		                    smtpcmd_find(diag, len));
 	if ((r->status[0] == '\0' || r->replycode == 0) && r->diagnostic[0]) {
 		char st[BM_STATUS_MAX];
 		int code = 0;
@@ -571,6 +575,9 @@ common_dsn_text(const struct recog_ctx *ctx, struct bounce_result *res)
 		if (r->original_recipient[0] == '\0')
 			memcpy(r->original_recipient, d->original_recipient,
 			       sizeof(r->original_recipient));
+		if (r->smtp_command[0] == '\0')
+			memcpy(r->smtp_command, d->smtp_command,
+			       sizeof(r->smtp_command));
 	}
 	bounce_result_free(&tmp);
 	return n;

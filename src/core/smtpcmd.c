@@ -1,0 +1,488 @@
+/*
+ * smtpcmd.c - which SMTP command a remote server's failure answered
+ * (see smtpcmd.h).
+ *
+ * Two readers share one table of command words.  The transcript reader
+ * follows ">>> command" / "<<< reply" pairs (sendmail, Courier, and the
+ * same pairs collapsed into one diagnostic line); replies are matched to
+ * commands in order, so a pipelined session ("MAIL, RCPT, DATA, then three
+ * replies") is read right.  The phrase reader folds the text (ASCII lower
+ * case, white space runs to one space, a blank line to a paragraph mark)
+ * and looks for the MTAs' own wording in smtpcmd_phrases[]; the earliest
+ * phrase wins.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "smtpcmd.h"
+#include "text.h"
+
+/* Bytes of a diagnostic, and of a notification text, looked at. */
+#define SMTPCMD_SPAN_MAX 4096
+#define SMTPCMD_TEXT_MAX (64u * 1024)
+/* Folded bytes after an address that its window may cover. */
+#define SMTPCMD_WINDOW_MAX 2048
+/* Occurrences of one address looked at. */
+#define SMTPCMD_OCCUR_MAX 16
+/* Commands sent and not yet answered (pipelining). */
+#define SMTPCMD_QUEUE_MAX 8
+
+static const char *const smtpcmd_names[SMTPCMD_COUNT] = {
+	[SMTPCMD_NONE] = "",
+	[SMTPCMD_CONN] = "CONN",
+	[SMTPCMD_HELO] = "HELO",
+	[SMTPCMD_MAIL] = "MAIL",
+	[SMTPCMD_RCPT] = "RCPT",
+	[SMTPCMD_DATA] = "DATA",
+};
+
+/* The wording MTAs use to say which step failed, folded (lower case, one
+ * space).  Matched as whole words. */
+static const struct {
+	const char *phrase;
+	enum smtpcmd cmd;
+} smtpcmd_phrases[] = {
+	/* Postfix smtp(8): "(in reply to RCPT TO command)" and the
+	 * "lost connection ... while sending RCPT TO" family */
+	{ "in reply to rcpt to command", SMTPCMD_RCPT },
+	{ "in reply to end of data command", SMTPCMD_DATA },
+	{ "in reply to data command", SMTPCMD_DATA },
+	{ "in reply to mail from command", SMTPCMD_MAIL },
+	{ "in reply to ehlo command", SMTPCMD_HELO },
+	{ "in reply to helo command", SMTPCMD_HELO },
+	{ "in reply to lhlo command", SMTPCMD_HELO },
+	{ "in reply to starttls command", SMTPCMD_HELO },
+	{ "in reply to xforward command", SMTPCMD_HELO },
+	{ "in reply to rcpt to", SMTPCMD_RCPT },
+	{ "in reply to mail from", SMTPCMD_MAIL },
+	{ "in reply to end of data", SMTPCMD_DATA },
+	{ "while sending rcpt to", SMTPCMD_RCPT },
+	{ "while sending mail from", SMTPCMD_MAIL },
+	{ "while sending end of data", SMTPCMD_DATA },
+	{ "while sending message body", SMTPCMD_DATA },
+	{ "while sending data command", SMTPCMD_DATA },
+	{ "while performing the ehlo handshake", SMTPCMD_HELO },
+	{ "while performing the helo handshake", SMTPCMD_HELO },
+	{ "while receiving the initial server greeting", SMTPCMD_CONN },
+	{ "refused to talk to me", SMTPCMD_CONN },
+	/* Exim: "SMTP error from remote mail server after RCPT TO:<a>:" */
+	{ "after pipelined rcpt to", SMTPCMD_RCPT },
+	{ "after pipelined mail from", SMTPCMD_MAIL },
+	{ "after pipelined data", SMTPCMD_DATA },
+	{ "after rcpt to", SMTPCMD_RCPT },
+	{ "after rcpt command", SMTPCMD_RCPT },
+	{ "after mail from", SMTPCMD_MAIL },
+	{ "after end of data", SMTPCMD_DATA },
+	{ "after data", SMTPCMD_DATA },
+	{ "after ehlo", SMTPCMD_HELO },
+	{ "after helo", SMTPCMD_HELO },
+	{ "after starttls", SMTPCMD_HELO },
+	{ "after initial connection", SMTPCMD_CONN },
+	/* qmail-remote and its descendants */
+	{ "does not like recipient", SMTPCMD_RCPT },
+	{ "but sender was rejected", SMTPCMD_MAIL },
+	{ "but my name was rejected", SMTPCMD_HELO },
+	{ "but greeting failed", SMTPCMD_CONN },
+	{ "failed on data command", SMTPCMD_DATA },
+	{ "failed after i sent the message", SMTPCMD_DATA },
+	/* DragonFly dma: "host [ip] did not like our RCPT TO:" */
+	{ "did not like our rcpt", SMTPCMD_RCPT },
+	{ "did not like our final data", SMTPCMD_DATA },
+	{ "did not like our data", SMTPCMD_DATA },
+	{ "did not like our mail", SMTPCMD_MAIL },
+	{ "did not like our helo", SMTPCMD_HELO },
+	{ "did not like our ehlo", SMTPCMD_HELO },
+	/* generic wording and field-like tokens */
+	{ "rcpt to command", SMTPCMD_RCPT },
+	{ "mail from command", SMTPCMD_MAIL },
+	{ "end of data command", SMTPCMD_DATA },
+	{ "data command", SMTPCMD_DATA },
+	{ "rcpt_to", SMTPCMD_RCPT },
+	{ "end of data", SMTPCMD_DATA },
+};
+
+#define SMTPCMD_NPHRASES (sizeof(smtpcmd_phrases) / sizeof(smtpcmd_phrases[0]))
+
+/* Command words as a transcript sends them (after ">>> "). */
+static const struct {
+	const char *word;
+	enum smtpcmd cmd;
+} smtpcmd_words[] = {
+	{ "rcpt", SMTPCMD_RCPT }, { "mail", SMTPCMD_MAIL },
+	{ "data", SMTPCMD_DATA }, { "bdat", SMTPCMD_DATA },
+	{ ".", SMTPCMD_DATA }, { "ehlo", SMTPCMD_HELO },
+	{ "helo", SMTPCMD_HELO }, { "lhlo", SMTPCMD_HELO },
+	{ "starttls", SMTPCMD_HELO }, { "auth", SMTPCMD_HELO },
+};
+
+const char *smtpcmd_name(enum smtpcmd c)
+{
+	if ((int)c < 0 || c >= SMTPCMD_COUNT)
+		return "";
+	return smtpcmd_names[c];
+}
+
+enum smtpcmd smtpcmd_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL || name[0] == '\0')
+		return SMTPCMD_NONE;
+	for (i = 1; i < SMTPCMD_COUNT; i++)
+		if (strcasecmp(smtpcmd_names[i], name) == 0)
+			return (enum smtpcmd)i;
+	return SMTPCMD_NONE;
+}
+
+bool smtpcmd_store(char *dst, size_t dstsz, enum smtpcmd c)
+{
+	const char *n = smtpcmd_name(c);
+	size_t len = strlen(n);
+
+	if (dst == NULL || dstsz == 0 || dst[0] != '\0' || len == 0 ||
+	    len >= dstsz)
+		return false;
+	memcpy(dst, n, len + 1);
+	return true;
+}
+
+static bool smtpcmd_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* ------------------------------------------------------------ folding */
+
+/* Fold s into out: ASCII lower case; a run of white space or control
+ * characters becomes one space, or one '\n' when it holds a blank line
+ * (two line ends).  Returns the length written (out NUL-terminated). */
+static size_t smtpcmd_fold(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t i, n = 0;
+	int nl = -1;   /* -1: not in a run; else line ends seen in the run */
+
+	if (outsz == 0)
+		return 0;
+	for (i = 0; i < len && n + 1 < outsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7f) {
+			if (nl < 0)
+				nl = 0;
+			if (c == '\n')
+				nl++;
+			continue;
+		}
+		if (nl >= 0 && n > 0 && n + 2 < outsz)
+			out[n++] = nl >= 2 ? '\n' : ' ';
+		nl = -1;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* ------------------------------------------------------------ phrases */
+
+/* The earliest phrase of the table in f[0..len) (folded text); its command,
+ * or SMTPCMD_NONE.  *at gets its offset. */
+static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
+{
+	enum smtpcmd best = SMTPCMD_NONE;
+	size_t best_at = len, k;
+
+	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+		const char *ph = smtpcmd_phrases[k].phrase;
+		size_t plen = strlen(ph), from = 0;
+
+		while (from + plen <= best_at && from < len) {
+			const char *p = text_findn(f + from, len - from, ph, plen);
+			size_t o, e;
+
+			if (p == NULL)
+				break;
+			o = (size_t)(p - f);
+			e = o + plen;
+			if (o + plen > best_at)
+				break;
+			if ((o == 0 || !smtpcmd_alnum((unsigned char)f[o - 1])) &&
+			    (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
+			     !smtpcmd_alnum((unsigned char)ph[plen - 1]))) {
+				best = smtpcmd_phrases[k].cmd;
+				best_at = o;
+				break;
+			}
+			from = o + 1;
+		}
+	}
+	if (at != NULL)
+		*at = best_at;
+	return best;
+}
+
+/* ------------------------------------------------------------ transcripts */
+
+struct smtpcmd_sent {
+	enum smtpcmd cmd;
+	bool names_addr;
+};
+
+struct smtpcmd_transcript {
+	const char *addr;             /* NULL or "": any reply counts */
+	size_t addr_len;
+	struct smtpcmd_sent queue[SMTPCMD_QUEUE_MAX];
+	size_t nqueue;
+	struct smtpcmd_sent last;     /* the command last answered */
+	enum smtpcmd hit;             /* first failure about addr */
+	enum smtpcmd any;             /* first failure at all */
+	bool data_fail;
+};
+
+static bool smtpcmd_names_addr(const struct smtpcmd_transcript *t,
+                               const char *s, size_t len)
+{
+	return t->addr_len > 0 && text_findn(s, len, t->addr, t->addr_len) != NULL;
+}
+
+static enum smtpcmd smtpcmd_word(const char *s, size_t len)
+{
+	size_t n = 0, k;
+
+	while (n < len && s[n] != ' ' && s[n] != '\t' && s[n] != ':' &&
+	       s[n] != '<')
+		n++;
+	for (k = 0; k < sizeof(smtpcmd_words) / sizeof(smtpcmd_words[0]); k++)
+		if (strlen(smtpcmd_words[k].word) == n &&
+		    strncasecmp(smtpcmd_words[k].word, s, n) == 0)
+			return smtpcmd_words[k].cmd;
+	return SMTPCMD_NONE;
+}
+
+/* One ">>> ..." or "<<< ..." segment (the marker included). */
+static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
+                            size_t len)
+{
+	const char *v = s + 3;
+	size_t vlen = len - 3;
+
+	text_trim(&v, &vlen);
+	if (s[0] == '>') {
+		struct smtpcmd_sent c;
+
+		c.cmd = smtpcmd_word(v, vlen);
+		c.names_addr = smtpcmd_names_addr(t, v, vlen);
+		if (t->nqueue == SMTPCMD_QUEUE_MAX) {
+			memmove(t->queue, t->queue + 1,
+			        sizeof(t->queue[0]) * (SMTPCMD_QUEUE_MAX - 1));
+			t->nqueue--;
+		}
+		t->queue[t->nqueue++] = c;
+		return;
+	}
+	/* a reply: "NNN text" ends it, "NNN-text" continues it */
+	if (vlen < 3 || (v[0] != '2' && v[0] != '3' && v[0] != '4' &&
+	                 v[0] != '5') ||
+	    v[1] < '0' || v[1] > '9' || v[2] < '0' || v[2] > '9')
+		return;
+	if (vlen > 3 && v[3] == '-')
+		return;
+	if (t->nqueue > 0) {
+		t->last = t->queue[0];
+		memmove(t->queue, t->queue + 1,
+		        sizeof(t->queue[0]) * (t->nqueue - 1));
+		t->nqueue--;
+	}
+	if ((v[0] != '4' && v[0] != '5') || t->last.cmd == SMTPCMD_NONE)
+		return;
+	if (t->any == SMTPCMD_NONE)
+		t->any = t->last.cmd;
+	if (t->last.cmd == SMTPCMD_DATA)
+		t->data_fail = true;
+	if (t->hit == SMTPCMD_NONE &&
+	    (t->last.names_addr || smtpcmd_names_addr(t, v, vlen)))
+		t->hit = t->last.cmd;
+}
+
+static void smtpcmd_transcript_init(struct smtpcmd_transcript *t,
+                                    const char *addr)
+{
+	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->addr_len = addr != NULL ? strlen(addr) : 0;
+}
+
+/* Markers inside one span: each segment runs to the next marker. */
+static void smtpcmd_transcript_span(struct smtpcmd_transcript *t,
+                                    const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 3 <= len) {
+		size_t j;
+
+		if (!((s[i] == '>' || s[i] == '<') && s[i + 1] == s[i] &&
+		      s[i + 2] == s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i + 3; j + 3 <= len; j++)
+			if ((s[j] == '>' || s[j] == '<') && s[j + 1] == s[j] &&
+			    s[j + 2] == s[j])
+				break;
+		if (j + 3 > len)
+			j = len;
+		smtpcmd_segment(t, s + i, j - i);
+		i = j;
+	}
+}
+
+/* Lines of a text that start with a marker; a new session ("... while
+ * talking to host:") forgets unanswered commands. */
+static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
+                                     const char *s, size_t len)
+{
+	size_t pos = 0;
+	const char *line;
+	size_t line_len;
+
+	while (text_next_line(s, len, &pos, &line, &line_len)) {
+		text_trim(&line, &line_len);
+		if (line_len >= 3 && (text_starts(line, line_len, ">>>") ||
+		                      text_starts(line, line_len, "<<<"))) {
+			smtpcmd_segment(t, line, line_len);
+			continue;
+		}
+		if (text_find(line, line_len, "while talking to ") != NULL) {
+			t->nqueue = 0;
+			t->last.cmd = SMTPCMD_NONE;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ public */
+
+enum smtpcmd smtpcmd_find(const char *s, size_t len)
+{
+	char f[SMTPCMD_SPAN_MAX];
+	struct smtpcmd_transcript t;
+	size_t n;
+
+	if (s == NULL || len == 0)
+		return SMTPCMD_NONE;
+	if (len > SMTPCMD_SPAN_MAX)
+		len = SMTPCMD_SPAN_MAX;
+	smtpcmd_transcript_init(&t, NULL);
+	smtpcmd_transcript_span(&t, s, len);
+	if (t.any != SMTPCMD_NONE)
+		return t.any;
+	n = smtpcmd_fold(s, len, f, sizeof(f));
+	return smtpcmd_phrase(f, n, NULL);
+}
+
+/* End of the "<...@...>" or bare address token at f[i] (folded text) when
+ * it names an address other than addr; 0 otherwise. */
+static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
+                               const char *addr, size_t alen)
+{
+	size_t s = i, e;
+
+	if (f[i] != '@')
+		return false;
+	while (s > 0 && f[s - 1] != ' ' && f[s - 1] != '<' && f[s - 1] != '\n' &&
+	       f[s - 1] != '(' && f[s - 1] != ':' && f[s - 1] != '"' &&
+	       i - s < 256)
+		s--;
+	e = i + 1;
+	while (e < len && f[e] != ' ' && f[e] != '>' && f[e] != '\n' &&
+	       f[e] != ')' && f[e] != ':' && f[e] != ',' && f[e] != ';' &&
+	       f[e] != '"' && e - i < 256)
+		e++;
+	while (e > i + 1 && f[e - 1] == '.')
+		e--;
+	if (s == i || e == i + 1)
+		return false;
+	return !(e - s == alen && strncasecmp(f + s, addr, alen) == 0);
+}
+
+/* The window of folded text after an occurrence of the address: the rest
+ * of its paragraph, then the next paragraph up to another address. */
+static size_t smtpcmd_window(const char *f, size_t len, size_t at,
+                             const char *addr, size_t alen)
+{
+	size_t i = at + alen, cap = at + SMTPCMD_WINDOW_MAX;
+	bool second = false;
+
+	if (cap > len)
+		cap = len;
+	for (; i < cap; i++) {
+		if (f[i] == '\n') {
+			if (second)
+				break;
+			second = true;
+			continue;
+		}
+		if (second && smtpcmd_other_addr(f, len, i, addr, alen))
+			break;
+	}
+	return i - at;
+}
+
+enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
+{
+	struct smtpcmd_transcript t;
+	enum smtpcmd c = SMTPCMD_NONE;
+	size_t alen, n, from = 0, k;
+	char *f;
+
+	if (text == NULL || len == 0 || addr == NULL)
+		return SMTPCMD_NONE;
+	alen = strlen(addr);
+	if (alen < 3 || alen > 512 || memchr(addr, '@', alen) == NULL)
+		return SMTPCMD_NONE;
+	if (len > SMTPCMD_TEXT_MAX)
+		len = SMTPCMD_TEXT_MAX;
+
+	smtpcmd_transcript_init(&t, addr);
+	smtpcmd_transcript_lines(&t, text, len);
+	if (t.hit != SMTPCMD_NONE)
+		return t.hit;
+	if (t.data_fail)
+		return SMTPCMD_DATA;
+
+	f = malloc(len + 1);
+	if (f == NULL)
+		return SMTPCMD_NONE;
+	n = smtpcmd_fold(text, len, f, len + 1);
+	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < n; k++) {
+		const char *p = text_findn(f + from, n - from, addr, alen);
+		size_t at, w;
+
+		if (p == NULL)
+			break;
+		at = (size_t)(p - f);
+		/* a longer address that merely contains this one */
+		if ((at > 0 && (smtpcmd_alnum((unsigned char)f[at - 1]) ||
+		                f[at - 1] == '.' || f[at - 1] == '-' ||
+		                f[at - 1] == '_' || f[at - 1] == '+')) ||
+		    (at + alen < n && (smtpcmd_alnum((unsigned char)f[at + alen]) ||
+		                       f[at + alen] == '-'))) {
+			from = at + 1;
+			continue;
+		}
+		w = smtpcmd_window(f, n, at, addr, alen);
+		c = smtpcmd_phrase(f + at, w, NULL);
+		if (c != SMTPCMD_NONE)
+			break;
+		from = at + alen;
+	}
+	free(f);
+	return c;
+}

@@ -1,0 +1,259 @@
+/*
+ * test_smtpcmd.c - smtpcmd.c: names, the command a diagnostic states (each
+ * MTA's wording), the command a notification text states for one recipient
+ * (transcripts, paragraphs, other recipients), and hostile input.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "smtpcmd.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_names(void **state)
+{
+	int i;
+	char buf[8];
+
+	(void)state;
+	for (i = 1; i < SMTPCMD_COUNT; i++)
+		assert_int_equal(smtpcmd_from_name(smtpcmd_name((enum smtpcmd)i)), i);
+	assert_string_equal(smtpcmd_name(SMTPCMD_NONE), "");
+	assert_string_equal(smtpcmd_name(SMTPCMD_RCPT), "RCPT");
+	assert_string_equal(smtpcmd_name(SMTPCMD_COUNT), "");
+	assert_int_equal(smtpcmd_from_name("data"), SMTPCMD_DATA);
+	assert_int_equal(smtpcmd_from_name("QUIT"), SMTPCMD_NONE);
+	assert_int_equal(smtpcmd_from_name(""), SMTPCMD_NONE);
+	assert_int_equal(smtpcmd_from_name(NULL), SMTPCMD_NONE);
+
+	buf[0] = '\0';
+	assert_true(smtpcmd_store(buf, sizeof(buf), SMTPCMD_MAIL));
+	assert_string_equal(buf, "MAIL");
+	assert_false(smtpcmd_store(buf, sizeof(buf), SMTPCMD_RCPT));  /* kept */
+	assert_string_equal(buf, "MAIL");
+	buf[0] = '\0';
+	assert_false(smtpcmd_store(buf, sizeof(buf), SMTPCMD_NONE));
+	assert_string_equal(buf, "");
+	assert_false(smtpcmd_store(buf, 4, SMTPCMD_DATA));          /* no room */
+	assert_false(smtpcmd_store(NULL, 8, SMTPCMD_DATA));
+}
+
+struct dcase {
+	const char *diag;
+	enum smtpcmd want;
+};
+
+static void test_find(void **state)
+{
+	static const struct dcase cases[] = {
+		/* Postfix smtp(8), folded over lines as its bounces are */
+		{ "host mx.example.jp[192.0.2.1] said: 550 5.1.1 <a@example.jp>: "
+		  "User unknown (in reply to RCPT TO command)", SMTPCMD_RCPT },
+		{ "550 5.7.1 Message rejected (in reply to end of DATA\n    command)",
+		  SMTPCMD_DATA },
+		{ "553 sorry (in reply to MAIL FROM command)", SMTPCMD_MAIL },
+		{ "554 go away (in reply to EHLO command)", SMTPCMD_HELO },
+		{ "lost connection with mx[192.0.2.2] while sending RCPT TO",
+		  SMTPCMD_RCPT },
+		{ "conversation timed out while sending end of data -- message "
+		  "may be sent more than once", SMTPCMD_DATA },
+		{ "host mx[192.0.2.3] refused to talk to me: 554 no thanks",
+		  SMTPCMD_CONN },
+		/* Exim */
+		{ "SMTP error from remote mail server after RCPT TO:<a@b.example>: "
+		  "host mx.b.example [192.0.2.4]: 550 5.1.1 unknown", SMTPCMD_RCPT },
+		{ "SMTP error from remote mail server after end of data: 550 spam",
+		  SMTPCMD_DATA },
+		{ "SMTP error from remote mail server after pipelined MAIL FROM:<s@x.example> "
+		  "SIZE=1234: 550 sender rejected", SMTPCMD_MAIL },
+		{ "SMTP error from remote mail server after initial connection: "
+		  "554 blocked", SMTPCMD_CONN },
+		{ "SMTP error from remote mail server after EHLO me.example: 550 no",
+		  SMTPCMD_HELO },
+		/* qmail-remote */
+		{ "192.0.2.5 does not like recipient. Remote host said: 550 no such "
+		  "user Giving up on 192.0.2.5.", SMTPCMD_RCPT },
+		{ "Connected to 192.0.2.6 but sender was rejected. Remote host said: "
+		  "553 bad sender", SMTPCMD_MAIL },
+		{ "Connected to 192.0.2.7 but my name was rejected.", SMTPCMD_HELO },
+		{ "192.0.2.8 failed after I sent the message. Remote host said: 554 "
+		  "content rejected", SMTPCMD_DATA },
+		/* DragonFly dma */
+		{ "mx.example.com [192.0.2.9] did not like our RCPT TO: 550 5.1.1 "
+		  "unknown", SMTPCMD_RCPT },
+		{ "mx.example.com [192.0.2.9] did not like our final DATA: 554 5.7.9 "
+		  "policy", SMTPCMD_DATA },
+		/* transcripts collapsed into one line */
+		{ ">>> DATA <<< 550 Unknown user a@example.jp", SMTPCMD_DATA },
+		{ ">>> RCPT TO:<a@example.jp> <<< 550 5.1.1 <a@example.jp>... User "
+		  "Unknown", SMTPCMD_RCPT },
+		{ ">>> MAIL From:<s@x.example> <<< 250 ok >>> RCPT To:<a@y.example> "
+		  "<<< 550-5.1.1 first line <<< 550 5.1.1 last line", SMTPCMD_RCPT },
+		/* no command stated */
+		{ "550 5.1.1 <a@example.jp>... User unknown", SMTPCMD_NONE },
+		{ "", SMTPCMD_NONE },
+		/* command words inside other words or addresses are not commands */
+		{ "550 5.1.1 <database@example.jp>: after dataloss", SMTPCMD_NONE },
+		{ "550 rcpt.to@example.jp unknown", SMTPCMD_NONE },
+		/* a transcript whose commands all succeeded states none */
+		{ ">>> RCPT TO:<a@example.jp> <<< 250 ok", SMTPCMD_NONE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		enum smtpcmd got = smtpcmd_find(cases[i].diag, strlen(cases[i].diag));
+
+		if (got != cases[i].want)
+			fail_msg("case %zu \"%s\": got %s want %s", i, cases[i].diag,
+			         smtpcmd_name(got), smtpcmd_name(cases[i].want));
+	}
+}
+
+struct tcase {
+	const char *text, *addr;
+	enum smtpcmd want;
+};
+
+static void test_find_for(void **state)
+{
+	static const struct tcase cases[] = {
+		/* Postfix: the block of each recipient names its command */
+		{ "This is the mail system at host mx.example.org.\n\n"
+		  "<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550\n"
+		  "    <a@example.jp>: User unknown (in reply to RCPT TO\n"
+		  "    command)\n\n"
+		  "<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\n"
+		  "    Message rejected (in reply to end of DATA command)\n",
+		  "a@example.jp", SMTPCMD_RCPT },
+		{ "This is the mail system at host mx.example.org.\n\n"
+		  "<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550\n"
+		  "    <a@example.jp>: User unknown (in reply to RCPT TO\n"
+		  "    command)\n\n"
+		  "<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\n"
+		  "    Message rejected (in reply to end of DATA command)\n",
+		  "b@example.jp", SMTPCMD_DATA },
+		/* Postfix alias expansion: the alias does not end the block */
+		{ "<a@example.jp> (expanded from <list@example.org>): host\n"
+		  "    mx.example.jp[192.0.2.1] said: 550 unknown (in reply to MAIL\n"
+		  "    FROM command)\n", "a@example.jp", SMTPCMD_MAIL },
+		/* sendmail transcript: DATA refused for the accepted recipient */
+		{ "   ----- Transcript of session follows -----\n"
+		  "... while talking to mx.example.jp.:\n"
+		  ">>> DATA\n"
+		  "<<< 550 5.7.1 <a@example.jp>: Recipient address rejected\n"
+		  "550 5.1.1 <a@example.jp>... User unknown\n",
+		  "a@example.jp", SMTPCMD_DATA },
+		/* sendmail transcript: RCPT refused */
+		{ "... while talking to mx.example.jp.:\n"
+		  ">>> RCPT To:<a@example.jp>\n"
+		  "<<< 550 5.1.1 <a@example.jp>... User unknown\n"
+		  ">>> DATA\n"
+		  "<<< 554 5.5.1 Error: no valid recipients\n",
+		  "a@example.jp", SMTPCMD_RCPT },
+		/* a pipelined transcript that shows every command */
+		{ ">>> MAIL FROM:<s@example.org>\n>>> RCPT TO:<a@example.jp>\n"
+		  ">>> DATA\n<<< 250 ok\n<<< 550 5.1.1 no such user\n"
+		  "<<< 554 no valid recipients\n", "a@example.jp", SMTPCMD_RCPT },
+		/* Courier: a DATA refusal that does not name the address */
+		{ "<a@example.jp>:\n    mx.example.jp [192.0.2.45]:\n>>> DATA\n"
+		  "<<< 550 5.7.1 can't determine Purported Responsible Address\n",
+		  "a@example.jp", SMTPCMD_DATA },
+		/* qmail: the paragraph under the address */
+		{ "Hi. This is the qmail-send program at mx.example.org.\n\n"
+		  "<a@example.jp>:\n192.0.2.5 does not like recipient.\n"
+		  "Remote host said: 550 5.1.1 unknown\nGiving up on 192.0.2.5.\n",
+		  "a@example.jp", SMTPCMD_RCPT },
+		/* DragonFly: the command in the paragraph after the address */
+		{ "There was an error delivering your mail to <a@example.jp>.\n\n"
+		  "mx.example.jp [192.0.2.25] did not like our RCPT TO:\n"
+		  "550 5.2.1 <a@example.jp>: Recipient address rejected\n",
+		  "a@example.jp", SMTPCMD_RCPT },
+		/* Exim blocks: the next address's command is not this one's */
+		{ "  a@example.jp\n    Unrouteable address\n\n"
+		  "  b@example.jp\n    SMTP error from remote mail server after end"
+		  " of data:\n    550 spam\n", "a@example.jp", SMTPCMD_NONE },
+		{ "  a@example.jp\n    Unrouteable address\n\n"
+		  "  b@example.jp\n    SMTP error from remote mail server after end"
+		  " of data:\n    550 spam\n", "b@example.jp", SMTPCMD_DATA },
+		/* an address that only contains this one */
+		{ "<xa@example.jp>: said 550 (in reply to RCPT TO command)\n",
+		  "a@example.jp", SMTPCMD_NONE },
+		/* the address is not in the text */
+		{ "550 (in reply to RCPT TO command)\n", "a@example.jp", SMTPCMD_NONE },
+		/* not an address */
+		{ "a (in reply to RCPT TO command)\n", "a", SMTPCMD_NONE },
+		{ "", "a@example.jp", SMTPCMD_NONE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		enum smtpcmd got = smtpcmd_find_for(cases[i].text, strlen(cases[i].text),
+		                                    cases[i].addr);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s): got \"%s\" want \"%s\"", i, cases[i].addr,
+			         smtpcmd_name(got), smtpcmd_name(cases[i].want));
+	}
+	assert_int_equal(smtpcmd_find_for(NULL, 10, "a@b.example"), SMTPCMD_NONE);
+	assert_int_equal(smtpcmd_find_for("x", 1, NULL), SMTPCMD_NONE);
+}
+
+static void test_hostile(void **state)
+{
+	static const char nul[] = "550 \0(in reply to RCPT TO\0command)";
+	const size_t big = 300 * 1024;
+	char *s;
+	size_t i;
+
+	(void)state;
+	/* NUL bytes are white space, not the end */
+	assert_int_equal(smtpcmd_find(nul, sizeof(nul) - 1), SMTPCMD_RCPT);
+	/* no NUL terminator: only len bytes are read */
+	assert_int_equal(smtpcmd_find("after data", 5), SMTPCMD_NONE);
+	assert_int_equal(smtpcmd_find(NULL, 5), SMTPCMD_NONE);
+
+	s = malloc(big + 1);
+	assert_non_null(s);
+	/* markers only: bounded, no command */
+	memset(s, '>', big);
+	s[big] = '\0';
+	assert_int_equal(smtpcmd_find(s, big), SMTPCMD_NONE);
+	assert_int_equal(smtpcmd_find_for(s, big, "a@b.example"), SMTPCMD_NONE);
+	/* many commands, never answered, then one failure */
+	for (i = 0; i + 12 < big; i += 12)
+		memcpy(s + i, ">>> RCPT\n   ", 12);
+	memcpy(s + big - 12, "<<< 550 no\n ", 12);
+	assert_int_equal(smtpcmd_find(s, big), SMTPCMD_NONE);  /* past the span cap */
+	/* one address repeated: occurrences and windows are capped */
+	for (i = 0; i + 12 < big; i += 12)
+		memcpy(s + i, "a@b.example ", 12);
+	assert_int_equal(smtpcmd_find_for(s, big, "a@b.example"), SMTPCMD_NONE);
+	/* a phrase past the bytes looked at is not seen */
+	memset(s, ' ', big);
+	memcpy(s, "<a@b.example>:", 14);
+	memcpy(s + big - 40, "(in reply to RCPT TO command)", 29);
+	assert_int_equal(smtpcmd_find_for(s, big, "a@b.example"), SMTPCMD_NONE);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find_for),
+		cmocka_unit_test(test_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
