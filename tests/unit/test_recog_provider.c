@@ -119,7 +119,8 @@ static const struct provider_case cases[] = {
 /* Messages no provider recogniser may claim. */
 static const char *const hams[] = {
 	"ordinary.eml", "forwarded-bounce.eml", "recog/discussion.eml",
-	"recog/provider-ham-quote.eml", "recog/provider-ham-ses.eml", NULL
+	"recog/provider-ham-quote.eml", "recog/provider-ham-ses.eml",
+	"recog/provider-ham-ezweb.eml", NULL
 };
 
 static char *

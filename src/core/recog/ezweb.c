@@ -9,17 +9,28 @@
  * or a list "Each of the following recipients was rejected by a remote
  * mail server." with "Recipient: <...>" and the SMTP transcript.  Read
  * through the ASCII parts: addresses, codes and the English sentences.
+ * A notice in Japanese only is known by the daemon's From and Subject.
  */
 #include "config.h"
 
 #include "recog.h"
 #include "recog/notice.h"
 
+/* the carrier's daemon, not its subscribers (who write from the same
+ * domains) */
 static const char *const ezweb_from[] = {
-	"ezweb.ne.jp",
-	"au.com",
+	"postmaster@ezweb.ne.jp",
+	"postmaster@au.com",
+	"mailer-daemon@ezweb.ne.jp",
 	NULL
 };
+
+static const char *const ezweb_subject[] = {
+	"Mail System Error - Returned Mail", NULL
+};
+
+/* With the daemon's own Subject, any address line is a failed one. */
+static const char *const ezweb_any_address[] = { "@", NULL };
 
 static const char *const ezweb_banner[] = {
 	"The user(s) account is disabled",
@@ -59,10 +70,20 @@ static const struct notice_spec ezweb_spec = {
 	.shape = NOTICE_LINES,
 };
 
+static const struct notice_spec ezweb_titled_spec = {
+	.from = ezweb_from,
+	.subject = ezweb_subject,
+	.banner = ezweb_any_address,
+	.ends = ezweb_ends,
+	.reasons = ezweb_reasons,
+	.shape = NOTICE_LINES,
+};
+
 static int
 ezweb_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
-	return notice_match(ctx, res, &ezweb_spec);
+	return notice_match(ctx, res, &ezweb_spec) ||
+	       notice_match(ctx, res, &ezweb_titled_spec);
 }
 
 const struct recog recog_ezweb = {
