@@ -120,7 +120,7 @@ static const struct provider_case cases[] = {
 static const char *const hams[] = {
 	"ordinary.eml", "forwarded-bounce.eml", "recog/discussion.eml",
 	"recog/provider-ham-quote.eml", "recog/provider-ham-ses.eml",
-	"recog/provider-ham-ezweb.eml", NULL
+	"recog/provider-ham-ezweb.eml", "recog/provider-ham-gmx.eml", NULL
 };
 
 static char *

@@ -24,6 +24,7 @@ static const char *const gmx_from[] = {
 	"kundenserver",
 	"@1and1.",
 	"@ionos.",
+	"@web.de",
 	NULL
 };
 
@@ -65,6 +66,7 @@ static const struct notice_spec gmx_spec = {
 	.skip = gmx_skip,
 	.reasons = gmx_reasons,
 	.shape = NOTICE_LINES,
+	.flags = NOTICE_DAEMON,
 };
 
 static int

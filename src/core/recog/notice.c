@@ -43,9 +43,12 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 	if (spec->subject != NULL &&
 	    !common_has_any(ctx->subject, strlen(ctx->subject), spec->subject))
 		return false;
-	/* a family known by its banner alone still needs a bounce signal */
+	/* a family known by its banner alone still needs a bounce signal;
+	 * one whose users share the daemon's domain needs the daemon */
 	if (spec->from == NULL && spec->subject == NULL &&
 	    !common_from_daemon(ctx) && recog_bounce_signal(ctx) == 0)
+		return false;
+	if ((spec->flags & NOTICE_DAEMON) && !common_from_daemon(ctx))
 		return false;
 	return common_has_any(ctx->text, ctx->text_len, spec->banner);
 }

@@ -36,6 +36,7 @@ enum notice_shape {
 #define NOTICE_BLANK_ENDS 1u   /* a blank line ends a record's error */
 #define NOTICE_SECTION_DIAG 2u /* the section is the error of every record */
 #define NOTICE_BRACKETED 4u    /* only an address in <> opens a record */
+#define NOTICE_DAEMON 8u       /* From must also name a bounce daemon */
 
 struct notice_spec {
 	const char *const *from;    /* From contains one (NULL: any bounce From) */

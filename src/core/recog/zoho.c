@@ -53,7 +53,7 @@ static const struct notice_spec zoho_spec = {
 	.skip = zoho_skip,
 	.delayed = zoho_delayed,
 	.shape = NOTICE_LINES,
-	.flags = NOTICE_BLANK_ENDS,
+	.flags = NOTICE_BLANK_ENDS | NOTICE_DAEMON,
 };
 
 static int
