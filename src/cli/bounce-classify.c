@@ -36,8 +36,10 @@ enum cli_format { CLI_TSV, CLI_JSON };
 static const char *const cli_columns[] = {
 	"file", "rcpt_index", "recipient", "status", "reason", "class", "action",
 	"replycode", "kind", "diagnostic", "recogniser", "reporting_mta",
-	"feedback_type", NULL,
+	"feedback_type", "smtp_command", NULL,
 };
+
+#define CLI_NCOLUMNS 14
 
 static void
 cli_usage(FILE *fp)
@@ -147,7 +149,7 @@ cli_row(enum cli_format fmt, const char *file, size_t index,
         const struct bounce_result *res, const struct bounce_rcpt *r)
 {
 	char idx[32], code[16];
-	const char *vals[13];
+	const char *vals[CLI_NCOLUMNS];
 	size_t i;
 
 	snprintf(idx, sizeof(idx), "%zu", index);
@@ -167,13 +169,14 @@ cli_row(enum cli_format fmt, const char *file, size_t index,
 	vals[10] = res->recogniser;
 	vals[11] = r && r->reporting_mta[0] ? r->reporting_mta : res->reporting_mta;
 	vals[12] = r && r->feedback_type[0] ? r->feedback_type : res->feedback_type;
+	vals[13] = r ? r->smtp_command : "";
 	if (fmt == CLI_TSV) {
-		for (i = 0; i < 13; i++)
-			cli_tsv_field(vals[i], i == 12);
+		for (i = 0; i < CLI_NCOLUMNS; i++)
+			cli_tsv_field(vals[i], i == CLI_NCOLUMNS - 1);
 		return;
 	}
 	putchar('{');
-	for (i = 0; i < 13; i++) {
+	for (i = 0; i < CLI_NCOLUMNS; i++) {
 		if (i > 0)
 			putchar(',');
 		cli_json_string(cli_columns[i]);

@@ -59,7 +59,8 @@ int result_check(const struct bounce_result *res, const struct bounce_limits *li
 		if (CHECK_FIELD(r, recipient, i) || CHECK_FIELD(r, original_recipient, i) ||
 		    CHECK_FIELD(r, action, i) || CHECK_FIELD(r, status, i) ||
 		    CHECK_FIELD(r, diagnostic, i) || CHECK_FIELD(r, reporting_mta, i) ||
-		    CHECK_FIELD(r, remote_mta, i) || CHECK_FIELD(r, feedback_type, i))
+		    CHECK_FIELD(r, remote_mta, i) || CHECK_FIELD(r, feedback_type, i) ||
+		    CHECK_FIELD(r, smtp_command, i))
 			return -1;
 		if ((unsigned)r->reason >= (unsigned)BM_REASON_COUNT ||
 		    (unsigned)r->reason_hint >= (unsigned)BM_REASON_COUNT) {
