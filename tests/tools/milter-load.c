@@ -1677,7 +1677,8 @@ int main(int argc, char **argv)
 	double secs = (double)(t_last - t_start) / 1e9;
 	if (secs <= 0)
 		secs = 1e-9;
-	qsort(tot.lat_ns, tot.nlat, sizeof *tot.lat_ns, cmp_u64);
+	if (tot.nlat > 0)   /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(tot.lat_ns, tot.nlat, sizeof *tot.lat_ns, cmp_u64);
 
 	printf("mode=%s socket=%s conns=%u msgs/conn=%u files=%zu\n", mode_names[opt.mode].name,
 	       opt.socket, opt.conns, opt.msgs, nmessages);
