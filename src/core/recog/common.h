@@ -9,9 +9,10 @@
  * (between a start phrase and the marker of the returned message), adds
  * or merges per-recipient records (normalised address, collapsed
  * diagnostic, status and reply code read from the diagnostic, remote MTA
- * where the text names it) and maps a family's own wording to a reason
- * through a phrase table.  Everything works on (pointer, length) spans,
- * never reads past them and keeps no state: pure and thread-safe.
+ * where the text names it), maps a family's own wording to a reason
+ * through a phrase table, and merges a status block quoted as plain text.
+ * Everything works on (pointer, length) spans, never reads past them and
+ * keeps no state: pure and thread-safe.
  */
 #ifndef BM_RECOG_COMMON_H
 #define BM_RECOG_COMMON_H
