@@ -230,6 +230,40 @@ test_provider_truncated(void **state)
 	}
 }
 
+/* Enrich hooks: a DSN keeps its kind and fields, the family adds the
+ * reason its own code states. */
+static void
+test_provider_enrich(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *rcpt;
+		enum bm_reason reason;
+	} enr[] = {
+		/* RCP-P1: no such address, whatever the 5.7.1 says */
+		{ "recog/provider-facebook.eml", "hugo@facebook.example.com",
+		  BM_REASON_USERUNKNOWN },
+	};
+	size_t e;
+
+	(void)state;
+	for (e = 0; e < sizeof(enr) / sizeof(enr[0]); e++) {
+		struct bounce_result res;
+		size_t len;
+		char *data = load(enr[e].file, &len);
+
+		assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+		assert_int_equal(res.kind, BOUNCE_KIND_DSN);
+		assert_int_equal(res.nrcpt, 1);
+		assert_string_equal(res.rcpt[0].recipient, enr[e].rcpt);
+		assert_string_equal(res.rcpt[0].status, "5.7.1");
+		assert_string_equal(reason_name(res.rcpt[0].reason),
+		                    reason_name(enr[e].reason));
+		bounce_result_free(&res);
+		free(data);
+	}
+}
+
 int
 main(void)
 {
@@ -237,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_provider_families),
 		cmocka_unit_test(test_provider_hams),
 		cmocka_unit_test(test_provider_truncated),
+		cmocka_unit_test(test_provider_enrich),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,7 @@
 	X(messagingserver) \
 	X(smail) \
 	X(mimecast) \
+	X(facebook) \
 	X(exim) \
 	X(qmail) \
 	X(dragonfly) \
