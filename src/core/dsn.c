@@ -37,6 +37,7 @@ enum dsn_field {
 	F_STATUS,
 	F_REMOTE_MTA,
 	F_DIAG,
+	F_CATEGORY,
 };
 
 static const struct {
@@ -51,7 +52,28 @@ static const struct {
 	{ "status", F_STATUS },
 	{ "remote-mta", F_REMOTE_MTA },
 	{ "diagnostic-code", F_DIAG },
+	{ "x-powermta-bouncecategory", F_CATEGORY },
 	{ NULL, F_OTHER },
+};
+
+/* Extension fields that name the sending MTA's own verdict on a recipient:
+ * PowerMTA's bounce categories ("X-PowerMTA-BounceCategory: bad-mailbox").
+ * Only the categories that state one reason are listed. */
+static const struct {
+	const char *category;
+	enum bm_reason reason;
+} dsn_categories[] = {
+	{ "bad-mailbox", BM_REASON_USERUNKNOWN },
+	{ "bad-domain", BM_REASON_HOSTUNKNOWN },
+	{ "inactive-mailbox", BM_REASON_SUSPEND },
+	{ "quota-issues", BM_REASON_MAILBOXFULL },
+	{ "message-expired", BM_REASON_EXPIRED },
+	{ "no-answer-from-host", BM_REASON_NETWORKERROR },
+	{ "spam-related", BM_REASON_SPAMDETECTED },
+	{ "virus-related", BM_REASON_VIRUSDETECTED },
+	{ "policy-related", BM_REASON_POLICYVIOLATION },
+	{ "relaying-issues", BM_REASON_NORELAYING },
+	{ NULL, BM_REASON_UNDEFINED },
 };
 
 /* One recipient block while it is being read. */
@@ -67,6 +89,7 @@ struct dsn_block {
 	char remote_mta[BM_HOST_MAX];
 	char diag[BM_DIAG_MAX];
 	char diag_type[BM_WORD_MAX];   /* "smtp", "x-unix", ... lower case */
+	enum bm_reason category;       /* from an extension field, or UNDEFINED */
 };
 
 struct dsn_state {
@@ -312,6 +335,8 @@ dsn_flush(struct dsn_state *st)
 		if (r->status[0] == '\0' || strcmp(r->status + 1, ".0.0") == 0)
 			r->reason_hint = BM_REASON_MAILERERROR;
 	}
+	if (r->reason_hint == BM_REASON_UNDEFINED)
+		r->reason_hint = b->category;
 	st->added++;
 	dsn_block_reset(b);
 }
@@ -386,8 +411,10 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 
 		if (b->action[0] != '\0' && (b->has_final || b->has_orig))
 			dsn_flush(st);
-		while (n < vlen && v[n] != ' ' && v[n] != '\t' && v[n] != '(' &&
-		       v[n] != ';')
+		/* the action is one token: stop at white space, control
+		 * characters (records carry none), comments and ';' */
+		while (n < vlen && (unsigned char)v[n] > ' ' && v[n] != 0x7f &&
+		       v[n] != '(' && v[n] != ';')
 			n++;
 		text_lower_copy(v, n, b->action, sizeof(b->action));
 		break;
@@ -405,6 +432,15 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 		dsn_strip_type(&v, &vlen, b->diag_type, sizeof(b->diag_type));
 		result_set_str(b->diag, sizeof(b->diag), v, vlen);
 		break;
+	case F_CATEGORY: {
+		size_t k;
+
+		for (k = 0; dsn_categories[k].category != NULL; k++)
+			if (vlen == strlen(dsn_categories[k].category) &&
+			    strncasecmp(v, dsn_categories[k].category, vlen) == 0)
+				b->category = dsn_categories[k].reason;
+		break;
+	}
 	}
 	b->any = true;
 }
