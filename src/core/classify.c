@@ -158,35 +158,41 @@ static const enum bm_reason code_overrides[] = {
  * at RCPT); an address refusal at MAIL FROM is about the sender, before
  * MAIL (greeting, HELO) about the sending host.  At RCPT an unknown-user
  * text keeps its reason. */
-/* Codes that say nothing of the address: none at all, or X.0.0. */
-static const char *const codes_silent[] = { "", "X.0.0", NULL };
-
-/* Codes that name the address as unknown, whatever step refused it. */
-static const char *const codes_address[] = { "X.1.1", NULL };
+/* Codes of addressing status (X.1.x): they say the address is the
+ * problem, whatever step refused it. */
+static const char *const codes_address[] = { "X.1.", NULL };
 
 static const struct {
 	enum smtpcmd cmd;
 	enum bm_reason from, to;
 	const char *const *codes;  /* only with these codes; NULL: any */
 	const char *const *unless; /* never with these codes; NULL: none */
+	bool permanent;            /* only for a permanent (5.x.x) failure */
 } classify_cmd_rules[] = {
-	{ SMTPCMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL, codes_address },
-	{ SMTPCMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED, NULL, NULL },
-	{ SMTPCMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED, NULL, NULL },
-	{ SMTPCMD_HELO, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL },
-	{ SMTPCMD_HELO, BM_REASON_HOSTUNKNOWN, BM_REASON_BLOCKED, NULL, NULL },
-	{ SMTPCMD_CONN, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL },
+	{ SMTPCMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL, codes_address, false },
+	{ SMTPCMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED, NULL, NULL, false },
+	{ SMTPCMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED, NULL, NULL, false },
+	{ SMTPCMD_HELO, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
+	{ SMTPCMD_HELO, BM_REASON_HOSTUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
+	{ SMTPCMD_CONN, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
 	/* Sisimai's rule: an "unknown user" text with no code that names the
-	 * address and no sign that RCPT was refused came at or after DATA,
-	 * from a filter (Japanese carriers answer so for blocked senders) */
-	{ SMTPCMD_NONE, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, codes_silent, NULL },
+	 * address (X.1.x) and no sign that RCPT was refused came at or after
+	 * DATA, from a filter (Japanese carriers answer so for blocked
+	 * senders); a transient answer is left as it is */
+	{ SMTPCMD_NONE, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL, codes_address, true },
 };
 
+/* key ("X.s.d") is in the list; an entry ending in '.' ("X.1.") stands
+ * for every code of that subject. */
 static bool code_listed(const char *key, const char *const *codes)
 {
-	for (; *codes != NULL; codes++)
-		if (strcmp(*codes, key) == 0)
+	for (; *codes != NULL; codes++) {
+		size_t n = strlen(*codes);
+
+		if (n > 0 && (*codes)[n - 1] == '.' ? strncmp(*codes, key, n) == 0 :
+		    strcmp(*codes, key) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -219,7 +225,7 @@ static enum smtpcmd command_of(const struct bounce_rcpt *r)
 }
 
 static enum bm_reason apply_command(enum bm_reason r, enum smtpcmd cmd,
-                                    const char *status)
+                                    const char *status, char digit)
 {
 	char key[BM_STATUS_MAX + 2];
 	size_t k;
@@ -231,7 +237,8 @@ static enum bm_reason apply_command(enum bm_reason r, enum smtpcmd cmd,
 		    (classify_cmd_rules[k].codes == NULL ||
 		     code_listed(key, classify_cmd_rules[k].codes)) &&
 		    (classify_cmd_rules[k].unless == NULL ||
-		     !code_listed(key, classify_cmd_rules[k].unless)))
+		     !code_listed(key, classify_cmd_rules[k].unless)) &&
+		    (!classify_cmd_rules[k].permanent || digit == '5'))
 			return classify_cmd_rules[k].to;
 	return r;
 }
@@ -430,7 +437,7 @@ static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason 
 {
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
-	reason = apply_command(reason, command_of(r), r->status);
+	reason = apply_command(reason, command_of(r), r->status, failure_digit(r));
 	reason = apply_code(reason, r->status);
 	if (failure_digit(r) == '4')
 		reason = apply_transient(reason);

@@ -90,6 +90,10 @@ static const struct {
 	{ "but greeting failed", SMTPCMD_CONN },
 	{ "failed on data command", SMTPCMD_DATA },
 	{ "failed after i sent the message", SMTPCMD_DATA },
+	{ "most progress was rcpt to response", SMTPCMD_RCPT },
+	{ "most progress was mail from response", SMTPCMD_MAIL },
+	{ "most progress was ehlo response", SMTPCMD_HELO },
+	{ "most progress was helo response", SMTPCMD_HELO },
 	/* DragonFly dma: "host [ip] did not like our RCPT TO:" */
 	{ "did not like our rcpt", SMTPCMD_RCPT },
 	{ "did not like our final data", SMTPCMD_DATA },
@@ -97,6 +101,10 @@ static const struct {
 	{ "did not like our mail", SMTPCMD_MAIL },
 	{ "did not like our helo", SMTPCMD_HELO },
 	{ "did not like our ehlo", SMTPCMD_HELO },
+	/* "SMTP:RCPT host 192.0.2.8: 553 ..." (unnamed MTAs, X3 style) */
+	{ "smtp:rcpt", SMTPCMD_RCPT },
+	{ "smtp:mail", SMTPCMD_MAIL },
+	{ "smtp:data", SMTPCMD_DATA },
 	/* generic wording and field-like tokens */
 	{ "rcpt to command", SMTPCMD_RCPT },
 	{ "mail from command", SMTPCMD_MAIL },

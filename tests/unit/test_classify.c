@@ -70,7 +70,8 @@ struct ccase {
 	bool want_inferred;
 };
 
-static void run(const struct ccase *c)
+/* cmd: the record's smtp_command; NULL for none */
+static void run_cmd(const struct ccase *c, const char *cmd)
 {
 	struct bounce_rcpt r;
 
@@ -79,16 +80,23 @@ static void run(const struct ccase *c)
 	snprintf(r.status, sizeof(r.status), "%s", c->status);
 	snprintf(r.diagnostic, sizeof(r.diagnostic), "%s", c->diag);
 	r.reason_hint = c->hint;
+	if (cmd != NULL)
+		snprintf(r.smtp_command, sizeof(r.smtp_command), "%s", cmd);
 	classify_rcpt(&r);
 	if (strcmp(r.status, c->want_status) != 0 || r.replycode != c->want_reply ||
 	    r.reason != c->want_reason || r.cls != c->want_class ||
 	    r.status_inferred != c->want_inferred)
-		fail_msg("[%s|%s|%s] got %s/%d/%s/%s/%d, want %s/%d/%s/%s/%d",
-		         c->action, c->status, c->diag, r.status, r.replycode,
+		fail_msg("[%s|%s|%s|%s] got %s/%d/%s/%s/%d, want %s/%d/%s/%s/%d",
+		         c->action, c->status, c->diag, cmd ? cmd : "-", r.status, r.replycode,
 		         reason_name(r.reason), bm_class_name(r.cls),
 		         r.status_inferred, c->want_status, c->want_reply,
 		         reason_name(c->want_reason), bm_class_name(c->want_class),
 		         c->want_inferred);
+}
+
+static void run(const struct ccase *c)
+{
+	run_cmd(c, NULL);
 }
 
 #define U BM_REASON_UNDEFINED
@@ -103,7 +111,7 @@ static void test_policy(void **state)
 		{ "failed", "", "550 5.1.1 no such user", U,
 		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false },
 		/* text wins over a generic code */
-		{ "failed", "5.7.1", "550 5.7.1 user unknown", U,
+		{ "failed", "5.7.1", "550 5.7.1 user unknown (in reply to RCPT TO command)", U,
 		  "5.7.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false },
 		{ "failed", "5.0.0", "552 over quota", U,
 		  "5.0.0", 552, BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, false },
@@ -207,6 +215,67 @@ static void test_policy(void **state)
 		run(&cases[i]);
 }
 
+/* The SMTP command the failure answered (the record's smtp_command, else
+ * the diagnostic's wording) decides what an unknown-user answer means. */
+static void test_command(void **state)
+{
+	static const struct {
+		const char *cmd;
+		struct ccase c;
+	} cases[] = {
+		/* at RCPT: the address is dead, whatever the code */
+		{ "RCPT", { "failed", "5.0.0", "550 <a@b>: User unknown", U,
+		  "5.0.0", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		{ "RCPT", { "failed", "5.7.1", "550 5.7.1 user unknown", U,
+		  "5.7.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		{ "RCPT", { "failed", "5.2.1", "550 5.2.1 <a@b>... User Unknown", U,
+		  "5.2.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		{ "RCPT", { "failed", "", "550 no such user", U,
+		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, true } },
+		/* after DATA: a content filter, unless the code names the address */
+		{ "DATA", { "failed", "5.0.0", "550 <a@b>: User unknown", U,
+		  "5.0.0", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		{ "DATA", { "failed", "5.7.1", "550 5.7.1 <a@b>: Recipient address rejected: User unknown", U,
+		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		{ "DATA", { "failed", "5.1.1", "550 5.1.1 <a@b>... User unknown", U,
+		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		/* other reasons are not the command's business */
+		{ "DATA", { "failed", "5.2.2", "552 5.2.2 mailbox full", U,
+		  "5.2.2", 552, BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, false } },
+		/* at MAIL: about the sender; before it: about the sending host */
+		{ "MAIL", { "failed", "", "553 <s@x>... User unknown", U,
+		  "5.7.1", 553, BM_REASON_REJECTED, BM_CLASS_BLOCK, true } },
+		{ "HELO", { "failed", "5.0.0", "550 Host unknown", U,
+		  "5.0.0", 550, BM_REASON_BLOCKED, BM_CLASS_BLOCK, false } },
+		/* unknown command: no code naming the address means a filter */
+		{ "", { "failed", "5.7.1", "550 5.7.1 user unknown", U,
+		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		{ NULL, { "failed", "5.2.1", "550 5.2.1 <a@b>... User Unknown", U,
+		  "5.2.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		{ NULL, { "failed", "5.1.1", "550 5.1.1 user unknown", U,
+		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		/* a word that is no command is no command */
+		{ "QUIT", { "failed", "5.7.1", "550 5.7.1 user unknown", U,
+		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		/* the record's command wins over the diagnostic's wording */
+		{ "RCPT", { "failed", "5.0.0", "SMTP error from remote mail server after end of data: 550 user unknown", U,
+		  "5.0.0", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		/* the wording is read when the record has no command */
+		{ NULL, { "failed", "5.0.0", "SMTP error from remote mail server after end of data: 550 user unknown", U,
+		  "5.0.0", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		{ NULL, { "failed", "5.0.0", "1.2.3.4 does not like recipient. Remote host said: 550 user unknown", U,
+		  "5.0.0", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		/* a recogniser's hint is not rewritten */
+		{ "DATA", { "failed", "5.0.0", "550 user unknown", BM_REASON_USERUNKNOWN,
+		  "5.0.0", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		run_cmd(&cases[i].c, cases[i].cmd);
+}
+
 static void test_hostile(void **state)
 {
 	struct bounce_rcpt r;
@@ -240,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_hostile),
 	};
 
