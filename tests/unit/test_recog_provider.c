@@ -238,11 +238,15 @@ test_provider_enrich(void **state)
 	static const struct {
 		const char *file;
 		const char *rcpt;
+		const char *status;
 		enum bm_reason reason;
 	} enr[] = {
+		/* the text's component code: too large, not a limit on count */
+		{ "recog/provider-exchange2007-dsn.eml", "ivy@ex.example.com",
+		  "5.2.3", BM_REASON_MESGTOOBIG },
 		/* RCP-P1: no such address, whatever the 5.7.1 says */
 		{ "recog/provider-facebook.eml", "hugo@facebook.example.com",
-		  BM_REASON_USERUNKNOWN },
+		  "5.7.1", BM_REASON_USERUNKNOWN },
 	};
 	size_t e;
 
@@ -256,7 +260,8 @@ test_provider_enrich(void **state)
 		assert_int_equal(res.kind, BOUNCE_KIND_DSN);
 		assert_int_equal(res.nrcpt, 1);
 		assert_string_equal(res.rcpt[0].recipient, enr[e].rcpt);
-		assert_string_equal(res.rcpt[0].status, "5.7.1");
+		assert_string_equal(res.rcpt[0].status, enr[e].status);
+		assert_true(res.rcpt[0].diagnostic[0] != '\0');
 		assert_string_equal(reason_name(res.rcpt[0].reason),
 		                    reason_name(enr[e].reason));
 		bounce_result_free(&res);

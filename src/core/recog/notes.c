@@ -30,6 +30,11 @@ static const char *const notes_ends[] = {
 	NULL
 };
 
+static const char *const notes_skip[] = {
+	"---",
+	NULL
+};
+
 static const struct common_phrase notes_reasons[] = {
 	{ "User not listed in public Name & Address Book", BM_REASON_USERUNKNOWN },
 	{ "not listed in Domino Directory", BM_REASON_USERUNKNOWN },
@@ -41,6 +46,7 @@ static const struct notice_spec notes_spec = {
 	.banner = notes_banner,
 	.starts = notes_starts,
 	.ends = notes_ends,
+	.skip = notes_skip,
 	.reasons = notes_reasons,
 	.shape = NOTICE_LINES,
 	.flags = NOTICE_SECTION_DIAG,

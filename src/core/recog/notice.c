@@ -117,6 +117,24 @@ notice_plausible(const char *addr)
 	return n >= 2;
 }
 
+/* Is the line the address alone ("a@b", "<a@b>", "* a@b", "\"a@b\":")? */
+static bool
+notice_bare(const char *line, size_t len, const char *addr)
+{
+	const char *p = text_find(line, len, addr);
+	size_t i, after;
+
+	if (p == NULL)
+		return false;
+	for (i = 0; line + i < p; i++)
+		if (strchr("<\"*-> \t", line[i]) == NULL)
+			return false;
+	for (after = (size_t)(p - line) + strlen(addr); after < len; after++)
+		if (strchr(">\":;,. \t", line[after]) == NULL)
+			return false;
+	return true;
+}
+
 /* Is addr written as "<addr>" on the line? */
 static bool
 notice_bracketed(const char *line, size_t len, const char *addr)
@@ -208,6 +226,9 @@ notice_lines(const struct recog_ctx *ctx, struct bounce_result *res,
 			memcpy(cur_addr, addr, sizeof(cur_addr));
 			dlen = 0;
 			diag[0] = '\0';
+			/* a line that is the address alone says nothing more */
+			if (notice_bare(line, llen, addr))
+				continue;
 		}
 		if (cur != NULL)
 			notice_append(diag, &dlen, sizeof(diag), line, llen);
