@@ -433,10 +433,77 @@ static enum bm_reason apply_code(enum bm_reason r, const char *status)
 	return r;
 }
 
+/* Remote hosts whose own wording says more than the SMTP step does.  A rule
+ * applies when the recipient's domain or the remote MTA's host name is
+ * `domain` or under it, and the diagnostic holds `phrase`. */
+static const struct {
+	const char *domain;
+	const char *phrase;
+	enum bm_reason reason;
+} classify_rhost_rules[] = {
+	/* au (KDDI): "550 <a@b>: User unknown" names a dead address; the same
+	 * words with no address ("550 : User unknown") answer a sender the
+	 * recipient filters out */
+	{ "ezweb.ne.jp", ">: user unknown", BM_REASON_USERUNKNOWN },
+	{ "au.com", ">: user unknown", BM_REASON_USERUNKNOWN },
+	{ "ezweb.ne.jp", " : user unknown", BM_REASON_FILTERED },
+	{ "au.com", " : user unknown", BM_REASON_FILTERED },
+	/* Orange and La Poste number their refusals (LPN007_416, OFR_416):
+	 * 416 and 418 are invalid recipients, whatever step they answer */
+	{ "laposte.net", "_416", BM_REASON_USERUNKNOWN },
+	{ "laposte.net", "_418", BM_REASON_USERUNKNOWN },
+	{ "orange.fr", "_416", BM_REASON_USERUNKNOWN },
+	{ "orange.fr", "_418", BM_REASON_USERUNKNOWN },
+	{ "wanadoo.fr", "_416", BM_REASON_USERUNKNOWN },
+	{ "wanadoo.fr", "_418", BM_REASON_USERUNKNOWN },
+};
+
+/* host (up to a space, '(' or '[', trailing dots dropped) is domain or a
+ * name under it. */
+static bool host_under(const char *host, const char *domain)
+{
+	size_t n = 0, dlen = strlen(domain);
+
+	while (host[n] != '\0' && host[n] != ' ' && host[n] != '(' &&
+	       host[n] != '[' && host[n] != ';')
+		n++;
+	while (n > 0 && host[n - 1] == '.')
+		n--;
+	if (n < dlen || strncasecmp(host + n - dlen, domain, dlen) != 0)
+		return false;
+	return n == dlen || host[n - dlen - 1] == '.';
+}
+
+static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
+{
+	const char *at = strrchr(r->recipient, '@');
+	char low[BM_DIAG_MAX];
+	size_t k, i;
+
+	for (i = 0; i + 1 < sizeof(low) && r->diagnostic[i] != '\0'; i++)
+		low[i] = (r->diagnostic[i] >= 'A' && r->diagnostic[i] <= 'Z') ?
+		         (char)(r->diagnostic[i] - 'A' + 'a') : r->diagnostic[i];
+	low[i] = '\0';
+	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
+		if (!((at != NULL && host_under(at + 1, classify_rhost_rules[k].domain)) ||
+		      host_under(r->remote_mta, classify_rhost_rules[k].domain)))
+			continue;
+		if (strstr(low, classify_rhost_rules[k].phrase) != NULL) {
+			*out = classify_rhost_rules[k].reason;
+			return true;
+		}
+	}
+	return false;
+}
+
 static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason reason)
 {
+	enum bm_reason by_host;
+
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
+	if (rhost_reason(r, &by_host))
+		return by_host;
 	reason = apply_command(reason, command_of(r), r->status, failure_digit(r));
 	reason = apply_code(reason, r->status);
 	if (failure_digit(r) == '4')

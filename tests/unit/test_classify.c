@@ -276,6 +276,50 @@ static void test_command(void **state)
 		run_cmd(&cases[i].c, cases[i].cmd);
 }
 
+/* Remote hosts whose wording is their own: matched on the recipient's
+ * domain or the remote MTA, never on a look-alike domain. */
+static void test_rhost(void **state)
+{
+	static const struct {
+		const char *recipient, *remote_mta, *cmd, *status, *diag;
+		enum bm_reason want;
+	} cases[] = {
+		{ "a@ezweb.ne.jp", "", "", "5.0.0", "550 <a@ezweb.ne.jp>: User unknown",
+		  BM_REASON_USERUNKNOWN },
+		{ "a@example.org", "lsean.ezweb.ne.jp. (192.0.2.1)", "DATA", "5.0.0",
+		  "550 <a@example.org>: User unknown", BM_REASON_USERUNKNOWN },
+		{ "a@au.com", "", "RCPT", "5.0.0", "550 : User unknown",
+		  BM_REASON_FILTERED },
+		{ "a@laposte.net", "", "DATA", "5.5.0",
+		  "550 5.5.0 Invalid recipient. LPN007_416", BM_REASON_USERUNKNOWN },
+		/* look-alike domains and other hosts keep the general rules */
+		{ "a@notezweb.ne.jp", "", "", "5.0.0", "550 <a@notezweb.ne.jp>: User unknown",
+		  BM_REASON_FILTERED },
+		{ "a@example.org", "mx.example.org", "", "5.0.0",
+		  "550 <a@example.org>: User unknown", BM_REASON_FILTERED },
+		{ "a@ezweb.ne.jp", "", "", "5.2.2", "552 5.2.2 mailbox full",
+		  BM_REASON_MAILBOXFULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		struct bounce_rcpt r;
+
+		memset(&r, 0, sizeof(r));
+		snprintf(r.recipient, sizeof(r.recipient), "%s", cases[i].recipient);
+		snprintf(r.remote_mta, sizeof(r.remote_mta), "%s", cases[i].remote_mta);
+		snprintf(r.smtp_command, sizeof(r.smtp_command), "%s", cases[i].cmd);
+		snprintf(r.action, sizeof(r.action), "failed");
+		snprintf(r.status, sizeof(r.status), "%s", cases[i].status);
+		snprintf(r.diagnostic, sizeof(r.diagnostic), "%s", cases[i].diag);
+		classify_rcpt(&r);
+		if (r.reason != cases[i].want)
+			fail_msg("case %zu (%s): got %s want %s", i, cases[i].recipient,
+			         reason_name(r.reason), reason_name(cases[i].want));
+	}
+}
+
 static void test_hostile(void **state)
 {
 	struct bounce_rcpt r;
@@ -310,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_rhost),
 		cmocka_unit_test(test_hostile),
 	};
 
