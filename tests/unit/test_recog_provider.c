@@ -63,6 +63,8 @@ static const struct provider_case cases[] = {
 	  { "dave@corp.example.com" }, { "" }, { "failed" }, NS },
 	{ "recog/provider-exchange2007.eml", "exchange2007", 1,
 	  { "erin@tenant.example.com" }, { "5.1.1" }, { "failed" }, NS },
+	{ "recog/provider-exchange2007-people.eml", "exchange2007", 1,
+	  { "jack@ex2.example.com" }, { "" }, { "failed" }, NS },
 	{ "recog/provider-amazonworkmail.eml", "amazonworkmail", 1,
 	  { "frank@example.net" }, { "5.1.1" }, { "failed" }, NS },
 	{ "recog/provider-amazonses.eml", "amazonses", 2,

@@ -69,6 +69,11 @@ static const struct common_phrase exchange2007_reasons[] = {
 	{ "SMTPSEND.DNS.NonExistentDomain", BM_REASON_HOSTUNKNOWN },
 	{ "SMTPSEND.DNS.MxLoopback", BM_REASON_NETWORKERROR },
 	{ "STOREDRV.Deliver: mailbox full", BM_REASON_MAILBOXFULL },
+	/* the part for people, when the codes are missing */
+	{ "The email address you entered couldn't be found",
+	  BM_REASON_USERUNKNOWN },
+	{ "found at the destination domain", BM_REASON_USERUNKNOWN },
+	{ "The recipient's mailbox is full", BM_REASON_MAILBOXFULL },
 	{ NULL, BM_REASON_UNDEFINED }
 };
 
@@ -81,10 +86,26 @@ static const struct notice_spec exchange2007_spec = {
 	.shape = NOTICE_LINES,
 };
 
+/* Without the part for administrators: the list for people. */
+static const char *const exchange2007_people[] = {
+	"Delivery has failed to these recipients or groups:", NULL
+};
+
+static const struct notice_spec exchange2007_people_spec = {
+	.banner = exchange2007_people,
+	.starts = exchange2007_people,
+	.ends = exchange2007_ends,
+	.skip = exchange2007_skip,
+	.reasons = exchange2007_reasons,
+	.shape = NOTICE_LINES,
+	.flags = NOTICE_BLANK_ENDS,
+};
+
 static int
 exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
-	return notice_match(ctx, res, &exchange2007_spec);
+	return notice_match(ctx, res, &exchange2007_spec) ||
+	       notice_match(ctx, res, &exchange2007_people_spec);
 }
 
 static void

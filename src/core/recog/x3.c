@@ -34,6 +34,11 @@ static const char *const x3_skip[] = {
 	NULL
 };
 
+static const char *const x3_delayed[] = {
+	"has been delayed",
+	NULL
+};
+
 static const struct common_phrase x3_reasons[] = {
 	{ "was aborted after", BM_REASON_EXPIRED },
 	{ NULL, BM_REASON_UNDEFINED }
@@ -43,6 +48,7 @@ static const struct notice_spec x3_spec = {
 	.banner = x3_banner,
 	.starts = x3_starts,
 	.skip = x3_skip,
+	.delayed = x3_delayed,
 	.reasons = x3_reasons,
 	.shape = NOTICE_LINES,
 };
