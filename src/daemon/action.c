@@ -290,6 +290,25 @@ action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
 	a->added++;
 }
 
+/* The write failed: give back the hourly-cap take of every new entry that
+ * is not on the list, so that the MTA's retries of a refused bounce are not
+ * capped by their own failed attempts (and listed once the list works). */
+static void
+action_refund(struct action_ctx *a, struct suppress_list *list)
+{
+	time_t now = time(NULL);
+
+	if (action_rate == NULL)
+		return;
+	for (size_t i = 0; i < a->nrc; i++) {
+		struct action_rcpt *x = &a->rc[i];
+
+		if (x->state == ACTION_NEW &&
+		    (list == NULL || !suppress_contains(list, x->target)))
+			ratecap_give(action_rate, a->s->ip[0] != '\0' ? a->s->ip : "unknown", now);
+	}
+}
+
 /* Append the ACTION_NEW entries; false when the write failed and the message
  * must be tempfailed. */
 static bool
@@ -331,6 +350,7 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 	free(e);
 	if (rc == 0)
 		return true;
+	action_refund(a, list);
 	if (a->cfg->on_error == BM_ON_ERROR_TEMPFAIL) {
 		log_qid(LOG_ERR, a->qid, "suppression list write failed: %s; answering 451 4.3.0",
 		    err);

@@ -209,3 +209,43 @@ bool ratecap_take(struct ratecap *rc, const char *ip, unsigned per_hour, time_t 
 	pthread_mutex_unlock(&rc->lock);
 	return ok;
 }
+
+void ratecap_give(struct ratecap *rc, const char *ip, time_t now)
+{
+	char key[BM_RATECAP_IP_MAX];
+	struct ratecap_slot *s;
+	int64_t min;
+	size_t n, i;
+
+	if (rc == NULL)
+		return;
+	if (ip == NULL)
+		ip = "";
+	n = strnlen(ip, sizeof(key) - 1);
+	memcpy(key, ip, n);
+	key[n] = '\0';
+	min = (int64_t)now / 60;
+	if (min < 0)
+		min = 0;
+	if (pthread_mutex_lock(&rc->lock) != 0)
+		return;
+	for (i = rc->bucket[ratecap_hash(key) & (rc->nbuckets - 1)]; i != BM_RATECAP_NIL;
+	     i = rc->slot[i].hnext)
+		if (strcmp(rc->slot[i].ip, key) == 0)
+			break;
+	if (i != BM_RATECAP_NIL) {
+		s = &rc->slot[i];
+		ratecap_advance(s, min);
+		/* the newest minute with a count: where the take being undone went */
+		for (int64_t m = s->last_min; m > s->last_min - BM_RATECAP_MINUTES && m >= 0; m--) {
+			unsigned *c = &s->count[m % BM_RATECAP_MINUTES];
+
+			if (*c > 0) {
+				(*c)--;
+				s->total--;
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&rc->lock);
+}

@@ -7,6 +7,9 @@
  * The table is bounded (least recently used IPs are evicted).  Thread-safe.
  * A refused take does not count; per_hour 0 allows nothing; ip NULL or ""
  * share one key; keys are cut at 63 bytes.  ratecap_new(0) returns NULL.
+ * ratecap_give() returns one entry taken for the IP within the window (the
+ * newest), for a take whose entry was never written: a refused attempt
+ * that the MTA retries must not count twice.  Added, compatible.
  */
 #ifndef BM_RATECAP_H
 #define BM_RATECAP_H
@@ -21,5 +24,7 @@ struct ratecap *ratecap_new(size_t slots);
 void ratecap_free(struct ratecap *rc);
 /* ip is the printable client address ("192.0.2.10"); now is time(NULL). */
 bool ratecap_take(struct ratecap *rc, const char *ip, unsigned per_hour, time_t now);
+/* Undo one take for ip; a no-op when ip has nothing taken in the window. */
+void ratecap_give(struct ratecap *rc, const char *ip, time_t now);
 
 #endif

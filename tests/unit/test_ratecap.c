@@ -1,6 +1,6 @@
 /*
- * test_ratecap.c - per-IP hourly cap: cap reached, window slides, eviction,
- * concurrency.  Time is passed in, so every case is deterministic.
+ * test_ratecap.c - per-IP hourly cap: cap reached, window slides, a take
+ * given back, eviction, concurrency.  Time is passed in, so every case is deterministic.
  */
 #include <config.h>
 
@@ -64,6 +64,33 @@ static void test_window_slides_by_the_minute(void **state)
 	assert_int_equal(take_n(rc, "192.0.2.1", 10, m0 + 86400, 20), 10);
 	/* a clock stepping backwards counts in the newest minute, loses nothing */
 	assert_false(ratecap_take(rc, "192.0.2.1", 10, m0));
+	ratecap_free(rc);
+}
+
+/* ratecap_give: a take whose entry was never written (the list write failed
+ * and the MTA will retry) is given back, the newest one. */
+static void test_give_undoes_the_newest_take(void **state)
+{
+	struct ratecap *rc = ratecap_new(4);
+	time_t m0 = T0 - T0 % 60;
+
+	(void)state;
+	assert_non_null(rc);
+	assert_int_equal(take_n(rc, "192.0.2.1", 3, m0, 2), 2);            /* minute 0 */
+	assert_true(ratecap_take(rc, "192.0.2.1", 3, m0 + 30 * 60));        /* minute 30 */
+	assert_false(ratecap_take(rc, "192.0.2.1", 3, m0 + 30 * 60));
+	ratecap_give(rc, "192.0.2.1", m0 + 30 * 60 + 5);
+	assert_true(ratecap_take(rc, "192.0.2.1", 3, m0 + 30 * 60 + 5));
+	assert_false(ratecap_take(rc, "192.0.2.1", 3, m0 + 30 * 60 + 5));
+	ratecap_give(rc, "192.0.2.1", m0 + 30 * 60 + 9);
+	/* minute 60: minute 0's two leave; the minute-30 take was given back */
+	assert_int_equal(take_n(rc, "192.0.2.1", 3, m0 + 60 * 60, 5), 3);
+	/* an unknown IP or an empty window: nothing to give, nothing goes wrong */
+	ratecap_give(rc, "198.51.100.1", m0);
+	assert_int_equal(take_n(rc, "198.51.100.1", 3, m0, 5), 3);
+	ratecap_give(rc, "192.0.2.1", m0 + 86400);
+	assert_int_equal(take_n(rc, "192.0.2.1", 3, m0 + 86400, 5), 3);
+	ratecap_give(NULL, "192.0.2.1", m0);
 	ratecap_free(rc);
 }
 
@@ -144,6 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cap_is_reached_per_ip),
 		cmocka_unit_test(test_window_slides_by_the_minute),
+		cmocka_unit_test(test_give_undoes_the_newest_take),
 		cmocka_unit_test(test_least_recently_used_ip_is_evicted),
 		cmocka_unit_test(test_odd_keys_are_bounded),
 		cmocka_unit_test(test_concurrent_takes_never_exceed_the_cap),
