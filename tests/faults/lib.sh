@@ -31,19 +31,21 @@ fl_init() { # SCRIPT ARGS...
 	chown "$RUNUSER" "$LISTDIR"
 	chmod 755 "$LISTDIR"
 	# SPF from an in-memory zone: the bounces' HELO passes from loopback
-	printf 'mx.remote.test TXT v=spf1 ip4:127.0.0.0/8 -all\n' > "$WORK/zone"
+	# and from the namespace's extra address 192.0.2.77
+	printf 'mx.remote.test TXT v=spf1 ip4:127.0.0.0/8 ip4:192.0.2.77 -all\n' > "$WORK/zone"
 	chmod 644 "$WORK/zone"
 }
 
 # fl_conf [LINES...]: the daemon's config; each extra argument is one line
 # inserted at top level (e.g. "max_suppress_per_message = 1").  FL_CLASSES
-# overrides suppress.classes (default {"hard"}).
+# overrides suppress.classes (default {"hard"}), FL_PER_HOUR
+# max_suppress_per_hour (default 1000000).
 fl_conf() {
 	local classes=${FL_CLASSES:-'{"hard"}'}
 	{
 		echo "socket = \"inet:$MILTER_PORT@127.0.0.1\""
 		echo "user = \"$RUNUSER\""
-		echo "max_suppress_per_hour = 1000000"
+		echo "max_suppress_per_hour = ${FL_PER_HOUR:-1000000}"
 		local l
 		for l in "$@"; do echo "$l"; done
 		cat <<CONF
@@ -73,11 +75,12 @@ fl_dsn() { # I OUTFILE [TEMPLATE PLACEHOLDER]: DSN whose failed recipient is use
 		-e "s/^Message-ID: </Message-ID: <n$1-/" "$tpl" > "$2"
 }
 
-# fl_send I: swaks one hard bounce for user I (transcript in $WORK/swaks.log)
+# fl_send I: swaks one hard bounce for user I (transcript in $WORK/swaks.log),
+# from FL_IP when set (198.51.100.9 or 192.0.2.77), else 127.0.0.1
 fl_send() {
 	local f=$WORK/dsn.$1.eml
 	[ -f "$f" ] || fl_dsn "$1" "$f"
-	e2e_send '<>' bounces@sink.test "$f" mx.remote.test
+	e2e_send '<>' bounces@sink.test "$f" mx.remote.test ${FL_IP:-}
 }
 
 # fl_start: milter up and listening, then Postfix (once).

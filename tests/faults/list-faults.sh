@@ -120,9 +120,25 @@ refused "directory mode 500" "Permission denied" 32 33
 chmod 755 "$LISTDIR"
 accepted "directory mode 500 repaired" 32 33
 
+# 4. Refused attempts must not use up the hourly cap of new entries per
+#    client (max_suppress_per_hour): with a cap of 2, a client that meets
+#    the fault three times must still get its bounces listed afterwards.
+n0=$(grep -c 'configuration reloaded' "$WORK/milter.log")
+FL_PER_HOUR=2 fl_conf
+kill -USR1 "$MILTER_PID"
+for i in $(seq 100); do [ "$(grep -c 'configuration reloaded' "$WORK/milter.log")" -gt "$n0" ] && break; sleep 0.05; done
+e2e_check "reloaded with max_suppress_per_hour = 2" \
+	test "$(grep -c 'configuration reloaded' "$WORK/milter.log")" -gt "$n0"
+FL_IP=192.0.2.77
+chmod 000 "$LISTDIR"
+refused "cap 2, client 192.0.2.77, directory mode 000" "Permission denied" 41 41 41
+chmod 755 "$LISTDIR"
+accepted "cap 2, repaired" 41 42
+FL_IP=
+
 # Overall: every bounce exactly once over the list files, no torn line,
 # everything accepted was delivered, the milter still running.
-all=(1 2 11 12 13 21 22 23 31 32 33)
+all=(1 2 11 12 13 21 22 23 31 32 33 41 42)
 for i in "${all[@]}"; do fl_addr "$i"; echo; done | sort > "$WORK/want"
 grep -h -v '^#' $(listfiles) | sort > "$WORK/got"
 e2e_check "all ${#all[@]} addresses listed, each exactly once over $(listfiles | wc -l) files" \
