@@ -26,6 +26,9 @@
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "bounce.h"
 #include "recog.h"
 #include "recog/notice.h"
 
@@ -106,8 +109,27 @@ gmail_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	       notice_match(ctx, res, &gmail_titled_spec);
 }
 
+/* Google's own verdict in the prose of a DSN it sends: written when the
+ * remote server refused the address itself (at RCPT). */
+static const struct common_phrase gmail_verdicts[] = {
+	{ "because the address couldn't be found. Check for typos",
+	  BM_REASON_USERUNKNOWN },
+	{ NULL, BM_REASON_UNDEFINED }
+};
+
+static void
+gmail_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	if (res->nrcpt != 1 || res->rcpt[0].reason_hint != BM_REASON_UNDEFINED ||
+	    ctx->text == NULL ||
+	    !common_has_any(ctx->from, strlen(ctx->from), gmail_from))
+		return;
+	res->rcpt[0].reason_hint = common_reason(gmail_verdicts, ctx->text,
+	                                         ctx->text_len);
+}
+
 const struct recog recog_gmail = {
 	.name = "gmail",
 	.match = gmail_match,
-	.enrich = NULL,
+	.enrich = gmail_enrich,
 };
