@@ -274,7 +274,18 @@ static enum smtpcmd smtpcmd_word(const char *s, size_t len)
 	return SMTPCMD_NONE;
 }
 
-/* One ">>> ..." or "<<< ..." segment (the marker included). */
+/* A reply starts with a three-digit code. */
+static bool smtpcmd_is_reply(const char *v, size_t vlen)
+{
+	return vlen >= 3 && v[0] >= '2' && v[0] <= '5' && v[1] >= '0' &&
+	       v[1] <= '9' && v[2] >= '0' && v[2] <= '9' &&
+	       (vlen == 3 || v[3] == ' ' || v[3] == '-');
+}
+
+/* One ">>> ..." or "<<< ..." segment (the marker included).  Which way it
+ * went is read from its content, not the marker: sendmail and Courier
+ * write ">>> command" and "<<< reply", InterScan "Sent <<< command" and
+ * "Received >>> reply". */
 static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
                             size_t len)
 {
@@ -282,7 +293,7 @@ static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
 	size_t vlen = len - 3;
 
 	text_trim(&v, &vlen);
-	if (s[0] == '>') {
+	if (!smtpcmd_is_reply(v, vlen)) {
 		struct smtpcmd_sent c;
 
 		c.cmd = smtpcmd_word(v, vlen);
@@ -296,10 +307,6 @@ static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
 		return;
 	}
 	/* a reply: "NNN text" ends it, "NNN-text" continues it */
-	if (vlen < 3 || (v[0] != '2' && v[0] != '3' && v[0] != '4' &&
-	                 v[0] != '5') ||
-	    v[1] < '0' || v[1] > '9' || v[2] < '0' || v[2] > '9')
-		return;
 	if (vlen > 3 && v[3] == '-')
 		return;
 	if (t->nqueue > 0) {
@@ -352,17 +359,31 @@ static void smtpcmd_transcript_span(struct smtpcmd_transcript *t,
 	}
 }
 
+/* Words some transcripts put before the marker (InterScan). */
+static const char *const smtpcmd_line_prefixes[] = {
+	"Sent <<<", "Sent >>>", "Received >>>", "Received <<<",
+};
+
 /* Lines of a text that start with a marker; a new session ("... while
  * talking to host:") forgets unanswered commands. */
 static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
                                      const char *s, size_t len)
 {
-	size_t pos = 0;
+	size_t pos = 0, k;
 	const char *line;
 	size_t line_len;
 
 	while (text_next_line(s, len, &pos, &line, &line_len)) {
 		text_trim(&line, &line_len);
+		for (k = 0; k < sizeof(smtpcmd_line_prefixes) /
+		                sizeof(smtpcmd_line_prefixes[0]); k++)
+			if (text_starts(line, line_len, smtpcmd_line_prefixes[k])) {
+				size_t skip = strlen(smtpcmd_line_prefixes[k]) - 3;
+
+				line += skip;
+				line_len -= skip;
+				break;
+			}
 		if (line_len >= 3 && (text_starts(line, line_len, ">>>") ||
 		                      text_starts(line, line_len, "<<<"))) {
 			smtpcmd_segment(t, line, line_len);

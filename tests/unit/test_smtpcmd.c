@@ -97,6 +97,9 @@ static void test_find(void **state)
 		  "Unknown", SMTPCMD_RCPT },
 		{ ">>> MAIL From:<s@x.example> <<< 250 ok >>> RCPT To:<a@y.example> "
 		  "<<< 550-5.1.1 first line <<< 550 5.1.1 last line", SMTPCMD_RCPT },
+		/* InterScan: the markers point the other way */
+		{ "Sent <<< RCPT TO:<a@example.jp> Received >>> 550 5.1.1 "
+		  "<a@example.jp>... user unknown", SMTPCMD_RCPT },
 		/* no command stated */
 		{ "550 5.1.1 <a@example.jp>... User unknown", SMTPCMD_NONE },
 		{ "", SMTPCMD_NONE },
@@ -163,6 +166,11 @@ static void test_find_for(void **state)
 		{ ">>> MAIL FROM:<s@example.org>\n>>> RCPT TO:<a@example.jp>\n"
 		  ">>> DATA\n<<< 250 ok\n<<< 550 5.1.1 no such user\n"
 		  "<<< 554 no valid recipients\n", "a@example.jp", SMTPCMD_RCPT },
+		/* InterScan lines */
+		{ "****** Message from InterScan Messaging Security Suite ******\n\n"
+		  "Sent <<< RCPT TO:<a@example.jp>\n"
+		  "Received >>> 550 5.1.1 <a@example.jp>... user unknown\n",
+		  "a@example.jp", SMTPCMD_RCPT },
 		/* Courier: a DATA refusal that does not name the address */
 		{ "<a@example.jp>:\n    mx.example.jp [192.0.2.45]:\n>>> DATA\n"
 		  "<<< 550 5.7.1 can't determine Purported Responsible Address\n",
