@@ -224,6 +224,28 @@ static enum smtpcmd command_of(const struct bounce_rcpt *r)
 	return smtpcmd_find(r->diagnostic, strnlen(r->diagnostic, sizeof(r->diagnostic)));
 }
 
+/* Local delivery agents: their "unknown user" is the mailbox store's own
+ * answer, not a remote server's at some SMTP step, so no command rule
+ * applies to it. */
+static const char *const local_agents[] = {
+	"mail.local:", "procmail:", "maildrop:", "dovecot-lda:", "local delivery",
+};
+
+static bool names_local_agent(const char *diag)
+{
+	char low[BM_DIAG_MAX];
+	size_t i, k;
+
+	for (i = 0; i + 1 < sizeof(low) && diag[i] != '\0'; i++)
+		low[i] = (diag[i] >= 'A' && diag[i] <= 'Z') ?
+		         (char)(diag[i] - 'A' + 'a') : diag[i];
+	low[i] = '\0';
+	for (k = 0; k < sizeof(local_agents) / sizeof(local_agents[0]); k++)
+		if (strstr(low, local_agents[k]) != NULL)
+			return true;
+	return false;
+}
+
 static enum bm_reason apply_command(enum bm_reason r, enum smtpcmd cmd,
                                     const char *status, char digit)
 {
@@ -499,12 +521,15 @@ static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
 static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason reason)
 {
 	enum bm_reason by_host;
+	enum smtpcmd cmd;
 
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
 	if (rhost_reason(r, &by_host))
 		return by_host;
-	reason = apply_command(reason, command_of(r), r->status, failure_digit(r));
+	cmd = command_of(r);
+	if (cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic))
+		reason = apply_command(reason, cmd, r->status, failure_digit(r));
 	reason = apply_code(reason, r->status);
 	if (failure_digit(r) == '4')
 		reason = apply_transient(reason);

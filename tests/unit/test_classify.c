@@ -254,6 +254,9 @@ static void test_command(void **state)
 		  "5.2.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
 		{ NULL, { "failed", "5.1.1", "550 5.1.1 user unknown", U,
 		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		/* a local delivery agent's answer is no SMTP step's */
+		{ NULL, { "failed", "5.5.0", "554 Service unavailable: mail.local: unknown user: a", U,
+		  "5.5.0", 554, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
 		/* a word that is no command is no command */
 		{ "QUIT", { "failed", "5.7.1", "550 5.7.1 user unknown", U,
 		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
