@@ -24,9 +24,17 @@ static const char *const interscanmss_ends[] = {
 	NULL
 };
 
+/* InterScan's own verdict, written when the recipient's domain would not
+ * take the address ("Please check if address is correct"). */
+static const struct common_phrase interscanmss_reasons[] = {
+	{ "Unable to deliver message to", BM_REASON_USERUNKNOWN },
+	{ NULL, BM_REASON_UNDEFINED }
+};
+
 static const struct notice_spec interscanmss_spec = {
 	.banner = interscanmss_banner,
 	.ends = interscanmss_ends,
+	.reasons = interscanmss_reasons,
 	.shape = NOTICE_LINES,
 };
 
