@@ -231,15 +231,22 @@ static const char *const local_agents[] = {
 	"mail.local:", "procmail:", "maildrop:", "dovecot-lda:", "local delivery",
 };
 
+/* Lower-cased copy of a NUL-terminated string, bounded. */
+static void lower_copy(const char *s, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+	out[i] = '\0';
+}
+
 static bool names_local_agent(const char *diag)
 {
 	char low[BM_DIAG_MAX];
-	size_t i, k;
+	size_t k;
 
-	for (i = 0; i + 1 < sizeof(low) && diag[i] != '\0'; i++)
-		low[i] = (diag[i] >= 'A' && diag[i] <= 'Z') ?
-		         (char)(diag[i] - 'A' + 'a') : diag[i];
-	low[i] = '\0';
+	lower_copy(diag, low, sizeof(low));
 	for (k = 0; k < sizeof(local_agents) / sizeof(local_agents[0]); k++)
 		if (strstr(low, local_agents[k]) != NULL)
 			return true;
@@ -500,12 +507,9 @@ static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
 {
 	const char *at = strrchr(r->recipient, '@');
 	char low[BM_DIAG_MAX];
-	size_t k, i;
+	size_t k;
 
-	for (i = 0; i + 1 < sizeof(low) && r->diagnostic[i] != '\0'; i++)
-		low[i] = (r->diagnostic[i] >= 'A' && r->diagnostic[i] <= 'Z') ?
-		         (char)(r->diagnostic[i] - 'A' + 'a') : r->diagnostic[i];
-	low[i] = '\0';
+	lower_copy(r->diagnostic, low, sizeof(low));
 	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
 		if (!((at != NULL && host_under(at + 1, classify_rhost_rules[k].domain)) ||
 		      host_under(r->remote_mta, classify_rhost_rules[k].domain)))
