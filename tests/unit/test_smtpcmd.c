@@ -126,24 +126,20 @@ struct tcase {
 	enum smtpcmd want;
 };
 
+/* Postfix: the block of each recipient names its command */
+#define POSTFIX_TWO \
+	"This is the mail system at host mx.example.org.\n\n" \
+	"<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550\n" \
+	"    <a@example.jp>: User unknown (in reply to RCPT TO\n" \
+	"    command)\n\n" \
+	"<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\n" \
+	"    Message rejected (in reply to end of DATA command)\n"
+
 static void test_find_for(void **state)
 {
 	static const struct tcase cases[] = {
-		/* Postfix: the block of each recipient names its command */
-		{ "This is the mail system at host mx.example.org.\n\n"
-		  "<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550\n"
-		  "    <a@example.jp>: User unknown (in reply to RCPT TO\n"
-		  "    command)\n\n"
-		  "<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\n"
-		  "    Message rejected (in reply to end of DATA command)\n",
-		  "a@example.jp", SMTPCMD_RCPT },
-		{ "This is the mail system at host mx.example.org.\n\n"
-		  "<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550\n"
-		  "    <a@example.jp>: User unknown (in reply to RCPT TO\n"
-		  "    command)\n\n"
-		  "<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\n"
-		  "    Message rejected (in reply to end of DATA command)\n",
-		  "b@example.jp", SMTPCMD_DATA },
+		{ POSTFIX_TWO, "a@example.jp", SMTPCMD_RCPT },
+		{ POSTFIX_TWO, "b@example.jp", SMTPCMD_DATA },
 		/* Postfix alias expansion: the alias does not end the block */
 		{ "<a@example.jp> (expanded from <list@example.org>): host\n"
 		  "    mx.example.jp[192.0.2.1] said: 550 unknown (in reply to MAIL\n"
