@@ -33,7 +33,7 @@ wait_lines() { # COUNT: until the list has COUNT lines (or the load ended)
 	return 1
 }
 
-fl_load --count "$N" --conns "$CONNS" --per-conn 10 --retry 90 --pause 0.3 \
+fl_load --count "$N" --conns "$CONNS" --delay 0.01 --per-conn 10 --retry 90 --pause 0.3 \
 	--results "$WORK/results" > "$WORK/load.out" 2>&1 &
 LOAD_PID=$!
 

@@ -35,7 +35,7 @@ e2e_check "soft bounce before the reload tagged X-Bounce-Class: soft" \
 
 # Long sessions (60 messages each), no retry: a refused or dropped
 # transaction fails the test.
-fl_load --count "$N" --conns "$CONNS" --per-conn 60 --retry 0 \
+fl_load --count "$N" --conns "$CONNS" --delay 0.01 --per-conn 60 --retry 0 \
 	--results "$WORK/results" > "$WORK/load.out" 2>&1 &
 LOAD_PID=$!
 

@@ -24,7 +24,7 @@ fl_conf
 fl_start
 mkdir -p "$WORK/spool"
 
-fl_load --count "$N" --conns "$CONNS" --per-conn 10 --retry 60 --pause 0.3 \
+fl_load --count "$N" --conns "$CONNS" --delay 0.02 --per-conn 10 --retry 60 --pause 0.3 \
 	--results "$WORK/results" > "$WORK/load.out" 2>&1 &
 LOAD_PID=$!
 

@@ -8,8 +8,10 @@ to PER_CONN messages.  A 4xx reply or a lost connection counts as a
 temporary failure: with --retry SECONDS the message is sent again (on a new
 connection, after a short pause) until that deadline, as an MTA retries a
 deferred message; without it the message counts as failed.  A 5xx is a
-permanent failure (never retried).  Optional --hook-at K --hook CMD runs CMD
-(through sh) once, after K messages were accepted, while the load goes on.
+permanent failure (never retried).  --delay SECONDS paces each thread
+after every accepted message (so a fast machine still gives the test time
+to act during the load).  Optional --hook-at K --hook CMD runs CMD (through
+sh) once, after K messages were accepted, while the load goes on.
 
 Prints one summary line: sent=.. accepted=.. temp_failures=.. perm_failures=..
 conn_errors=.. seconds=.. msgs_per_s=..; --results FILE gets "i code" for
@@ -37,6 +39,7 @@ def main():
     ap.add_argument("--per-conn", type=int, default=20)
     ap.add_argument("--retry", type=float, default=0.0)
     ap.add_argument("--pause", type=float, default=0.2)
+    ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--helo", default="mx.remote.test")
     ap.add_argument("--to", default="bounces@sink.test")
     ap.add_argument("--results")
@@ -121,6 +124,8 @@ def main():
             if code == 250:
                 finish(i, code, True)
                 sent_here += 1
+                if a.delay > 0:
+                    time.sleep(a.delay)
                 if sent_here >= a.per_conn:
                     try:
                         s.quit()
