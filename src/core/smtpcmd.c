@@ -224,6 +224,24 @@ static size_t smtpcmd_first_occ(const char *f, size_t len, size_t k,
 	return len;
 }
 
+/* Case-insensitive (ASCII) equality of n bytes, as text_findn compares. */
+static bool smtpcmd_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
 _Static_assert(SMTPCMD_NPHRASES < 256, "phrase indices fit a byte");
 
 /* The earliest phrase of the table in f[0..len) (folded text); its command,
@@ -283,7 +301,7 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 			k = order[b];
 			ph = smtpcmd_phrases[k].phrase;
 			if (occ[k] < len || plen[k] > len - i ||
-			    text_findn(f + i, plen[k], ph, plen[k]) == NULL)
+			    !smtpcmd_eq(f + i, ph, plen[k]))
 				continue;
 			e = i + plen[k];
 			if (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
