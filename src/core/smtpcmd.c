@@ -337,7 +337,14 @@ struct smtpcmd_transcript {
 	struct smtpcmd_sent last;     /* the command last answered */
 	enum smtpcmd hit;             /* first failure about addr */
 	enum smtpcmd any;             /* first failure at all */
-	bool data_fail;
+	bool data_fail;               /* the last reply read failed a DATA */
+	/* line mode: a DATA failure that names no address is this address's
+	 * when the address line nearest it (the last one before its session,
+	 * else the first one after the failure) names it */
+	bool prev_ours;               /* last address line before it was ours */
+	bool pending;                 /* waiting for the next address line
+	                                 or the end of the block */
+	bool data_hit;
 };
 
 static bool smtpcmd_names_addr(const struct smtpcmd_transcript *t,
@@ -401,6 +408,7 @@ static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
 		        sizeof(t->queue[0]) * (t->nqueue - 1));
 		t->nqueue--;
 	}
+	t->data_fail = false;
 	if ((v[0] != '4' && v[0] != '5') || t->last.cmd == SMTPCMD_NONE)
 		return;
 	if (t->any == SMTPCMD_NONE)
@@ -473,11 +481,36 @@ static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
 		if (line_len >= 3 && (text_starts(line, line_len, ">>>") ||
 		                      text_starts(line, line_len, "<<<"))) {
 			smtpcmd_segment(t, line, line_len);
+			if (t->data_fail) {
+				t->data_fail = false;
+				if (t->prev_ours)
+					t->data_hit = true;
+				else
+					t->pending = true;
+			}
 			continue;
+		}
+		/* the block ends (blank line, "-----" rule) and no other
+		 * address claimed the failure */
+		if (t->pending && (line_len == 0 ||
+		                   text_starts(line, line_len, "---"))) {
+			t->data_hit = true;
+			t->pending = false;
 		}
 		if (text_find(line, line_len, "while talking to ") != NULL) {
 			t->nqueue = 0;
 			t->last.cmd = SMTPCMD_NONE;
+			t->prev_ours = false;
+			t->pending = false;
+			continue;
+		}
+		if (memchr(line, '@', line_len) != NULL) {
+			bool ours = smtpcmd_names_addr(t, line, line_len);
+
+			if (t->pending && ours)
+				t->data_hit = true;
+			t->pending = false;
+			t->prev_ours = ours;
 		}
 	}
 }
@@ -569,7 +602,7 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	smtpcmd_transcript_lines(&t, text, len);
 	if (t.hit != SMTPCMD_NONE)
 		return t.hit;
-	if (t.data_fail)
+	if (t.data_hit || t.pending)
 		return SMTPCMD_DATA;
 
 	f = malloc(len + 1);

@@ -41,9 +41,11 @@ enum smtpcmd smtpcmd_find(const char *s, size_t len);
 
 /* The command a notification text states for recipient `addr` (a bare
  * address, "a@b"): a failing "<<<" reply of a transcript that names the
- * address or answers the ">>>" command that did; else a DATA failure of the
- * transcript; else the first phrase after an occurrence of the address,
- * in its paragraph or the next one (up to another address). */
+ * address or answers the ">>>" command that did; else a DATA failure whose
+ * nearest address line (the last before its session, else the first after
+ * it in its block) names the address, or that no address line follows in
+ * its block; else the first phrase after an occurrence of the
+ * address, in its paragraph or the next one (up to another address). */
 enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr);
 
 /* Copy the name of c into dst unless dst already holds one or c is

@@ -135,6 +135,20 @@ struct tcase {
 	"<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\n" \
 	"    Message rejected (in reply to end of DATA command)\n"
 
+#define SENDMAIL_HOSTS \
+	"   ----- Transcript of session follows -----\n" \
+	"While talking to example.edu:\n" \
+	">>> DATA\n" \
+	"<<< 550 You cannot send E-Mail to yourself (s@example.jp).\n" \
+	"421 example.edu (smtp)... Deferred: Connection reset by peer\n" \
+	"554 <a@example.edu>... Remote protocol error: Connection reset\n" \
+	"550 example.org (smtp)... 550 Host unknown\n" \
+	"554 <b@example.org>... 550 Host unknown\n" \
+	"While talking to mail.example.co.jp:\n" \
+	">>> RCPT To:<c@example.co.jp>\n" \
+	"<<< 550 No such user here.\n" \
+	"550 <c@example.co.jp>... User unknown\n"
+
 static void test_find_for(void **state)
 {
 	static const struct tcase cases[] = {
@@ -171,6 +185,11 @@ static void test_find_for(void **state)
 		{ "<a@example.jp>:\n    mx.example.jp [192.0.2.45]:\n>>> DATA\n"
 		  "<<< 550 5.7.1 can't determine Purported Responsible Address\n",
 		  "a@example.jp", SMTPCMD_DATA },
+		/* sendmail, several hosts: a DATA failure is the recipient's whose
+		 * verdict follows it, not that of recipients failed elsewhere */
+		{ SENDMAIL_HOSTS, "a@example.edu", SMTPCMD_DATA },
+		{ SENDMAIL_HOSTS, "b@example.org", SMTPCMD_NONE },
+		{ SENDMAIL_HOSTS, "c@example.co.jp", SMTPCMD_RCPT },
 		/* qmail: the paragraph under the address */
 		{ "Hi. This is the qmail-send program at mx.example.org.\n\n"
 		  "<a@example.jp>:\n192.0.2.5 does not like recipient.\n"
