@@ -565,6 +565,8 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	bounce_header(m, 0, "Subject", subject, sizeof(subject));
 	ctx.from = from;
 	ctx.subject = subject;
+	/* every recogniser asks; the answer depends on From and Subject only */
+	ctx.signal_cache = 1 + recog_bounce_signal(&ctx);
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	bounce_returned_header(m, ctx.returned_part, lim, "To", to, sizeof(to));

@@ -59,6 +59,8 @@ recog_bounce_signal(const struct recog_ctx *ctx)
 {
 	int sig = 0;
 
+	if (ctx->signal_cache > 0)
+		return ctx->signal_cache - 1;
 	if (ctx->from != NULL && (recog_any(ctx->from, recog_from_signals) ||
 	                          strcmp(ctx->from, "<>") == 0))
 		sig |= RECOG_SIGNAL_FROM;     /* "From: <>": the null sender */

@@ -15,7 +15,8 @@
  * are thread-safe.  recog_bounce_signal() is the shared cheap signature:
  * does From or Subject announce an automatic bounce (MAILER-DAEMON,
  * "Undelivered Mail Returned to Sender", ...)?  The facade also uses it to
- * keep bounces out of the auto-reply path.
+ * keep bounces out of the auto-reply path; it is asked many times per
+ * message, so the facade computes it once into ctx->signal_cache.
  */
 #ifndef BM_RECOG_H
 #define BM_RECOG_H
@@ -37,6 +38,10 @@ struct recog_ctx {
 	int returned_part;       /* index of the returned message part
 	                            (message/rfc822 or text/rfc822-headers), -1 if none */
 	const char *returned_to; /* To: of that returned message, decoded, "" if none */
+	/* recog_bounce_signal() computed once: 1 + its mask, or 0 when not
+	 * yet known.  Zero (as a memset ctx has it) is always safe; whoever
+	 * sets it must set it from the same from and subject. */
+	int signal_cache;
 };
 
 struct recog {
