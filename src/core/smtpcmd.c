@@ -91,6 +91,9 @@ static const struct {
 	{ "failed on data command", SMTPCMD_DATA },
 	{ "failed after i sent the message", SMTPCMD_DATA },
 	{ "most progress was rcpt to response", SMTPCMD_RCPT },
+	{ "for rcpt to response", SMTPCMD_RCPT },
+	{ "for mail from response", SMTPCMD_MAIL },
+	{ "for data response", SMTPCMD_DATA },
 	{ "most progress was mail from response", SMTPCMD_MAIL },
 	{ "most progress was ehlo response", SMTPCMD_HELO },
 	{ "most progress was helo response", SMTPCMD_HELO },
@@ -106,6 +109,8 @@ static const struct {
 	{ "smtp:mail", SMTPCMD_MAIL },
 	{ "smtp:data", SMTPCMD_DATA },
 	/* generic wording and field-like tokens */
+	{ "rcpt to not accepted", SMTPCMD_RCPT },
+	{ "mail from not accepted", SMTPCMD_MAIL },
 	{ "rcpt to command", SMTPCMD_RCPT },
 	{ "mail from command", SMTPCMD_MAIL },
 	{ "end of data command", SMTPCMD_DATA },

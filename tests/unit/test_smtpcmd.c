@@ -86,6 +86,9 @@ static void test_find(void **state)
 		{ "Connected to 192.0.2.7 but my name was rejected.", SMTPCMD_HELO },
 		{ "192.0.2.8 failed after I sent the message. Remote host said: 554 "
 		  "content rejected", SMTPCMD_DATA },
+		{ "Sorry. Although I'm listed as a best-preference MX or A for that "
+		  "host, ... 192.0.2.32 said 550 for RCPT TO response", SMTPCMD_RCPT },
+		{ "validation failed: RCPT TO not accepted: 5.7.1 no", SMTPCMD_RCPT },
 		/* DragonFly dma */
 		{ "mx.example.com [192.0.2.9] did not like our RCPT TO: 550 5.1.1 "
 		  "unknown", SMTPCMD_RCPT },
