@@ -409,12 +409,16 @@ bounce_classify_all(struct bounce_result *res)
 		res->cls = bm_class_worse(res->cls, BM_CLASS_AUTO_REPLY);
 }
 
+/* Records whose SMTP command is looked for in the notification text (each
+ * look reads up to 64 KiB of it); the rest use their diagnostic only. */
+#define BOUNCE_CMD_TEXT_MAX 64
+
 /* The SMTP command each failed record answered: what its diagnostic says,
  * else what the notification text says near its address. */
 static void
 bounce_commands(struct bounce_result *res, const struct recog_ctx *ctx)
 {
-	size_t i;
+	size_t i, looked = 0;
 
 	if (res->kind != BOUNCE_KIND_DSN && res->kind != BOUNCE_KIND_NONSTANDARD)
 		return;
@@ -427,7 +431,8 @@ bounce_commands(struct bounce_result *res, const struct recog_ctx *ctx)
 		                  smtpcmd_find(r->diagnostic,
 		                               strnlen(r->diagnostic, sizeof(r->diagnostic)))))
 			continue;
-		if (r->recipient[0] != '\0' && ctx->text != NULL)
+		if (r->recipient[0] != '\0' && ctx->text != NULL &&
+		    looked++ < BOUNCE_CMD_TEXT_MAX)
 			(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 			                    smtpcmd_find_for(ctx->text, ctx->text_len,
 			                                     r->recipient));
