@@ -6,10 +6,15 @@
  * diagnostic); the reason from the recogniser's hint, then from the
  * diagnostic text, then from the code.  A precise code (X.1.1, X.2.2, ...)
  * is trusted unless the text names one of the few reasons that override
- * it; a weak phrase never outranks a code.  The SMTP command the failure
- * answered (from clues in the text) and a few code-specific rules refine
- * the reason; a delay notice reports "expired" unless the mailbox is the
- * cause.  The class follows from the reason and the class digit of the
+ * it; a weak phrase never outranks a code.  Then, unless a recogniser
+ * gave a hint: a remote host's own wording (classify_rhost_rules[], by
+ * recipient domain or remote MTA) decides; else the SMTP command the
+ * failure answered (the record's smtp_command, else the diagnostic's
+ * wording; smtpcmd.h) rewrites an unknown-user reason through
+ * classify_cmd_rules[] (at RCPT it stands, after DATA or with no command
+ * and no X.1.x code it is a filter, at MAIL a sender refusal), and a few
+ * code-specific rules refine it; a delay notice reports "expired" unless
+ * the mailbox is the cause.  The class follows from the reason and the class digit of the
  * code through classify_policy[], a table.  When no code is found
  * anywhere, one is inferred from the reason (status_inferred).
  */
