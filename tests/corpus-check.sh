@@ -1,6 +1,7 @@
 #!/bin/sh
 # corpus-check.sh - score bounce-classify on the shared bounce corpus and
-# make sure no ordinary message (the ham corpus) gets a failure class.
+# make sure no ordinary message (the ham corpus) gets a failure class, and
+# that both corpora give identical rows when converted to CRLF line ends.
 #
 # Thresholds (percent; fp = false positives allowed) come from the
 # environment (BM_REQUIRE_DETECT, _RECIPIENT, _STATUS_IN, _CLASS, _FP); the
@@ -76,4 +77,38 @@ if [ -d "$SHARED/corpus-ham/emails" ]; then
 else
 	echo "corpus-check: $SHARED/corpus-ham/emails missing: ham check skipped"
 fi
+
+# Line ends: the same messages with CRLF line ends (as the milter gets them
+# from Postfix) must give exactly the same rows as with LF.
+for set in corpus corpus-ham; do
+	[ -d "$SHARED/$set/emails" ] || continue
+	lf=$tmp/bounces.tsv
+	[ "$set" = corpus-ham ] && lf=$tmp/ham.tsv
+	mkdir "$tmp/crlf-$set" || { rc=1; continue; }
+	if ! "$PYTHON" - "$SHARED/$set/emails" "$tmp/crlf-$set" <<'PYEOF'
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+for name in os.listdir(src):
+    path = os.path.join(src, name)
+    if not os.path.isfile(path):
+        continue
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(os.path.join(dst, name), 'wb') as f:
+        f.write(data.replace(b'\r\n', b'\n').replace(b'\n', b'\r\n'))
+PYEOF
+	then
+		echo "corpus-check: could not convert $set to CRLF" >&2
+		rc=1
+		continue
+	fi
+	"$CLASSIFY" -o tsv "$tmp/crlf-$set" > "$tmp/crlf-$set.tsv"
+	if ! diff "$lf" "$tmp/crlf-$set.tsv" > "$tmp/crlf-$set.diff"; then
+		echo "corpus-check: FAIL: $set rows differ with CRLF line ends (< LF, > CRLF):" >&2
+		head -n 40 "$tmp/crlf-$set.diff" >&2
+		rc=1
+	else
+		echo "corpus-check: $set: identical rows with CRLF line ends"
+	fi
+done
 exit $rc

@@ -4,7 +4,8 @@
  * text_findn() is the hot path of every recogniser: it finds candidate
  * positions of the needle's first byte with memchr (both cases, each
  * position remembered so no byte is scanned twice), then compares the rest
- * case-insensitively.  No allocation anywhere.
+ * case-insensitively.  A needle that spans lines ("address\nfailed:")
+ * matches the hay with LF or with CRLF line ends.  No allocation anywhere.
  */
 #include "config.h"
 
@@ -36,14 +37,40 @@ text_eq(const unsigned char *a, const unsigned char *b, size_t n)
 	return true;
 }
 
+/* Match needle n[0..nlen) at h (hay ends at end), a '\n' of the needle
+ * also matching "\r\n": the same phrase then matches text with LF and
+ * with CRLF line ends.  Returns the length matched in the hay, 0 if none. */
+static size_t
+text_eq_lines(const unsigned char *h, const unsigned char *end,
+              const unsigned char *n, size_t nlen)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < nlen; i++, j++) {
+		if (n[i] == '\n' && (size_t)(end - h) - j >= 2 && h[j] == '\r' &&
+		    h[j + 1] == '\n')
+			j++;
+		if (j >= (size_t)(end - h))
+			return 0;
+		if (h[j] != n[i] && text_lc(h[j]) != text_lc(n[i]))
+			return 0;
+	}
+	return j;
+}
+
 const char *
-text_findn(const char *hay, size_t len, const char *needle, size_t nlen)
+text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
+                size_t *span)
 {
 	const unsigned char *h = (const unsigned char *)hay;
 	const unsigned char *n = (const unsigned char *)needle;
 	const unsigned char *end, *last, *pl, *pu, *c;
 	unsigned char lo, up;
+	bool lines;
+	size_t m;
 
+	if (span != NULL)
+		*span = 0;
 	if (nlen == 0)
 		return hay;
 	if (hay == NULL || nlen > len)
@@ -52,6 +79,8 @@ text_findn(const char *hay, size_t len, const char *needle, size_t nlen)
 	last = end - nlen;      /* last possible start */
 	lo = text_lc(n[0]);
 	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
+	/* a needle spanning lines is compared CRLF-tolerantly */
+	lines = nlen > 1 && memchr(n + 1, '\n', nlen - 1) != NULL;
 
 	if (lo == up) {
 		c = h;
@@ -59,8 +88,13 @@ text_findn(const char *hay, size_t len, const char *needle, size_t nlen)
 			c = memchr(c, lo, (size_t)(last - c) + 1);
 			if (c == NULL)
 				return NULL;
-			if (text_eq(c + 1, n + 1, nlen - 1))
+			m = lines ? text_eq_lines(c, end, n, nlen) :
+			    text_eq(c + 1, n + 1, nlen - 1) ? nlen : 0;
+			if (m > 0) {
+				if (span != NULL)
+					*span = m;
 				return (const char *)c;
+			}
 			c++;
 		}
 		return NULL;
@@ -75,10 +109,21 @@ text_findn(const char *hay, size_t len, const char *needle, size_t nlen)
 			c = pu;
 			pu = c < last ? memchr(c + 1, up, (size_t)(last - c)) : NULL;
 		}
-		if (text_eq(c + 1, n + 1, nlen - 1))
+		m = lines ? text_eq_lines(c, end, n, nlen) :
+		    text_eq(c + 1, n + 1, nlen - 1) ? nlen : 0;
+		if (m > 0) {
+			if (span != NULL)
+				*span = m;
 			return (const char *)c;
+		}
 	}
 	return NULL;
+}
+
+const char *
+text_findn(const char *hay, size_t len, const char *needle, size_t nlen)
+{
+	return text_findn_span(hay, len, needle, nlen, NULL);
 }
 
 const char *
@@ -96,6 +141,10 @@ text_starts(const char *s, size_t len, const char *prefix)
 
 	if (n > len)
 		return false;
+	if (memchr(prefix, '\n', n) != NULL)
+		return text_eq_lines((const unsigned char *)s,
+		                     (const unsigned char *)s + len,
+		                     (const unsigned char *)prefix, n) > 0;
 	return text_eq((const unsigned char *)s, (const unsigned char *)prefix, n);
 }
 

@@ -4,7 +4,8 @@
  * Everything works on (pointer, length) spans and never reads past them;
  * nothing allocates except where an output struct buf is passed.  Used by
  * the DSN parser, the recognisers and the reason rules, so that each of
- * them stays a table plus a few calls.  Pure and thread-safe.
+ * them stays a table plus a few calls.  Every helper gives the same answer
+ * for text with LF and with CRLF line ends.  Pure and thread-safe.
  * The two transfer decoders (shared by mime.c and hdr.c) write at most
  * outsz bytes, never NUL-terminate, and return the number of bytes written.
  */
@@ -16,11 +17,17 @@
 
 struct buf;
 
-/* Case-insensitive (ASCII) search of needle in hay[0..len); NULL if absent. */
+/* Case-insensitive (ASCII) search of needle in hay[0..len); NULL if absent.
+ * A '\n' in the needle matches "\n" or "\r\n" in the hay, so a phrase
+ * that spans lines is found in text with either line end. */
 const char *text_find(const char *hay, size_t len, const char *needle);
 /* Same, needle given with a length. */
 const char *text_findn(const char *hay, size_t len, const char *needle, size_t nlen);
-/* Case-insensitive prefix test of s[0..len). */
+/* Same, and *span (if given) is set to the length of the match in the hay,
+ * which exceeds nlen by the CRs of CRLF line ends inside the match. */
+const char *text_findn_span(const char *hay, size_t len, const char *needle,
+                            size_t nlen, size_t *span);
+/* Case-insensitive prefix test of s[0..len) (line ends as text_find). */
 bool text_starts(const char *s, size_t len, const char *prefix);
 
 /* Line iteration: *pos is the offset of the next line.  Returns false at the

@@ -350,6 +350,115 @@ test_generic(void **state)
 	}
 }
 
+/* ------------------------------------------------------------ line ends */
+
+/* Two results must agree field by field. */
+static void
+assert_same_result(const char *what, const struct bounce_result *a,
+                   const struct bounce_result *b)
+{
+	size_t i;
+
+	print_message("line ends: %s\n", what);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->cls, b->cls);
+	assert_string_equal(a->recogniser, b->recogniser);
+	assert_string_equal(a->reporting_mta, b->reporting_mta);
+	assert_string_equal(a->feedback_type, b->feedback_type);
+	assert_int_equal(a->nrcpt, b->nrcpt);
+	for (i = 0; i < a->nrcpt; i++) {
+		const struct bounce_rcpt *x = &a->rcpt[i], *y = &b->rcpt[i];
+
+		assert_string_equal(x->recipient, y->recipient);
+		assert_string_equal(x->original_recipient, y->original_recipient);
+		assert_string_equal(x->action, y->action);
+		assert_string_equal(x->status, y->status);
+		assert_int_equal(x->replycode, y->replycode);
+		assert_string_equal(x->diagnostic, y->diagnostic);
+		assert_string_equal(x->reporting_mta, y->reporting_mta);
+		assert_string_equal(x->remote_mta, y->remote_mta);
+		assert_string_equal(x->feedback_type, y->feedback_type);
+		assert_string_equal(x->smtp_command, y->smtp_command);
+		assert_int_equal(x->reason, y->reason);
+		assert_int_equal(x->cls, y->cls);
+	}
+}
+
+/* data[0..len) with every LF as CRLF (an LF already after a CR kept),
+ * optionally behind an mbox "From " line; malloc'd. */
+static char *
+with_line_ends(const char *data, size_t len, bool crlf, bool mbox,
+               size_t *outlen)
+{
+	static const char from[] = "From MAILER-DAEMON Fri Nov 27 09:14:03 2026\n";
+	char *out = malloc(2 * len + 2 * sizeof(from));
+	size_t i, o = 0;
+
+	assert_non_null(out);
+	for (i = 0; mbox && from[i] != '\0'; i++) {
+		if (crlf && from[i] == '\n')
+			out[o++] = '\r';
+		out[o++] = from[i];
+	}
+	for (i = 0; i < len; i++) {
+		if (crlf && data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+			out[o++] = '\r';
+		out[o++] = data[i];
+	}
+	*outlen = o;
+	return out;
+}
+
+/* The same message with LF or CRLF line ends, with or without an mbox
+ * "From " line, gives the same result (bounce.h): the milter sees CRLF. */
+static void
+test_line_ends(void **state)
+{
+	static const char *const files[] = {
+		"lineends/exim-wrapped.eml",   /* "address(es)" wraps before "failed:" */
+		"sample-bounce.eml", "dsn-multi.eml", "dsn-delayed.eml",
+		"arf.eml", "autoreply.eml", "qmail-text.eml", "ordinary.eml",
+		"mdn.eml", "forwarded-bounce.eml",
+	};
+	size_t c, v, len, len2;
+	char *lf, *crlf;
+	struct bounce_result want, got;
+
+	(void)state;
+	/* the fixture kept in both forms: exim finds the wrapped list */
+	lf = read_fixture("lineends/exim-wrapped.eml", &len);
+	crlf = read_fixture("lineends/exim-wrapped-crlf.eml", &len2);
+	assert_int_equal(bounce_parse(lf, len, NULL, &want), 0);
+	assert_int_equal(bounce_parse(crlf, len2, NULL, &got), 0);
+	assert_result_ok(&got);
+	assert_int_equal(want.nrcpt, 1);
+	assert_string_equal(want.recogniser, "exim");
+	assert_string_equal(want.rcpt[0].recipient, "tanuki@example.net");
+	assert_string_equal(want.rcpt[0].status, "5.1.1");
+	assert_same_result("exim-wrapped-crlf.eml", &want, &got);
+	bounce_result_free(&want);
+	bounce_result_free(&got);
+	free(lf);
+	free(crlf);
+
+	/* every fixture, converted here */
+	for (c = 0; c < sizeof(files) / sizeof(files[0]); c++) {
+		lf = read_fixture(files[c], &len);
+		assert_int_equal(bounce_parse(lf, len, NULL, &want), 0);
+		for (v = 1; v < 4; v++) {
+			crlf = with_line_ends(lf, len, (v & 1) != 0, (v & 2) != 0,
+			                      &len2);
+			assert_int_equal(bounce_parse(crlf, len2, NULL, &got), 0);
+			assert_result_ok(&got);
+			assert_same_result(files[c], &want, &got);
+			bounce_result_free(&got);
+			free(crlf);
+		}
+		bounce_result_free(&want);
+		free(lf);
+	}
+}
+
 int
 main(void)
 {
@@ -364,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_nested_multiparts),
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_line_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,6 +38,14 @@ static const struct find_case find_cases[] = {
 	{ "tail: quota", "quota", 6 },
 	{ "Quota", "quota", 0 },
 	{ "qUoTq quota", "quota", 6 },
+	/* a needle spanning lines matches LF and CRLF line ends alike */
+	{ "The address(es)\nfailed:", "address(es)\nfailed:", 4 },
+	{ "The address(es)\r\nfailed:", "address(es)\nfailed:", 4 },
+	{ "x\r\n\r\ny", "x\n\ny", 0 },
+	{ "x\r\ny", "x\r\ny", 0 },
+	{ "address(es)\r\r\nfailed:", "address(es)\nfailed:", -1 },
+	{ "address(es)\r", "address(es)\n", -1 },
+	{ "address(es)\rfailed:", "address(es)\nfailed:", -1 },
 };
 
 static void
@@ -91,10 +99,48 @@ test_find_large(void **state)
 	free(big);
 }
 
+/* The span of a match counts the CRs of CRLF line ends inside it. */
+static void
+test_find_span(void **state)
+{
+	static const struct {
+		const char *hay, *needle;
+		long at;
+		size_t span;
+	} cases[] = {
+		{ "The address\nfailed: a@b", "address\nfailed:", 4, 15 },
+		{ "The address\r\nfailed: a@b", "address\nfailed:", 4, 16 },
+		{ "a\r\nb\r\nc", "A\nB\nC", 0, 7 },
+		{ "plain phrase", "PHRASE", 6, 6 },
+		{ "no match", "\nmatch", -1, 0 },
+	};
+	size_t i, span;
+	const char *r;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		span = 99;
+		r = text_findn_span(cases[i].hay, strlen(cases[i].hay),
+		                    cases[i].needle, strlen(cases[i].needle),
+		                    &span);
+		if ((r ? (long)(r - cases[i].hay) : -1) != cases[i].at ||
+		    span != cases[i].span)
+			fail_msg("span of \"%s\": at %ld span %zu", cases[i].needle,
+			         r ? (long)(r - cases[i].hay) : -1, span);
+	}
+	/* a match must end inside the hay, CRs included */
+	assert_null(text_findn_span("ab\r\nc", 4, "b\nc", 3, NULL));
+	assert_non_null(text_findn_span("ab\r\nc", 5, "b\nc", 3, NULL));
+}
+
 static void
 test_starts(void **state)
 {
 	(void)state;
+	/* a prefix spanning lines: LF and CRLF alike, bounded by len */
+	assert_true(text_starts("address(es)\r\nfailed: x", 20, "address(es)\nfailed:"));
+	assert_true(text_starts("address(es)\nfailed: x", 19, "address(es)\nfailed:"));
+	assert_false(text_starts("address(es)\r\nfailed: x", 19, "address(es)\nfailed:"));
 	assert_true(text_starts("Final-Recipient: x", 18, "final-recipient:"));
 	assert_false(text_starts("Final", 5, "final-recipient:"));
 	assert_true(text_starts("abc", 3, ""));
@@ -255,6 +301,7 @@ main(void)
 		cmocka_unit_test(test_find_table),
 		cmocka_unit_test(test_find_bounded),
 		cmocka_unit_test(test_find_large),
+		cmocka_unit_test(test_find_span),
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_span_table),

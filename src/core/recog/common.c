@@ -27,16 +27,17 @@ common_find_any(const char *s, size_t len, const char *const *phrases,
 	if (s == NULL || phrases == NULL)
 		return false;
 	for (i = 0; phrases[i] != NULL; i++) {
-		size_t plen = strlen(phrases[i]);
-		size_t lim = best ? (size_t)(best - s) + plen : len;
+		size_t plen = strlen(phrases[i]), span;
+		/* a match with CRLF line ends is up to twice the phrase */
+		size_t lim = best ? (size_t)(best - s) + 2 * plen : len;
 		const char *p;
 
 		if (lim > len)
 			lim = len;
-		p = text_findn(s, lim, phrases[i], plen);
+		p = text_findn_span(s, lim, phrases[i], plen, &span);
 		if (p != NULL && (best == NULL || p < best)) {
 			best = p;
-			best_len = plen;
+			best_len = span;
 		}
 	}
 	if (best == NULL)
