@@ -84,6 +84,9 @@ test)
 	say "build with -Werror, then make check (unit, corpus, milter, end to end)"
 	configure_build "$TOP/build" --enable-werror
 	make -C "$TOP/build" -j"$JOBS" check || { find "$TOP/build" -name '*.log' -newer "$TOP/build/config.status" -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }
+	say "make distcheck: the release tarball builds and passes its tests (Postfix tests ran above)"
+	make -C "$TOP/build" distcheck BM_SKIP_E2E=1 >"$TOP/build/distcheck.log" 2>&1 \
+		|| { tail -60 "$TOP/build/distcheck.log"; exit 1; }
 	say "build with ASan+UBSan and run the unit and milter tests under them"
 	configure_build "$TOP/build-san" --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
