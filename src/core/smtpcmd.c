@@ -588,6 +588,17 @@ static size_t smtpcmd_window(const char *f, size_t len, size_t at,
 	return i - at;
 }
 
+/* No byte that smtpcmd_fold() would squeeze. */
+static bool smtpcmd_no_space(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 {
 	struct smtpcmd_transcript t;
@@ -610,6 +621,12 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	if (t.data_hit || t.pending)
 		return SMTPCMD_DATA;
 
+	/* folding only lower-cases and squeezes white space: an address
+	 * without white space that the raw text lacks, the folded text lacks
+	 * too, and most records' addresses are not in the text at all */
+	if (smtpcmd_no_space(addr, alen) &&
+	    text_findn(text, len, addr, alen) == NULL)
+		return SMTPCMD_NONE;
 	f = malloc(len + 1);
 	if (f == NULL)
 		return SMTPCMD_NONE;
