@@ -153,3 +153,8 @@ fl_wait_queue_empty() { # [tries of 0.1 s]
 	for i in $(seq "${1:-300}"); do fl_queue_empty && return 0; sleep 0.1; done
 	return 1
 }
+
+# No AddressSanitizer / UBSan report in the milter's log (sanitizer builds).
+fl_sanitizer_clean() {
+	! grep -q -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WORK/milter.log"
+}

@@ -150,4 +150,5 @@ e2e_check "milter still running" e2e_alive "$MILTER_PID"
 e2e_check "milter logged the write failures" grep -q 'suppression list write failed' "$WORK/milter.log"
 echo "# replies seen: $(sort "$WORK/replies" | uniq -c | sed 's/^ */ /' | tr '\n' ';')"
 echo "# list-faults: ${#all[@]} bounces, $(wc -l < "$WORK/replies") refusals, $(( $(date +%s) - T0 )) s"
+e2e_check "no sanitizer report in the milter log" fl_sanitizer_clean
 e2e_summary

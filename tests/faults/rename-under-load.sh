@@ -57,5 +57,6 @@ e2e_check "Postfix queue empty" fl_wait_queue_empty
 e2e_check "milter logged no write failure" test "$(grep -c 'write failed' "$WORK/milter.log")" -eq 0
 echo "# rename-under-load: N=$N conns=$CONNS takes=$takes (non-empty $nonempty)," \
 	"consumed $(wc -l < "$WORK/consumed"), left $(cat "$LIST" 2>/dev/null | wc -l)," \
-	"total $(echo "$(date +%s.%N) - $T0" | bc | cut -c1-5) s"
+	"total $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+e2e_check "no sanitizer report in the milter log" fl_sanitizer_clean
 e2e_summary
