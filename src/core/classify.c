@@ -180,6 +180,11 @@ static const struct {
 	{ SMTPCMD_HELO, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
 	{ SMTPCMD_HELO, BM_REASON_HOSTUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
 	{ SMTPCMD_CONN, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
+	/* a refusal of no stated cause: at MAIL the sender was refused,
+	 * before it the sending host */
+	{ SMTPCMD_MAIL, BM_REASON_UNDEFINED, BM_REASON_REJECTED, NULL, NULL, true },
+	{ SMTPCMD_HELO, BM_REASON_UNDEFINED, BM_REASON_BLOCKED, NULL, NULL, true },
+	{ SMTPCMD_CONN, BM_REASON_UNDEFINED, BM_REASON_BLOCKED, NULL, NULL, true },
 	/* Sisimai's rule: an "unknown user" text with no code that names the
 	 * address (X.1.x) and no sign that RCPT was refused came at or after
 	 * DATA, from a filter (Japanese carriers answer so for blocked

@@ -83,6 +83,8 @@ static const struct {
 	{ "after helo", SMTPCMD_HELO },
 	{ "after starttls", SMTPCMD_HELO },
 	{ "after initial connection", SMTPCMD_CONN },
+	/* "SMTP error from remote server for TEXT command" (the body) */
+	{ "for text command", SMTPCMD_DATA },
 	/* qmail-remote and its descendants */
 	{ "does not like recipient", SMTPCMD_RCPT },
 	{ "but sender was rejected", SMTPCMD_MAIL },
@@ -293,28 +295,36 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 		}
 	}
 	left = first[26];             /* phrases not yet found */
-	for (i = 0; i < len && left > 0; i++) {
+	i = 0;
+	while (i < len && left > 0) {
 		unsigned char c = (unsigned char)f[i];
 		size_t b, e;
 
-		if (c < 'a' || c > 'z' ||
-		    (i > 0 && smtpcmd_alnum((unsigned char)f[i - 1])))
+		if (!smtpcmd_alnum(c)) {
+			i++;
 			continue;
-		for (b = first[c - 'a']; b < first[c - 'a' + 1]; b++) {
-			const char *ph;
+		}
+		/* i starts a word: try the phrases of its letter, then skip
+		 * the rest of the word (no phrase starts inside one) */
+		if (c >= 'a' && c <= 'z') {
+			for (b = first[c - 'a']; b < first[c - 'a' + 1]; b++) {
+				const char *ph;
 
-			k = order[b];
-			ph = smtpcmd_phrases[k].phrase;
-			if (occ[k] < len || plen[k] > len - i ||
-			    !smtpcmd_eq(f + i, ph, plen[k]))
-				continue;
-			e = i + plen[k];
-			if (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
-			    !smtpcmd_alnum((unsigned char)ph[plen[k] - 1])) {
-				occ[k] = i;
-				left--;
+				k = order[b];
+				ph = smtpcmd_phrases[k].phrase;
+				if (occ[k] < len || plen[k] > len - i ||
+				    !smtpcmd_eq(f + i, ph, plen[k]))
+					continue;
+				e = i + plen[k];
+				if (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
+				    !smtpcmd_alnum((unsigned char)ph[plen[k] - 1])) {
+					occ[k] = i;
+					left--;
+				}
 			}
 		}
+		for (i++; i < len && smtpcmd_alnum((unsigned char)f[i]); i++)
+			;
 	}
 	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
 		if (occ[k] < len && occ[k] + plen[k] <= best_at) {

@@ -247,6 +247,13 @@ static void test_command(void **state)
 		  "5.7.1", 553, BM_REASON_REJECTED, BM_CLASS_BLOCK, true } },
 		{ "HELO", { "failed", "5.0.0", "550 Host unknown", U,
 		  "5.0.0", 550, BM_REASON_BLOCKED, BM_CLASS_BLOCK, false } },
+		/* no stated cause: at MAIL the sender, before it the host */
+		{ "MAIL", { "failed", "5.0.0", "550 Rejected", U,
+		  "5.0.0", 550, BM_REASON_REJECTED, BM_CLASS_BLOCK, false } },
+		{ "CONN", { "failed", "5.0.0", "554 go away", U,
+		  "5.0.0", 554, BM_REASON_BLOCKED, BM_CLASS_BLOCK, false } },
+		{ "MAIL", { "failed", "4.0.0", "451 try later", U,
+		  "4.0.0", 451, BM_REASON_UNDEFINED, BM_CLASS_SOFT, false } },
 		/* unknown command: no code naming the address means a filter */
 		{ "", { "failed", "5.7.1", "550 5.7.1 user unknown", U,
 		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },

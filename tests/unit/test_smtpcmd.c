@@ -78,6 +78,8 @@ static void test_find(void **state)
 		  "554 blocked", SMTPCMD_CONN },
 		{ "SMTP error from remote mail server after EHLO me.example: 550 no",
 		  SMTPCMD_HELO },
+		{ "SMTP error from remote server for TEXT command, host: smtp-in.example.fr "
+		  "(192.0.2.65) reason: 550 5.2.0 Mail rejected", SMTPCMD_DATA },
 		/* qmail-remote */
 		{ "192.0.2.5 does not like recipient. Remote host said: 550 no such "
 		  "user Giving up on 192.0.2.5.", SMTPCMD_RCPT },
