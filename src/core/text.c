@@ -2,9 +2,9 @@
  * text.c - bounded span helpers (see text.h).
  *
  * text_findn() is the hot path of every recogniser: it finds candidate
- * positions of the needle's first byte with memchr (both cases, each
- * position remembered so no byte is scanned twice), then compares the rest
- * case-insensitively.  A needle that spans lines ("address\nfailed:")
+ * positions of the needle's rarest byte with memchr (both cases, each
+ * position remembered so no byte is scanned twice), then compares the
+ * whole needle case-insensitively.  A needle that spans lines ("address\nfailed:")
  * matches the hay with LF or with CRLF line ends.  No allocation anywhere.
  */
 #include "config.h"
@@ -58,6 +58,77 @@ text_eq_lines(const unsigned char *h, const unsigned char *end,
 	return j;
 }
 
+/* How often a byte turns up in bounce text, roughly (0: rare; a letter
+ * counts both cases).  The search anchors on the needle's rarest byte:
+ * anchoring on the first one stopped memchr at every 'a' or 'e' of the
+ * text. */
+static const unsigned char text_commonness[256] = {
+	[' '] = 8, ['e'] = 8, ['E'] = 8, ['t'] = 8, ['T'] = 8, ['a'] = 8,
+	['A'] = 8, ['o'] = 8, ['O'] = 8, ['i'] = 8, ['I'] = 8, ['n'] = 8,
+	['N'] = 8, ['s'] = 8, ['S'] = 8, ['r'] = 8, ['R'] = 8,
+	['h'] = 6, ['H'] = 6, ['l'] = 6, ['L'] = 6, ['d'] = 6, ['D'] = 6,
+	['c'] = 6, ['C'] = 6, ['u'] = 6, ['U'] = 6, ['m'] = 6, ['M'] = 6,
+	['\n'] = 6, ['\r'] = 6,
+	['f'] = 4, ['F'] = 4, ['p'] = 4, ['P'] = 4, ['g'] = 4, ['G'] = 4,
+	['w'] = 4, ['W'] = 4, ['y'] = 4, ['Y'] = 4, ['b'] = 4, ['B'] = 4,
+	['.'] = 4, [','] = 4, ['='] = 4, ['0'] = 4,
+	['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2,
+	['7'] = 2, ['8'] = 2, ['9'] = 2, ['v'] = 2, ['V'] = 2, ['k'] = 2,
+	['K'] = 2, ['-'] = 2, ['\t'] = 2, ['/'] = 2, [':'] = 2,
+	['x'] = 1, ['X'] = 1, ['j'] = 1, ['J'] = 1, ['q'] = 1, ['Q'] = 1,
+	['z'] = 1, ['Z'] = 1,
+};
+
+/* text_findn_span() for a needle without line breaks: the first start
+ * whose nlen bytes equal the needle, found through the candidates of its
+ * rarest byte (both cases), in increasing order. */
+static const char *
+text_findn_anchored(const unsigned char *h, size_t len,
+                    const unsigned char *n, size_t nlen)
+{
+	const unsigned char *last = h + len - nlen, *lo_end, *pl, *pu, *c;
+	size_t j = 0, k, w, best = 255;
+	unsigned char lo, up;
+
+	for (k = 0; k < nlen && best > 0; k++) {
+		w = text_commonness[n[k]];
+		if (w < best) {
+			best = w;
+			j = k;
+		}
+	}
+	lo = text_lc(n[j]);
+	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
+	/* anchor positions h + j .. last + j */
+	lo_end = last + j;
+	if (lo == up) {
+		c = h + j;
+		while (c <= lo_end) {
+			c = memchr(c, lo, (size_t)(lo_end - c) + 1);
+			if (c == NULL)
+				return NULL;
+			if (text_eq(c - j, n, nlen))
+				return (const char *)(c - j);
+			c++;
+		}
+		return NULL;
+	}
+	pl = memchr(h + j, lo, (size_t)(lo_end - (h + j)) + 1);
+	pu = memchr(h + j, up, (size_t)(lo_end - (h + j)) + 1);
+	while (pl != NULL || pu != NULL) {
+		if (pu == NULL || (pl != NULL && pl < pu)) {
+			c = pl;
+			pl = c < lo_end ? memchr(c + 1, lo, (size_t)(lo_end - c)) : NULL;
+		} else {
+			c = pu;
+			pu = c < lo_end ? memchr(c + 1, up, (size_t)(lo_end - c)) : NULL;
+		}
+		if (text_eq(c - j, n, nlen))
+			return (const char *)(c - j);
+	}
+	return NULL;
+}
+
 const char *
 text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
                 size_t *span)
@@ -81,6 +152,12 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
 	/* a needle spanning lines is compared CRLF-tolerantly */
 	lines = nlen > 1 && memchr(n + 1, '\n', nlen - 1) != NULL;
+	if (!lines) {
+		c = (const unsigned char *)text_findn_anchored(h, len, n, nlen);
+		if (c != NULL && span != NULL)
+			*span = nlen;
+		return (const char *)c;
+	}
 
 	if (lo == up) {
 		c = h;
