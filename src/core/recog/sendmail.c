@@ -194,7 +194,9 @@ sm_talking(const char *line, size_t len, struct sm_state *st)
 	if (p == NULL || p - line > 8)
 		return false;
 	at = (size_t)(p - line) + strlen("while talking to ");
-	while (at + n < len && line[at + n] != ':' && line[at + n] != ' ')
+	/* the host name ends at ':', white space or any control character */
+	while (at + n < len && line[at + n] != ':' &&
+	       (unsigned char)line[at + n] > ' ' && line[at + n] != 0x7f)
 		n++;
 	while (n > 0 && line[at + n - 1] == '.')
 		n--;
