@@ -482,6 +482,11 @@ static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
 	const char *line;
 	size_t line_len;
 
+	/* only a marker line sets what the caller reads (hit, data_hit,
+	 * pending): a text without markers, most of them, needs no walk */
+	if (text_findn(s, len, ">>>", 3) == NULL &&
+	    text_findn(s, len, "<<<", 3) == NULL)
+		return;
 	while (text_next_line(s, len, &pos, &line, &line_len)) {
 		text_trim(&line, &line_len);
 		for (k = 0; k < sizeof(smtpcmd_line_prefixes) /
