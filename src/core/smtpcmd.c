@@ -261,39 +261,64 @@ _Static_assert(SMTPCMD_NPHRASES < 256, "phrase indices fit a byte");
  * for on its own.  The table is then folded in order exactly as the per-phrase search
  * did: a phrase replaces the best so far only if it ends by the best's
  * start. */
-static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
-{
-	enum smtpcmd best = SMTPCMD_NONE;
-	size_t best_at = len, k, i;
-	size_t plen[SMTPCMD_NPHRASES], occ[SMTPCMD_NPHRASES];
+/* The phrase table bucketed by first letter.  It depends on the constant
+ * table only, so each thread builds it once (building it per call cost
+ * as much as the scan); bounce_parse() stays free of shared state. */
+struct smtpcmd_index {
+	bool ready;
+	size_t plen[SMTPCMD_NPHRASES];
 	unsigned char order[SMTPCMD_NPHRASES];
-	unsigned char first[27];      /* bucket of letter c: first[c]..first[c+1] */
-	size_t left = 0;
+	unsigned char first[27];  /* bucket of letter c: first[c]..first[c+1] */
+	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
+	size_t nalone;
+};
 
-	memset(first, 0, sizeof(first));
+static const struct smtpcmd_index *smtpcmd_index_get(void)
+{
+	static _Thread_local struct smtpcmd_index x;
+	unsigned char fill[26];
+	size_t k;
+
+	if (x.ready)
+		return &x;
+	memset(&x, 0, sizeof(x));
 	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
 		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
 
-		plen[k] = strlen(smtpcmd_phrases[k].phrase);
-		occ[k] = len;             /* len: not found */
+		x.plen[k] = strlen(smtpcmd_phrases[k].phrase);
 		if (c >= 'a' && c <= 'z')
-			first[c - 'a' + 1]++;
-		else if (plen[k] > 0)     /* not a lower-case word: searched alone */
-			occ[k] = smtpcmd_first_occ(f, len, k, plen[k]);
+			x.first[c - 'a' + 1]++;
+		else if (x.plen[k] > 0)   /* searched alone */
+			x.alone[x.nalone++] = (unsigned char)k;
 	}
 	for (k = 1; k < 27; k++)
-		first[k] = (unsigned char)(first[k] + first[k - 1]);
-	{
-		unsigned char fill[26];
+		x.first[k] = (unsigned char)(x.first[k] + x.first[k - 1]);
+	memcpy(fill, x.first, sizeof(fill));
+	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
 
-		memcpy(fill, first, sizeof(fill));
-		for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-			unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
-
-			if (c >= 'a' && c <= 'z')
-				order[fill[c - 'a']++] = (unsigned char)k;
-		}
+		if (c >= 'a' && c <= 'z')
+			x.order[fill[c - 'a']++] = (unsigned char)k;
 	}
+	x.ready = true;
+	return &x;
+}
+
+static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
+{
+	const struct smtpcmd_index *x = smtpcmd_index_get();
+	const size_t *plen = x->plen;
+	const unsigned char *order = x->order, *first = x->first;
+	enum smtpcmd best = SMTPCMD_NONE;
+	size_t best_at = len, k, i;
+	size_t occ[SMTPCMD_NPHRASES];
+	size_t left = 0;
+
+	for (k = 0; k < SMTPCMD_NPHRASES; k++)
+		occ[k] = len;             /* len: not found */
+	for (k = 0; k < x->nalone; k++)
+		occ[x->alone[k]] = smtpcmd_first_occ(f, len, x->alone[k],
+		                                     plen[x->alone[k]]);
 	left = first[26];             /* phrases not yet found */
 	i = 0;
 	while (i < len && left > 0) {
