@@ -16,6 +16,8 @@
 #define ADDR_DOMAIN_MAX 253
 #define ADDR_LABEL_MAX 63
 #define ADDR_WORK_MAX 1024   /* bytes of input considered */
+/* longest address emit() can write: local, '@', domain, NUL */
+#define ADDR_OUT_MAX (ADDR_LOCAL_MAX + ADDR_DOMAIN_MAX + 2)
 
 static bool is_space(unsigned char c)
 {
@@ -55,6 +57,114 @@ static bool domain_char(unsigned char c)
 	return is_alnum(c) || c == '-' || c == '_' || c >= 0x80;
 }
 
+/* Quotation marks of prose that may touch an address without being part
+ * of it ('a@b', `a@b'). */
+static bool prose_quote(unsigned char c)
+{
+	return c == '\'' || c == '`';
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..len) and its code
+ * point; 0 for a malformed one (stray continuation byte, cut sequence,
+ * overlong form, surrogate, above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
+{
+	size_t n, i;
+	unsigned long v, min;
+
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2; v = s[0] & 0x1f; min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3; v = s[0] & 0x0f; min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4; v = s[0] & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Non-ASCII code points that are punctuation, spaces or symbols: never in
+ * a domain name (IDNA disallows them), and where an address touches them
+ * in prose they end it (Arabic comma, ideographic full stop, corner
+ * brackets, no-break space, ...).  Sorted, inclusive ranges. */
+static const struct { unsigned long lo, hi; } addr_punct[] = {
+	{ 0x0080, 0x00a9 }, { 0x00ab, 0x00b4 }, { 0x00b6, 0x00b9 },
+	{ 0x00bb, 0x00bf }, { 0x00d7, 0x00d7 }, { 0x00f7, 0x00f7 },
+	{ 0x037e, 0x037e }, { 0x0387, 0x0387 }, { 0x055a, 0x055f },
+	{ 0x0589, 0x058a }, { 0x05be, 0x05be }, { 0x05c0, 0x05c0 },
+	{ 0x05c3, 0x05c3 }, { 0x05c6, 0x05c6 }, { 0x05f3, 0x05f4 },
+	{ 0x0609, 0x060d }, { 0x061b, 0x061b }, { 0x061d, 0x061f },
+	{ 0x066a, 0x066d }, { 0x06d4, 0x06d4 }, { 0x0964, 0x0965 },
+	{ 0x0970, 0x0970 }, { 0x0e4f, 0x0e4f }, { 0x0e5a, 0x0e5b },
+	{ 0x10fb, 0x10fb }, { 0x1360, 0x1368 }, { 0x1680, 0x1680 },
+	{ 0x17d4, 0x17d6 }, { 0x17d8, 0x17da }, { 0x1800, 0x180a },
+	{ 0x2000, 0x200b }, { 0x200e, 0x206f }, /* ZWNJ, ZWJ are IDN */
+	{ 0x20a0, 0x20cf }, { 0x2190, 0x23ff }, { 0x2500, 0x27bf },
+	{ 0x2900, 0x2bff }, { 0x2e00, 0x2e7f }, { 0x3000, 0x3004 },
+	{ 0x3008, 0x3020 }, { 0x3030, 0x3030 }, { 0x303d, 0x303f },
+	{ 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6b }, { 0xfeff, 0xfeff },
+	{ 0xff01, 0xff0f }, { 0xff1a, 0xff20 }, { 0xff3b, 0xff40 },
+	{ 0xff5b, 0xff65 }, { 0xfff9, 0xfffd },
+};
+
+static bool utf8_punct(unsigned long cp)
+{
+	size_t lo = 0, hi = sizeof(addr_punct) / sizeof(addr_punct[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < addr_punct[mid].lo)
+			hi = mid;
+		else if (cp > addr_punct[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Length of the non-ASCII letter (a well-formed UTF-8 sequence that is not
+ * punctuation) at s[0..len), or 0. */
+static size_t utf8_letter(const char *s, size_t len)
+{
+	unsigned long cp = 0;
+	size_t n = utf8_seq((const unsigned char *)s, len, &cp);
+
+	return n > 1 && !utf8_punct(cp) ? n : 0;
+}
+
+/* Start of the non-ASCII letter that ends at s[end) (s[0..end) scanned
+ * backwards), or end when there is none. */
+static size_t utf8_letter_before(const char *s, size_t end)
+{
+	size_t b = end, k;
+
+	for (k = 0; k < 4 && b > 0; k++) {
+		b--;
+		if (((unsigned char)s[b] & 0xc0) != 0x80)
+			return utf8_letter(s + b, end - b) == end - b ? b : end;
+	}
+	return end;
+}
+
 static bool valid_local(const char *s, size_t len)
 {
 	size_t i;
@@ -71,19 +181,38 @@ static bool valid_local(const char *s, size_t len)
 			if (is_ctl(c))
 				return false;
 			if (c == '\\') {
+				/* quoted-pair: the next character stands for itself */
 				if (i + 2 >= len || is_ctl((unsigned char)s[i + 1]))
 					return false;
-				i++;
-				continue;
-			}
-			if (c == '"')
+				c = (unsigned char)s[++i];
+			} else if (c == '"') {
 				return false;
+			}
+			if (c >= 0x80) {
+				unsigned long cp;
+				size_t n = utf8_seq((const unsigned char *)s + i,
+				                    len - 1 - i, &cp);
+
+				if (n == 0)
+					return false;
+				i += n - 1;
+			}
 		}
 		return true;
 	}
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
+		unsigned long cp;
+		size_t n;
+
 		if (!local_char((unsigned char)s[i]))
 			return false;
+		if ((unsigned char)s[i] < 0x80)
+			continue;
+		n = utf8_seq((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0)
+			return false;
+		i += n - 1;
+	}
 	return true;
 }
 
@@ -116,6 +245,14 @@ static bool valid_domain(const char *s, size_t len)
 		}
 		if (!domain_char(c))
 			return false;
+		if (c >= 0x80) {
+			size_t n = utf8_letter(s + i, len - i);
+
+			if (n == 0)
+				return false;
+			i += n - 1;
+			label += n - 1;
+		}
 		if (++label > ADDR_LABEL_MAX)
 			return false;
 	}
@@ -272,7 +409,9 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 	/* angle brackets, outside quotes: take what is inside */
 	lt = NULL;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
+		if (s[i] == '\\' && quoted)
+			i++;    /* quoted-pair */
+		else if (s[i] == '"')
 			quoted = !quoted;
 		else if (s[i] == '<' && !quoted) {
 			lt = s + i;
@@ -291,12 +430,33 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 		len -= 7;
 	}
 	/* stray punctuation from prose around the address */
-	while (len > 0 && (s[len - 1] == ',' || s[len - 1] == ';' ||
-	                   s[len - 1] == ':' || s[len - 1] == '>'))
-		len--;
-	while (len > 0 && (s[0] == '<' || s[0] == '\'' ))
+	for (;;) {
+		size_t b;
+
+		while (len > 0 && (s[len - 1] == ',' || s[len - 1] == ';' ||
+		                   s[len - 1] == ':' || s[len - 1] == '>' ||
+		                   prose_quote((unsigned char)s[len - 1]) ||
+		                   is_space((unsigned char)s[len - 1])))
+			len--;
+		/* a non-ASCII comma, full stop, bracket or space */
+		for (b = len; b > 0 && len - b < 4 &&
+		     ((unsigned char)s[b - 1] & 0xc0) == 0x80; b--)
+			;
+		if (b > 0 && (unsigned char)s[b - 1] >= 0xc0) {
+			unsigned long cp = 0;
+
+			if (utf8_seq((const unsigned char *)s + b - 1,
+			             len - b + 1, &cp) == len - b + 1 &&
+			    utf8_punct(cp)) {
+				len = b - 1;
+				continue;
+			}
+		}
+		break;
+	}
+	while (len > 0 && (s[0] == '<' || prose_quote((unsigned char)s[0]) ||
+	                   is_space((unsigned char)s[0])))
 		s++, len--;
-	trim(&s, &len);
 	return emit(s, len, out, outsz, fold_local);
 }
 
@@ -317,6 +477,7 @@ bool addr_valid(const char *addr)
 
 int addr_find(const char *text, size_t len, char *out, size_t outsz)
 {
+	char again[ADDR_OUT_MAX];
 	size_t i;
 
 	if (out != NULL && outsz > 0)
@@ -340,10 +501,26 @@ int addr_find(const char *text, size_t len, char *out, size_t outsz)
 				continue;
 			start = q - 1;
 		} else {
-			while (start > 0 && local_char((unsigned char)text[start - 1]) &&
-			       i - start <= ADDR_LOCAL_MAX)
-				start--;
-			while (start < i && text[start] == '.')
+			/* back over atext; a non-ASCII character only when it is
+			 * a letter (punctuation and bad UTF-8 end the address) */
+			while (start > 0 && i - start <= ADDR_LOCAL_MAX) {
+				unsigned char c = (unsigned char)text[start - 1];
+				size_t b;
+
+				if (c < 0x80) {
+					if (!local_char(c))
+						break;
+					start--;
+					continue;
+				}
+				b = utf8_letter_before(text, start);
+				if (b == start)
+					break;
+				start = b;
+			}
+			/* prose quotes and dots before the local part */
+			while (start < i && (text[start] == '.' ||
+			                     prose_quote((unsigned char)text[start])))
 				start++;
 		}
 		end = i + 1;
@@ -353,17 +530,31 @@ int addr_find(const char *text, size_t len, char *out, size_t outsz)
 			if (end < len && text[end] == ']')
 				end++;
 		} else {
-			while (end < len && (domain_char((unsigned char)text[end]) ||
-			                     text[end] == '.') &&
-			       end - i <= ADDR_DOMAIN_MAX + 1)
-				end++;
+			while (end < len && end - i <= ADDR_DOMAIN_MAX + 1) {
+				unsigned char c = (unsigned char)text[end];
+				size_t n;
+
+				if (c < 0x80) {
+					if (!domain_char(c) && c != '.')
+						break;
+					end++;
+					continue;
+				}
+				n = utf8_letter(text + end, len - end);
+				if (n == 0)
+					break;
+				end += n;
+			}
 			while (end > i + 1 && text[end - 1] == '.')
 				end--;
 		}
 		if (start == i || end == i + 1)
 			continue;
-		if (emit(text + start, end - start, out, outsz, false) == 0)
+		if (emit(text + start, end - start, out, outsz, false) == 0 &&
+		    addr_normalise(out, strlen(out), again, sizeof(again),
+		                   false) == 0 && strcmp(again, out) == 0)
 			return 0;
+		out[0] = '\0';
 	}
 	if (outsz > 0)
 		out[0] = '\0';

@@ -39,6 +39,10 @@ static void check_addr(const char *a, size_t outsz, bool fold)
 		unsigned char c = (unsigned char)*p;
 		if (c < 0x20 || c == 0x7f)
 			fail("control character in output", a);
+		if (c == '\\' && quoted && p[1] != '\0') {
+			p++;    /* quoted-pair: the next character is literal */
+			continue;
+		}
 		if (c == '"')
 			quoted = !quoted;
 		else if (c == ' ' && !quoted)

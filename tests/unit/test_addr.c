@@ -36,6 +36,12 @@ static void test_normalise(void **state)
 		{ "neko(comment)@example.org", false, "neko@example.org" },
 		{ "\"neko cat\"@example.org", false, "\"neko cat\"@example.org" },
 		{ "\"Neko@Cat\"@Example.org", true, "\"Neko@Cat\"@example.org" },
+		/* an escaped quote does not end the quoted string (fuzz finding) */
+		{ "\"@@4\\8<\\\"@A\"@B", true, "\"@@4\\8<\\\"@A\"@b" },
+		/* ... nor does it open an angle bracket after it (fuzz finding) */
+		{ "\"a\\\"<b\"@example.org", false, "\"a\\\"<b\"@example.org" },
+		{ "\"a\\\xff\"@example.org", false, NULL },
+		{ "\"a\\\xc3\xa9\"@example.org", false, "\"a\\\xc3\xa9\"@example.org" },
 		{ "neko+tag@example.org", false, "neko+tag@example.org" },
 		{ "neko@example.org.", false, "neko@example.org" },
 		{ "mailto:neko@example.org", false, "neko@example.org" },
@@ -59,6 +65,25 @@ static void test_normalise(void **state)
 		{ "neko@exa\x7fmple.org", false, NULL },
 		{ "\"unterminated@example.org", false, NULL },
 		{ "neko@exa<mple.org", false, NULL },
+		/* invalid UTF-8: a stray continuation byte, a cut sequence, an
+		 * overlong form, a surrogate, a Latin-1 byte */
+		{ "neko@exa\x80mple.org", false, NULL },
+		{ "neko@example.\xe4\xbe", false, NULL },
+		{ "neko@\xc0\xae" "example.org", false, NULL },
+		{ "neko@\xed\xa0\x80.example", false, NULL },
+		{ "n\xe9ko@example.org", false, NULL },
+		{ "\xe7\x8c@example.org", false, NULL },
+		/* non-ASCII punctuation is no part of a domain name */
+		{ "neko@example\xe3\x80\x82jp", false, NULL },
+		/* ... and after the address it is prose, like a comma */
+		{ "neko@example.jp\xd8\x8c", false, "neko@example.jp" },
+		{ "neko@example.jp\xe3\x80\x82", false, "neko@example.jp" },
+		{ "'neko@example.jp'", false, "neko@example.jp" },
+		{ "rfc822; `neko'@example.jp`", false, "neko'@example.jp" },
+		/* quotes and spaces mixed: all of them go (fuzz finding) */
+		{ "'\f'@7", false, NULL },
+		{ "' 'neko@example.jp ' ,", false, "neko@example.jp" },
+		{ "`neko@example.jp", false, "neko@example.jp" },
 	};
 	char out[320];
 	size_t i;
@@ -130,6 +155,14 @@ static void test_valid(void **state)
 		{ "<neko@example.org>", false }, { "rfc822; neko@example.org", false },
 		{ "neko@example.org.", false }, { "neko", false }, { "", false },
 		{ "neko@exa_mple.org", true }, { "ne ko@example.org", false },
+		/* UTF-8 must be well-formed in both parts */
+		{ "\xe7\x8c\xab@\xe4\xbe\x8b.jp", true },
+		{ "neko@\xe4\xbe\x8b\xe3.jp", false },
+		{ "neko@\xff.jp", false },
+		{ "neko@\xf4\x90\x80\x80.jp", false },
+		{ "ne\xe3\x81ko@example.jp", false },
+		{ "neko\xc1\x81@example.jp", false },
+		{ "neko@example.jp\xd8\x8c", false },
 	};
 	size_t i;
 
@@ -152,6 +185,22 @@ static void test_find(void **state)
 		{ "user neko@example.org, said", "neko@example.org" },
 		{ "rcpt=<a.b-c+d@sub.example.co.jp>", "a.b-c+d@sub.example.co.jp" },
 		{ "@@@ x@ @y then z@example.net", "z@example.net" },
+		/* prose quotes and punctuation around the address are not part of it */
+		{ "for <'lib@googlegroups.com>", "lib@googlegroups.com" },
+		{ "address 'neko@example.org' is gone", "neko@example.org" },
+		{ "`neko@example.org'", "neko@example.org" },
+		{ "'@w then neko@example.org", "neko@example.org" },
+		{ "x '@w", NULL },
+		{ "o'brien@example.org", "o'brien@example.org" },
+		/* Arabic comma, ideographic full stop, corner brackets, NBSP */
+		{ "\xd8\xa5\xd9\x84\xd9\x89 neko@example.jp\xd8\x8c \xd9\x84\xd8\xa7", "neko@example.jp" },
+		{ "neko@example.jp\xe3\x80\x82", "neko@example.jp" },
+		{ "\xe5\xae\x9b\xe5\x85\x88\xe3\x80\x8cneko@example.jp\xe3\x80\x8d", "neko@example.jp" },
+		{ "to neko@example.jp\xc2\xa0(user unknown)", "neko@example.jp" },
+		{ "\xe7\x8c\xab@\xe4\xbe\x8b\xe3\x81\x88.jp: unknown", "\xe7\x8c\xab@\xe4\xbe\x8b\xe3\x81\x88.jp" },
+		/* invalid UTF-8 is never part of a found address */
+		{ "neko@example.jp\xff", "neko@example.jp" },
+		{ "\x80neko@example.jp", "neko@example.jp" },
 		{ "no address in here", NULL },
 		{ "trailing @", NULL },
 		{ "", NULL },
