@@ -7,9 +7,9 @@
  * punctuation of prose around it, validates (one unquoted "@", no control
  * characters, no spaces outside quotes, well-formed UTF-8 only, local part
  * <= 64, domain <= 253 octets with dot-separated labels and no non-ASCII
- * punctuation) and
- * lower-cases the domain; the local part is lower-cased too when fold_local
- * is true.  Output is bounded by outsz.  Pure and thread-safe.
+ * punctuation) and lower-cases the domain; the local part is lower-cased
+ * too when fold_local is true.  Output is bounded by outsz.  Pure and
+ * thread-safe.
  */
 #ifndef BM_ADDR_H
 #define BM_ADDR_H
