@@ -22,7 +22,8 @@
 #             tests/faults/smtp-load.py, SESSIONS threads, one SMTP
 #             connection per message, the same DSN with a different failed
 #             recipient each time: every message adds a list entry (a write
-#             and an fsync, group-committed).  Its generator is Python, so its
+#             and an fsync, group-committed; max_suppress_per_hour is raised
+#             since every message comes from 127.0.0.1).  Its generator is Python, so its
 #             msgs/s are lower than the repeat load's for all three setups.
 # The setups alternate in BENCH_PF_ROUNDS rounds (order rotated each round)
 # after an untimed warm-up; medians are reported, with the ratios
