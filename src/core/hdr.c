@@ -230,13 +230,20 @@ hdr_sanitise(const char *in, size_t inlen, char *out, size_t outsz)
 			i++;
 			continue;
 		}
-		n = hdr_utf8(s + i, inlen - i);
 		if (space) {
 			if (o + 2 >= outsz)
 				break;
 			out[o++] = ' ';
 			space = false;
 		}
+		if (s[i] < 0x80) {
+			/* printable ASCII, nearly every byte: no call per byte */
+			if (o + 1 >= outsz)
+				break;
+			out[o++] = (char)s[i++];
+			continue;
+		}
+		n = hdr_utf8(s + i, inlen - i);
 		if (n == 0) {
 			/* invalid byte (or a C1 control): one '?' for it */
 			if (o + 1 >= outsz)
