@@ -58,12 +58,8 @@ arf_parse(const char *text, size_t len, const char *fallback_rcpt,
 	while (text != NULL && text_next_line(text, len, &pos, &line, &llen)) {
 		arf_value(line, llen, "Feedback-Type", &v, &vlen);
 		if (v != NULL && res->feedback_type[0] == '\0') {
-			size_t n = 0;
-
-			while (n < vlen && v[n] != ' ' && v[n] != '\t' && v[n] != ';')
-				n++;
-			text_lower_copy(v, n, res->feedback_type,
-			                sizeof(res->feedback_type));
+			text_token_lower(v, vlen, res->feedback_type,
+			                 sizeof(res->feedback_type));
 			continue;
 		}
 		arf_value(line, llen, "Reporting-MTA", &v, &vlen);

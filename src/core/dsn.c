@@ -406,19 +406,11 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 		dsn_address(v, vlen, addr, sizeof(addr));
 		memcpy(b->actual_rcpt, addr, sizeof(b->actual_rcpt));
 		break;
-	case F_ACTION: {
-		size_t n = 0;
-
+	case F_ACTION:
 		if (b->action[0] != '\0' && (b->has_final || b->has_orig))
 			dsn_flush(st);
-		/* the action is one token: stop at white space, control
-		 * characters (records carry none), comments and ';' */
-		while (n < vlen && (unsigned char)v[n] > ' ' && v[n] != 0x7f &&
-		       v[n] != '(' && v[n] != ';')
-			n++;
-		text_lower_copy(v, n, b->action, sizeof(b->action));
+		text_token_lower(v, vlen, b->action, sizeof(b->action));
 		break;
-	}
 	case F_STATUS:
 		if (b->status[0] != '\0' && (b->has_final || b->has_orig))
 			dsn_flush(st);

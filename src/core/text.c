@@ -309,6 +309,17 @@ text_lower_copy(const char *s, size_t len, char *out, size_t outsz)
 	out[len] = '\0';
 }
 
+void
+text_token_lower(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	while (n < len && (unsigned char)s[n] > ' ' && s[n] != 0x7f &&
+	       s[n] != '(' && s[n] != ';')
+		n++;
+	text_lower_copy(s, n, out, outsz);
+}
+
 /* ------------------------------------------------------------ decoders */
 
 static const signed char text_b64val[256] = {

@@ -45,6 +45,10 @@ size_t text_collapse(const char *s, size_t len, char *out, size_t outsz);
 /* Copy span to out, bounded, NUL-terminated, lower-cased. */
 void text_lower_copy(const char *s, size_t len, char *out, size_t outsz);
 
+/* Copy the first token of a field value (up to white space, a control
+ * character, '(' or ';'), lower-cased and bounded: "Failed (bad)" -> "failed". */
+void text_token_lower(const char *s, size_t len, char *out, size_t outsz);
+
 /* Base64 (standard or URL-safe alphabet): white space skipped, missing
  * padding accepted, garbage skipped; *bad (if given) is set when garbage,
  * a dangling character or an overflow of out was seen. */

@@ -214,6 +214,36 @@ test_span_table(void **state)
 	text_lower_copy("abc", 3, out, 0);
 }
 
+/* text_token_lower: one token of a field value, never a control character */
+static const struct {
+	const char *in;
+	size_t inlen;
+	const char *want;
+} token_cases[] = {
+	{ "Failed", 6, "failed" },
+	{ "failed (permanent)", 18, "failed" },
+	{ "Delayed;x", 9, "delayed" },
+	{ "abuse\x12junk", 10, "abuse" },     /* control character ends it */
+	{ "fail\0ed", 7, "fail" },             /* so does NUL */
+	{ "\tx", 2, "" },
+	{ "", 0, "" },
+};
+
+static void
+test_token_lower(void **state)
+{
+	char out[8];
+
+	(void)state;
+	for (size_t i = 0; i < N(token_cases); i++) {
+		text_token_lower(token_cases[i].in, token_cases[i].inlen, out, sizeof out);
+		if (strcmp(out, token_cases[i].want) != 0)
+			fail_msg("token case %zu: \"%s\"", i, out);
+	}
+	text_token_lower("averyveryverylongtoken", 22, out, sizeof out);
+	assert_string_equal(out, "averyve");   /* bounded */
+}
+
 struct b64_case {
 	const char *in;
 	const char *want;
@@ -305,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_span_table),
+		cmocka_unit_test(test_token_lower),
 		cmocka_unit_test(test_b64_table),
 		cmocka_unit_test(test_qp_table),
 	};
