@@ -271,6 +271,7 @@ struct smtpcmd_index {
 	unsigned char first[27];  /* bucket of letter c: first[c]..first[c+1] */
 	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
 	size_t nalone;
+	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
 };
 
 static const struct smtpcmd_index *smtpcmd_index_get(void)
@@ -300,6 +301,8 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 		if (c >= 'a' && c <= 'z')
 			x.order[fill[c - 'a']++] = (unsigned char)k;
 	}
+	for (k = 0; k < 256; k++)
+		x.word[k] = smtpcmd_alnum((unsigned char)k);
 	x.ready = true;
 	return &x;
 }
@@ -309,6 +312,7 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 	const struct smtpcmd_index *x = smtpcmd_index_get();
 	const size_t *plen = x->plen;
 	const unsigned char *order = x->order, *first = x->first;
+	const unsigned char *word = x->word;
 	enum smtpcmd best = SMTPCMD_NONE;
 	size_t best_at = len, k, i;
 	size_t occ[SMTPCMD_NPHRASES];
@@ -325,7 +329,7 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 		unsigned char c = (unsigned char)f[i];
 		size_t b, e;
 
-		if (!smtpcmd_alnum(c)) {
+		if (!word[c]) {
 			i++;
 			continue;
 		}
@@ -348,7 +352,7 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 				}
 			}
 		}
-		for (i++; i < len && smtpcmd_alnum((unsigned char)f[i]); i++)
+		for (i++; i < len && word[(unsigned char)f[i]]; i++)
 			;
 	}
 	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
