@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "text.h"
 
 #define ADDR_LOCAL_MAX 64
 #define ADDR_DOMAIN_MAX 253
@@ -64,42 +65,6 @@ static bool prose_quote(unsigned char c)
 	return c == '\'' || c == '`';
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..len) and its code
- * point; 0 for a malformed one (stray continuation byte, cut sequence,
- * overlong form, surrogate, above U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
-{
-	size_t n, i;
-	unsigned long v, min;
-
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2; v = s[0] & 0x1f; min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3; v = s[0] & 0x0f; min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4; v = s[0] & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 /* Non-ASCII code points that are punctuation, spaces or symbols: never in
  * a domain name (IDNA disallows them), and where an address touches them
  * in prose they end it (Arabic comma, ideographic full stop, corner
@@ -146,7 +111,7 @@ static bool utf8_punct(unsigned long cp)
 static size_t utf8_letter(const char *s, size_t len)
 {
 	unsigned long cp = 0;
-	size_t n = utf8_seq((const unsigned char *)s, len, &cp);
+	size_t n = text_utf8(s, len, &cp);
 
 	return n > 1 && !utf8_punct(cp) ? n : 0;
 }
@@ -190,8 +155,7 @@ static bool valid_local(const char *s, size_t len)
 			}
 			if (c >= 0x80) {
 				unsigned long cp;
-				size_t n = utf8_seq((const unsigned char *)s + i,
-				                    len - 1 - i, &cp);
+				size_t n = text_utf8(s + i, len - 1 - i, &cp);
 
 				if (n == 0)
 					return false;
@@ -208,7 +172,7 @@ static bool valid_local(const char *s, size_t len)
 			return false;
 		if ((unsigned char)s[i] < 0x80)
 			continue;
-		n = utf8_seq((const unsigned char *)s + i, len - i, &cp);
+		n = text_utf8(s + i, len - i, &cp);
 		if (n == 0)
 			return false;
 		i += n - 1;
@@ -445,8 +409,7 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 		if (b > 0 && (unsigned char)s[b - 1] >= 0xc0) {
 			unsigned long cp = 0;
 
-			if (utf8_seq((const unsigned char *)s + b - 1,
-			             len - b + 1, &cp) == len - b + 1 &&
+			if (text_utf8(s + b - 1, len - b + 1, &cp) == len - b + 1 &&
 			    utf8_punct(cp)) {
 				len = b - 1;
 				continue;

@@ -179,37 +179,14 @@ hdr_decode(const char *in, size_t inlen, char *out, size_t outsz)
 	return o;
 }
 
-/* Length of a valid UTF-8 sequence at s[0..n), or 0 if invalid. */
+/* Length of a valid UTF-8 sequence at s[0..n), or 0 if invalid or a C1
+ * control character. */
 static size_t
 hdr_utf8(const unsigned char *s, size_t n)
 {
-	unsigned long cp;
-	size_t len, i;
+	unsigned long cp = 0;
+	size_t len = text_utf8((const char *)s, n, &cp);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
 	if (cp >= 0x80 && cp <= 0x9f)   /* C1 controls */
 		return 0;
 	return len;

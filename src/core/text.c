@@ -320,6 +320,48 @@ text_token_lower(const char *s, size_t len, char *out, size_t outsz)
 	text_lower_copy(s, n, out, outsz);
 }
 
+size_t
+text_utf8(const char *str, size_t len, unsigned long *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n, i;
+	unsigned long v, min;
+
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		n = 1;
+		v = s[0];
+		min = 0;
+	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		v = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		v = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		v = s[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	if (cp != NULL)
+		*cp = v;
+	return n;
+}
+
 /* ------------------------------------------------------------ decoders */
 
 static const signed char text_b64val[256] = {

@@ -49,6 +49,11 @@ void text_lower_copy(const char *s, size_t len, char *out, size_t outsz);
  * character, '(' or ';'), lower-cased and bounded: "Failed (bad)" -> "failed". */
 void text_token_lower(const char *s, size_t len, char *out, size_t outsz);
 
+/* Length of the well-formed UTF-8 sequence at s[0..len) and (if cp is
+ * given) its code point; 0 for a malformed one: a stray continuation byte,
+ * a cut sequence, an overlong form, a surrogate, above U+10FFFF. */
+size_t text_utf8(const char *s, size_t len, unsigned long *cp);
+
 /* Base64 (standard or URL-safe alphabet): white space skipped, missing
  * padding accepted, garbage skipped; *bad (if given) is set when garbage,
  * a dangling character or an overflow of out was seen. */

@@ -134,6 +134,40 @@ test_find_span(void **state)
 }
 
 static void
+test_utf8(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len, want;
+		unsigned long cp;
+	} cases[] = {
+		{ "a", 1, 1, 'a' },
+		{ "\xc3\xa9", 2, 2, 0xe9 },
+		{ "\xe3\x80\x82x", 4, 3, 0x3002 },
+		{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600 },
+		{ "\xe3\x80", 2, 0, 0 },            /* cut */
+		{ "\x80", 1, 0, 0 },                 /* stray continuation */
+		{ "\xc0\xae", 2, 0, 0 },             /* overlong */
+		{ "\xe0\x80\xae", 3, 0, 0 },         /* overlong */
+		{ "\xed\xa0\x80", 3, 0, 0 },         /* surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },     /* above U+10FFFF */
+		{ "\xff", 1, 0, 0 },
+		{ "", 0, 0, 0 },
+	};
+	size_t i, n;
+	unsigned long cp;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		cp = 0;
+		n = text_utf8(cases[i].s, cases[i].len, &cp);
+		if (n != cases[i].want || (n > 0 && cp != cases[i].cp))
+			fail_msg("utf8 case %zu: %zu U+%04lx", i, n, cp);
+	}
+	assert_int_equal(text_utf8("\xc3\xa9", 2, NULL), 2);
+}
+
+static void
 test_starts(void **state)
 {
 	(void)state;
@@ -332,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_find_bounded),
 		cmocka_unit_test(test_find_large),
 		cmocka_unit_test(test_find_span),
+		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_span_table),
