@@ -135,7 +135,7 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 {
 	const unsigned char *h = (const unsigned char *)hay;
 	const unsigned char *n = (const unsigned char *)needle;
-	const unsigned char *end, *last, *pl, *pu, *c;
+	const unsigned char *end, *last, *c;
 	unsigned char lo, up;
 	bool lines;
 	size_t m;
@@ -159,35 +159,12 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 		return (const char *)c;
 	}
 
-	if (lo == up) {
-		c = h;
-		while (c <= last) {
-			c = memchr(c, lo, (size_t)(last - c) + 1);
-			if (c == NULL)
-				return NULL;
-			m = lines ? text_eq_lines(c, end, n, nlen) :
-			    text_eq(c + 1, n + 1, nlen - 1) ? nlen : 0;
-			if (m > 0) {
-				if (span != NULL)
-					*span = m;
-				return (const char *)c;
-			}
-			c++;
-		}
-		return NULL;
-	}
-	pl = memchr(h, lo, (size_t)(last - h) + 1);
-	pu = memchr(h, up, (size_t)(last - h) + 1);
-	while (pl != NULL || pu != NULL) {
-		if (pu == NULL || (pl != NULL && pl < pu)) {
-			c = pl;
-			pl = c < last ? memchr(c + 1, lo, (size_t)(last - c)) : NULL;
-		} else {
-			c = pu;
-			pu = c < last ? memchr(c + 1, up, (size_t)(last - c)) : NULL;
-		}
-		m = lines ? text_eq_lines(c, end, n, nlen) :
-		    text_eq(c + 1, n + 1, nlen - 1) ? nlen : 0;
+	/* rare: test each start whose byte is the needle's first (either
+	 * case) CRLF-tolerantly */
+	for (c = h; c <= last; c++) {
+		if (*c != lo && *c != up)
+			continue;
+		m = text_eq_lines(c, end, n, nlen);
 		if (m > 0) {
 			if (span != NULL)
 				*span = m;
