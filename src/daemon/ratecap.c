@@ -179,24 +179,32 @@ static void ratecap_advance(struct ratecap_slot *s, int64_t min)
 	s->last_min = min;
 }
 
+/* The table key (the IP text, bounded) and the minute of `now`. */
+static int64_t
+ratecap_key(const char *ip, time_t now, char key[BM_RATECAP_IP_MAX])
+{
+	size_t n;
+	int64_t min;
+
+	if (ip == NULL)
+		ip = "";
+	n = strnlen(ip, BM_RATECAP_IP_MAX - 1);
+	memcpy(key, ip, n);
+	key[n] = '\0';
+	min = (int64_t)now / 60;
+	return min < 0 ? 0 : min;
+}
+
 bool ratecap_take(struct ratecap *rc, const char *ip, unsigned per_hour, time_t now)
 {
 	char key[BM_RATECAP_IP_MAX];
 	struct ratecap_slot *s;
 	int64_t min;
 	bool ok;
-	size_t n;
 
 	if (rc == NULL)
 		return false;
-	if (ip == NULL)
-		ip = "";
-	n = strnlen(ip, sizeof(key) - 1);
-	memcpy(key, ip, n);
-	key[n] = '\0';
-	min = (int64_t)now / 60;
-	if (min < 0)
-		min = 0;
+	min = ratecap_key(ip, now, key);
 	if (pthread_mutex_lock(&rc->lock) != 0)
 		return false;
 	s = &rc->slot[ratecap_slot_for(rc, key, min)];
@@ -215,18 +223,11 @@ void ratecap_give(struct ratecap *rc, const char *ip, time_t now)
 	char key[BM_RATECAP_IP_MAX];
 	struct ratecap_slot *s;
 	int64_t min;
-	size_t n, i;
+	size_t i;
 
 	if (rc == NULL)
 		return;
-	if (ip == NULL)
-		ip = "";
-	n = strnlen(ip, sizeof(key) - 1);
-	memcpy(key, ip, n);
-	key[n] = '\0';
-	min = (int64_t)now / 60;
-	if (min < 0)
-		min = 0;
+	min = ratecap_key(ip, now, key);
 	if (pthread_mutex_lock(&rc->lock) != 0)
 		return;
 	for (i = rc->bucket[ratecap_hash(key) & (rc->nbuckets - 1)]; i != BM_RATECAP_NIL;
