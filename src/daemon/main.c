@@ -34,6 +34,7 @@
 
 #include "action.h"
 #include "config.h"
+#include "listener.h"
 #include "log.h"
 #include "milter.h"
 #include "privs.h"
@@ -115,30 +116,6 @@ main_unix_path(const char *sock)
 	if (strncmp(sock, "local:", 6) == 0)
 		return sock + 6;
 	return NULL;
-}
-
-/* libmilter has no socket-option API: find its TCP listener and set
- * TCP_NODELAY, which Linux copies to every accepted socket (without it each
- * message waits for delayed ACKs; e2e-postfix.md section 6). */
-static void
-main_nodelay(void)
-{
-	long max = sysconf(_SC_OPEN_MAX);
-
-	if (max < 0 || max > 1024)
-		max = 1024;
-	for (int fd = 3; fd < max; fd++) {
-		int acc = 0, dom = 0, one = 1;
-		socklen_t l1 = sizeof acc, l2 = sizeof dom;
-
-		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &l1) != 0 || !acc)
-			continue;
-		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l2) != 0)
-			continue;
-		if ((dom == AF_INET || dom == AF_INET6) &&
-		    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-			log_msg(LOG_WARNING, "TCP_NODELAY on the listener: %s", strerror(errno));
-	}
 }
 
 static int
@@ -348,7 +325,8 @@ main(int argc, char **argv)
 	umask(022);
 	if (main_socket_setup(cfg, sock) != 0)
 		return 1;
-	main_nodelay();
+	if (listener_nodelay(err, sizeof err) < 0)
+		log_msg(LOG_WARNING, "%s", err);
 
 	if (privs_drop(cfg->user, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "%s", err);

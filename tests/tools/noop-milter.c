@@ -24,6 +24,8 @@
 
 #include <libmilter/mfapi.h>
 
+#include "listener.h"
+
 /* per connection: what a real milter would at least keep */
 struct noop_conn {
 	unsigned long messages;
@@ -151,28 +153,6 @@ static sfsistat noop_close(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
-/* Find libmilter's listening TCP socket and set TCP_NODELAY on it. */
-static int noop_nodelay(void)
-{
-	int found = 0;
-
-	for (int fd = 3; fd < 1024; fd++) {
-		int acc = 0, dom = 0, one = 1;
-		socklen_t l1 = sizeof acc, l2 = sizeof dom;
-		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &l1) != 0 || !acc)
-			continue;
-		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l2) != 0)
-			continue;
-		if (dom != AF_INET && dom != AF_INET6)
-			continue;
-		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
-			fprintf(stderr, "noop-milter: TCP_NODELAY: %s\n", strerror(errno));
-			return -1;
-		}
-		found++;
-	}
-	return found;
-}
 
 int main(int argc, char **argv)
 {
@@ -222,9 +202,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "noop-milter: cannot open %s\n", sock);
 		return 1;
 	}
-	if (strncmp(sock, "inet", 4) == 0 && noop_nodelay() <= 0) {
-		fprintf(stderr, "noop-milter: no TCP listener found for TCP_NODELAY\n");
-		return 1;
+	if (strncmp(sock, "inet", 4) == 0) {
+		char err[128] = "no TCP listener found";
+
+		/* the same socket options as the daemon (src/daemon/listener.c) */
+		if (listener_nodelay(err, sizeof err) <= 0) {
+			fprintf(stderr, "noop-milter: %s\n", err);
+			return 1;
+		}
 	}
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
