@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "suppress_line.h"
+#include "text.h"
 
 #define SUP_STATUS_MAX   16
 #define SUP_REASON_MAX   64
@@ -24,36 +25,6 @@ static unsigned char
 sup_lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
-static size_t
-sup_utf8_len(const unsigned char *p, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
 }
 
 /*
@@ -73,7 +44,7 @@ suppress_line_addr(const char *in, size_t len, bool fold, char *out)
 	for (i = 0; i < len; i += k) {
 		if (p[i] <= 0x20 || p[i] == 0x7f)
 			return -1;
-		if ((k = sup_utf8_len(p + i, len - i)) == 0)
+		if ((k = text_utf8((const char *)p + i, len - i, NULL)) == 0)
 			return -1;
 		if (p[i] == '@') {
 			if (at != len)
@@ -105,7 +76,7 @@ sup_clean(const char *in, size_t max, char *out)
 			if (o + 1 > max)
 				break;
 			out[o++] = ' ';
-		} else if ((k = sup_utf8_len(p + i, n - i)) == 0) {
+		} else if ((k = text_utf8((const char *)p + i, n - i, NULL)) == 0) {
 			k = 1;
 			if (o + 1 > max)
 				break;
