@@ -384,6 +384,7 @@ bounce_classify_all(struct bounce_result *res)
 	size_t i;
 
 	res->cls = BM_CLASS_NONE;
+	result_scrub(res);
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
 

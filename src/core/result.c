@@ -74,3 +74,50 @@ result_find_rcpt(struct bounce_result *res, const char *addr)
 			return &res->rcpt[i];
 	return NULL;
 }
+
+static bool
+result_is_ctl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* Free text: each control character becomes a space. */
+static void
+result_scrub_text(char *s, size_t sz)
+{
+	for (size_t i = 0; i < sz && s[i] != '\0'; i++)
+		if (result_is_ctl((unsigned char)s[i]))
+			s[i] = ' ';
+}
+
+/* A word or a host name: it ends at the first control character. */
+static void
+result_scrub_word(char *s, size_t sz)
+{
+	for (size_t i = 0; i < sz && s[i] != '\0'; i++)
+		if (result_is_ctl((unsigned char)s[i])) {
+			s[i] = '\0';
+			return;
+		}
+}
+
+void
+result_scrub(struct bounce_result *res)
+{
+	result_scrub_word(res->recogniser, sizeof(res->recogniser));
+	result_scrub_word(res->reporting_mta, sizeof(res->reporting_mta));
+	result_scrub_word(res->feedback_type, sizeof(res->feedback_type));
+	for (size_t i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		result_scrub_word(r->recipient, sizeof(r->recipient));
+		result_scrub_word(r->original_recipient, sizeof(r->original_recipient));
+		result_scrub_word(r->action, sizeof(r->action));
+		result_scrub_word(r->status, sizeof(r->status));
+		result_scrub_text(r->diagnostic, sizeof(r->diagnostic));
+		result_scrub_word(r->reporting_mta, sizeof(r->reporting_mta));
+		result_scrub_word(r->remote_mta, sizeof(r->remote_mta));
+		result_scrub_word(r->feedback_type, sizeof(r->feedback_type));
+		result_scrub_word(r->smtp_command, sizeof(r->smtp_command));
+	}
+}

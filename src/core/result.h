@@ -6,6 +6,9 @@
  * message naming thousands of recipients costs bounded memory.  It also
  * returns NULL when memory runs out.  result_set_str() copies a span into
  * one of the record's fixed arrays with white space collapsed.
+ * result_scrub() is the last guard of bounce.h's promise that no string in
+ * a result holds a control character, whatever a parser copied: free text
+ * gets a space for each, single words and host names end at the first one.
  */
 #ifndef BM_RESULT_H
 #define BM_RESULT_H
@@ -17,6 +20,7 @@
 struct bounce_rcpt *result_add_rcpt(struct bounce_result *res,
                                     const struct bounce_limits *lim);
 void result_set_str(char *dst, size_t dstsz, const char *src, size_t len);
+void result_scrub(struct bounce_result *res);
 /* Find a record by normalised recipient, or NULL. */
 struct bounce_rcpt *result_find_rcpt(struct bounce_result *res, const char *addr);
 
