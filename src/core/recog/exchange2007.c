@@ -19,7 +19,11 @@
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "bounce.h"
 #include "recog.h"
+#include "text.h"
 #include "recog/notice.h"
 
 static const char *const exchange2007_banner[] = {
@@ -101,17 +105,109 @@ static const struct notice_spec exchange2007_people_spec = {
 	.flags = NOTICE_BLANK_ENDS,
 };
 
+/* Words that every banner of both specs contains (case-insensitively):
+ * "iagnos" is in each "Diagnostic information for administrators"
+ * translation, and the list for people opens with the other.  A text
+ * with neither cannot be an Exchange notice; testing these two costs
+ * less than the seven banner phrases notice_match() would try first.
+ * Keep it in step with exchange2007_banner and exchange2007_people. */
+static const char *const exchange2007_signature[] = {
+	"iagnos",
+	"Delivery has failed to these recipients or groups",
+	NULL
+};
+
+static bool
+exchange2007_maybe(const struct recog_ctx *ctx)
+{
+	return ctx->text != NULL &&
+	       common_has_any(ctx->text, ctx->text_len, exchange2007_signature);
+}
+
 static int
 exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
+	if (!exchange2007_maybe(ctx))
+		return 0;
 	return notice_match(ctx, res, &exchange2007_spec) ||
 	       notice_match(ctx, res, &exchange2007_people_spec);
 }
 
+/* Component words that open runs of exchange2007_reasons: a diagnostic
+ * without the word holds none of the run's phrases, so the run is passed
+ * over with one search instead of one per phrase. */
+static const char *const exchange2007_components[] = {
+	"RESOLVER.", "SMTPSEND.DNS.", NULL
+};
+
+/* The component word phrase starts with, or NULL. */
+static const char *
+exchange2007_component(const char *phrase)
+{
+	size_t k;
+
+	for (k = 0; exchange2007_components[k] != NULL; k++) {
+		const char *w = exchange2007_components[k];
+
+		if (phrase[0] == w[0] && strncmp(phrase, w, strlen(w)) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+/* common_reason(exchange2007_reasons, diag): the first phrase in table
+ * order that the diagnostic contains. */
+static enum bm_reason
+exchange2007_hint(const char *diag)
+{
+	const struct common_phrase *tab = exchange2007_reasons;
+	size_t len = strlen(diag), i = 0;
+
+	while (tab[i].phrase != NULL) {
+		const char *word = exchange2007_component(tab[i].phrase);
+
+		if (word != NULL && text_find(diag, len, word) == NULL) {
+			while (tab[i].phrase != NULL &&
+			       strncmp(tab[i].phrase, word, strlen(word)) == 0)
+				i++;
+			continue;
+		}
+		if (text_find(diag, len, tab[i].phrase) != NULL)
+			return tab[i].reason;
+		i++;
+	}
+	return BM_REASON_UNDEFINED;
+}
+
+/* Does a record lack what the notice text could give it? */
+static bool
+exchange2007_incomplete(const struct bounce_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nrcpt; i++)
+		if (res->rcpt[i].diagnostic[0] == '\0' ||
+		    res->rcpt[i].status[0] == '\0' || res->rcpt[i].replycode == 0)
+			return true;
+	return false;
+}
+
+/* notice_enrich() reads the notice only to fill a missing diagnostic,
+ * status or reply code; when no record lacks one, or the text is no
+ * Exchange notice, all it does is the hints, which are given here. */
 static void
 exchange2007_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
-	notice_enrich(ctx, res, &exchange2007_spec);
+	size_t i;
+
+	if (exchange2007_incomplete(res) && exchange2007_maybe(ctx)) {
+		notice_enrich(ctx, res, &exchange2007_spec);
+		return;
+	}
+	for (i = 0; i < res->nrcpt; i++)
+		if (res->rcpt[i].reason_hint == BM_REASON_UNDEFINED)
+			res->rcpt[i].reason_hint =
+			    exchange2007_hint(res->rcpt[i].diagnostic);
 }
 
 const struct recog recog_exchange2007 = {
