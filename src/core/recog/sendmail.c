@@ -393,6 +393,27 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	return res->nrcpt > before;
 }
 
+/* The SMTP reply code in a record's diagnostic (0: none). */
+static int
+sm_diag_code(const struct bounce_rcpt *r)
+{
+	char old[BM_STATUS_MAX];
+	int oldcode = 0;
+
+	old[0] = '\0';
+	(void)status_find(r->diagnostic, strlen(r->diagnostic), old,
+	                  sizeof(old), &oldcode);
+	return oldcode;
+}
+
+/* Can sm_improve() change the record at all?  Only when its diagnostic
+ * lacks a failure reply or its status is a bare X.0.0. */
+static bool
+sm_improvable(const struct bounce_rcpt *r)
+{
+	return sm_diag_code(r) < 400 || strcmp(r->status + 1, ".0.0") == 0;
+}
+
 /* A DSN record whose diagnostic carries no SMTP failure reply ("X-Unix;
  * 255": a program's exit status) takes the transcript's verdict; a
  * generic X.0.0 status takes the transcript's more specific one of the
@@ -400,17 +421,14 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 static void
 sm_improve(struct bounce_rcpt *r, const char *diag)
 {
-	char st[BM_STATUS_MAX], old[BM_STATUS_MAX];
-	int code = 0, oldcode = 0;
+	char st[BM_STATUS_MAX];
+	int code = 0;
 
 	st[0] = '\0';
 	if (!status_find(diag, strlen(diag), st, sizeof(st), &code) ||
 	    code < 400)
 		return;
-	old[0] = '\0';
-	(void)status_find(r->diagnostic, strlen(r->diagnostic), old,
-	                  sizeof(old), &oldcode);
-	if (oldcode < 400) {
+	if (sm_diag_code(r) < 400) {
 		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag,
 		               strlen(diag));
 		r->replycode = code;
@@ -430,6 +448,11 @@ sm_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (res->nrcpt == 0 || ctx->text == NULL || !common_from_daemon(ctx) ||
 	    !common_find_any(ctx->text, ctx->text_len, sm_transcript, &start,
 	                     &end))
+		return;
+	/* the transcript is read only if it can improve a record */
+	for (i = 0; i < res->nrcpt && !sm_improvable(&res->rcpt[i]); i++)
+		;
+	if (i == res->nrcpt)
 		return;
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
