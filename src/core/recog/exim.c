@@ -50,6 +50,17 @@ static const char *const exim_banner[] = {
 	NULL
 };
 
+/* Words the banners contain: a text with none of them has no banner, and
+ * three searches tell that sooner than six.  Keep in step with
+ * exim_banner. */
+static const char *const exim_signature[] = {
+	"created automatically by ",
+	"message that you sent ",
+	"could not be delivered to one or more",
+	NULL
+};
+
+/* A subset of exim_starts, so never found before the start phrase. */
 static const char *const exim_delay[] = {
 	"not yet been delivered is:",
 	"not yet been delivered are:",
@@ -260,13 +271,14 @@ exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (!common_from_daemon(ctx) &&
 	    common_header(ctx, "X-Failed-Recipients", NULL) == NULL)
 		return 0;
-	if (!common_has_any(ctx->text, ctx->text_len, exim_banner))
+	if (!common_has_any(ctx->text, ctx->text_len, exim_signature) ||
+	    !common_has_any(ctx->text, ctx->text_len, exim_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, exim_starts, &start,
 	                     &end))
 		return 0;
-	action = common_has_any(ctx->text, ctx->text_len, exim_delay) ?
-	         "delayed" : "failed";
+	action = common_has_any(ctx->text + start, ctx->text_len - start,
+	                        exim_delay) ? "delayed" : "failed";
 	sec = ctx->text + end;
 	stop = common_until_line(sec, ctx->text_len - end, exim_ends);
 
