@@ -117,6 +117,16 @@ static const struct common_phrase exim_reasons[] = {
 	{ NULL, BM_REASON_UNDEFINED }
 };
 
+/* Short words of which every exim_reasons phrase contains one: most
+ * diagnostics (a remote server's reply) hold none, and these few short
+ * searches say so for less than the sixteen phrases.  Keep in step with
+ * exim_reasons. */
+static const char *const exim_reason_words[] = {
+	"full", "quota", "MX ", "lookups", "Unrouteable", "no host",
+	"malformed", "nested", "source-routed", "forbidden", "\"Received\"",
+	"retry", "failing", NULL
+};
+
 /* Address lines that name a local pipe or file instead of a mailbox. */
 static const char *const exim_local_transport[] = {
 	"pipe to |", "save to ", NULL
@@ -248,7 +258,8 @@ exim_blocks(const struct recog_ctx *ctx, struct bounce_result *res,
 		if (r == NULL)
 			continue;
 		common_fill(r, diag, strlen(diag), action);
-		if (r->reason_hint == BM_REASON_UNDEFINED)
+		if (r->reason_hint == BM_REASON_UNDEFINED &&
+		    common_has_any(diag, strlen(diag), exim_reason_words))
 			r->reason_hint = common_reason(exim_reasons, diag,
 			                               strlen(diag));
 		/* a pipe or file transport failed: the local mailer's error */
