@@ -266,13 +266,33 @@ generic_rcpt_to(const char *line, size_t llen, char *addr, size_t addrsz)
 	return addr_find(p, llen - (size_t)(p - line), addr, addrsz) == 0;
 }
 
+/* Has res a record with a diagnostic for every recipient of want?
+ * generic_add() changes such a record no more. */
+static bool
+generic_has_all(struct bounce_result *res, const struct bounce_result *want)
+{
+	size_t i;
+
+	for (i = 0; i < want->nrcpt; i++) {
+		const struct bounce_rcpt *t =
+		    result_find_rcpt(res, want->rcpt[i].recipient);
+
+		if (t == NULL || t->diagnostic[0] == '\0')
+			return false;
+	}
+	return true;
+}
+
 /* Scan the notification text; one record per recipient with an error.
  * `phrases`: a failure phrase without a code makes an error line too (when
  * the Subject or a DSN already says this is a bounce; a From signal alone,
- * e.g. a postmaster's notice, needs SMTP codes). */
+ * e.g. a postmaster's notice, needs SMTP codes).  With `want` (enrich),
+ * the scan ends once res has a finished record for each of want's
+ * recipients: the rest of the text could add only records nobody asks
+ * for. */
 static void
 generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
-             bool phrases)
+             bool phrases, const struct bounce_result *want)
 {
 	struct generic_own own;
 	char last_addr[BM_ADDR_MAX] = "";
@@ -299,7 +319,8 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 		if (pending[0] != '\0' && lineno - pending_line <= 2 * GENERIC_WINDOW &&
 		    generic_rcpt_to(t, tl, addr, sizeof(addr)) &&
 		    !generic_excluded(ctx, &own, addr)) {
-			if (generic_add(ctx, res, addr, pending) != 0)
+			if (generic_add(ctx, res, addr, pending) != 0 ||
+			    (want != NULL && generic_has_all(res, want)))
 				break;
 			pending[0] = '\0';
 			continue;
@@ -329,7 +350,8 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 			}
 			continue;
 		}
-		if (generic_add(ctx, res, rcpt, diag) != 0)
+		if (generic_add(ctx, res, rcpt, diag) != 0 ||
+		    (want != NULL && generic_has_all(res, want)))
 			break;
 		last_addr[0] = '\0';
 	}
@@ -476,7 +498,7 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	res->nrcpt = before;
 	if (ctx->text != NULL && ctx->text_len > 0)
 		generic_scan(ctx, res, (sig & RECOG_SIGNAL_SUBJECT) != 0 ||
-		             generic_notice_text(ctx));
+		             generic_notice_text(ctx), NULL);
 	if (res->nrcpt == before &&
 	    sig == (RECOG_SIGNAL_FROM | RECOG_SIGNAL_SUBJECT))
 		generic_unread(ctx, res);
@@ -498,7 +520,7 @@ generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (need == 0)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
-	generic_scan(ctx, &tmp, true);
+	generic_scan(ctx, &tmp, true, res);
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
 		struct bounce_rcpt *t = result_find_rcpt(&tmp, r->recipient);
