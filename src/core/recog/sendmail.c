@@ -110,6 +110,21 @@ struct sm_state {
 	char codeline[BM_DIAG_MAX];  /* last other line with a reply code */
 };
 
+/* A fresh state; only the string heads need clearing (every writer
+ * NUL-terminates), which spares zeroing some 3 KiB per message. */
+static struct sm_state *
+sm_state_new(void)
+{
+	struct sm_state *st = malloc(sizeof(*st));
+
+	if (st == NULL)
+		return NULL;
+	st->pending[0] = st->rhost[0] = st->hostdiag[0] = '\0';
+	st->codeline[0] = '\0';
+	st->hostcode = 0;
+	return st;
+}
+
 static void
 sm_append(char *dst, size_t dstsz, const char *s, size_t len)
 {
@@ -194,16 +209,22 @@ sm_add(const struct recog_ctx *ctx, struct bounce_result *res,
 		r->reason_hint = hint;
 }
 
+#define SM_TALKING "while talking to "
+#define SM_TALKING_AT 8   /* farthest start of SM_TALKING on the line */
+
 /* "... while talking to mx.example.org.:" / "While talking to mx:" */
 static bool
 sm_talking(const char *line, size_t len, struct sm_state *st)
 {
-	const char *p = text_find(line, len, "while talking to ");
+	/* the first occurrence counts only if it starts by SM_TALKING_AT,
+	 * so no farther than that need be searched */
+	size_t win = SM_TALKING_AT + strlen(SM_TALKING);
+	const char *p = text_find(line, len < win ? len : win, SM_TALKING);
 	size_t at, n = 0;
 
-	if (p == NULL || p - line > 8)
+	if (p == NULL || p - line > SM_TALKING_AT)
 		return false;
-	at = (size_t)(p - line) + strlen("while talking to ");
+	at = (size_t)(p - line) + strlen(SM_TALKING);
 	/* the host name ends at ':', white space or any control character */
 	while (at + n < len && line[at + n] != ':' &&
 	       (unsigned char)line[at + n] > ' ' && line[at + n] != 0x7f)
@@ -344,7 +365,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	    !common_has_any(ctx->text, ctx->text_len, sm_signature) ||
 	    !common_has_any(ctx->text, ctx->text_len, sm_banner))
 		return 0;
-	st = calloc(1, sizeof(*st));
+	st = sm_state_new();
 	if (st == NULL)
 		return 0;
 
@@ -465,7 +486,7 @@ sm_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 		;
 	if (i == res->nrcpt)
 		return;
-	st = calloc(1, sizeof(*st));
+	st = sm_state_new();
 	if (st == NULL)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
