@@ -23,6 +23,7 @@
 
 #include "bounce.h"
 #include "recog.h"
+#include "text.h"
 #include "recog/notice.h"
 
 static const char *const exchange2007_banner[] = {
@@ -104,23 +105,29 @@ static const struct notice_spec exchange2007_people_spec = {
 	.flags = NOTICE_BLANK_ENDS,
 };
 
-/* Words that every banner of both specs contains (case-insensitively):
- * "iagnos" is in each "Diagnostic information for administrators"
- * translation, and the list for people opens with the other.  A text
- * with neither cannot be an Exchange notice; testing these two costs
+/* Words the banners of both specs contain (case-insensitively): each
+ * "Diagnostic information for administrators" translation has both
+ * "iagnos" and "nforma", the list for people opens with the third.  A
+ * text without them cannot be an Exchange notice; testing these costs
  * less than the seven banner phrases notice_match() would try first.
- * Keep it in step with exchange2007_banner and exchange2007_people. */
-static const char *const exchange2007_signature[] = {
-	"iagnos",
-	"Delivery has failed to these recipients or groups",
-	NULL
-};
+ * Keep them in step with exchange2007_banner and exchange2007_people. */
+static const char exchange2007_admin_word1[] = "iagnos";
+static const char exchange2007_admin_word2[] = "nforma";
+static const char exchange2007_people_word[] =
+	"Delivery has failed to these recipients or groups";
 
 static bool
 exchange2007_maybe(const struct recog_ctx *ctx)
 {
-	return ctx->text != NULL &&
-	       common_has_any(ctx->text, ctx->text_len, exchange2007_signature);
+	const char *s = ctx->text;
+	size_t len = ctx->text_len;
+
+	if (s == NULL)
+		return false;
+	if (text_find(s, len, exchange2007_admin_word1) != NULL &&
+	    text_find(s, len, exchange2007_admin_word2) != NULL)
+		return true;
+	return text_find(s, len, exchange2007_people_word) != NULL;
 }
 
 static int
