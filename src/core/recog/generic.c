@@ -228,6 +228,21 @@ generic_diag(const struct recog_ctx *ctx, const char *line, size_t llen,
 	}
 }
 
+/* snprintf(dst, dstsz, "%s", src) without the formatting machinery:
+ * copy, cut to dstsz - 1 bytes, NUL-terminate. */
+static void
+generic_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (dstsz == 0)
+		return;
+	if (n >= dstsz)
+		n = dstsz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* One record for rcpt (or fill the diagnostic of the existing one). */
 static int
 generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
@@ -237,19 +252,19 @@ generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
 
 	if ((r = result_find_rcpt(res, rcpt)) != NULL) {
 		if (r->diagnostic[0] == '\0')
-			snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
+			generic_copy(r->diagnostic, sizeof(r->diagnostic), diag);
 		return 0;
 	}
 	if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
 		return -1;
-	snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
-	snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
+	generic_copy(r->recipient, sizeof(r->recipient), rcpt);
+	generic_copy(r->diagnostic, sizeof(r->diagnostic), diag);
 	generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
 	                   &r->replycode, false);
-	snprintf(r->action, sizeof(r->action), "%s",
-	         status_class(r->status) == '4' ||
-	         (r->status[0] == '\0' && r->replycode / 100 == 4) ?
-	         "delayed" : "failed");
+	generic_copy(r->action, sizeof(r->action),
+	             status_class(r->status) == '4' ||
+	             (r->status[0] == '\0' && r->replycode / 100 == 4) ?
+	             "delayed" : "failed");
 	return 0;
 }
 
