@@ -1,7 +1,8 @@
 /*
  * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
  * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c,
- * apachejames.c) and their shared helpers (recog/common.c), on fixtures in
+ * apachejames.c, and the reason hints of exchange2007.c's enrich hook)
+ * and their shared helpers (recog/common.c), on fixtures in
  * tests/data/recog written for these tests: each family's fixture must be
  * claimed by that family with the right recipients, status codes, actions
  * and reason hints, must be chosen by the registry through bounce_parse(),
@@ -24,6 +25,7 @@
 #include "fixture.h"
 #include "mime.h"
 #include "recog.h"
+#include "result.h"
 #include "recog/common.h"
 
 #ifndef BM_TEST_DATA
@@ -32,7 +34,7 @@
 
 extern const struct recog recog_exim, recog_qmail, recog_dragonfly,
        recog_sendmail, recog_postfix, recog_opensmtpd, recog_courier,
-       recog_apachejames;
+       recog_apachejames, recog_exchange2007;
 
 static const struct recog *const mta_recogs[] = {
 	&recog_exim, &recog_qmail, &recog_dragonfly, &recog_sendmail,
@@ -483,6 +485,80 @@ test_exim_wrapped_start(void **state)
 	}
 }
 
+/* Exchange's enrich hook on a DSN of another MTA: each component code or
+ * wording of exchange2007_reasons in a record's diagnostic gives the
+ * record its reason hint, whether the record is complete (the notice is
+ * not read) or not (the text is no Exchange notice). */
+static void
+test_exchange2007_hints(void **state)
+{
+	static const struct {
+		const char *diag;
+		enum bm_reason hint;
+	} hints[] = {
+		{ "smtp; 550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+		  BM_REASON_USERUNKNOWN },
+		{ "smtp; 550 5.1.1 RESOLVER.ADR.RecipientNotFound",
+		  BM_REASON_USERUNKNOWN },
+		{ "smtp; 550 5.1.1 RESOLVER.ADR.ExRecipNotFound",
+		  BM_REASON_USERUNKNOWN },
+		{ "smtp; 550 5.7.1 RESOLVER.RST.AuthRequired",
+		  BM_REASON_SECURITYERROR },
+		{ "smtp; 550 5.7.1 RESOLVER.RST.NotAuthorized",
+		  BM_REASON_REJECTED },
+		{ "smtp; 550 5.2.3 RESOLVER.RST.RecipSizeLimit",
+		  BM_REASON_MESGTOOBIG },
+		{ "smtp; 500 4.4.7 QUEUE.Expired; message expired",
+		  BM_REASON_EXPIRED },
+		{ "smtp; 554 5.4.4 SMTPSEND.DNS.NonExistentDomain",
+		  BM_REASON_HOSTUNKNOWN },
+		{ "smtp; 554 5.4.4 SMTPSEND.DNS.MxLoopback",
+		  BM_REASON_NETWORKERROR },
+		{ "smtp; 554 5.2.2 STOREDRV.Deliver: mailbox full",
+		  BM_REASON_MAILBOXFULL },
+		{ "The email address you entered couldn't be found.",
+		  BM_REASON_USERUNKNOWN },
+		{ "550 5.1.1 not found at the destination domain",
+		  BM_REASON_USERUNKNOWN },
+		{ "The recipient's mailbox is full", BM_REASON_MAILBOXFULL },
+		{ "smtp; 550 5.1.1 <a@example.net>: user unknown",
+		  BM_REASON_UNDEFINED },
+		{ "", BM_REASON_UNDEFINED },
+	};
+	static const char text[] =
+	    "From: MAILER-DAEMON@mx.example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "\n"
+	    "This is the mail system at host mx.example.org.\n";
+	size_t i, complete;
+
+	(void)state;
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		for (complete = 0; complete < 2; complete++) {
+			struct bounce_result res;
+			struct bounce_rcpt *r;
+			struct mta_msg mm;
+
+			mta_open(&mm, text, strlen(text));
+			memset(&res, 0, sizeof(res));
+			r = result_add_rcpt(&res, &mm.lim);
+			assert_non_null(r);
+			memcpy(r->recipient, "a@example.net", 14);
+			memcpy(r->diagnostic, hints[i].diag,
+			       strlen(hints[i].diag) + 1);
+			if (complete) {
+				memcpy(r->status, "5.1.1", 6);
+				r->replycode = 550;
+			}
+			recog_exchange2007.enrich(&mm.ctx, &res);
+			print_message("diag: %s\n", hints[i].diag);
+			assert_string_equal(reason_name(res.rcpt[0].reason_hint),
+			                    reason_name(hints[i].hint));
+			bounce_result_free(&res);
+			mime_free(mm.m);
+		}
+}
+
 struct head_case {
 	const char *head;
 	int ret;
@@ -552,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_sendmail_enrich),
 		cmocka_unit_test(test_reason_phrases),
 		cmocka_unit_test(test_exim_wrapped_start),
+		cmocka_unit_test(test_exchange2007_hints),
 		cmocka_unit_test(test_head_addr),
 		cmocka_unit_test(test_remote_mta),
 	};
