@@ -1,7 +1,8 @@
 /*
  * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
  * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c,
- * apachejames.c) and their shared helpers (recog/common.c), on fixtures in
+ * apachejames.c, and the reason hints of exchange2007.c's enrich hook)
+ * and their shared helpers (recog/common.c), on fixtures in
  * tests/data/recog written for these tests: each family's fixture must be
  * claimed by that family with the right recipients, status codes, actions
  * and reason hints, must be chosen by the registry through bounce_parse(),
@@ -24,6 +25,7 @@
 #include "fixture.h"
 #include "mime.h"
 #include "recog.h"
+#include "result.h"
 #include "recog/common.h"
 
 #ifndef BM_TEST_DATA
@@ -32,7 +34,7 @@
 
 extern const struct recog recog_exim, recog_qmail, recog_dragonfly,
        recog_sendmail, recog_postfix, recog_opensmtpd, recog_courier,
-       recog_apachejames;
+       recog_apachejames, recog_exchange2007;
 
 static const struct recog *const mta_recogs[] = {
 	&recog_exim, &recog_qmail, &recog_dragonfly, &recog_sendmail,
@@ -323,6 +325,240 @@ test_sendmail_enrich(void **state)
 	free(data);
 }
 
+/* Each phrase of a family's reason table, as the error under an address,
+ * gives its reason hint (the recognisers look for a few short words of
+ * the phrases first: a phrase left out of them would fail here). */
+struct phrase_case {
+	const struct recog *family;
+	const char *error;
+	enum bm_reason hint;
+};
+
+static const char exim_text[] =
+	"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+	"To: sender@example.org\n"
+	"Subject: Mail delivery failed: returning message to sender\n"
+	"Content-Type: text/plain\n"
+	"\n"
+	"This message was created automatically by mail delivery software.\n"
+	"\n"
+	"A message that you sent could not be delivered to one or more of\n"
+	"its recipients. This is a permanent error. The following%s"
+	"failed:\n"
+	"\n"
+	"  rcpt@example.net\n"
+	"    %s\n"
+	"\n"
+	"------ This is a copy of the message, including all the headers.\n";
+
+static const char qmail_text[] =
+	"From: MAILER-DAEMON@mx.example.org\n"
+	"To: sender@example.org\n"
+	"Subject: failure notice\n"
+	"\n"
+	"Hi. This is the qmail-send program at mx.example.org.\n"
+	"I'm afraid I wasn't able to deliver your message to the following"
+	" addresses.\n"
+	"This is a permanent error; I've given up. Sorry it didn't work out.\n"
+	"\n"
+	"<rcpt@example.net>:\n"
+	"%s\n"
+	"\n"
+	"--- Below this line is a copy of the message.\n";
+
+static const struct phrase_case phrases[] = {
+	{ &recog_exim, "mailbox is full", BM_REASON_MAILBOXFULL },
+	{ &recog_exim, "quota exceeded while writing to file",
+	  BM_REASON_MAILBOXFULL },
+	{ &recog_exim, "all relevant MX records point to non-existent hosts",
+	  BM_REASON_HOSTUNKNOWN },
+	{ &recog_exim, "all host address lookups failed permanently",
+	  BM_REASON_HOSTUNKNOWN },
+	{ &recog_exim, "Unrouteable address", BM_REASON_HOSTUNKNOWN },
+	{ &recog_exim, "an MX or SRV record indicated no SMTP service",
+	  BM_REASON_NOTACCEPT },
+	{ &recog_exim, "no host found for existing SMTP connection",
+	  BM_REASON_NOTACCEPT },
+	{ &recog_exim, "malformed address: x", BM_REASON_SYNTAXERROR },
+	{ &recog_exim, "angle-brackets nested too deep",
+	  BM_REASON_SYNTAXERROR },
+	{ &recog_exim, "domain missing in source-routed address",
+	  BM_REASON_SYNTAXERROR },
+	{ &recog_exim, "delivery to file forbidden", BM_REASON_SYSTEMERROR },
+	{ &recog_exim, "delivery to pipe forbidden", BM_REASON_SYSTEMERROR },
+	{ &recog_exim, "Too many \"Received\" headers - suspected mail loop",
+	  BM_REASON_CONTENTERROR },
+	{ &recog_exim, "retry timeout exceeded", BM_REASON_EXPIRED },
+	{ &recog_exim, "retry time not reached for any host after a long "
+	  "failure period", BM_REASON_EXPIRED },
+	{ &recog_exim, "all hosts have been failing for a long time",
+	  BM_REASON_EXPIRED },
+	{ &recog_exim, "SMTP error from remote mail server after RCPT TO: "
+	  "550 5.1.1 unknown", BM_REASON_UNDEFINED },
+	{ &recog_qmail, "Sorry, I couldn't find any host named example.net.",
+	  BM_REASON_HOSTUNKNOWN },
+	{ &recog_qmail, "Sorry, I couldn't find any host by that name.",
+	  BM_REASON_HOSTUNKNOWN },
+	{ &recog_qmail, "Sorry, no mailbox here by that name. (#5.1.1)",
+	  BM_REASON_USERUNKNOWN },
+	{ &recog_qmail, "Sorry, I wasn't able to establish an SMTP connection.",
+	  BM_REASON_NETWORKERROR },
+	{ &recog_qmail, "Connected to 192.0.2.1 but my name was rejected.",
+	  BM_REASON_BLOCKED },
+	{ &recog_qmail, "Mailaddress is administratively disabled.",
+	  BM_REASON_SUSPEND },
+	{ &recog_qmail, "account is locked email bounced", BM_REASON_SUSPEND },
+	{ &recog_qmail, "The message exeeded the maximum size the user "
+	  "accepts", BM_REASON_EXCEEDLIMIT },
+	{ &recog_qmail, "Unable to contact LDAP server", BM_REASON_SYSTEMERROR },
+	{ &recog_qmail, "Temporary failure in LDAP lookup",
+	  BM_REASON_SYSTEMERROR },
+	{ &recog_qmail, "Timeout while performing search on LDAP server",
+	  BM_REASON_SYSTEMERROR },
+	{ &recog_qmail, "Although I'm listed as a best-preference MX or A for "
+	  "that host,", BM_REASON_SYSTEMERROR },
+	{ &recog_qmail, "Remote host said: 550 5.1.1 user unknown",
+	  BM_REASON_UNDEFINED },
+};
+
+/* Claim a message built from a template; the one record's hint. */
+static enum bm_reason
+phrase_hint(const struct recog *family, const char *msg)
+{
+	struct bounce_result res;
+	struct mta_msg mm;
+	enum bm_reason hint;
+
+	mta_open(&mm, msg, strlen(msg));
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(family->match(&mm.ctx, &res), 1);
+	assert_int_equal(res.nrcpt, 1);
+	assert_string_equal(res.rcpt[0].recipient, "rcpt@example.net");
+	hint = res.rcpt[0].reason_hint;
+	bounce_result_free(&res);
+	mime_free(mm.m);
+	return hint;
+}
+
+static void
+test_reason_phrases(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
+		char msg[2048];
+
+		if (phrases[i].family == &recog_exim)
+			snprintf(msg, sizeof(msg), exim_text, " address(es) ",
+			         phrases[i].error);
+		else
+			snprintf(msg, sizeof(msg), qmail_text,
+			         phrases[i].error);
+		print_message("phrase: %s\n", phrases[i].error);
+		assert_string_equal(reason_name(phrase_hint(phrases[i].family,
+		                                             msg)),
+		                    reason_name(phrases[i].hint));
+	}
+}
+
+/* Exim's start phrase may wrap after "address(es)", with LF or CRLF, and
+ * the earliest start phrase opens the list even when another follows. */
+static void
+test_exim_wrapped_start(void **state)
+{
+	static const char *const joins[] = {
+		" address(es)\n", " address(es)\r\n",
+		"\naddress(es)\n", " address(es)\nincorrectly constructed:\n"
+		"address(es)\n"
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(joins) / sizeof(joins[0]); i++) {
+		char msg[2048];
+
+		snprintf(msg, sizeof(msg), exim_text, joins[i],
+		         "retry timeout exceeded");
+		assert_string_equal(reason_name(phrase_hint(&recog_exim, msg)),
+		                    reason_name(BM_REASON_EXPIRED));
+	}
+}
+
+/* Exchange's enrich hook on a DSN of another MTA: each component code or
+ * wording of exchange2007_reasons in a record's diagnostic gives the
+ * record its reason hint, whether the record is complete (the notice is
+ * not read) or not (the text is no Exchange notice). */
+static void
+test_exchange2007_hints(void **state)
+{
+	static const struct {
+		const char *diag;
+		enum bm_reason hint;
+	} hints[] = {
+		{ "smtp; 550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+		  BM_REASON_USERUNKNOWN },
+		{ "smtp; 550 5.1.1 RESOLVER.ADR.RecipientNotFound",
+		  BM_REASON_USERUNKNOWN },
+		{ "smtp; 550 5.1.1 RESOLVER.ADR.ExRecipNotFound",
+		  BM_REASON_USERUNKNOWN },
+		{ "smtp; 550 5.7.1 RESOLVER.RST.AuthRequired",
+		  BM_REASON_SECURITYERROR },
+		{ "smtp; 550 5.7.1 RESOLVER.RST.NotAuthorized",
+		  BM_REASON_REJECTED },
+		{ "smtp; 550 5.2.3 RESOLVER.RST.RecipSizeLimit",
+		  BM_REASON_MESGTOOBIG },
+		{ "smtp; 500 4.4.7 QUEUE.Expired; message expired",
+		  BM_REASON_EXPIRED },
+		{ "smtp; 554 5.4.4 SMTPSEND.DNS.NonExistentDomain",
+		  BM_REASON_HOSTUNKNOWN },
+		{ "smtp; 554 5.4.4 SMTPSEND.DNS.MxLoopback",
+		  BM_REASON_NETWORKERROR },
+		{ "smtp; 554 5.2.2 STOREDRV.Deliver: mailbox full",
+		  BM_REASON_MAILBOXFULL },
+		{ "The email address you entered couldn't be found.",
+		  BM_REASON_USERUNKNOWN },
+		{ "550 5.1.1 not found at the destination domain",
+		  BM_REASON_USERUNKNOWN },
+		{ "The recipient's mailbox is full", BM_REASON_MAILBOXFULL },
+		{ "smtp; 550 5.1.1 <a@example.net>: user unknown",
+		  BM_REASON_UNDEFINED },
+		{ "", BM_REASON_UNDEFINED },
+	};
+	static const char text[] =
+	    "From: MAILER-DAEMON@mx.example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "\n"
+	    "This is the mail system at host mx.example.org.\n";
+	size_t i, complete;
+
+	(void)state;
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		for (complete = 0; complete < 2; complete++) {
+			struct bounce_result res;
+			struct bounce_rcpt *r;
+			struct mta_msg mm;
+
+			mta_open(&mm, text, strlen(text));
+			memset(&res, 0, sizeof(res));
+			r = result_add_rcpt(&res, &mm.lim);
+			assert_non_null(r);
+			memcpy(r->recipient, "a@example.net", 14);
+			memcpy(r->diagnostic, hints[i].diag,
+			       strlen(hints[i].diag) + 1);
+			if (complete) {
+				memcpy(r->status, "5.1.1", 6);
+				r->replycode = 550;
+			}
+			recog_exchange2007.enrich(&mm.ctx, &res);
+			print_message("diag: %s\n", hints[i].diag);
+			assert_string_equal(reason_name(res.rcpt[0].reason_hint),
+			                    reason_name(hints[i].hint));
+			bounce_result_free(&res);
+			mime_free(mm.m);
+		}
+}
+
 struct head_case {
 	const char *head;
 	int ret;
@@ -390,6 +626,9 @@ main(void)
 		cmocka_unit_test(test_families_exclusive),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_sendmail_enrich),
+		cmocka_unit_test(test_reason_phrases),
+		cmocka_unit_test(test_exim_wrapped_start),
+		cmocka_unit_test(test_exchange2007_hints),
 		cmocka_unit_test(test_head_addr),
 		cmocka_unit_test(test_remote_mta),
 	};

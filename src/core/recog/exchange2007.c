@@ -19,7 +19,11 @@
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "bounce.h"
 #include "recog.h"
+#include "text.h"
 #include "recog/notice.h"
 
 static const char *const exchange2007_banner[] = {
@@ -101,17 +105,89 @@ static const struct notice_spec exchange2007_people_spec = {
 	.flags = NOTICE_BLANK_ENDS,
 };
 
+/* Words the banners of both specs contain (case-insensitively): each
+ * "Diagnostic information for administrators" translation has both
+ * "iagnos" and "nforma", the list for people opens with the third.  A
+ * text without them cannot be an Exchange notice; testing these costs
+ * less than the seven banner phrases notice_match() would try first.
+ * Keep them in step with exchange2007_banner and exchange2007_people. */
+static const char exchange2007_admin_word1[] = "iagnos";
+static const char exchange2007_admin_word2[] = "nforma";
+static const char exchange2007_people_word[] =
+	"Delivery has failed to these recipients or groups";
+
+static bool
+exchange2007_maybe(const struct recog_ctx *ctx)
+{
+	const char *s = ctx->text;
+	size_t len = ctx->text_len;
+
+	if (s == NULL)
+		return false;
+	if (text_find(s, len, exchange2007_admin_word1) != NULL &&
+	    text_find(s, len, exchange2007_admin_word2) != NULL)
+		return true;
+	return text_find(s, len, exchange2007_people_word) != NULL;
+}
+
 static int
 exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
+	if (!exchange2007_maybe(ctx))
+		return 0;
 	return notice_match(ctx, res, &exchange2007_spec) ||
 	       notice_match(ctx, res, &exchange2007_people_spec);
 }
 
+/* Short words of which every exchange2007_reasons phrase contains one:
+ * most diagnostics of other MTAs hold none, and these searches say so
+ * for less than the thirteen phrases.  Keep in step with
+ * exchange2007_reasons. */
+static const char *const exchange2007_reason_words[] = {
+	"RESOLVER.", "QUEUE.", "SMTPSEND.", "STOREDRV.", "entered",
+	"destination", "'s mailbox", NULL
+};
+
+/* common_reason(exchange2007_reasons) of a record's diagnostic. */
+static enum bm_reason
+exchange2007_hint(const char *diag)
+{
+	size_t len = strlen(diag);
+
+	if (!common_has_any(diag, len, exchange2007_reason_words))
+		return BM_REASON_UNDEFINED;
+	return common_reason(exchange2007_reasons, diag, len);
+}
+
+/* Does a record lack what the notice text could give it? */
+static bool
+exchange2007_incomplete(const struct bounce_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nrcpt; i++)
+		if (res->rcpt[i].diagnostic[0] == '\0' ||
+		    res->rcpt[i].status[0] == '\0' || res->rcpt[i].replycode == 0)
+			return true;
+	return false;
+}
+
+/* notice_enrich() reads the notice only to fill a missing diagnostic,
+ * status or reply code; when no record lacks one, or the text is no
+ * Exchange notice, all it does is the hints, which are given here. */
 static void
 exchange2007_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
-	notice_enrich(ctx, res, &exchange2007_spec);
+	size_t i;
+
+	if (exchange2007_incomplete(res) && exchange2007_maybe(ctx)) {
+		notice_enrich(ctx, res, &exchange2007_spec);
+		return;
+	}
+	for (i = 0; i < res->nrcpt; i++)
+		if (res->rcpt[i].reason_hint == BM_REASON_UNDEFINED)
+			res->rcpt[i].reason_hint =
+			    exchange2007_hint(res->rcpt[i].diagnostic);
 }
 
 const struct recog recog_exchange2007 = {

@@ -86,14 +86,27 @@ static const char *const generic_skip_fields[] = {
 	NULL,
 };
 
+static unsigned char
+generic_lc(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Does the trimmed span start with a prefix of tab?  The first byte is
+ * compared before the whole prefix: most lines match none. */
 static bool
 generic_starts_any(const char *s, size_t len, const char *const *tab)
 {
+	unsigned char c;
 	size_t i;
 
 	text_trim(&s, &len);
+	if (len == 0)
+		return false;
+	c = generic_lc((unsigned char)s[0]);
 	for (i = 0; tab[i] != NULL; i++)
-		if (text_starts(s, len, tab[i]))
+		if (generic_lc((unsigned char)tab[i][0]) == c &&
+		    text_starts(s, len, tab[i]))
 			return true;
 	return false;
 }
@@ -138,18 +151,22 @@ generic_error_line(const char *line, size_t len, char *status, size_t statussz,
 	return phrases && reason_from_text(line, len) != BM_REASON_UNDEFINED;
 }
 
+/* addr_find() on a line; a line without '@' names no address. */
 static bool
-generic_excluded(const char *addr, const char *const *excl, size_t nexcl)
+generic_line_addr(const char *line, size_t len, char *addr, size_t addrsz)
 {
-	size_t i;
-
-	for (i = 0; i < nexcl; i++)
-		if (excl[i][0] != '\0' && strcasecmp(addr, excl[i]) == 0)
-			return true;
-	return false;
+	return memchr(line, '@', len) != NULL &&
+	       addr_find(line, len, addr, addrsz) == 0;
 }
 
-/* Addresses of the bounce's own From and To (the original sender). */
+/* Addresses of the bounce's own From and To (the original sender), read
+ * when the first address of the text is to be compared with them. */
+struct generic_own {
+	bool read;
+	char from[BM_ADDR_MAX];
+	char to[BM_ADDR_MAX];
+};
+
 static void
 generic_own_addrs(const struct recog_ctx *ctx, char from[BM_ADDR_MAX],
                   char to[BM_ADDR_MAX])
@@ -167,6 +184,19 @@ generic_own_addrs(const struct recog_ctx *ctx, char from[BM_ADDR_MAX],
 		if (addr_find(val, strlen(val), to, BM_ADDR_MAX) != 0)
 			to[0] = '\0';
 	}
+}
+
+/* Is addr the bounce's own From or To? */
+static bool
+generic_excluded(const struct recog_ctx *ctx, struct generic_own *own,
+                 const char *addr)
+{
+	if (!own->read) {
+		generic_own_addrs(ctx, own->from, own->to);
+		own->read = true;
+	}
+	return (own->from[0] != '\0' && strcasecmp(addr, own->from) == 0) ||
+	       (own->to[0] != '\0' && strcasecmp(addr, own->to) == 0);
 }
 
 /* The error line plus its indented continuation lines, collapsed into
@@ -198,6 +228,21 @@ generic_diag(const struct recog_ctx *ctx, const char *line, size_t llen,
 	}
 }
 
+/* snprintf(dst, dstsz, "%s", src) without the formatting machinery:
+ * copy, cut to dstsz - 1 bytes, NUL-terminate. */
+static void
+generic_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (dstsz == 0)
+		return;
+	if (n >= dstsz)
+		n = dstsz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* One record for rcpt (or fill the diagnostic of the existing one). */
 static int
 generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
@@ -207,19 +252,19 @@ generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
 
 	if ((r = result_find_rcpt(res, rcpt)) != NULL) {
 		if (r->diagnostic[0] == '\0')
-			snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
+			generic_copy(r->diagnostic, sizeof(r->diagnostic), diag);
 		return 0;
 	}
 	if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
 		return -1;
-	snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
-	snprintf(r->diagnostic, sizeof(r->diagnostic), "%s", diag);
+	generic_copy(r->recipient, sizeof(r->recipient), rcpt);
+	generic_copy(r->diagnostic, sizeof(r->diagnostic), diag);
 	generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
 	                   &r->replycode, false);
-	snprintf(r->action, sizeof(r->action), "%s",
-	         status_class(r->status) == '4' ||
-	         (r->status[0] == '\0' && r->replycode / 100 == 4) ?
-	         "delayed" : "failed");
+	generic_copy(r->action, sizeof(r->action),
+	             status_class(r->status) == '4' ||
+	             (r->status[0] == '\0' && r->replycode / 100 == 4) ?
+	             "delayed" : "failed");
 	return 0;
 }
 
@@ -236,23 +281,42 @@ generic_rcpt_to(const char *line, size_t llen, char *addr, size_t addrsz)
 	return addr_find(p, llen - (size_t)(p - line), addr, addrsz) == 0;
 }
 
+/* Has res a record with a diagnostic for every recipient of want?
+ * generic_add() changes such a record no more. */
+static bool
+generic_has_all(struct bounce_result *res, const struct bounce_result *want)
+{
+	size_t i;
+
+	for (i = 0; i < want->nrcpt; i++) {
+		const struct bounce_rcpt *t =
+		    result_find_rcpt(res, want->rcpt[i].recipient);
+
+		if (t == NULL || t->diagnostic[0] == '\0')
+			return false;
+	}
+	return true;
+}
+
 /* Scan the notification text; one record per recipient with an error.
  * `phrases`: a failure phrase without a code makes an error line too (when
  * the Subject or a DSN already says this is a bounce; a From signal alone,
- * e.g. a postmaster's notice, needs SMTP codes). */
+ * e.g. a postmaster's notice, needs SMTP codes).  With `want` (enrich),
+ * the scan ends once res has a finished record for each of want's
+ * recipients: the rest of the text could add only records nobody asks
+ * for. */
 static void
 generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
-             bool phrases)
+             bool phrases, const struct bounce_result *want)
 {
-	char own_from[BM_ADDR_MAX], own_to[BM_ADDR_MAX];
-	const char *excl[2] = { own_from, own_to };
+	struct generic_own own;
 	char last_addr[BM_ADDR_MAX] = "";
 	char pending[BM_DIAG_MAX] = "";      /* error still without address */
 	size_t last_line = 0, pending_line = 0, lineno = 0, pos = 0;
 	const char *line;
 	size_t llen;
 
-	generic_own_addrs(ctx, own_from, own_to);
+	own.read = false;
 	while (lineno < GENERIC_MAX_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
 		char addr[BM_ADDR_MAX], status[BM_STATUS_MAX];
@@ -269,16 +333,17 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 		/* an error seen first, its recipient in a transcript line after */
 		if (pending[0] != '\0' && lineno - pending_line <= 2 * GENERIC_WINDOW &&
 		    generic_rcpt_to(t, tl, addr, sizeof(addr)) &&
-		    !generic_excluded(addr, excl, 2)) {
-			if (generic_add(ctx, res, addr, pending) != 0)
+		    !generic_excluded(ctx, &own, addr)) {
+			if (generic_add(ctx, res, addr, pending) != 0 ||
+			    (want != NULL && generic_has_all(res, want)))
 				break;
 			pending[0] = '\0';
 			continue;
 		}
 		if (generic_starts_any(line, llen, generic_skip_fields))
 			continue;
-		if (addr_find(line, llen, addr, sizeof(addr)) == 0 &&
-		    !generic_excluded(addr, excl, 2)) {
+		if (generic_line_addr(line, llen, addr, sizeof(addr)) &&
+		    !generic_excluded(ctx, &own, addr)) {
 			rcpt = addr;
 		}
 		if (!generic_error_line(line, llen, status, sizeof(status), &code,
@@ -300,7 +365,8 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 			}
 			continue;
 		}
-		if (generic_add(ctx, res, rcpt, diag) != 0)
+		if (generic_add(ctx, res, rcpt, diag) != 0 ||
+		    (want != NULL && generic_has_all(res, want)))
 			break;
 		last_addr[0] = '\0';
 	}
@@ -336,21 +402,21 @@ generic_inline_to(const struct recog_ctx *ctx, char *out, size_t outsz)
 static void
 generic_sole_addr(const struct recog_ctx *ctx, char *out, size_t outsz)
 {
-	char own_from[BM_ADDR_MAX], own_to[BM_ADDR_MAX], addr[BM_ADDR_MAX];
-	const char *excl[2] = { own_from, own_to };
+	struct generic_own own;
+	char addr[BM_ADDR_MAX];
 	size_t pos = 0, lineno = 0;
 	const char *line;
 	size_t llen;
 
 	out[0] = '\0';
-	generic_own_addrs(ctx, own_from, own_to);
+	own.read = false;
 	while (lineno++ < GENERIC_MAX_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
 		if (generic_is_stop(line, llen))
 			break;
 		if (generic_starts_any(line, llen, generic_skip_fields) ||
-		    addr_find(line, llen, addr, sizeof(addr)) != 0 ||
-		    generic_excluded(addr, excl, 2))
+		    !generic_line_addr(line, llen, addr, sizeof(addr)) ||
+		    generic_excluded(ctx, &own, addr))
 			continue;
 		if (out[0] == '\0')
 			snprintf(out, outsz, "%s", addr);
@@ -447,7 +513,7 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	res->nrcpt = before;
 	if (ctx->text != NULL && ctx->text_len > 0)
 		generic_scan(ctx, res, (sig & RECOG_SIGNAL_SUBJECT) != 0 ||
-		             generic_notice_text(ctx));
+		             generic_notice_text(ctx), NULL);
 	if (res->nrcpt == before &&
 	    sig == (RECOG_SIGNAL_FROM | RECOG_SIGNAL_SUBJECT))
 		generic_unread(ctx, res);
@@ -469,7 +535,7 @@ generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (need == 0)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
-	generic_scan(ctx, &tmp, true);
+	generic_scan(ctx, &tmp, true, res);
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
 		struct bounce_rcpt *t = result_find_rcpt(&tmp, r->recipient);

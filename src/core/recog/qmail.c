@@ -70,6 +70,14 @@ static const struct common_phrase qmail_reasons[] = {
 	{ NULL, BM_REASON_UNDEFINED }
 };
 
+/* Short words of which every qmail_reasons phrase contains one: a
+ * diagnostic without them holds none of the phrases, and these searches
+ * say so for less.  Keep in step with qmail_reasons. */
+static const char *const qmail_reason_words[] = {
+	"Sorry, ", "my name", "administratively", "locked", "exeeded",
+	"LDAP", "best-preference", NULL
+};
+
 /* Given up after the queue lifetime without any answer from a server. */
 static const char *const qmail_expired[] = {
 	"this message has been in the queue too long",
@@ -84,7 +92,10 @@ static enum bm_reason
 qmail_hint(const char *diag)
 {
 	size_t len = strlen(diag);
-	enum bm_reason r = common_reason(qmail_reasons, diag, len);
+	enum bm_reason r = BM_REASON_UNDEFINED;
+
+	if (common_has_any(diag, len, qmail_reason_words))
+		r = common_reason(qmail_reasons, diag, len);
 
 	if (r == BM_REASON_UNDEFINED &&
 	    common_has_any(diag, len, qmail_expired) &&

@@ -60,6 +60,15 @@ static const char *const sm_transcript[] = {
 	NULL
 };
 
+/* Words the banners contain: a text without them is no sendmail bounce,
+ * and two searches tell that sooner than the three banners.  Keep in
+ * step with sm_banner. */
+static const char *const sm_signature[] = {
+	"Transcript of session follows",
+	"following addresses had",
+	NULL
+};
+
 /* Lines that end a section of the text. */
 static const char *const sm_section_end[] = {
 	"-----", "--", "Reporting-MTA:", "Final-Recipient:",
@@ -99,6 +108,21 @@ struct sm_state {
 	int hostcode;
 	char codeline[BM_DIAG_MAX];  /* last other line with a reply code */
 };
+
+/* A fresh state; only the string heads need clearing (every writer
+ * NUL-terminates), which spares zeroing some 3 KiB per message. */
+static struct sm_state *
+sm_state_new(void)
+{
+	struct sm_state *st = malloc(sizeof(*st));
+
+	if (st == NULL)
+		return NULL;
+	st->pending[0] = st->rhost[0] = st->hostdiag[0] = '\0';
+	st->codeline[0] = '\0';
+	st->hostcode = 0;
+	return st;
+}
 
 static void
 sm_append(char *dst, size_t dstsz, const char *s, size_t len)
@@ -184,16 +208,22 @@ sm_add(const struct recog_ctx *ctx, struct bounce_result *res,
 		r->reason_hint = hint;
 }
 
+#define SM_TALKING "while talking to "
+#define SM_TALKING_AT 8   /* farthest start of SM_TALKING on the line */
+
 /* "... while talking to mx.example.org.:" / "While talking to mx:" */
 static bool
 sm_talking(const char *line, size_t len, struct sm_state *st)
 {
-	const char *p = text_find(line, len, "while talking to ");
+	/* the first occurrence counts only if it starts by SM_TALKING_AT,
+	 * so no farther than that need be searched */
+	size_t win = SM_TALKING_AT + strlen(SM_TALKING);
+	const char *p = text_find(line, len < win ? len : win, SM_TALKING);
 	size_t at, n = 0;
 
-	if (p == NULL || p - line > 8)
+	if (p == NULL || p - line > SM_TALKING_AT)
 		return false;
-	at = (size_t)(p - line) + strlen("while talking to ");
+	at = (size_t)(p - line) + strlen(SM_TALKING);
 	/* the host name ends at ':', white space or any control character */
 	while (at + n < len && line[at + n] != ':' &&
 	       (unsigned char)line[at + n] > ' ' && line[at + n] != 0x7f)
@@ -331,9 +361,10 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
 	if (!common_from_daemon(ctx) ||
+	    !common_has_any(ctx->text, ctx->text_len, sm_signature) ||
 	    !common_has_any(ctx->text, ctx->text_len, sm_banner))
 		return 0;
-	st = calloc(1, sizeof(*st));
+	st = sm_state_new();
 	if (st == NULL)
 		return 0;
 
@@ -393,6 +424,27 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	return res->nrcpt > before;
 }
 
+/* The SMTP reply code in a record's diagnostic (0: none). */
+static int
+sm_diag_code(const struct bounce_rcpt *r)
+{
+	char old[BM_STATUS_MAX];
+	int oldcode = 0;
+
+	old[0] = '\0';
+	(void)status_find(r->diagnostic, strlen(r->diagnostic), old,
+	                  sizeof(old), &oldcode);
+	return oldcode;
+}
+
+/* Can sm_improve() change the record at all?  Only when its diagnostic
+ * lacks a failure reply or its status is a bare X.0.0. */
+static bool
+sm_improvable(const struct bounce_rcpt *r)
+{
+	return sm_diag_code(r) < 400 || strcmp(r->status + 1, ".0.0") == 0;
+}
+
 /* A DSN record whose diagnostic carries no SMTP failure reply ("X-Unix;
  * 255": a program's exit status) takes the transcript's verdict; a
  * generic X.0.0 status takes the transcript's more specific one of the
@@ -400,17 +452,14 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 static void
 sm_improve(struct bounce_rcpt *r, const char *diag)
 {
-	char st[BM_STATUS_MAX], old[BM_STATUS_MAX];
-	int code = 0, oldcode = 0;
+	char st[BM_STATUS_MAX];
+	int code = 0;
 
 	st[0] = '\0';
 	if (!status_find(diag, strlen(diag), st, sizeof(st), &code) ||
 	    code < 400)
 		return;
-	old[0] = '\0';
-	(void)status_find(r->diagnostic, strlen(r->diagnostic), old,
-	                  sizeof(old), &oldcode);
-	if (oldcode < 400) {
+	if (sm_diag_code(r) < 400) {
 		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag,
 		               strlen(diag));
 		r->replycode = code;
@@ -431,7 +480,12 @@ sm_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	    !common_find_any(ctx->text, ctx->text_len, sm_transcript, &start,
 	                     &end))
 		return;
-	st = calloc(1, sizeof(*st));
+	/* the transcript is read only if it can improve a record */
+	for (i = 0; i < res->nrcpt && !sm_improvable(&res->rcpt[i]); i++)
+		;
+	if (i == res->nrcpt)
+		return;
+	st = sm_state_new();
 	if (st == NULL)
 		return;
 	memset(&tmp, 0, sizeof(tmp));
