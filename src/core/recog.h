@@ -11,21 +11,42 @@
  * reason_hint; classification happens later.  Recognisers may also be
  * "enrichers": for a DSN whose records lack a diagnostic or status, the
  * `enrich` hook fills the gaps from the human-readable text.
- * Recognisers read the message only through recog_ctx, keep no state, and
- * are thread-safe.  recog_bounce_signal() is the shared cheap signature:
- * does From or Subject announce an automatic bounce (MAILER-DAEMON,
- * "Undelivered Mail Returned to Sender", ...)?  The facade also uses it to
- * keep bounces out of the auto-reply path; it is asked many times per
- * message, so the facade computes it once into ctx->signal_cache.
+ * Recognisers read the message only through recog_ctx, keep no state of
+ * their own, and are thread-safe.  The context is const, with one
+ * exception: ctx->memo (when not NULL) points to a per-message memo that
+ * the shared helpers (recog/notice.c, recog/common.c) fill lazily with
+ * answers about this message's From, Subject and text (which banners the
+ * text holds, found in one pass for all families).  Whoever owns the
+ * context owns the memo (bounce_parse(): on its stack), so it is never
+ * shared between threads; a memo is valid for one from/subject/text only.
+ * recog_bounce_signal() is the shared cheap signature: does From or
+ * Subject announce an automatic bounce (MAILER-DAEMON, "Undelivered Mail
+ * Returned to Sender", ...)?  The facade also uses it to keep bounces out
+ * of the auto-reply path; it is asked many times per message, so the
+ * facade computes it once into ctx->signal_cache.
  */
 #ifndef BM_RECOG_H
 #define BM_RECOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct mime_msg;
 struct bounce_result;
 struct bounce_limits;
+
+/* Answers computed at most once per message (see above).  All zero (as
+ * memset leaves it) means "nothing known yet"; a NULL ctx->memo means
+ * every answer is computed afresh. */
+#define RECOG_MEMO_PHRASES 192
+struct recog_memo {
+	bool banners_scanned;    /* banner_hits is filled */
+	size_t banners_indexed;  /* banner phrases the scan covered (ids
+	                            0..banners_indexed-1 of recog/notice.c) */
+	uint64_t banner_hits[(RECOG_MEMO_PHRASES + 63) / 64];
+	int daemon;              /* common_from_daemon(): 0 unknown, 1 no, 2 yes */
+};
 
 struct recog_ctx {
 	struct mime_msg *msg;
@@ -42,6 +63,7 @@ struct recog_ctx {
 	 * yet known.  Zero (as a memset ctx has it) is always safe; whoever
 	 * sets it must set it from the same from and subject. */
 	int signal_cache;
+	struct recog_memo *memo; /* per-message memo, may be NULL */
 };
 
 struct recog {

@@ -17,6 +17,120 @@
 
 #define COMMON_HEAD_INDENT_MAX 8
 
+_Static_assert(COMMON_SCAN_MAX < 255, "phrase ids + 1 fit a byte");
+_Static_assert(COMMON_SCAN_WINDOW_MAX < 255, "reach fits a byte");
+
+/* Hash of the two-byte block ending at the lower-cased bytes a, b: unique
+ * for pairs of ASCII letters, so a letter pair's shift is its own. */
+static inline size_t
+common_scan_hash(unsigned char a, unsigned char b)
+{
+	return ((size_t)a * 31 + b) & (COMMON_SCAN_HASH - 1);
+}
+
+void
+common_scan_init(struct common_scan *ix, size_t window)
+{
+	size_t c;
+
+	memset(ix, 0, sizeof(*ix));
+	if (window < 2)
+		window = 2;
+	if (window > COMMON_SCAN_WINDOW_MAX)
+		window = COMMON_SCAN_WINDOW_MAX;
+	ix->window = window;
+	for (c = 0; c < 256; c++)
+		ix->lc[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+}
+
+bool
+common_scan_fits(const struct common_scan *ix, const char *phrase)
+{
+	size_t len = strlen(phrase);
+
+	/* a line break makes text_find() compare CRLF-tolerantly: left to it */
+	return len >= ix->window && memchr(phrase, '\n', len) == NULL;
+}
+
+int
+common_scan_add(struct common_scan *ix, const char *phrase)
+{
+	const unsigned char *p = (const unsigned char *)phrase;
+	size_t id = ix->n, q, h, w = ix->window;
+
+	if (id >= COMMON_SCAN_MAX || !common_scan_fits(ix, phrase))
+		return -1;
+	ix->phrase[id] = phrase;
+	ix->plen[id] = strlen(phrase);
+	/* the block ending at q may close the window q bytes into it */
+	for (q = 1; q < w; q++) {
+		h = common_scan_hash(ix->lc[p[q - 1]], ix->lc[p[q]]);
+		if (ix->reach[h] < q)
+			ix->reach[h] = (unsigned char)q;
+	}
+	h = common_scan_hash(ix->lc[p[w - 2]], ix->lc[p[w - 1]]);
+	ix->next[id] = ix->head[h];
+	ix->head[h] = (unsigned char)(id + 1);
+	ix->n++;
+	return (int)id;
+}
+
+/* Does phrase `id` start at s[at..len)? */
+static bool
+common_scan_at(const struct common_scan *ix, size_t id, const unsigned char *s,
+               size_t at, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)ix->phrase[id];
+	size_t i, n = ix->plen[id];
+
+	if (n > len - at)
+		return false;
+	for (i = 0; i < n; i++)
+		if (ix->lc[s[at + i]] != ix->lc[p[i]])
+			return false;
+	return true;
+}
+
+void
+common_scan_run(const struct common_scan *ix, const char *str, size_t len,
+                struct common_scan_hits *hits)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *lc = ix->lc;
+	size_t w1 = ix->window - 1, pos = w1;
+
+	memset(hits, 0, sizeof(*hits));
+	if (s == NULL || ix->n == 0)
+		return;
+	/* pos: the last byte of a window of `window` bytes starting at
+	 * pos - w1; a block no phrase has near the window's end moves it on */
+	while (pos < len) {
+		size_t h = common_scan_hash(lc[s[pos - 1]], lc[s[pos]]);
+		size_t r = ix->reach[h], k;
+
+		if (r < w1) {
+			pos += w1 - r;
+			continue;
+		}
+		for (k = ix->head[h]; k != 0; k = ix->next[k - 1])
+			if (!(hits->bit[(k - 1) / 64] & (UINT64_C(1) << ((k - 1) % 64))) &&
+			    common_scan_at(ix, k - 1, s, pos - w1, len))
+				hits->bit[(k - 1) / 64] |= UINT64_C(1) << ((k - 1) % 64);
+		pos++;
+	}
+}
+
+bool
+common_scan_any(const struct common_scan_hits *hits, size_t first, size_t n)
+{
+	size_t i;
+
+	for (i = first; i < first + n && i < COMMON_SCAN_MAX; i++)
+		if (hits->bit[i / 64] & (UINT64_C(1) << (i % 64)))
+			return true;
+	return false;
+}
+
 bool
 common_find_any(const char *s, size_t len, const char *const *phrases,
                 size_t *start, size_t *end)
@@ -101,11 +215,18 @@ static const char *const common_daemon_from[] = {
 bool
 common_from_daemon(const struct recog_ctx *ctx)
 {
+	bool daemon;
+
 	if (ctx == NULL || ctx->from == NULL)
 		return false;
-	if (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM)
-		return true;
-	return common_has_any(ctx->from, strlen(ctx->from), common_daemon_from);
+	/* asked by many families per message: the memo keeps the answer */
+	if (ctx->memo != NULL && ctx->memo->daemon != 0)
+		return ctx->memo->daemon == 2;
+	daemon = (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM) ||
+	         common_has_any(ctx->from, strlen(ctx->from), common_daemon_from);
+	if (ctx->memo != NULL)
+		ctx->memo->daemon = daemon ? 2 : 1;
+	return daemon;
 }
 
 const char *

@@ -12,13 +12,16 @@
  * where the text names it), maps a family's own wording to a reason
  * through a phrase table, and merges a status block quoted as plain text.
  * Everything works on (pointer, length) spans, never reads past them and
- * keeps no state: pure and thread-safe.
+ * keeps no state: pure and thread-safe.  The one exception is a struct
+ * common_scan, an index of many phrases for finding all of them in one
+ * pass over a span: its owner keeps it per thread (_Thread_local).
  */
 #ifndef BM_RECOG_COMMON_H
 #define BM_RECOG_COMMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bounce.h"
 #include "reason.h"
@@ -39,6 +42,54 @@ struct common_block {
 	const char *body;
 	size_t body_len;
 };
+
+/* An index of phrases searched in one pass (a multi-phrase search after
+ * Wu and Manber: a table of safe shifts over two-byte blocks).  It finds
+ * exactly what text_find() finds: ASCII case-insensitive, a phrase may
+ * start mid-word.  It holds only phrases of at least `window` bytes
+ * without a line break (text_find() matches those CRLF-tolerantly); the
+ * caller searches the others one by one.  Zero-filled plus
+ * common_scan_init() is an empty index; phrases are only ever added, so
+ * a phrase keeps its id.  The phrases themselves are not copied: they must
+ * outlive the index (constant tables). */
+#define COMMON_SCAN_MAX 192        /* phrases one index holds (ids fit a byte) */
+#define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
+#define COMMON_SCAN_HASH 4096      /* two-byte blocks hash into this many */
+#define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
+
+struct common_scan {
+	size_t window;                      /* bytes of each phrase indexed */
+	size_t n;                           /* phrases held, ids 0..n-1 */
+	const char *phrase[COMMON_SCAN_MAX];
+	size_t plen[COMMON_SCAN_MAX];
+	/* the last end (1..window-1) in a phrase's first `window` bytes of a
+	 * block of this hash, 0 when none: the safe shift is window-1-reach */
+	unsigned char reach[COMMON_SCAN_HASH];
+	unsigned char head[COMMON_SCAN_HASH]; /* 1 + first phrase whose window
+	                                         ends in a block of this hash */
+	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
+	unsigned char lc[256];                /* ASCII lower case */
+};
+
+/* Phrases found by common_scan_run(): bit `id`. */
+struct common_scan_hits {
+	uint64_t bit[COMMON_SCAN_WORDS];
+};
+
+/* Empty the index; window is clamped to 2..COMMON_SCAN_WINDOW_MAX. */
+void common_scan_init(struct common_scan *ix, size_t window);
+/* Can the index hold this phrase (long enough, no line break)?  Says
+ * nothing about room. */
+bool common_scan_fits(const struct common_scan *ix, const char *phrase);
+/* Add a phrase: its id, or -1 when it does not fit or the index is full. */
+int common_scan_add(struct common_scan *ix, const char *phrase);
+/* Which indexed phrases occur in s[0..len): bits set in *hits (cleared
+ * first). */
+void common_scan_run(const struct common_scan *ix, const char *s, size_t len,
+                     struct common_scan_hits *hits);
+/* true when any phrase of ids first..first+n-1 is in hits. */
+bool common_scan_any(const struct common_scan_hits *hits, size_t first,
+                     size_t n);
 
 /* true when any phrase of the NULL-terminated list occurs (ASCII case
  * insensitive) in s[0..len). */

@@ -1,8 +1,19 @@
 /*
  * notice.c - table-driven reader for provider notices (see notice.h).
+ *
+ * Every family asks whether the text holds one of its banner phrases, so
+ * the text of one message used to be searched once per phrase of each
+ * family.  Instead a per-thread index (struct common_scan) learns each
+ * banner list the first time a family asks about it, and the first
+ * question about a message's text searches it once for all the banners
+ * learnt so far; the answer goes to ctx->memo (recog.h).  A list learnt
+ * after that scan, a phrase the index cannot hold (short, or spanning
+ * lines) and a context without a memo are searched directly: the answer
+ * is always common_has_any()'s.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,6 +43,127 @@ static const char *const notice_default_ends[] = {
 	NULL
 };
 
+/* Banner phrases shorter than this are searched directly (a longer
+ * window lets the one-pass search skip further). */
+#define NOTICE_BANNER_WINDOW 12
+#define NOTICE_LISTS_MAX 64          /* banner lists a thread learns */
+#define NOTICE_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
+
+_Static_assert(sizeof(((struct recog_memo *)0)->banner_hits) ==
+               sizeof(((struct common_scan_hits *)0)->bit),
+               "the memo holds one bit per indexed banner phrase");
+
+/* A banner list the index has learnt: its phrases that fit the index have
+ * ids first..first+count-1; `direct` when some phrase did not fit, `full`
+ * when the index had no room for the list (all searched directly). */
+struct notice_list {
+	const char *const *phrases;
+	size_t first, count;
+	bool direct, full;
+};
+
+struct notice_index {
+	bool ready;
+	struct common_scan scan;
+	size_t nlists;
+	struct notice_list list[NOTICE_LISTS_MAX];
+	unsigned char slot[NOTICE_LIST_SLOTS];  /* 1 + list, 0: empty */
+};
+
+static struct notice_index *
+notice_index_get(void)
+{
+	static _Thread_local struct notice_index x;
+
+	if (!x.ready) {
+		common_scan_init(&x.scan, NOTICE_BANNER_WINDOW);
+		x.ready = true;
+	}
+	return &x;
+}
+
+/* The index's entry for a banner list, learnt now if it is new; NULL when
+ * the index has no room for another list. */
+static const struct notice_list *
+notice_list_get(struct notice_index *x, const char *const *phrases)
+{
+	size_t h = ((uintptr_t)phrases / sizeof(void *)) % NOTICE_LIST_SLOTS;
+	struct notice_list *l;
+	size_t i, n = 0;
+
+	while (x->slot[h] != 0) {
+		if (x->list[x->slot[h] - 1].phrases == phrases)
+			return &x->list[x->slot[h] - 1];
+		h = (h + 1) % NOTICE_LIST_SLOTS;
+	}
+	if (x->nlists >= NOTICE_LISTS_MAX)
+		return NULL;
+	l = &x->list[x->nlists];
+	l->phrases = phrases;
+	l->first = x->scan.n;
+	l->direct = l->full = false;
+	for (i = 0; phrases[i] != NULL; i++) {
+		if (common_scan_fits(&x->scan, phrases[i]))
+			n++;
+		else
+			l->direct = true;
+	}
+	/* all of the list's indexable phrases, or none of them */
+	if (x->scan.n + n > COMMON_SCAN_MAX) {
+		n = 0;
+		l->full = true;
+	} else {
+		for (i = 0; phrases[i] != NULL; i++)
+			if (common_scan_fits(&x->scan, phrases[i]))
+				(void)common_scan_add(&x->scan, phrases[i]);
+	}
+	l->count = n;
+	x->slot[h] = (unsigned char)(++x->nlists);
+	return l;
+}
+
+/* common_has_any(ctx->text, ctx->text_len, banner), through the memo. */
+static bool
+notice_banner(const struct recog_ctx *ctx, const char *const *banner)
+{
+	struct recog_memo *memo = ctx->memo;
+	struct notice_index *x;
+	const struct notice_list *l;
+	size_t i;
+
+	if (memo == NULL)
+		return common_has_any(ctx->text, ctx->text_len, banner);
+	x = notice_index_get();
+	l = notice_list_get(x, banner);
+	if (l == NULL || l->full)
+		return common_has_any(ctx->text, ctx->text_len, banner);
+	if (!memo->banners_scanned) {
+		struct common_scan_hits hits;
+
+		common_scan_run(&x->scan, ctx->text, ctx->text_len, &hits);
+		memcpy(memo->banner_hits, hits.bit, sizeof(memo->banner_hits));
+		memo->banners_indexed = x->scan.n;
+		memo->banners_scanned = true;
+	}
+	/* learnt after this message's scan: not in its hits */
+	if (l->first + l->count > memo->banners_indexed)
+		return common_has_any(ctx->text, ctx->text_len, banner);
+	if (l->count > 0) {
+		struct common_scan_hits hits;
+
+		memcpy(hits.bit, memo->banner_hits, sizeof(hits.bit));
+		if (common_scan_any(&hits, l->first, l->count))
+			return true;
+	}
+	if (!l->direct)
+		return false;
+	for (i = 0; banner[i] != NULL; i++)
+		if (!common_scan_fits(&x->scan, banner[i]) &&
+		    text_find(ctx->text, ctx->text_len, banner[i]) != NULL)
+			return true;
+	return false;
+}
+
 bool
 notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 {
@@ -50,7 +182,7 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 		return false;
 	if ((spec->flags & NOTICE_DAEMON) && !common_from_daemon(ctx))
 		return false;
-	return common_has_any(ctx->text, ctx->text_len, spec->banner);
+	return notice_banner(ctx, spec->banner);
 }
 
 /* The span holding the records: after a start phrase, up to an end line. */
