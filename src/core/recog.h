@@ -15,8 +15,8 @@
  * their own, and are thread-safe.  The context is const, with one
  * exception: ctx->memo (when not NULL) points to a per-message memo that
  * the shared helpers (recog/notice.c, recog/common.c) fill lazily with
- * answers about this message's From, Subject and text (which banners the
- * text holds, found in one pass for all families).  Whoever owns the
+ * answers about this message's From, Subject and text (which phrases of
+ * all the notice families they hold, found in one pass per field).  Whoever owns the
  * context owns the memo (bounce_parse(): on its stack), so it is never
  * shared between threads; a memo is valid for one from/subject/text only.
  * recog_bounce_signal() is the shared cheap signature: does From or
@@ -40,12 +40,19 @@ struct bounce_limits;
  * memset leaves it) means "nothing known yet"; a NULL ctx->memo means
  * every answer is computed afresh. */
 #define RECOG_MEMO_PHRASES 192
+enum recog_memo_field {  /* the fields recog/notice.c searches */
+	RECOG_MEMO_TEXT = 0, RECOG_MEMO_FROM, RECOG_MEMO_SUBJECT,
+	RECOG_MEMO_FIELDS
+};
+struct recog_memo_scan {
+	bool scanned;    /* hits is filled */
+	size_t indexed;  /* phrases of recog/notice.c's per-thread index of
+	                    this field that the scan covered (ids 0..indexed-1) */
+	uint64_t hits[(RECOG_MEMO_PHRASES + 63) / 64];
+};
 struct recog_memo {
-	bool banners_scanned;    /* banner_hits is filled */
-	size_t banners_indexed;  /* banner phrases the scan covered (ids
-	                            0..banners_indexed-1 of recog/notice.c) */
-	uint64_t banner_hits[(RECOG_MEMO_PHRASES + 63) / 64];
-	int daemon;              /* common_from_daemon(): 0 unknown, 1 no, 2 yes */
+	struct recog_memo_scan scan[RECOG_MEMO_FIELDS];
+	int daemon;      /* common_from_daemon(): 0 unknown, 1 no, 2 yes */
 };
 
 struct recog_ctx {

@@ -20,12 +20,14 @@
 _Static_assert(COMMON_SCAN_MAX < 255, "phrase ids + 1 fit a byte");
 _Static_assert(COMMON_SCAN_WINDOW_MAX < 255, "reach fits a byte");
 
-/* Hash of the two-byte block ending at the lower-cased bytes a, b: unique
- * for pairs of ASCII letters, so a letter pair's shift is its own. */
+/* Hash of the three-byte block of lower-cased bytes a, b, c.  Blocks of
+ * three: with two, the blocks common in English ("e ", "th") closed the
+ * window of some phrase so often that a quarter of the steps did not
+ * skip. */
 static inline size_t
-common_scan_hash(unsigned char a, unsigned char b)
+common_scan_hash(unsigned char a, unsigned char b, unsigned char c)
 {
-	return ((size_t)a * 31 + b) & (COMMON_SCAN_HASH - 1);
+	return ((size_t)a << 6 ^ (size_t)b << 3 ^ c) & (COMMON_SCAN_HASH - 1);
 }
 
 void
@@ -34,8 +36,8 @@ common_scan_init(struct common_scan *ix, size_t window)
 	size_t c;
 
 	memset(ix, 0, sizeof(*ix));
-	if (window < 2)
-		window = 2;
+	if (window < 3)
+		window = 3;
 	if (window > COMMON_SCAN_WINDOW_MAX)
 		window = COMMON_SCAN_WINDOW_MAX;
 	ix->window = window;
@@ -63,12 +65,14 @@ common_scan_add(struct common_scan *ix, const char *phrase)
 	ix->phrase[id] = phrase;
 	ix->plen[id] = strlen(phrase);
 	/* the block ending at q may close the window q bytes into it */
-	for (q = 1; q < w; q++) {
-		h = common_scan_hash(ix->lc[p[q - 1]], ix->lc[p[q]]);
-		if (ix->reach[h] < q)
-			ix->reach[h] = (unsigned char)q;
+	for (q = 2; q < w; q++) {
+		h = common_scan_hash(ix->lc[p[q - 2]], ix->lc[p[q - 1]],
+		                     ix->lc[p[q]]);
+		if (ix->reach[h] < q - 1)
+			ix->reach[h] = (unsigned char)(q - 1);
 	}
-	h = common_scan_hash(ix->lc[p[w - 2]], ix->lc[p[w - 1]]);
+	h = common_scan_hash(ix->lc[p[w - 3]], ix->lc[p[w - 2]],
+	                     ix->lc[p[w - 1]]);
 	ix->next[id] = ix->head[h];
 	ix->head[h] = (unsigned char)(id + 1);
 	ix->n++;
@@ -97,19 +101,22 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
 {
 	const unsigned char *s = (const unsigned char *)str;
 	const unsigned char *lc = ix->lc;
-	size_t w1 = ix->window - 1, pos = w1;
+	size_t w1 = ix->window - 1, max = w1 - 1, pos = w1;
 
 	memset(hits, 0, sizeof(*hits));
 	if (s == NULL || ix->n == 0)
 		return;
 	/* pos: the last byte of a window of `window` bytes starting at
-	 * pos - w1; a block no phrase has near the window's end moves it on */
+	 * pos - w1.  A block that ends no phrase's window moves the window
+	 * on so that its last occurrence in a phrase's window (1 + reach
+	 * bytes in) would line up, or past the block when it has none. */
 	while (pos < len) {
-		size_t h = common_scan_hash(lc[s[pos - 1]], lc[s[pos]]);
+		size_t h = common_scan_hash(lc[s[pos - 2]], lc[s[pos - 1]],
+		                            lc[s[pos]]);
 		size_t r = ix->reach[h], k;
 
-		if (r < w1) {
-			pos += w1 - r;
+		if (r < max) {
+			pos += max - r;
 			continue;
 		}
 		for (k = ix->head[h]; k != 0; k = ix->next[k - 1])

@@ -44,7 +44,7 @@ struct common_block {
 };
 
 /* An index of phrases searched in one pass (a multi-phrase search after
- * Wu and Manber: a table of safe shifts over two-byte blocks).  It finds
+ * Wu and Manber: a table of safe shifts over three-byte blocks).  It finds
  * exactly what text_find() finds: ASCII case-insensitive, a phrase may
  * start mid-word.  It holds only phrases of at least `window` bytes
  * without a line break (text_find() matches those CRLF-tolerantly); the
@@ -54,7 +54,7 @@ struct common_block {
  * outlive the index (constant tables). */
 #define COMMON_SCAN_MAX 192        /* phrases one index holds (ids fit a byte) */
 #define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
-#define COMMON_SCAN_HASH 4096      /* two-byte blocks hash into this many */
+#define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
 #define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
 
 struct common_scan {
@@ -62,8 +62,9 @@ struct common_scan {
 	size_t n;                           /* phrases held, ids 0..n-1 */
 	const char *phrase[COMMON_SCAN_MAX];
 	size_t plen[COMMON_SCAN_MAX];
-	/* the last end (1..window-1) in a phrase's first `window` bytes of a
-	 * block of this hash, 0 when none: the safe shift is window-1-reach */
+	/* 1 + how far into a phrase's first `window` bytes the last block
+	 * of this hash ends, at most window-2; 0 when none: a window that
+	 * ends in such a block may move on by window-2-reach */
 	unsigned char reach[COMMON_SCAN_HASH];
 	unsigned char head[COMMON_SCAN_HASH]; /* 1 + first phrase whose window
 	                                         ends in a block of this hash */
@@ -76,7 +77,7 @@ struct common_scan_hits {
 	uint64_t bit[COMMON_SCAN_WORDS];
 };
 
-/* Empty the index; window is clamped to 2..COMMON_SCAN_WINDOW_MAX. */
+/* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX. */
 void common_scan_init(struct common_scan *ix, size_t window);
 /* Can the index hold this phrase (long enough, no line break)?  Says
  * nothing about room. */

@@ -1,15 +1,15 @@
 /*
  * notice.c - table-driven reader for provider notices (see notice.h).
  *
- * Every family asks whether the text holds one of its banner phrases, so
- * the text of one message used to be searched once per phrase of each
- * family.  Instead a per-thread index (struct common_scan) learns each
- * banner list the first time a family asks about it, and the first
- * question about a message's text searches it once for all the banners
- * learnt so far; the answer goes to ctx->memo (recog.h).  A list learnt
- * after that scan, a phrase the index cannot hold (short, or spanning
- * lines) and a context without a memo are searched directly: the answer
- * is always common_has_any()'s.
+ * Every family asks whether the text holds one of its banner phrases (and
+ * From and Subject one of its own), so each field of a message used to be
+ * searched once per phrase of each family.  Instead a per-thread index per
+ * field (struct common_scan) learns each phrase list the first time a
+ * family asks about it, and the first question about a field of a message
+ * searches the field once for all the phrases learnt so far; the answers
+ * go to ctx->memo (recog.h).  A list learnt after that scan, a phrase the
+ * index cannot hold (short, or spanning lines) and a context without a
+ * memo are searched directly: the answer is always common_has_any()'s.
  */
 #include "config.h"
 
@@ -43,22 +43,25 @@ static const char *const notice_default_ends[] = {
 	NULL
 };
 
-/* Banner phrases shorter than this are searched directly (a longer
- * window lets the one-pass search skip further). */
-#define NOTICE_BANNER_WINDOW 12
-#define NOTICE_LISTS_MAX 64          /* banner lists a thread learns */
+/* Phrases shorter than their field's window are searched directly (a
+ * longer window lets the one-pass search skip further): text and Subject
+ * phrases are long, From ones are parts of addresses ("@gmx."). */
+static const size_t notice_window[RECOG_MEMO_FIELDS] = {
+	[RECOG_MEMO_TEXT] = 12, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 12,
+};
+#define NOTICE_LISTS_MAX 64          /* lists a thread learns per field */
 #define NOTICE_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
 
-_Static_assert(sizeof(((struct recog_memo *)0)->banner_hits) ==
+_Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
                sizeof(((struct common_scan_hits *)0)->bit),
-               "the memo holds one bit per indexed banner phrase");
+               "the memo holds one bit per indexed phrase");
 
-/* A banner list the index has learnt: its phrases that fit the index have
- * ids first..first+count-1; `direct` when some phrase did not fit, `full`
+/* A list the index has learnt: its phrases that fit the index have ids
+ * first..first+count-1; `direct` when some phrase did not fit, `full`
  * when the index had no room for the list (all searched directly). */
 struct notice_list {
 	const char *const *phrases;
-	size_t first, count;
+	unsigned char first, count;
 	bool direct, full;
 };
 
@@ -71,18 +74,18 @@ struct notice_index {
 };
 
 static struct notice_index *
-notice_index_get(void)
+notice_index_get(enum recog_memo_field field)
 {
-	static _Thread_local struct notice_index x;
+	static _Thread_local struct notice_index x[RECOG_MEMO_FIELDS];
 
-	if (!x.ready) {
-		common_scan_init(&x.scan, NOTICE_BANNER_WINDOW);
-		x.ready = true;
+	if (!x[field].ready) {
+		common_scan_init(&x[field].scan, notice_window[field]);
+		x[field].ready = true;
 	}
-	return &x;
+	return &x[field];
 }
 
-/* The index's entry for a banner list, learnt now if it is new; NULL when
+/* The index's entry for a phrase list, learnt now if it is new; NULL when
  * the index has no room for another list. */
 static const struct notice_list *
 notice_list_get(struct notice_index *x, const char *const *phrases)
@@ -100,7 +103,7 @@ notice_list_get(struct notice_index *x, const char *const *phrases)
 		return NULL;
 	l = &x->list[x->nlists];
 	l->phrases = phrases;
-	l->first = x->scan.n;
+	l->first = (unsigned char)x->scan.n;
 	l->direct = l->full = false;
 	for (i = 0; phrases[i] != NULL; i++) {
 		if (common_scan_fits(&x->scan, phrases[i]))
@@ -117,49 +120,70 @@ notice_list_get(struct notice_index *x, const char *const *phrases)
 			if (common_scan_fits(&x->scan, phrases[i]))
 				(void)common_scan_add(&x->scan, phrases[i]);
 	}
-	l->count = n;
+	l->count = (unsigned char)n;
 	x->slot[h] = (unsigned char)(++x->nlists);
 	return l;
 }
 
-/* common_has_any(ctx->text, ctx->text_len, banner), through the memo. */
-static bool
-notice_banner(const struct recog_ctx *ctx, const char *const *banner)
+/* The field of the message and its length. */
+static const char *
+notice_field(const struct recog_ctx *ctx, enum recog_memo_field field,
+             size_t *len)
 {
-	struct recog_memo *memo = ctx->memo;
+	const char *s = field == RECOG_MEMO_TEXT ? ctx->text :
+	                field == RECOG_MEMO_FROM ? ctx->from : ctx->subject;
+
+	*len = field == RECOG_MEMO_TEXT ? ctx->text_len :
+	       s != NULL ? strlen(s) : 0;
+	return s;
+}
+
+/* common_has_any(field, phrases), through the memo. */
+static bool
+notice_has(const struct recog_ctx *ctx, enum recog_memo_field field,
+           const char *const *phrases)
+{
+	struct recog_memo_scan *memo;
 	struct notice_index *x;
 	const struct notice_list *l;
-	size_t i;
+	const char *s;
+	size_t i, len;
 
-	if (memo == NULL)
-		return common_has_any(ctx->text, ctx->text_len, banner);
-	x = notice_index_get();
-	l = notice_list_get(x, banner);
-	if (l == NULL || l->full)
-		return common_has_any(ctx->text, ctx->text_len, banner);
-	if (!memo->banners_scanned) {
+	if (ctx->memo == NULL) {
+		s = notice_field(ctx, field, &len);
+		return common_has_any(s, len, phrases);
+	}
+	memo = &ctx->memo->scan[field];
+	x = notice_index_get(field);
+	l = notice_list_get(x, phrases);
+	if (l == NULL || l->full ||
+	    (memo->scanned && (size_t)l->first + l->count > memo->indexed)) {
+		/* not in this message's scan */
+		s = notice_field(ctx, field, &len);
+		return common_has_any(s, len, phrases);
+	}
+	if (!memo->scanned) {
 		struct common_scan_hits hits;
 
-		common_scan_run(&x->scan, ctx->text, ctx->text_len, &hits);
-		memcpy(memo->banner_hits, hits.bit, sizeof(memo->banner_hits));
-		memo->banners_indexed = x->scan.n;
-		memo->banners_scanned = true;
+		s = notice_field(ctx, field, &len);
+		common_scan_run(&x->scan, s, len, &hits);
+		memcpy(memo->hits, hits.bit, sizeof(memo->hits));
+		memo->indexed = x->scan.n;
+		memo->scanned = true;
 	}
-	/* learnt after this message's scan: not in its hits */
-	if (l->first + l->count > memo->banners_indexed)
-		return common_has_any(ctx->text, ctx->text_len, banner);
 	if (l->count > 0) {
 		struct common_scan_hits hits;
 
-		memcpy(hits.bit, memo->banner_hits, sizeof(hits.bit));
+		memcpy(hits.bit, memo->hits, sizeof(hits.bit));
 		if (common_scan_any(&hits, l->first, l->count))
 			return true;
 	}
 	if (!l->direct)
 		return false;
-	for (i = 0; banner[i] != NULL; i++)
-		if (!common_scan_fits(&x->scan, banner[i]) &&
-		    text_find(ctx->text, ctx->text_len, banner[i]) != NULL)
+	s = notice_field(ctx, field, &len);
+	for (i = 0; phrases[i] != NULL; i++)
+		if (!common_scan_fits(&x->scan, phrases[i]) &&
+		    text_find(s, len, phrases[i]) != NULL)
 			return true;
 	return false;
 }
@@ -169,11 +193,10 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 {
 	if (ctx->text == NULL || ctx->text_len == 0 || spec->banner == NULL)
 		return false;
-	if (spec->from != NULL &&
-	    !common_has_any(ctx->from, strlen(ctx->from), spec->from))
+	if (spec->from != NULL && !notice_has(ctx, RECOG_MEMO_FROM, spec->from))
 		return false;
 	if (spec->subject != NULL &&
-	    !common_has_any(ctx->subject, strlen(ctx->subject), spec->subject))
+	    !notice_has(ctx, RECOG_MEMO_SUBJECT, spec->subject))
 		return false;
 	/* a family known by its banner alone still needs a bounce signal;
 	 * one whose users share the daemon's domain needs the daemon */
@@ -182,7 +205,7 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 		return false;
 	if ((spec->flags & NOTICE_DAEMON) && !common_from_daemon(ctx))
 		return false;
-	return notice_banner(ctx, spec->banner);
+	return notice_has(ctx, RECOG_MEMO_TEXT, spec->banner);
 }
 
 /* The span holding the records: after a start phrase, up to an end line. */
