@@ -7,12 +7,14 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bounce.h"
 #include "recog.h"
 #include "text.h"
+#include "recog/common.h"
 
 /* From: substrings (case-insensitive) that mark an automatic bounce. */
 static const char *const recog_from_signals[] = {
@@ -54,17 +56,91 @@ recog_any(const char *s, const char *const *tab)
 	return 0;
 }
 
+/* Both lists in one per-thread index (recog/common.h), so that From and
+ * Subject are each read once rather than once per phrase.  A list the
+ * index could not hold whole (`ok` false) is searched by recog_any(). */
+struct recog_signal_list {
+	const char *const *tab;
+	size_t first, n;
+	bool ok;
+};
+
+struct recog_signals {
+	bool ready;
+	struct common_scan scan;
+	struct recog_signal_list from, subject;
+};
+
+static size_t
+recog_shortest(const char *const *tab, size_t shortest)
+{
+	size_t i;
+
+	for (i = 0; tab[i] != NULL; i++)
+		if (strlen(tab[i]) < shortest)
+			shortest = strlen(tab[i]);
+	return shortest;
+}
+
+static void
+recog_signal_index(struct common_scan *ix, struct recog_signal_list *l,
+                   const char *const *tab)
+{
+	size_t i;
+
+	l->tab = tab;
+	l->first = ix->n;
+	l->ok = true;
+	for (i = 0; tab[i] != NULL; i++)
+		if (common_scan_add(ix, tab[i]) < 0)
+			l->ok = false;
+	l->n = i;
+}
+
+static const struct recog_signals *
+recog_signals_get(void)
+{
+	static _Thread_local struct recog_signals x;
+
+	if (!x.ready) {
+		/* every phrase is indexed: the window is the shortest one */
+		common_scan_init(&x.scan,
+		                 recog_shortest(recog_subject_signals,
+		                                recog_shortest(recog_from_signals,
+		                                               SIZE_MAX)));
+		recog_signal_index(&x.scan, &x.from, recog_from_signals);
+		recog_signal_index(&x.scan, &x.subject, recog_subject_signals);
+		x.ready = true;
+	}
+	return &x;
+}
+
+/* recog_any(s, l->tab) */
+static int
+recog_signal_in(const struct recog_signals *x,
+                const struct recog_signal_list *l, const char *s)
+{
+	uint64_t hits[COMMON_SCAN_WORDS];
+
+	if (!l->ok)
+		return recog_any(s, l->tab);
+	common_scan_run(&x->scan, s, strlen(s), hits);
+	return common_scan_any(hits, l->first, l->n);
+}
+
 int
 recog_bounce_signal(const struct recog_ctx *ctx)
 {
+	const struct recog_signals *x;
 	int sig = 0;
 
 	if (ctx->signal_cache > 0)
 		return ctx->signal_cache - 1;
-	if (ctx->from != NULL && (recog_any(ctx->from, recog_from_signals) ||
+	x = recog_signals_get();
+	if (ctx->from != NULL && (recog_signal_in(x, &x->from, ctx->from) ||
 	                          strcmp(ctx->from, "<>") == 0))
 		sig |= RECOG_SIGNAL_FROM;     /* "From: <>": the null sender */
-	if (ctx->subject != NULL && recog_any(ctx->subject, recog_subject_signals))
+	if (ctx->subject != NULL && recog_signal_in(x, &x->subject, ctx->subject))
 		sig |= RECOG_SIGNAL_SUBJECT;
 	return sig;
 }

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "addr.h"
@@ -51,7 +52,8 @@ common_scan_fits(const struct common_scan *ix, const char *phrase)
 	size_t len = strlen(phrase);
 
 	/* a line break makes text_find() compare CRLF-tolerantly: left to it */
-	return len >= ix->window && memchr(phrase, '\n', len) == NULL;
+	return len >= ix->window && len <= USHRT_MAX &&
+	       memchr(phrase, '\n', len) == NULL;
 }
 
 int
@@ -63,7 +65,7 @@ common_scan_add(struct common_scan *ix, const char *phrase)
 	if (id >= COMMON_SCAN_MAX || !common_scan_fits(ix, phrase))
 		return -1;
 	ix->phrase[id] = phrase;
-	ix->plen[id] = strlen(phrase);
+	ix->plen[id] = (unsigned short)strlen(phrase);
 	/* the block ending at q may close the window q bytes into it */
 	for (q = 2; q < w; q++) {
 		h = common_scan_hash(ix->lc[p[q - 2]], ix->lc[p[q - 1]],
@@ -73,23 +75,25 @@ common_scan_add(struct common_scan *ix, const char *phrase)
 	}
 	h = common_scan_hash(ix->lc[p[w - 3]], ix->lc[p[w - 2]],
 	                     ix->lc[p[w - 1]]);
-	ix->next[id] = ix->head[h];
-	ix->head[h] = (unsigned char)(id + 1);
+	ix->next[id] = ix->head[h % COMMON_SCAN_HEADS];
+	ix->head[h % COMMON_SCAN_HEADS] = (unsigned char)(id + 1);
 	ix->n++;
 	return (int)id;
 }
 
-/* Does phrase `id` start at s[at..len)? */
+/* Does phrase `id` start at s[at..len)?  Compared from its end: the
+ * variants of one notice share their start ("Delivery to the following
+ * recipient failed permanently" / "... has been delayed"). */
 static bool
 common_scan_at(const struct common_scan *ix, size_t id, const unsigned char *s,
                size_t at, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)ix->phrase[id];
-	size_t i, n = ix->plen[id];
+	size_t i = ix->plen[id];
 
-	if (n > len - at)
+	if (i > len - at)
 		return false;
-	for (i = 0; i < n; i++)
+	while (i-- > 0)
 		if (ix->lc[s[at + i]] != ix->lc[p[i]])
 			return false;
 	return true;
@@ -97,13 +101,13 @@ common_scan_at(const struct common_scan *ix, size_t id, const unsigned char *s,
 
 void
 common_scan_run(const struct common_scan *ix, const char *str, size_t len,
-                struct common_scan_hits *hits)
+                uint64_t *hits)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	const unsigned char *lc = ix->lc;
 	size_t w1 = ix->window - 1, max = w1 - 1, pos = w1;
 
-	memset(hits, 0, sizeof(*hits));
+	memset(hits, 0, COMMON_SCAN_WORDS * sizeof(*hits));
 	if (s == NULL || ix->n == 0)
 		return;
 	/* pos: the last byte of a window of `window` bytes starting at
@@ -119,22 +123,33 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
 			pos += max - r;
 			continue;
 		}
-		for (k = ix->head[h]; k != 0; k = ix->next[k - 1])
-			if (!(hits->bit[(k - 1) / 64] & (UINT64_C(1) << ((k - 1) % 64))) &&
+		for (k = ix->head[h % COMMON_SCAN_HEADS]; k != 0;
+		     k = ix->next[k - 1])
+			if (!(hits[(k - 1) / 64] & (UINT64_C(1) << ((k - 1) % 64))) &&
 			    common_scan_at(ix, k - 1, s, pos - w1, len))
-				hits->bit[(k - 1) / 64] |= UINT64_C(1) << ((k - 1) % 64);
+				hits[(k - 1) / 64] |= UINT64_C(1) << ((k - 1) % 64);
 		pos++;
 	}
 }
 
 bool
-common_scan_any(const struct common_scan_hits *hits, size_t first, size_t n)
+common_scan_any(const uint64_t *hits, size_t first, size_t n)
 {
-	size_t i;
+	size_t end = first + n;
 
-	for (i = first; i < first + n && i < COMMON_SCAN_MAX; i++)
-		if (hits->bit[i / 64] & (UINT64_C(1) << (i % 64)))
+	if (end > COMMON_SCAN_MAX)
+		end = COMMON_SCAN_MAX;
+	/* a word at a time: the bits of ids first..end-1 in each */
+	while (first < end) {
+		size_t w = first / 64, lo = first % 64;
+		size_t hi = end - w * 64 < 64 ? end - w * 64 : 64;
+		uint64_t mask = (hi == 64 ? ~UINT64_C(0) : (UINT64_C(1) << hi) - 1) &
+		                ~((UINT64_C(1) << lo) - 1);
+
+		if (hits[w] & mask)
 			return true;
+		first = w * 64 + hi;
+	}
 	return false;
 }
 
@@ -503,7 +518,8 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 		return;
 	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
 		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag, len);
-	if (diag != NULL && len > 0)
+	/* smtpcmd_store() never overwrites: look only when it would store */
+	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
 		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 		                    smtpcmd_find(diag, len));
 	if ((r->status[0] == '\0' || r->replycode == 0) && r->diagnostic[0]) {

@@ -57,40 +57,38 @@ struct common_block {
 #define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
 #define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
 
+#define COMMON_SCAN_HEADS 256       /* chains of phrases to compare */
+
 struct common_scan {
 	size_t window;                      /* bytes of each phrase indexed */
 	size_t n;                           /* phrases held, ids 0..n-1 */
 	const char *phrase[COMMON_SCAN_MAX];
-	size_t plen[COMMON_SCAN_MAX];
+	unsigned short plen[COMMON_SCAN_MAX];
 	/* 1 + how far into a phrase's first `window` bytes the last block
 	 * of this hash ends, at most window-2; 0 when none: a window that
 	 * ends in such a block may move on by window-2-reach */
 	unsigned char reach[COMMON_SCAN_HASH];
-	unsigned char head[COMMON_SCAN_HASH]; /* 1 + first phrase whose window
-	                                         ends in a block of this hash */
+	/* 1 + first phrase whose window ends in a block of a hash that is
+	 * this one modulo COMMON_SCAN_HEADS (a per-thread index stays small) */
+	unsigned char head[COMMON_SCAN_HEADS];
 	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
 	unsigned char lc[256];                /* ASCII lower case */
 };
 
-/* Phrases found by common_scan_run(): bit `id`. */
-struct common_scan_hits {
-	uint64_t bit[COMMON_SCAN_WORDS];
-};
 
 /* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX. */
 void common_scan_init(struct common_scan *ix, size_t window);
-/* Can the index hold this phrase (long enough, no line break)?  Says
- * nothing about room. */
+/* Can the index hold this phrase (long enough, no line break, shorter
+ * than 64 KiB)?  Says nothing about room. */
 bool common_scan_fits(const struct common_scan *ix, const char *phrase);
 /* Add a phrase: its id, or -1 when it does not fit or the index is full. */
 int common_scan_add(struct common_scan *ix, const char *phrase);
-/* Which indexed phrases occur in s[0..len): bits set in *hits (cleared
- * first). */
+/* Which indexed phrases occur in s[0..len): bit `id` of hits (an array
+ * of COMMON_SCAN_WORDS words, cleared first) is set for each. */
 void common_scan_run(const struct common_scan *ix, const char *s, size_t len,
-                     struct common_scan_hits *hits);
+                     uint64_t *hits);
 /* true when any phrase of ids first..first+n-1 is in hits. */
-bool common_scan_any(const struct common_scan_hits *hits, size_t first,
-                     size_t n);
+bool common_scan_any(const uint64_t *hits, size_t first, size_t n);
 
 /* true when any phrase of the NULL-terminated list occurs (ASCII case
  * insensitive) in s[0..len). */

@@ -122,7 +122,7 @@ gmail_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	if (res->nrcpt != 1 || res->rcpt[0].reason_hint != BM_REASON_UNDEFINED ||
 	    ctx->text == NULL ||
-	    !common_has_any(ctx->from, strlen(ctx->from), gmail_from))
+	    !notice_has(ctx, RECOG_MEMO_FROM, gmail_from))
 		return;
 	res->rcpt[0].reason_hint = common_reason(gmail_verdicts, ctx->text,
 	                                         ctx->text_len);

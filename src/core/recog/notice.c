@@ -53,7 +53,7 @@ static const size_t notice_window[RECOG_MEMO_FIELDS] = {
 #define NOTICE_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
 
 _Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
-               sizeof(((struct common_scan_hits *)0)->bit),
+               COMMON_SCAN_WORDS * sizeof(uint64_t),
                "the memo holds one bit per indexed phrase");
 
 /* A list the index has learnt: its phrases that fit the index have ids
@@ -138,8 +138,7 @@ notice_field(const struct recog_ctx *ctx, enum recog_memo_field field,
 	return s;
 }
 
-/* common_has_any(field, phrases), through the memo. */
-static bool
+bool
 notice_has(const struct recog_ctx *ctx, enum recog_memo_field field,
            const char *const *phrases)
 {
@@ -163,21 +162,13 @@ notice_has(const struct recog_ctx *ctx, enum recog_memo_field field,
 		return common_has_any(s, len, phrases);
 	}
 	if (!memo->scanned) {
-		struct common_scan_hits hits;
-
 		s = notice_field(ctx, field, &len);
-		common_scan_run(&x->scan, s, len, &hits);
-		memcpy(memo->hits, hits.bit, sizeof(memo->hits));
+		common_scan_run(&x->scan, s, len, memo->hits);
 		memo->indexed = x->scan.n;
 		memo->scanned = true;
 	}
-	if (l->count > 0) {
-		struct common_scan_hits hits;
-
-		memcpy(hits.bit, memo->hits, sizeof(hits.bit));
-		if (common_scan_any(&hits, l->first, l->count))
-			return true;
-	}
+	if (l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
+		return true;
 	if (!l->direct)
 		return false;
 	s = notice_field(ctx, field, &len);
