@@ -198,6 +198,23 @@ common_has_any(const char *s, size_t len, const char *const *phrases)
 	return false;
 }
 
+bool
+common_starts(const char *s, size_t len, const char *prefix)
+{
+	/* a needle's '\n' may match "\r\n": only then is byte 0 not decisive */
+	if (len > 0 && prefix[0] != '\0' && prefix[0] != '\n') {
+		unsigned char a = (unsigned char)s[0], b = (unsigned char)prefix[0];
+
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b + 32);
+		if (a != b)
+			return false;
+	}
+	return text_starts(s, len, prefix);
+}
+
 size_t
 common_until_line(const char *s, size_t len, const char *const *markers)
 {
@@ -208,7 +225,7 @@ common_until_line(const char *s, size_t len, const char *const *markers)
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len)) {
 		text_trim(&line, &line_len);
 		for (i = 0; markers[i] != NULL; i++)
-			if (line_len > 0 && text_starts(line, line_len, markers[i]))
+			if (line_len > 0 && common_starts(line, line_len, markers[i]))
 				return at;
 	}
 	return len;
@@ -476,7 +493,7 @@ common_join(const char *s, size_t len, const char *const *skip, char *out,
 		if (line_len == 0)
 			continue;
 		for (i = 0; skip != NULL && skip[i] != NULL; i++)
-			if (text_starts(line, line_len, skip[i]))
+			if (common_starts(line, line_len, skip[i]))
 				drop = true;
 		if (drop)
 			continue;
@@ -670,7 +687,7 @@ common_dsn_start(const char *s, size_t len)
 
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len))
 		for (i = 0; common_dsn_fields[i] != NULL; i++)
-			if (text_starts(line, line_len, common_dsn_fields[i]))
+			if (common_starts(line, line_len, common_dsn_fields[i]))
 				return at;
 	return len;
 }

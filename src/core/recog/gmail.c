@@ -26,8 +26,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "bounce.h"
 #include "recog.h"
 #include "recog/notice.h"
