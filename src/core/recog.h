@@ -14,9 +14,9 @@
  * Recognisers read the message only through recog_ctx, keep no state of
  * their own, and are thread-safe.  The context is const, with one
  * exception: ctx->memo (when not NULL) points to a per-message memo that
- * the shared helpers (recog/notice.c, recog/common.c) fill lazily with
- * answers about this message's From, Subject and text (which phrases of
- * all the notice families they hold, found in one pass per field).  Whoever owns the
+ * recog_field_has() and recog/common.c fill lazily with answers about
+ * this message's From, Subject and text (which phrases of all the lists
+ * asked about they hold, found in one pass per field).  Whoever owns the
  * context owns the memo (bounce_parse(): on its stack), so it is never
  * shared between threads; a memo is valid for one from/subject/text only.
  * recog_bounce_signal() is the shared cheap signature: does From or
@@ -40,14 +40,14 @@ struct bounce_limits;
  * memset leaves it) means "nothing known yet"; a NULL ctx->memo means
  * every answer is computed afresh. */
 #define RECOG_MEMO_PHRASES 192
-enum recog_memo_field {  /* the fields recog/notice.c searches */
+enum recog_memo_field {  /* the fields recog_field_has() searches */
 	RECOG_MEMO_TEXT = 0, RECOG_MEMO_FROM, RECOG_MEMO_SUBJECT,
 	RECOG_MEMO_FIELDS
 };
 struct recog_memo_scan {
 	bool scanned;    /* hits is filled */
-	size_t indexed;  /* phrases of recog/notice.c's per-thread index of
-	                    this field that the scan covered (ids 0..indexed-1) */
+	size_t indexed;  /* phrases of recog.c's per-thread index of this
+	                    field that the scan covered (ids 0..indexed-1) */
 	uint64_t hits[(RECOG_MEMO_PHRASES + 63) / 64];
 };
 struct recog_memo {
@@ -88,6 +88,13 @@ extern const struct recog *const recog_registry[];
 int recog_run(const struct recog_ctx *ctx, struct bounce_result *res);
 /* Run every enrich hook that applies to a DSN result. */
 void recog_enrich(const struct recog_ctx *ctx, struct bounce_result *res);
+
+/* common_has_any() (recog/common.h) of one field of the message
+ * (ctx->text, ctx->from or ctx->subject) for a constant NULL-terminated
+ * phrase list; through ctx->memo, one scan of the field per message
+ * answers every list asked about. */
+bool recog_field_has(const struct recog_ctx *ctx, enum recog_memo_field field,
+                     const char *const *phrases);
 
 #define RECOG_SIGNAL_FROM    1   /* From names a mailer daemon / postmaster */
 #define RECOG_SIGNAL_SUBJECT 2   /* Subject is a typical bounce subject */

@@ -2,18 +2,11 @@
  * notice.c - table-driven reader for provider notices (see notice.h).
  *
  * Every family asks whether the text holds one of its banner phrases (and
- * From and Subject one of its own), so each field of a message used to be
- * searched once per phrase of each family.  Instead a per-thread index per
- * field (struct common_scan) learns each phrase list the first time a
- * family asks about it, and the first question about a field of a message
- * searches the field once for all the phrases learnt so far; the answers
- * go to ctx->memo (recog.h).  A list learnt after that scan, a phrase the
- * index cannot hold (short, or spanning lines) and a context without a
- * memo are searched directly: the answer is always common_has_any()'s.
+ * From and Subject one of its own): recog_field_has() (recog.c) answers
+ * all of them from one scan of each field per message.
  */
 #include "config.h"
 
-#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -43,151 +36,15 @@ static const char *const notice_default_ends[] = {
 	NULL
 };
 
-/* Phrases shorter than their field's window are searched directly (a
- * longer window lets the one-pass search skip further): text and Subject
- * phrases are long, From ones are parts of addresses ("@gmx."). */
-static const size_t notice_window[RECOG_MEMO_FIELDS] = {
-	[RECOG_MEMO_TEXT] = 12, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 12,
-};
-#define NOTICE_LISTS_MAX 64          /* lists a thread learns per field */
-#define NOTICE_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
-
-_Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
-               COMMON_SCAN_WORDS * sizeof(uint64_t),
-               "the memo holds one bit per indexed phrase");
-
-/* A list the index has learnt: its phrases that fit the index have ids
- * first..first+count-1; `direct` when some phrase did not fit, `full`
- * when the index had no room for the list (all searched directly). */
-struct notice_list {
-	const char *const *phrases;
-	unsigned char first, count;
-	bool direct, full;
-};
-
-struct notice_index {
-	bool ready;
-	struct common_scan scan;
-	size_t nlists;
-	struct notice_list list[NOTICE_LISTS_MAX];
-	unsigned char slot[NOTICE_LIST_SLOTS];  /* 1 + list, 0: empty */
-};
-
-static struct notice_index *
-notice_index_get(enum recog_memo_field field)
-{
-	static _Thread_local struct notice_index x[RECOG_MEMO_FIELDS];
-
-	if (!x[field].ready) {
-		common_scan_init(&x[field].scan, notice_window[field]);
-		x[field].ready = true;
-	}
-	return &x[field];
-}
-
-/* The index's entry for a phrase list, learnt now if it is new; NULL when
- * the index has no room for another list. */
-static const struct notice_list *
-notice_list_get(struct notice_index *x, const char *const *phrases)
-{
-	size_t h = ((uintptr_t)phrases / sizeof(void *)) % NOTICE_LIST_SLOTS;
-	struct notice_list *l;
-	size_t i, n = 0;
-
-	while (x->slot[h] != 0) {
-		if (x->list[x->slot[h] - 1].phrases == phrases)
-			return &x->list[x->slot[h] - 1];
-		h = (h + 1) % NOTICE_LIST_SLOTS;
-	}
-	if (x->nlists >= NOTICE_LISTS_MAX)
-		return NULL;
-	l = &x->list[x->nlists];
-	l->phrases = phrases;
-	l->first = (unsigned char)x->scan.n;
-	l->direct = l->full = false;
-	for (i = 0; phrases[i] != NULL; i++) {
-		if (common_scan_fits(&x->scan, phrases[i]))
-			n++;
-		else
-			l->direct = true;
-	}
-	/* all of the list's indexable phrases, or none of them */
-	if (x->scan.n + n > COMMON_SCAN_MAX) {
-		n = 0;
-		l->full = true;
-	} else {
-		for (i = 0; phrases[i] != NULL; i++)
-			if (common_scan_fits(&x->scan, phrases[i]))
-				(void)common_scan_add(&x->scan, phrases[i]);
-	}
-	l->count = (unsigned char)n;
-	x->slot[h] = (unsigned char)(++x->nlists);
-	return l;
-}
-
-/* The field of the message and its length. */
-static const char *
-notice_field(const struct recog_ctx *ctx, enum recog_memo_field field,
-             size_t *len)
-{
-	const char *s = field == RECOG_MEMO_TEXT ? ctx->text :
-	                field == RECOG_MEMO_FROM ? ctx->from : ctx->subject;
-
-	*len = field == RECOG_MEMO_TEXT ? ctx->text_len :
-	       s != NULL ? strlen(s) : 0;
-	return s;
-}
-
-bool
-notice_has(const struct recog_ctx *ctx, enum recog_memo_field field,
-           const char *const *phrases)
-{
-	struct recog_memo_scan *memo;
-	struct notice_index *x;
-	const struct notice_list *l;
-	const char *s;
-	size_t i, len;
-
-	if (ctx->memo == NULL) {
-		s = notice_field(ctx, field, &len);
-		return common_has_any(s, len, phrases);
-	}
-	memo = &ctx->memo->scan[field];
-	x = notice_index_get(field);
-	l = notice_list_get(x, phrases);
-	if (l == NULL || l->full ||
-	    (memo->scanned && (size_t)l->first + l->count > memo->indexed)) {
-		/* not in this message's scan */
-		s = notice_field(ctx, field, &len);
-		return common_has_any(s, len, phrases);
-	}
-	if (!memo->scanned) {
-		s = notice_field(ctx, field, &len);
-		common_scan_run(&x->scan, s, len, memo->hits);
-		memo->indexed = x->scan.n;
-		memo->scanned = true;
-	}
-	if (l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
-		return true;
-	if (!l->direct)
-		return false;
-	s = notice_field(ctx, field, &len);
-	for (i = 0; phrases[i] != NULL; i++)
-		if (!common_scan_fits(&x->scan, phrases[i]) &&
-		    text_find(s, len, phrases[i]) != NULL)
-			return true;
-	return false;
-}
-
 bool
 notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 {
 	if (ctx->text == NULL || ctx->text_len == 0 || spec->banner == NULL)
 		return false;
-	if (spec->from != NULL && !notice_has(ctx, RECOG_MEMO_FROM, spec->from))
+	if (spec->from != NULL && !recog_field_has(ctx, RECOG_MEMO_FROM, spec->from))
 		return false;
 	if (spec->subject != NULL &&
-	    !notice_has(ctx, RECOG_MEMO_SUBJECT, spec->subject))
+	    !recog_field_has(ctx, RECOG_MEMO_SUBJECT, spec->subject))
 		return false;
 	/* a family known by its banner alone still needs a bounce signal;
 	 * one whose users share the daemon's domain needs the daemon */
@@ -196,7 +53,7 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 		return false;
 	if ((spec->flags & NOTICE_DAEMON) && !common_from_daemon(ctx))
 		return false;
-	return notice_has(ctx, RECOG_MEMO_TEXT, spec->banner);
+	return recog_field_has(ctx, RECOG_MEMO_TEXT, spec->banner);
 }
 
 /* The span holding the records: after a start phrase, up to an end line. */

@@ -21,8 +21,9 @@
 
 #include <stdbool.h>
 
-#include "recog.h"
 #include "recog/common.h"
+
+struct recog_ctx;
 
 struct bounce_result;
 
@@ -64,12 +65,6 @@ int notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
  * of the family's wording found in their diagnostic. */
 void notice_enrich(const struct recog_ctx *ctx, struct bounce_result *res,
                    const struct notice_spec *spec);
-
-/* common_has_any() of a field of the message (ctx->text, ctx->from or
- * ctx->subject) for a constant phrase list, answered from one scan of
- * the field per message for all the lists asked about (see notice.c). */
-bool notice_has(const struct recog_ctx *ctx, enum recog_memo_field field,
-                const char *const *phrases);
 
 /* The identification step alone: family signature and bounce signal. */
 bool notice_is_family(const struct recog_ctx *ctx,
