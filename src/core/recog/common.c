@@ -19,7 +19,7 @@
 #define COMMON_HEAD_INDENT_MAX 8
 
 _Static_assert(COMMON_SCAN_MAX < 255, "phrase ids + 1 fit a byte");
-_Static_assert(COMMON_SCAN_WINDOW_MAX < 255, "reach fits a byte");
+_Static_assert(COMMON_SCAN_WINDOW_MAX < 255, "a shift fits a byte");
 
 /* Hash of the three-byte block of lower-cased bytes a, b, c.  Blocks of
  * three: with two, the blocks common in English ("e ", "th") closed the
@@ -42,6 +42,7 @@ common_scan_init(struct common_scan *ix, size_t window)
 	if (window > COMMON_SCAN_WINDOW_MAX)
 		window = COMMON_SCAN_WINDOW_MAX;
 	ix->window = window;
+	memset(ix->shift, (int)(window - 2), sizeof(ix->shift));
 	for (c = 0; c < 256; c++)
 		ix->lc[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 }
@@ -70,8 +71,8 @@ common_scan_add(struct common_scan *ix, const char *phrase)
 	for (q = 2; q < w; q++) {
 		h = common_scan_hash(ix->lc[p[q - 2]], ix->lc[p[q - 1]],
 		                     ix->lc[p[q]]);
-		if (ix->reach[h] < q - 1)
-			ix->reach[h] = (unsigned char)(q - 1);
+		if (ix->shift[h] > w - 1 - q)
+			ix->shift[h] = (unsigned char)(w - 1 - q);
 	}
 	h = common_scan_hash(ix->lc[p[w - 3]], ix->lc[p[w - 2]],
 	                     ix->lc[p[w - 1]]);
@@ -105,22 +106,22 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
 {
 	const unsigned char *s = (const unsigned char *)str;
 	const unsigned char *lc = ix->lc;
-	size_t w1 = ix->window - 1, max = w1 - 1, pos = w1;
+	size_t w1 = ix->window - 1, pos = w1;
 
 	memset(hits, 0, COMMON_SCAN_WORDS * sizeof(*hits));
 	if (s == NULL || ix->n == 0)
 		return;
 	/* pos: the last byte of a window of `window` bytes starting at
 	 * pos - w1.  A block that ends no phrase's window moves the window
-	 * on so that its last occurrence in a phrase's window (1 + reach
-	 * bytes in) would line up, or past the block when it has none. */
+	 * on so that its last occurrence in a phrase's window would line up,
+	 * or past the block when it has none. */
 	while (pos < len) {
 		size_t h = common_scan_hash(lc[s[pos - 2]], lc[s[pos - 1]],
 		                            lc[s[pos]]);
-		size_t r = ix->reach[h], k;
+		size_t k;
 
-		if (r < max) {
-			pos += max - r;
+		if (ix->shift[h] != 0) {
+			pos += ix->shift[h];
 			continue;
 		}
 		for (k = ix->head[h % COMMON_SCAN_HEADS]; k != 0;

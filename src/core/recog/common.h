@@ -48,9 +48,8 @@ struct common_block {
  * exactly what text_find() finds: ASCII case-insensitive, a phrase may
  * start mid-word.  It holds only phrases of at least `window` bytes
  * without a line break (text_find() matches those CRLF-tolerantly); the
- * caller searches the others one by one.  Zero-filled plus
- * common_scan_init() is an empty index; phrases are only ever added, so
- * a phrase keeps its id.  The phrases themselves are not copied: they must
+ * caller searches the others one by one.  common_scan_init() makes an
+ * empty index; phrases are only ever added, so a phrase keeps its id.  The phrases themselves are not copied: they must
  * outlive the index (constant tables). */
 #define COMMON_SCAN_MAX 192        /* phrases one index holds (ids fit a byte) */
 #define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
@@ -64,10 +63,10 @@ struct common_scan {
 	size_t n;                           /* phrases held, ids 0..n-1 */
 	const char *phrase[COMMON_SCAN_MAX];
 	unsigned short plen[COMMON_SCAN_MAX];
-	/* 1 + how far into a phrase's first `window` bytes the last block
-	 * of this hash ends, at most window-2; 0 when none: a window that
-	 * ends in such a block may move on by window-2-reach */
-	unsigned char reach[COMMON_SCAN_HASH];
+	/* how far a window of the text that ends in a block of this hash
+	 * may move on: window-2 when no phrase's window holds such a block,
+	 * else window-1-q for the last q where one ends (0: compare) */
+	unsigned char shift[COMMON_SCAN_HASH];
 	/* 1 + first phrase whose window ends in a block of a hash that is
 	 * this one modulo COMMON_SCAN_HEADS (a per-thread index stays small) */
 	unsigned char head[COMMON_SCAN_HEADS];
@@ -76,7 +75,8 @@ struct common_scan {
 };
 
 
-/* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX. */
+/* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX.  (A
+ * zero-filled index must be initialised before use.) */
 void common_scan_init(struct common_scan *ix, size_t window);
 /* Can the index hold this phrase (long enough, no line break, shorter
  * than 64 KiB)?  Says nothing about room. */
