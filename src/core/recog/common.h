@@ -49,14 +49,14 @@ struct common_block {
  * start mid-word.  It holds only phrases of at least `window` bytes
  * without a line break (text_find() matches those CRLF-tolerantly); the
  * caller searches the others one by one.  common_scan_init() makes an
- * empty index; phrases are only ever added, so a phrase keeps its id.  The phrases themselves are not copied: they must
- * outlive the index (constant tables). */
-#define COMMON_SCAN_MAX 192        /* phrases one index holds (ids fit a byte) */
+ * empty index; phrases are only ever added, so a phrase keeps its id.
+ * The phrases are not copied: they must outlive the index (constant
+ * tables). */
+#define COMMON_SCAN_MAX 192        /* phrases an index holds (ids fit a byte) */
 #define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
 #define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
+#define COMMON_SCAN_HEADS 256      /* chains of phrases to compare */
 #define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
-
-#define COMMON_SCAN_HEADS 256       /* chains of phrases to compare */
 
 struct common_scan {
 	size_t window;                      /* bytes of each phrase indexed */
@@ -73,7 +73,6 @@ struct common_scan {
 	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
 	unsigned char lc[256];                /* ASCII lower case */
 };
-
 
 /* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX.  (A
  * zero-filled index must be initialised before use.) */
@@ -115,7 +114,8 @@ enum bm_reason common_reason(const struct common_phrase *tab, const char *s,
 
 /* true when the From field names a bounce daemon rather than a person
  * (MAILER-DAEMON, postmaster, "Mail Delivery System", ...): the shared
- * recog_bounce_signal() plus a few words some MTAs use. */
+ * recog_bounce_signal() plus a few words some MTAs use.  The answer is
+ * kept in ctx->memo (recog.h) when there is one. */
 bool common_from_daemon(const struct recog_ctx *ctx);
 
 /* Value of a top-level header of the message, or NULL (ctx->msg may be

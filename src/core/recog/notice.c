@@ -41,7 +41,8 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 {
 	if (ctx->text == NULL || ctx->text_len == 0 || spec->banner == NULL)
 		return false;
-	if (spec->from != NULL && !recog_field_has(ctx, RECOG_MEMO_FROM, spec->from))
+	if (spec->from != NULL &&
+	    !recog_field_has(ctx, RECOG_MEMO_FROM, spec->from))
 		return false;
 	if (spec->subject != NULL &&
 	    !recog_field_has(ctx, RECOG_MEMO_SUBJECT, spec->subject))

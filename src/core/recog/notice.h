@@ -24,7 +24,6 @@
 #include "recog/common.h"
 
 struct recog_ctx;
-
 struct bounce_result;
 
 /* How the records of a notice are laid out. */
