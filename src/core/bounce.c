@@ -544,6 +544,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct bounce_limits def;
 	struct mime_msg *m;
 	struct recog_ctx ctx;
+	struct recog_memo memo;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 
@@ -565,6 +566,8 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 		out->truncated = true;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&memo, 0, sizeof(memo));
+	ctx.memo = &memo;
 	ctx.msg = m;
 	ctx.lim = lim;
 	bounce_header(m, 0, "From", from, sizeof(from));

@@ -1,5 +1,7 @@
 /*
- * recog.c - run the recogniser registry (recog/registry.c).
+ * recog.c - run the recogniser registry (recog/registry.c), the shared
+ * bounce signal and the per-message memo of phrase lists in From, Subject
+ * and the text (recog_field_has).
  *
  * recog_run() tries each recogniser in order; records a recogniser added
  * before it declined are discarded, so a half-matched attempt never leaks
@@ -7,12 +9,14 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bounce.h"
 #include "recog.h"
 #include "text.h"
+#include "recog/common.h"
 
 /* From: substrings (case-insensitive) that mark an automatic bounce. */
 static const char *const recog_from_signals[] = {
@@ -43,15 +47,154 @@ static const char *const recog_subject_signals[] = {
 	"n\xc3\xa3o entregue", "nedoru\xc4\x8diteln", NULL,
 };
 
-static int
-recog_any(const char *s, const char *const *tab)
-{
-	size_t i, len = strlen(s);
+/* ------------------------------------------------ per-message field memo
+ *
+ * Every notice family asks whether the text holds one of its banner
+ * phrases, and From and Subject one of its own; recog_bounce_signal()
+ * asks the same of From and Subject.  Rather than search a field once per
+ * phrase of each list, a per-thread index per field (struct common_scan)
+ * learns each list the first time it is asked about, and the first
+ * question about a field of a message scans the field once for all the
+ * phrases learnt so far; the hits go to ctx->memo.  A list learnt after
+ * that scan, a phrase the index cannot hold (short, or spanning lines) and
+ * a context without a memo are searched directly: the answer is always
+ * common_has_any()'s. */
 
-	for (i = 0; tab[i] != NULL; i++)
-		if (text_find(s, len, tab[i]) != NULL)
-			return 1;
-	return 0;
+/* Phrases shorter than their field's window are searched directly (a
+ * longer window lets the one-pass search skip further): text phrases are
+ * long, Subject ones a word or two ("non remis"), From ones parts of
+ * addresses ("@gmx."). */
+static const size_t recog_window[RECOG_MEMO_FIELDS] = {
+	[RECOG_MEMO_TEXT] = 14, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 9,
+};
+#define RECOG_LISTS_MAX 64          /* lists a thread learns per field */
+#define RECOG_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
+
+_Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
+               COMMON_SCAN_WORDS * sizeof(uint64_t),
+               "the memo holds one bit per indexed phrase");
+
+/* A list the index has learnt: its phrases that fit the index have ids
+ * first..first+count-1; `direct` when some phrase did not fit, `full`
+ * when the index had no room for the list (all searched directly). */
+struct recog_list {
+	const char *const *phrases;
+	unsigned char first, count;
+	bool direct, full;
+};
+
+struct recog_index {
+	bool ready;
+	struct common_scan scan;
+	size_t nlists;
+	struct recog_list list[RECOG_LISTS_MAX];
+	unsigned char slot[RECOG_LIST_SLOTS];  /* 1 + list, 0: empty */
+};
+
+static struct recog_index *
+recog_index_get(enum recog_memo_field field)
+{
+	static _Thread_local struct recog_index x[RECOG_MEMO_FIELDS];
+
+	if (!x[field].ready) {
+		common_scan_init(&x[field].scan, recog_window[field]);
+		x[field].ready = true;
+	}
+	return &x[field];
+}
+
+/* The index's entry for a phrase list, learnt now if it is new; NULL when
+ * the index has no room for another list. */
+static const struct recog_list *
+recog_list_get(struct recog_index *x, const char *const *phrases)
+{
+	size_t h = ((uintptr_t)phrases / sizeof(void *)) % RECOG_LIST_SLOTS;
+	struct recog_list *l;
+	size_t i, n = 0;
+
+	while (x->slot[h] != 0) {
+		if (x->list[x->slot[h] - 1].phrases == phrases)
+			return &x->list[x->slot[h] - 1];
+		h = (h + 1) % RECOG_LIST_SLOTS;
+	}
+	if (x->nlists >= RECOG_LISTS_MAX)
+		return NULL;
+	l = &x->list[x->nlists];
+	l->phrases = phrases;
+	l->first = (unsigned char)x->scan.n;
+	l->direct = l->full = false;
+	for (i = 0; phrases[i] != NULL; i++) {
+		if (common_scan_fits(&x->scan, phrases[i]))
+			n++;
+		else
+			l->direct = true;
+	}
+	/* all of the list's indexable phrases, or none of them */
+	if (x->scan.n + n > COMMON_SCAN_MAX) {
+		n = 0;
+		l->full = true;
+	} else {
+		for (i = 0; phrases[i] != NULL; i++)
+			if (common_scan_fits(&x->scan, phrases[i]))
+				(void)common_scan_add(&x->scan, phrases[i]);
+	}
+	l->count = (unsigned char)n;
+	x->slot[h] = (unsigned char)(++x->nlists);
+	return l;
+}
+
+/* The field of the message and its length. */
+static const char *
+recog_field(const struct recog_ctx *ctx, enum recog_memo_field field,
+             size_t *len)
+{
+	const char *s = field == RECOG_MEMO_TEXT ? ctx->text :
+	                field == RECOG_MEMO_FROM ? ctx->from : ctx->subject;
+
+	*len = field == RECOG_MEMO_TEXT ? ctx->text_len :
+	       s != NULL ? strlen(s) : 0;
+	return s;
+}
+
+bool
+recog_field_has(const struct recog_ctx *ctx, enum recog_memo_field field,
+                const char *const *phrases)
+{
+	struct recog_memo_scan *memo;
+	struct recog_index *x;
+	const struct recog_list *l;
+	const char *s;
+	size_t i, len;
+
+	if (ctx->memo == NULL) {
+		s = recog_field(ctx, field, &len);
+		return common_has_any(s, len, phrases);
+	}
+	memo = &ctx->memo->scan[field];
+	x = recog_index_get(field);
+	l = recog_list_get(x, phrases);
+	if (l == NULL || l->full ||
+	    (memo->scanned && (size_t)l->first + l->count > memo->indexed)) {
+		/* not in this message's scan */
+		s = recog_field(ctx, field, &len);
+		return common_has_any(s, len, phrases);
+	}
+	if (!memo->scanned) {
+		s = recog_field(ctx, field, &len);
+		common_scan_run(&x->scan, s, len, memo->hits);
+		memo->indexed = x->scan.n;
+		memo->scanned = true;
+	}
+	if (l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
+		return true;
+	if (!l->direct)
+		return false;
+	s = recog_field(ctx, field, &len);
+	for (i = 0; phrases[i] != NULL; i++)
+		if (!common_scan_fits(&x->scan, phrases[i]) &&
+		    text_find(s, len, phrases[i]) != NULL)
+			return true;
+	return false;
 }
 
 int
@@ -61,10 +204,12 @@ recog_bounce_signal(const struct recog_ctx *ctx)
 
 	if (ctx->signal_cache > 0)
 		return ctx->signal_cache - 1;
-	if (ctx->from != NULL && (recog_any(ctx->from, recog_from_signals) ||
-	                          strcmp(ctx->from, "<>") == 0))
+	if (ctx->from != NULL &&
+	    (recog_field_has(ctx, RECOG_MEMO_FROM, recog_from_signals) ||
+	     strcmp(ctx->from, "<>") == 0))
 		sig |= RECOG_SIGNAL_FROM;     /* "From: <>": the null sender */
-	if (ctx->subject != NULL && recog_any(ctx->subject, recog_subject_signals))
+	if (ctx->subject != NULL &&
+	    recog_field_has(ctx, RECOG_MEMO_SUBJECT, recog_subject_signals))
 		sig |= RECOG_SIGNAL_SUBJECT;
 	return sig;
 }

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "addr.h"
@@ -16,6 +17,142 @@
 #include "recog/common.h"
 
 #define COMMON_HEAD_INDENT_MAX 8
+
+_Static_assert(COMMON_SCAN_MAX < 255, "phrase ids + 1 fit a byte");
+_Static_assert(COMMON_SCAN_WINDOW_MAX < 255, "a shift fits a byte");
+
+/* Hash of the three-byte block of lower-cased bytes a, b, c.  Blocks of
+ * three: with two, the blocks common in English ("e ", "th") closed the
+ * window of some phrase so often that a quarter of the steps did not
+ * skip. */
+static inline size_t
+common_scan_hash(unsigned char a, unsigned char b, unsigned char c)
+{
+	return ((size_t)a << 6 ^ (size_t)b << 3 ^ c) & (COMMON_SCAN_HASH - 1);
+}
+
+void
+common_scan_init(struct common_scan *ix, size_t window)
+{
+	size_t c;
+
+	memset(ix, 0, sizeof(*ix));
+	if (window < 3)
+		window = 3;
+	if (window > COMMON_SCAN_WINDOW_MAX)
+		window = COMMON_SCAN_WINDOW_MAX;
+	ix->window = window;
+	memset(ix->shift, (int)(window - 2), sizeof(ix->shift));
+	for (c = 0; c < 256; c++)
+		ix->lc[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+}
+
+bool
+common_scan_fits(const struct common_scan *ix, const char *phrase)
+{
+	size_t len = strlen(phrase);
+
+	/* a line break makes text_find() compare CRLF-tolerantly: left to it */
+	return len >= ix->window && len <= USHRT_MAX &&
+	       memchr(phrase, '\n', len) == NULL;
+}
+
+int
+common_scan_add(struct common_scan *ix, const char *phrase)
+{
+	const unsigned char *p = (const unsigned char *)phrase;
+	size_t id = ix->n, q, h, w = ix->window;
+
+	if (id >= COMMON_SCAN_MAX || !common_scan_fits(ix, phrase))
+		return -1;
+	ix->phrase[id] = phrase;
+	ix->plen[id] = (unsigned short)strlen(phrase);
+	/* the block ending at q may close the window q bytes into it */
+	for (q = 2; q < w; q++) {
+		h = common_scan_hash(ix->lc[p[q - 2]], ix->lc[p[q - 1]],
+		                     ix->lc[p[q]]);
+		if (ix->shift[h] > w - 1 - q)
+			ix->shift[h] = (unsigned char)(w - 1 - q);
+	}
+	h = common_scan_hash(ix->lc[p[w - 3]], ix->lc[p[w - 2]],
+	                     ix->lc[p[w - 1]]);
+	ix->next[id] = ix->head[h % COMMON_SCAN_HEADS];
+	ix->head[h % COMMON_SCAN_HEADS] = (unsigned char)(id + 1);
+	ix->n++;
+	return (int)id;
+}
+
+/* Does phrase `id` start at s[at..len)?  Compared from its end: the
+ * variants of one notice share their start ("Delivery to the following
+ * recipient failed permanently" / "... has been delayed"). */
+static bool
+common_scan_at(const struct common_scan *ix, size_t id, const unsigned char *s,
+               size_t at, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)ix->phrase[id];
+	size_t i = ix->plen[id];
+
+	if (i > len - at)
+		return false;
+	while (i-- > 0)
+		if (ix->lc[s[at + i]] != ix->lc[p[i]])
+			return false;
+	return true;
+}
+
+void
+common_scan_run(const struct common_scan *ix, const char *str, size_t len,
+                uint64_t *hits)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *lc = ix->lc;
+	size_t w1 = ix->window - 1, pos = w1;
+
+	memset(hits, 0, COMMON_SCAN_WORDS * sizeof(*hits));
+	if (s == NULL || ix->n == 0)
+		return;
+	/* pos: the last byte of a window of `window` bytes starting at
+	 * pos - w1.  A block that ends no phrase's window moves the window
+	 * on so that its last occurrence in a phrase's window would line up,
+	 * or past the block when it has none. */
+	while (pos < len) {
+		size_t h = common_scan_hash(lc[s[pos - 2]], lc[s[pos - 1]],
+		                            lc[s[pos]]);
+		size_t k;
+
+		if (ix->shift[h] != 0) {
+			pos += ix->shift[h];
+			continue;
+		}
+		for (k = ix->head[h % COMMON_SCAN_HEADS]; k != 0;
+		     k = ix->next[k - 1])
+			if (!(hits[(k - 1) / 64] & (UINT64_C(1) << ((k - 1) % 64))) &&
+			    common_scan_at(ix, k - 1, s, pos - w1, len))
+				hits[(k - 1) / 64] |= UINT64_C(1) << ((k - 1) % 64);
+		pos++;
+	}
+}
+
+bool
+common_scan_any(const uint64_t *hits, size_t first, size_t n)
+{
+	size_t end = first + n;
+
+	if (end > COMMON_SCAN_MAX)
+		end = COMMON_SCAN_MAX;
+	/* a word at a time: the bits of ids first..end-1 in each */
+	while (first < end) {
+		size_t w = first / 64, lo = first % 64;
+		size_t hi = end - w * 64 < 64 ? end - w * 64 : 64;
+		uint64_t mask = (hi == 64 ? ~UINT64_C(0) : (UINT64_C(1) << hi) - 1) &
+		                ~((UINT64_C(1) << lo) - 1);
+
+		if (hits[w] & mask)
+			return true;
+		first = w * 64 + hi;
+	}
+	return false;
+}
 
 bool
 common_find_any(const char *s, size_t len, const char *const *phrases,
@@ -62,6 +199,23 @@ common_has_any(const char *s, size_t len, const char *const *phrases)
 	return false;
 }
 
+bool
+common_starts(const char *s, size_t len, const char *prefix)
+{
+	/* a needle's '\n' may match "\r\n": only then is byte 0 not decisive */
+	if (len > 0 && prefix[0] != '\0' && prefix[0] != '\n') {
+		unsigned char a = (unsigned char)s[0], b = (unsigned char)prefix[0];
+
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b + 32);
+		if (a != b)
+			return false;
+	}
+	return text_starts(s, len, prefix);
+}
+
 size_t
 common_until_line(const char *s, size_t len, const char *const *markers)
 {
@@ -72,7 +226,7 @@ common_until_line(const char *s, size_t len, const char *const *markers)
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len)) {
 		text_trim(&line, &line_len);
 		for (i = 0; markers[i] != NULL; i++)
-			if (line_len > 0 && text_starts(line, line_len, markers[i]))
+			if (line_len > 0 && common_starts(line, line_len, markers[i]))
 				return at;
 	}
 	return len;
@@ -101,11 +255,18 @@ static const char *const common_daemon_from[] = {
 bool
 common_from_daemon(const struct recog_ctx *ctx)
 {
+	bool daemon;
+
 	if (ctx == NULL || ctx->from == NULL)
 		return false;
-	if (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM)
-		return true;
-	return common_has_any(ctx->from, strlen(ctx->from), common_daemon_from);
+	/* asked by many families per message: the memo keeps the answer */
+	if (ctx->memo != NULL && ctx->memo->daemon != 0)
+		return ctx->memo->daemon == 2;
+	daemon = (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM) ||
+	         common_has_any(ctx->from, strlen(ctx->from), common_daemon_from);
+	if (ctx->memo != NULL)
+		ctx->memo->daemon = daemon ? 2 : 1;
+	return daemon;
 }
 
 const char *
@@ -333,7 +494,7 @@ common_join(const char *s, size_t len, const char *const *skip, char *out,
 		if (line_len == 0)
 			continue;
 		for (i = 0; skip != NULL && skip[i] != NULL; i++)
-			if (text_starts(line, line_len, skip[i]))
+			if (common_starts(line, line_len, skip[i]))
 				drop = true;
 		if (drop)
 			continue;
@@ -375,7 +536,8 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 		return;
 	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
 		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag, len);
-	if (diag != NULL && len > 0)
+	/* smtpcmd_store() never overwrites: look only when it would store */
+	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
 		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 		                    smtpcmd_find(diag, len));
 	if ((r->status[0] == '\0' || r->replycode == 0) && r->diagnostic[0]) {
@@ -526,7 +688,7 @@ common_dsn_start(const char *s, size_t len)
 
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len))
 		for (i = 0; common_dsn_fields[i] != NULL; i++)
-			if (text_starts(line, line_len, common_dsn_fields[i]))
+			if (common_starts(line, line_len, common_dsn_fields[i]))
 				return at;
 	return len;
 }

@@ -12,13 +12,16 @@
  * where the text names it), maps a family's own wording to a reason
  * through a phrase table, and merges a status block quoted as plain text.
  * Everything works on (pointer, length) spans, never reads past them and
- * keeps no state: pure and thread-safe.
+ * keeps no state: pure and thread-safe.  The one exception is a struct
+ * common_scan, an index of many phrases for finding all of them in one
+ * pass over a span: its owner keeps it per thread (_Thread_local).
  */
 #ifndef BM_RECOG_COMMON_H
 #define BM_RECOG_COMMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bounce.h"
 #include "reason.h"
@@ -40,6 +43,52 @@ struct common_block {
 	size_t body_len;
 };
 
+/* An index of phrases searched in one pass (a multi-phrase search after
+ * Wu and Manber: a table of safe shifts over three-byte blocks).  It finds
+ * exactly what text_find() finds: ASCII case-insensitive, a phrase may
+ * start mid-word.  It holds only phrases of at least `window` bytes
+ * without a line break (text_find() matches those CRLF-tolerantly); the
+ * caller searches the others one by one.  common_scan_init() makes an
+ * empty index; phrases are only ever added, so a phrase keeps its id.
+ * The phrases are not copied: they must outlive the index (constant
+ * tables). */
+#define COMMON_SCAN_MAX 192        /* phrases an index holds (ids fit a byte) */
+#define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
+#define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
+#define COMMON_SCAN_HEADS 256      /* chains of phrases to compare */
+#define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
+
+struct common_scan {
+	size_t window;                      /* bytes of each phrase indexed */
+	size_t n;                           /* phrases held, ids 0..n-1 */
+	const char *phrase[COMMON_SCAN_MAX];
+	unsigned short plen[COMMON_SCAN_MAX];
+	/* how far a window of the text that ends in a block of this hash
+	 * may move on: window-2 when no phrase's window holds such a block,
+	 * else window-1-q for the last q where one ends (0: compare) */
+	unsigned char shift[COMMON_SCAN_HASH];
+	/* 1 + first phrase whose window ends in a block of a hash that is
+	 * this one modulo COMMON_SCAN_HEADS (a per-thread index stays small) */
+	unsigned char head[COMMON_SCAN_HEADS];
+	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
+	unsigned char lc[256];                /* ASCII lower case */
+};
+
+/* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX.  (A
+ * zero-filled index must be initialised before use.) */
+void common_scan_init(struct common_scan *ix, size_t window);
+/* Can the index hold this phrase (long enough, no line break, shorter
+ * than 64 KiB)?  Says nothing about room. */
+bool common_scan_fits(const struct common_scan *ix, const char *phrase);
+/* Add a phrase: its id, or -1 when it does not fit or the index is full. */
+int common_scan_add(struct common_scan *ix, const char *phrase);
+/* Which indexed phrases occur in s[0..len): bit `id` of hits (an array
+ * of COMMON_SCAN_WORDS words, cleared first) is set for each. */
+void common_scan_run(const struct common_scan *ix, const char *s, size_t len,
+                     uint64_t *hits);
+/* true when any phrase of ids first..first+n-1 is in hits. */
+bool common_scan_any(const uint64_t *hits, size_t first, size_t n);
+
 /* true when any phrase of the NULL-terminated list occurs (ASCII case
  * insensitive) in s[0..len). */
 bool common_has_any(const char *s, size_t len, const char *const *phrases);
@@ -48,6 +97,10 @@ bool common_has_any(const char *s, size_t len, const char *const *phrases);
  * it.  Returns false if none occurs.  The earliest occurrence wins. */
 bool common_find_any(const char *s, size_t len, const char *const *phrases,
                      size_t *start, size_t *end);
+
+/* text_starts(), with a quick no when the first bytes differ (for
+ * markers tested against every line of a text). */
+bool common_starts(const char *s, size_t len, const char *prefix);
 
 /* Offset of the first line of s[0..len) that starts (after leading white
  * space) with one of `markers`, or len when there is none. */
@@ -61,7 +114,8 @@ enum bm_reason common_reason(const struct common_phrase *tab, const char *s,
 
 /* true when the From field names a bounce daemon rather than a person
  * (MAILER-DAEMON, postmaster, "Mail Delivery System", ...): the shared
- * recog_bounce_signal() plus a few words some MTAs use. */
+ * recog_bounce_signal() plus a few words some MTAs use.  The answer is
+ * kept in ctx->memo (recog.h) when there is one. */
 bool common_from_daemon(const struct recog_ctx *ctx);
 
 /* Value of a top-level header of the message, or NULL (ctx->msg may be

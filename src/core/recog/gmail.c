@@ -26,8 +26,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "bounce.h"
 #include "recog.h"
 #include "recog/notice.h"
@@ -122,7 +120,7 @@ gmail_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	if (res->nrcpt != 1 || res->rcpt[0].reason_hint != BM_REASON_UNDEFINED ||
 	    ctx->text == NULL ||
-	    !common_has_any(ctx->from, strlen(ctx->from), gmail_from))
+	    !recog_field_has(ctx, RECOG_MEMO_FROM, gmail_from))
 		return;
 	res->rcpt[0].reason_hint = common_reason(gmail_verdicts, ctx->text,
 	                                         ctx->text_len);

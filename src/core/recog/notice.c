@@ -1,5 +1,9 @@
 /*
  * notice.c - table-driven reader for provider notices (see notice.h).
+ *
+ * Every family asks whether the text holds one of its banner phrases (and
+ * From and Subject one of its own): recog_field_has() (recog.c) answers
+ * all of them from one scan of each field per message.
  */
 #include "config.h"
 
@@ -38,10 +42,10 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 	if (ctx->text == NULL || ctx->text_len == 0 || spec->banner == NULL)
 		return false;
 	if (spec->from != NULL &&
-	    !common_has_any(ctx->from, strlen(ctx->from), spec->from))
+	    !recog_field_has(ctx, RECOG_MEMO_FROM, spec->from))
 		return false;
 	if (spec->subject != NULL &&
-	    !common_has_any(ctx->subject, strlen(ctx->subject), spec->subject))
+	    !recog_field_has(ctx, RECOG_MEMO_SUBJECT, spec->subject))
 		return false;
 	/* a family known by its banner alone still needs a bounce signal;
 	 * one whose users share the daemon's domain needs the daemon */
@@ -50,7 +54,7 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 		return false;
 	if ((spec->flags & NOTICE_DAEMON) && !common_from_daemon(ctx))
 		return false;
-	return common_has_any(ctx->text, ctx->text_len, spec->banner);
+	return recog_field_has(ctx, RECOG_MEMO_TEXT, spec->banner);
 }
 
 /* The span holding the records: after a start phrase, up to an end line. */
@@ -163,7 +167,7 @@ notice_starts_any(const char *s, size_t len, const char *const *tab)
 	size_t i;
 
 	for (i = 0; tab != NULL && tab[i] != NULL; i++)
-		if (text_starts(s, len, tab[i]))
+		if (common_starts(s, len, tab[i]))
 			return true;
 	return false;
 }
