@@ -50,16 +50,6 @@ static const char *const exim_banner[] = {
 	NULL
 };
 
-/* Words the banners contain: a text with none of them has no banner, and
- * three searches tell that sooner than six.  Keep in step with
- * exim_banner. */
-static const char *const exim_signature[] = {
-	"created automatically by ",
-	"message that you sent ",
-	"could not be delivered to one or more",
-	NULL
-};
-
 /* A subset of exim_starts, so never found before the start phrase; both
  * begin with exim_delay_word. */
 static const char *const exim_delay[] = {
@@ -328,8 +318,7 @@ exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (!common_from_daemon(ctx) &&
 	    common_header(ctx, "X-Failed-Recipients", NULL) == NULL)
 		return 0;
-	if (!common_has_any(ctx->text, ctx->text_len, exim_signature) ||
-	    !common_has_any(ctx->text, ctx->text_len, exim_banner))
+	if (!recog_field_has(ctx, RECOG_MEMO_TEXT, exim_banner))
 		return 0;
 	if (!exim_find_start(ctx->text, ctx->text_len, &start, &end))
 		return 0;

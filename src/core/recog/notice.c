@@ -307,7 +307,7 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 	    !notice_section(ctx, spec, &sec, &len))
 		return 0;
 	action = spec->delayed != NULL &&
-	         common_has_any(ctx->text, ctx->text_len, spec->delayed) ?
+	         recog_field_has(ctx, RECOG_MEMO_TEXT, spec->delayed) ?
 	         "delayed" : "failed";
 	if (spec->shape == NOTICE_HEADER)
 		common_rcpts_from_header(ctx, res, "X-Failed-Recipients",

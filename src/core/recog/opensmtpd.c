@@ -65,7 +65,7 @@ osmtpd_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0 ||
 	    !common_from_daemon(ctx) ||
-	    !common_has_any(ctx->text, ctx->text_len, osmtpd_banner))
+	    !recog_field_has(ctx, RECOG_MEMO_TEXT, osmtpd_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, osmtpd_starts, &start,
 	                     &end))

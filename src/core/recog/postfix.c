@@ -153,7 +153,7 @@ pf_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	    text_find(ctx->text, ctx->text_len, "Transcript of session follows")
 	    != NULL)
 		return pf_transcript(ctx, res) > 0;
-	if (!common_has_any(ctx->text, ctx->text_len, pf_banner))
+	if (!recog_field_has(ctx, RECOG_MEMO_TEXT, pf_banner))
 		return 0;
 	if (pf_blocks(ctx, res) == 0)
 		return 0;

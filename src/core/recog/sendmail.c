@@ -60,15 +60,6 @@ static const char *const sm_transcript[] = {
 	NULL
 };
 
-/* Words the banners contain: a text without them is no sendmail bounce,
- * and two searches tell that sooner than the three banners.  Keep in
- * step with sm_banner. */
-static const char *const sm_signature[] = {
-	"Transcript of session follows",
-	"following addresses had",
-	NULL
-};
-
 /* Lines that end a section of the text. */
 static const char *const sm_section_end[] = {
 	"-----", "--", "Reporting-MTA:", "Final-Recipient:",
@@ -361,8 +352,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
 	if (!common_from_daemon(ctx) ||
-	    !common_has_any(ctx->text, ctx->text_len, sm_signature) ||
-	    !common_has_any(ctx->text, ctx->text_len, sm_banner))
+	    !recog_field_has(ctx, RECOG_MEMO_TEXT, sm_banner))
 		return 0;
 	st = sm_state_new();
 	if (st == NULL)
@@ -406,7 +396,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 		common_fill(&res->rcpt[before], st->pending,
 		            strlen(st->pending), NULL);
 
-	expired = common_has_any(ctx->text, ctx->text_len, sm_expired) ||
+	expired = recog_field_has(ctx, RECOG_MEMO_TEXT, sm_expired) ||
 	          common_has_any(ctx->subject, strlen(ctx->subject),
 	                         sm_expired);
 	for (i = before; i < res->nrcpt; i++) {
