@@ -410,33 +410,74 @@ text_hexval(unsigned char c)
 	return -1;
 }
 
-static inline bool
-text_qp_special(unsigned char c)
+/* Index of the first c in s[from..len), or len. */
+static size_t
+text_next_byte(const char *s, size_t from, size_t len, char c)
 {
-	return c == '=' || c == '_' || c == ' ' || c == '\t';
+	const char *p = memchr(s + from, c, len - from);
+
+	return p != NULL ? (size_t)(p - s) : len;
 }
 
+/*
+ * Works a line at a time: the only white space ever dropped is the run at
+ * the end of a line (before LF or CRLF), found once per line from its end,
+ * and the bytes up to the next '=' (or '_' standing for a space) are copied
+ * as one block.  Every byte is looked at a bounded number of times, most
+ * of them only by memchr.
+ */
 size_t
 text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
                bool underscore_space)
 {
-	size_t i = 0, o = 0, j;
-	unsigned char c;
+	size_t i = 0, o = 0, j, n, stop;
+	size_t line_next = 0;   /* start of the line after the current one */
+	size_t ws = 0, we = 0;  /* [ws, we): the line's trailing white space */
+	size_t eq, us;          /* next '=' / '_' at or after i, len if none */
+	const char *nl;
 	int h, l;
 
+	if (s == NULL || len == 0)
+		return 0;
+	eq = text_next_byte(s, 0, len, '=');
+	us = underscore_space ? text_next_byte(s, 0, len, '_') : len;
 	while (i < len && o < outsz) {
-		/* fast path: a run of bytes that stand for themselves */
-		j = i;
-		while (j < len && j - i < outsz - o && !text_qp_special((unsigned char)s[j]))
-			j++;
-		if (j > i) {
-			memcpy(out + o, s + i, j - i);
-			o += j - i;
-			i = j;
+		if (i >= line_next) {   /* i starts a line */
+			nl = memchr(s + i, '\n', len - i);
+			if (nl == NULL) {
+				/* white space at the very end is kept */
+				line_next = ws = we = len;
+			} else {
+				we = (size_t)(nl - s);
+				line_next = we + 1;
+				if (we > i && s[we - 1] == '\r')
+					we--;
+				ws = we;
+				while (ws > i && (s[ws - 1] == ' ' || s[ws - 1] == '\t'))
+					ws--;
+			}
+		}
+		if (eq < i)
+			eq = text_next_byte(s, i, len, '=');
+		if (us < i)
+			us = text_next_byte(s, i, len, '_');
+		stop = line_next;
+		if (eq < stop)
+			stop = eq;
+		if (us < stop)
+			stop = us;
+		if (ws < we && i <= ws && ws < stop)
+			stop = ws;
+		if (stop > i) {         /* bytes that stand for themselves */
+			n = stop - i;
+			if (n > outsz - o)
+				n = outsz - o;
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
 			continue;
 		}
-		c = (unsigned char)s[i];
-		if (c == '=') {
+		if (i == eq) {
 			if (i + 2 < len && (h = text_hexval((unsigned char)s[i + 1])) >= 0 &&
 			    (l = text_hexval((unsigned char)s[i + 2])) >= 0) {
 				out[o++] = (char)(h * 16 + l);
@@ -461,30 +502,12 @@ text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
 			i++;
 			continue;
 		}
-		if (c == '_' && underscore_space) {
+		if (i == us) {
 			out[o++] = ' ';
 			i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t') {
-			/* trailing white space before a line end is dropped */
-			j = i;
-			while (j < len && (s[j] == ' ' || s[j] == '\t'))
-				j++;
-			if (j < len && s[j] == '\r' && j + 1 < len && s[j + 1] == '\n') {
-				i = j;
-				continue;
-			}
-			if (j < len && s[j] == '\n') {
-				i = j;
-				continue;
-			}
-			while (i < j && o < outsz)
-				out[o++] = s[i++];
-			continue;
-		}
-		out[o++] = (char)c;
-		i++;
+		i = we;                 /* i == ws: trailing white space dropped */
 	}
 	return o;
 }
