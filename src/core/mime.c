@@ -10,9 +10,12 @@
  * are kept as leaves and never scanned, so the total work is at most
  * O(len * max_depth).
  *
- * Header names and unfolded values live in one arena owned by the mime_msg
- * (offsets while parsing, so the arena may move as it grows).  Decoded
- * bodies are allocated on first request and cached per part.
+ * Header fields are recorded where they stand (name and raw value span in
+ * the parsed bytes); a field is unfolded into the arena only when it is
+ * asked for, since a caller reads a handful of the dozens a message has.
+ * The arena is a list of blocks that never move, so a value handed out
+ * stays valid until mime_free().  Decoded bodies are allocated on first
+ * request and cached per part.
  */
 #include "config.h"
 
@@ -35,11 +38,25 @@
 #define MIME_NAME_MAX   256     /* longest header field name we accept */
 #define MIME_SEGS_MAX   32      /* RFC 2231 continuation segments */
 #define MIME_GUESS_SPAN (64u * 1024) /* where a lost boundary is looked for */
+#define MIME_HDRS_FIRST 64      /* first size of the field array: one
+                                   allocation serves most messages */
 
+/* A header field as it stands in the parsed bytes (the caller's buffer or a
+ * decoded message/rfc822 body, both outliving the mime_msg's users). */
 struct mime_hdr {
-	size_t name;            /* arena offsets */
-	size_t value;
-	size_t vlen;
+	const char *name;       /* nlen bytes */
+	const char *raw;        /* value from after the colon and its white */
+	size_t rawlen;          /* space to the end of its last line (no EOL) */
+	char *copy;             /* once asked for: "name\0value\0" in the arena */
+	size_t vlen;            /* unfolded value length, once copy is set */
+	size_t nlen;
+};
+
+/* Arena block for unfolded fields; blocks never move. */
+struct mime_block {
+	struct mime_block *next;
+	size_t used, cap;
+	char data[];
 };
 
 struct mime_info {
@@ -55,10 +72,12 @@ struct mime_msg {
 	size_t nparts, pcap;
 	struct mime_hdr *hdrs;
 	size_t nhdrs, hcap;
-	char *arena;
-	size_t alen, acap;
 	bool truncated;
 	struct bounce_limits lim;
+	/* The lookups take a const mime_msg and still unfold into the arena:
+	 * they reach it through this pointer (to blocks_head below). */
+	struct mime_block **blocks;
+	struct mime_block *blocks_head;
 };
 
 /* A span still to be parsed into a part. */
@@ -130,142 +149,168 @@ mime_grow(void **v, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static int
-mime_arena_put(struct mime_msg *m, const char *s, size_t n)
+#define MIME_BLOCK_SIZE 4000     /* arena block payload (a malloc of ~4 KiB) */
+
+/* n bytes from the arena, or NULL when out of memory. */
+static char *
+mime_arena_alloc(struct mime_block **head, size_t n)
 {
-	size_t ncap;
+	struct mime_block *b = *head;
+	size_t cap;
 	char *p;
 
-	if (m->alen + n + 1 > m->acap) {
-		ncap = m->acap ? m->acap : 1024;
-		while (ncap < m->alen + n + 1) {
-			if (ncap > SIZE_MAX / 2)
-				return -1;
-			ncap *= 2;
+	if (b == NULL || b->cap - b->used < n) {
+		cap = n > MIME_BLOCK_SIZE ? n : MIME_BLOCK_SIZE;
+		if (cap > SIZE_MAX - sizeof(*b))
+			return NULL;
+		b = malloc(sizeof(*b) + cap);
+		if (b == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		if (*head != NULL && n > MIME_BLOCK_SIZE) {
+			/* a big field gets a block of its own; the current
+			 * block keeps serving small ones */
+			b->next = (*head)->next;
+			(*head)->next = b;
+		} else {
+			b->next = *head;
+			*head = b;
 		}
-		p = realloc(m->arena, ncap);
-		if (p == NULL)
-			return -1;
-		m->arena = p;
-		m->acap = ncap;
 	}
-	memcpy(m->arena + m->alen, s, n);
-	m->alen += n;
-	return 0;
+	p = b->data + b->used;
+	b->used += n;
+	return p;
 }
 
-/* Append a value fragment: NUL and bare CR become spaces. */
-static int
-mime_arena_value(struct mime_msg *m, const char *s, size_t n)
+/* Append one fragment of a value to v[o..), within *budget bytes (the
+ * rest is cut: the parse already marked the message truncated); NUL and
+ * bare CR become spaces.  Returns the new length. */
+static size_t
+mime_unfold_frag(char *v, size_t o, const char *s, size_t n, size_t *budget)
 {
-	size_t i, start;
-	char *q;
+	char *q, *end;
 
-	if (mime_arena_put(m, s, n) < 0)
+	if (n > *budget)
+		n = *budget;
+	*budget -= n;
+	memcpy(v + o, s, n);
+	end = v + o + n;
+	for (q = v + o; (q = memchr(q, '\0', (size_t)(end - q))) != NULL; q++)
+		*q = ' ';
+	for (q = v + o; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++)
+		*q = ' ';
+	return o + n;
+}
+
+/*
+ * Unfold a field into the arena once: the first line's value, then each
+ * further line whole (a fold starts with white space; a line that does not
+ * is a broken fold after a ';' and gets one space before it), each piece
+ * bounded by max_header_bytes as a whole, trailing white space dropped.
+ * -1 when out of memory.
+ */
+static int
+mime_unfold(const struct mime_msg *m, struct mime_hdr *h)
+{
+	size_t budget = m->lim.max_header_bytes, cap, o = 0;
+	const char *p = h->raw, *e = h->raw + h->rawlen, *nl, *cend;
+	char *out, *v;
+
+	if (h->copy != NULL)
+		return 0;
+	/* pieces never exceed the raw span: a broken fold's space stands
+	 * in for at least a LF */
+	cap = h->rawlen < budget ? h->rawlen : budget;
+	out = mime_arena_alloc(m->blocks, h->nlen + 1 + cap + 1);
+	if (out == NULL)
 		return -1;
-	start = m->alen - n;
-	for (i = start; i < m->alen; i++) {
-		q = memchr(m->arena + i, '\0', m->alen - i);
-		if (q == NULL)
+	memcpy(out, h->name, h->nlen);
+	out[h->nlen] = '\0';
+	v = out + h->nlen + 1;
+	for (;;) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		cend = nl != NULL ? nl : e;
+		if (nl != NULL && nl > p && nl[-1] == '\r')
+			cend--;
+		if (p != h->raw && p < e && !mime_wsp(*p))
+			o = mime_unfold_frag(v, o, " ", 1, &budget);
+		o = mime_unfold_frag(v, o, p, (size_t)(cend - p), &budget);
+		if (nl == NULL)
 			break;
-		*q = ' ';
-		i = (size_t)(q - m->arena);
+		p = nl + 1;
 	}
-	for (i = start; i < m->alen; i++) {
-		q = memchr(m->arena + i, '\r', m->alen - i);
-		if (q == NULL)
-			break;
-		*q = ' ';
-		i = (size_t)(q - m->arena);
-	}
+	while (o > 0 && mime_wsp(v[o - 1]))
+		o--;
+	v[o] = '\0';
+	h->vlen = o;
+	h->copy = out;
 	return 0;
 }
 
 /* ------------------------------------------------------------ headers */
 
-/* If [p, e) starts with a header field name and colon, return the name's
- * length and set *colon to the colon's offset; else return 0. */
+/* A byte of a header field name: printable ASCII except ':'. */
+static inline bool
+mime_namechar(unsigned char c)
+{
+	return (unsigned char)(c - 33) < 94 && c != ':';
+}
+
+/* If [p, e) starts with a header field name and colon (white space allowed
+ * before the colon, obsolete syntax), return the name's length and set
+ * *colon to the colon's offset; else return 0.  The colon must lie within
+ * MIME_NAME_MAX bytes. */
 static size_t
 mime_field_name(const char *p, const char *e, size_t *colon)
 {
-	size_t i, n = (size_t)(e - p), name = 0;
-	unsigned char c;
+	size_t i = 0, n = (size_t)(e - p), name;
 
 	if (n > MIME_NAME_MAX)
 		n = MIME_NAME_MAX;
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)p[i];
-		if (c == ':') {
-			if (name == 0)
-				name = i;
-			if (name == 0)
-				return 0;
-			*colon = i;
-			return name;
-		}
-		if (mime_wsp((char)c)) {
-			if (name == 0)
-				name = i;   /* WSP before the colon (obsolete syntax) */
-			continue;
-		}
-		if (name != 0 || c < 33 || c > 126)
-			return 0;
+	while (i < n && mime_namechar((unsigned char)p[i]))
+		i++;
+	name = i;
+	if (name == 0)
+		return 0;
+	while (i < n && mime_wsp(p[i]))
+		i++;
+	if (i < n && p[i] == ':') {
+		*colon = i;
+		return name;
 	}
 	return 0;
 }
 
 struct mime_hstate {
-	size_t part;
-	bool open;              /* a stored field is being collected */
-	size_t name_off, value_off, budget;
+	bool open;              /* hdrs[cur] is collecting lines */
+	size_t cur;
+	size_t budget;          /* value bytes max_header_bytes still allows */
+	char last;              /* last byte of the value so far that stays
+	                           non-blank once unfolded; 0 if none */
 };
 
-static int
-mime_hdr_close(struct mime_msg *m, struct mime_hstate *hs)
+/* A line (or the broken fold's space) joins the open field's value: the
+ * same budget arithmetic mime_unfold() does later, so the truncation is
+ * known now; and the last non-blank byte, for mime_headers(). */
+static void
+mime_hdr_piece(struct mime_msg *m, struct mime_hstate *hs, const char *s,
+               size_t n)
 {
-	struct mime_hdr *h;
-	size_t vlen;
+	char c;
 
-	if (!hs->open)
-		return 0;
-	hs->open = false;
-	vlen = m->alen - hs->value_off;
-	while (vlen > 0 && mime_wsp(m->arena[hs->value_off + vlen - 1]))
-		vlen--;
-	m->alen = hs->value_off + vlen;
-	if (mime_arena_put(m, "", 1) < 0)
-		return -1;
-	if (mime_grow((void **)&m->hdrs, &m->hcap, m->nhdrs + 1,
-	    sizeof(*m->hdrs)) < 0)
-		return -1;
-	h = &m->hdrs[m->nhdrs++];
-	h->name = hs->name_off;
-	h->value = hs->value_off;
-	h->vlen = vlen;
-	m->parts[hs->part].nheaders++;
-	return 0;
-}
-
-static int
-mime_hdr_add_value(struct mime_msg *m, struct mime_hstate *hs,
-                   const char *s, size_t n)
-{
 	if (n > hs->budget) {
 		n = hs->budget;
 		m->truncated = true;
 	}
 	hs->budget -= n;
-	return n ? mime_arena_value(m, s, n) : 0;
-}
-
-static bool
-mime_ends_semicolon(const struct mime_msg *m, const struct mime_hstate *hs)
-{
-	size_t i = m->alen;
-
-	while (i > hs->value_off && mime_wsp(m->arena[i - 1]))
-		i--;
-	return i > hs->value_off && m->arena[i - 1] == ';';
+	while (n > 0) {
+		c = s[--n];
+		if (c != ' ' && c != '\t' && c != '\0' && c != '\r') {
+			hs->last = c;
+			break;
+		}
+	}
 }
 
 static bool
@@ -283,7 +328,8 @@ static int
 mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
              bool is_msg, const char **body)
 {
-	struct mime_hstate hs = { .part = part };
+	struct mime_hstate hs = { .open = false };
+	struct mime_hdr *h;
 	const char *nl, *lend, *next, *cend, *v;
 	size_t colon, nlen;
 	bool any = false;
@@ -304,53 +350,58 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 			cend--;
 		if (mime_blank(p, cend)) {
 			*body = next;
-			return mime_hdr_close(m, &hs);
+			return 0;
 		}
 		if (mime_wsp(*p)) {
 			if (!any)
 				break;          /* no header at all: body starts here */
-			if (hs.open && mime_hdr_add_value(m, &hs, p,
-			    (size_t)(cend - p)) < 0)
-				return -1;
+			if (hs.open) {
+				h = &m->hdrs[hs.cur];
+				mime_hdr_piece(m, &hs, p, (size_t)(cend - p));
+				h->rawlen = (size_t)(cend - h->raw);
+			}
 			p = next;
 			continue;
 		}
 		nlen = mime_field_name(p, cend, &colon);
-		if (nlen == 0 && hs.open && mime_ends_semicolon(m, &hs)) {
+		if (nlen == 0 && hs.open && hs.last == ';') {
 			/* "Content-Type: multipart/x;" then an unindented
 			 * "boundary=..." line: a broken fold, taken as one */
-			if (mime_hdr_add_value(m, &hs, " ", 1) < 0 ||
-			    mime_hdr_add_value(m, &hs, p, (size_t)(cend - p)) < 0)
-				return -1;
+			h = &m->hdrs[hs.cur];
+			mime_hdr_piece(m, &hs, " ", 1);
+			mime_hdr_piece(m, &hs, p, (size_t)(cend - p));
+			h->rawlen = (size_t)(cend - h->raw);
 			p = next;
 			continue;
 		}
 		if (nlen == 0)
 			break;                  /* no separator: body starts here */
-		if (mime_hdr_close(m, &hs) < 0)
-			return -1;
+		hs.open = false;
 		any = true;
 		if (m->parts[part].nheaders >= m->lim.max_headers) {
 			m->truncated = true;
 			p = next;
 			continue;
 		}
-		hs.name_off = m->alen;
-		if (mime_arena_value(m, p, nlen) < 0 ||
-		    mime_arena_put(m, "", 1) < 0)
+		if (mime_grow((void **)&m->hdrs, &m->hcap,
+		    m->nhdrs < MIME_HDRS_FIRST ? MIME_HDRS_FIRST : m->nhdrs + 1,
+		    sizeof(*m->hdrs)) < 0)
 			return -1;
-		hs.value_off = m->alen;
-		hs.budget = m->lim.max_header_bytes;
-		hs.open = true;
 		v = p + colon + 1;
 		while (v < cend && mime_wsp(*v))
 			v++;
-		if (mime_hdr_add_value(m, &hs, v, (size_t)(cend - v)) < 0)
-			return -1;
+		hs.cur = m->nhdrs++;
+		m->parts[part].nheaders++;
+		m->hdrs[hs.cur] = (struct mime_hdr){ .name = p, .nlen = nlen,
+		    .raw = v, .rawlen = (size_t)(cend - v) };
+		hs.budget = m->lim.max_header_bytes;
+		hs.last = '\0';
+		hs.open = true;
+		mime_hdr_piece(m, &hs, v, (size_t)(cend - v));
 		p = next;
 	}
 	*body = p;
-	return mime_hdr_close(m, &hs);
+	return 0;
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -360,6 +411,28 @@ struct mime_seg {
 	size_t n;
 	bool quoted, ext, set;
 };
+
+/* The Content-Type parameters a part keeps, found in one pass. */
+enum { MIME_P_BOUNDARY, MIME_P_CHARSET, MIME_P_REPORT_TYPE, MIME_P_N };
+
+static const struct {
+	const char *name;
+	size_t len;
+} mime_pwant[MIME_P_N] = {
+	[MIME_P_BOUNDARY] = { "boundary", 8 },
+	[MIME_P_CHARSET] = { "charset", 7 },
+	[MIME_P_REPORT_TYPE] = { "report-type", 11 },
+};
+
+/* What the pass saw of one wanted parameter. */
+struct mime_pfound {
+	struct mime_seg plain;                  /* name=value */
+	struct mime_seg segs[MIME_SEGS_MAX];    /* name*, name*N, name*N* */
+	uint32_t segset;                        /* bit k: segs[k] is set */
+	size_t nsegs;
+};
+
+_Static_assert(MIME_SEGS_MAX <= 32, "segset has a bit per segment");
 
 static int
 mime_hex(char c)
@@ -400,23 +473,64 @@ mime_unquote(const char *s, size_t n, bool quoted, bool ext, char *out,
 	return o;
 }
 
-/*
- * Find parameter `want` in a Content-Type value (after the type token):
- * plain, quoted, RFC 2231 extended (name*=cs'lang'v) and continued
- * (name*0=, name*1*=, ...).  Returns 1 and fills out, 0 if absent, -1 if
- * the value does not fit in outsz.
- */
-static int
-mime_param(const char *p, const char *e, const char *want, char *out,
-           size_t outsz)
+/* One parameter name=value (nl, vl bytes) seen: keep it if it is one of
+ * the wanted ones (plain, RFC 2231 extended name*=cs'lang'v, or continued
+ * name*0=, name*1*=, ...); a later one replaces an earlier one. */
+static void
+mime_param_seen(struct mime_pfound *found, const char *name, size_t nl,
+                const char *val, size_t vl, bool quoted)
 {
-	struct mime_seg segs[MIME_SEGS_MAX], plain = { 0 };
-	size_t wl = strlen(want), nsegs = 0, i, o = 0, k;
-	const char *name, *val, *q;
-	size_t nl, vl;
-	bool quoted, over = false;
+	struct mime_pfound *f;
+	const char *q;
+	size_t w, wl, k;
 
-	memset(segs, 0, sizeof(segs));
+	for (w = 0; w < MIME_P_N; w++) {
+		wl = mime_pwant[w].len;
+		if (nl < wl || strncasecmp(name, mime_pwant[w].name, wl) != 0)
+			continue;
+		f = &found[w];
+		if (nl == wl) {
+			f->plain = (struct mime_seg){ val, vl, quoted, false, true };
+			return;
+		}
+		if (name[wl] != '*')
+			continue;
+		q = name + wl + 1;
+		if (q == name + nl) {           /* name*=charset'lang'value */
+			f->segs[0] = (struct mime_seg){ val, vl, quoted, true, true };
+			f->segset |= 1u;
+			if (f->nsegs < 1)
+				f->nsegs = 1;
+			return;
+		}
+		k = 0;
+		while (q < name + nl && *q >= '0' && *q <= '9' && k < MIME_SEGS_MAX)
+			k = k * 10 + (size_t)(*q++ - '0');
+		if (k >= MIME_SEGS_MAX)
+			continue;
+		f->segs[k] = (struct mime_seg){ val, vl, quoted,
+		    q < name + nl && *q == '*', true };
+		f->segset |= 1u << k;
+		if (k + 1 > f->nsegs)
+			f->nsegs = k + 1;
+		return;
+	}
+}
+
+/* One pass over the parameters of a Content-Type value (after the type
+ * token), filling found[MIME_P_N]. */
+static void
+mime_params(const char *p, const char *e, struct mime_pfound *found)
+{
+	const char *name, *val;
+	size_t nl, vl, w;
+	bool quoted;
+
+	for (w = 0; w < MIME_P_N; w++) {
+		found[w].plain.set = false;
+		found[w].segset = 0;
+		found[w].nsegs = 0;
+	}
 	while (p < e) {
 		while (p < e && (mime_wsp(*p) || *p == ';' || *p == '\r' ||
 		    *p == '\n'))
@@ -452,39 +566,27 @@ mime_param(const char *p, const char *e, const char *want, char *out,
 				p++;
 			vl = (size_t)(p - val);
 		}
-		if (nl < wl || strncasecmp(name, want, wl) != 0)
-			continue;
-		if (nl == wl) {
-			plain = (struct mime_seg){ val, vl, quoted, false, true };
-			continue;
-		}
-		if (name[wl] != '*')
-			continue;
-		q = name + wl + 1;
-		if (q == name + nl) {           /* name*=charset'lang'value */
-			segs[0] = (struct mime_seg){ val, vl, quoted, true, true };
-			if (nsegs < 1)
-				nsegs = 1;
-			continue;
-		}
-		k = 0;
-		while (q < name + nl && *q >= '0' && *q <= '9' && k < MIME_SEGS_MAX)
-			k = k * 10 + (size_t)(*q++ - '0');
-		if (k >= MIME_SEGS_MAX)
-			continue;
-		segs[k] = (struct mime_seg){ val, vl, quoted,
-		    q < name + nl && *q == '*', true };
-		if (k + 1 > nsegs)
-			nsegs = k + 1;
+		mime_param_seen(found, name, nl, val, vl, quoted);
 	}
+}
+
+/* A wanted parameter's value into out: segments joined in order (up to the
+ * first missing one), else the plain value.  Returns 1 and fills out, 0
+ * if absent, -1 if the value does not fit in outsz. */
+static int
+mime_param_value(const struct mime_pfound *f, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+	bool over = false;
+
 	if (outsz == 0)
 		return -1;
-	if (nsegs > 0 && segs[0].set) {
-		for (i = 0; i < nsegs && segs[i].set; i++) {
-			const char *s = segs[i].s;
-			size_t n = segs[i].n;
+	if (f->nsegs > 0 && (f->segset & 1u)) {
+		for (i = 0; i < f->nsegs && (f->segset >> i & 1u); i++) {
+			const char *s = f->segs[i].s;
+			size_t n = f->segs[i].n;
 
-			if (i == 0 && segs[i].ext) {
+			if (i == 0 && f->segs[i].ext) {
 				/* drop charset'language' */
 				const char *a = memchr(s, '\'', n);
 				const char *b = a ? memchr(a + 1, '\'',
@@ -494,12 +596,12 @@ mime_param(const char *p, const char *e, const char *want, char *out,
 					s = b + 1;
 				}
 			}
-			o = mime_unquote(s, n, segs[i].quoted, segs[i].ext, out,
-			    o, outsz, &over);
+			o = mime_unquote(s, n, f->segs[i].quoted, f->segs[i].ext,
+			    out, o, outsz, &over);
 		}
-	} else if (plain.set) {
-		o = mime_unquote(plain.s, plain.n, plain.quoted, false, out, o,
-		    outsz, &over);
+	} else if (f->plain.set) {
+		o = mime_unquote(f->plain.s, f->plain.n, f->plain.quoted, false,
+		    out, o, outsz, &over);
 	} else {
 		out[0] = '\0';
 		return 0;
@@ -515,6 +617,7 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 	const char *v, *e, *t;
 	size_t vlen;
 	char type[sizeof(pt->type)];
+	struct mime_pfound found[MIME_P_N];
 
 	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
 	v = mime_header(m, (size_t)(pt - m->parts), "Content-Type", &vlen);
@@ -534,17 +637,18 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 		if (strncmp(pt->type, "multipart/", 10) == 0 &&
 		    !mime_in_list(pt->type, mime_multipart_known))
 			strcpy(pt->type, "multipart/mixed");
-		if (mime_param(v, e, "boundary", pt->boundary,
+		mime_params(v, e, found);
+		if (mime_param_value(&found[MIME_P_BOUNDARY], pt->boundary,
 		    sizeof(pt->boundary)) < 0) {
 			pt->boundary[0] = '\0';
 			m->truncated = true;
 		}
-		if (mime_param(v, e, "charset", pt->charset,
+		if (mime_param_value(&found[MIME_P_CHARSET], pt->charset,
 		    sizeof(pt->charset)) < 0)
 			pt->charset[0] = '\0';
 		text_lower_copy(pt->charset, strlen(pt->charset), pt->charset,
 		    sizeof(pt->charset));
-		if (mime_param(v, e, "report-type", pt->report_type,
+		if (mime_param_value(&found[MIME_P_REPORT_TYPE], pt->report_type,
 		    sizeof(pt->report_type)) < 0)
 			pt->report_type[0] = '\0';
 		text_lower_copy(pt->report_type, strlen(pt->report_type),
@@ -803,6 +907,7 @@ mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return NULL;
+	m->blocks = &m->blocks_head;
 	if (lim != NULL) {
 		m->lim = *lim;
 	} else {
@@ -845,16 +950,21 @@ mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 void
 mime_free(struct mime_msg *m)
 {
+	struct mime_block *b;
 	size_t i;
 
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->nparts; i++)
 		free(m->info[i].dec);
+	while (m->blocks_head != NULL) {
+		b = m->blocks_head;
+		m->blocks_head = b->next;
+		free(b);
+	}
 	free(m->parts);
 	free(m->info);
 	free(m->hdrs);
-	free(m->arena);
 	free(m);
 }
 
@@ -882,15 +992,17 @@ bool
 mime_header_at(const struct mime_msg *m, size_t part, size_t i,
                const char **name, const char **value, size_t *value_len)
 {
-	const struct mime_hdr *h;
+	struct mime_hdr *h;
 
 	if (m == NULL || part >= m->nparts || i >= m->parts[part].nheaders)
 		return false;
 	h = &m->hdrs[m->info[part].hfirst + i];
+	if (mime_unfold(m, h) < 0)
+		return false;
 	if (name)
-		*name = m->arena + h->name;
+		*name = h->copy;
 	if (value)
-		*value = m->arena + h->value;
+		*value = h->copy + h->nlen + 1;
 	if (value_len)
 		*value_len = h->vlen;
 	return true;
@@ -900,18 +1012,22 @@ const char *
 mime_header(const struct mime_msg *m, size_t part, const char *name,
             size_t *value_len)
 {
-	const struct mime_hdr *h;
-	size_t i;
+	struct mime_hdr *h, *end;
+	size_t wl;
 
-	if (m == NULL || part >= m->nparts)
+	if (m == NULL || part >= m->nparts || m->parts[part].nheaders == 0)
 		return NULL;
-	for (i = 0; i < m->parts[part].nheaders; i++) {
-		h = &m->hdrs[m->info[part].hfirst + i];
-		if (strcasecmp(m->arena + h->name, name) == 0) {
-			if (value_len)
-				*value_len = h->vlen;
-			return m->arena + h->value;
-		}
+	wl = strlen(name);
+	h = &m->hdrs[m->info[part].hfirst];
+	end = h + m->parts[part].nheaders;
+	for (; h < end; h++) {
+		if (h->nlen != wl || strncasecmp(h->name, name, wl) != 0)
+			continue;
+		if (mime_unfold(m, h) < 0)
+			return NULL;
+		if (value_len)
+			*value_len = h->vlen;
+		return h->copy + h->nlen + 1;
 	}
 	return NULL;
 }
