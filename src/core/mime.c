@@ -50,6 +50,7 @@ struct mime_hdr {
 	char *copy;             /* once asked for: "name\0value\0" in the arena */
 	size_t vlen;            /* unfolded value length, once copy is set */
 	size_t nlen;
+	bool folded;            /* more than one line */
 };
 
 /* Arena block for unfolded fields; blocks never move. */
@@ -183,17 +184,29 @@ mime_arena_alloc(struct mime_block **head, size_t n)
 	return p;
 }
 
-/* Append one fragment of a value to v[o..), within *budget bytes (the
- * rest is cut: the parse already marked the message truncated); NUL and
- * bare CR become spaces.  Returns the new length. */
+/* One piece of a value, within *budget bytes (the rest is cut: the parse
+ * already marked the message truncated), appended to v[o..) when v is
+ * non-NULL with NUL and bare CR made spaces; *last gets the piece's last
+ * byte that stays non-blank, if any.  Returns the new length. */
 static size_t
-mime_unfold_frag(char *v, size_t o, const char *s, size_t n, size_t *budget)
+mime_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
+           char *last)
 {
 	char *q, *end;
+	size_t k;
 
 	if (n > *budget)
 		n = *budget;
 	*budget -= n;
+	for (k = n; k > 0; k--) {
+		if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\0' &&
+		    s[k - 1] != '\r') {
+			*last = s[k - 1];
+			break;
+		}
+	}
+	if (v == NULL)
+		return o + n;
 	memcpy(v + o, s, n);
 	end = v + o + n;
 	for (q = v + o; (q = memchr(q, '\0', (size_t)(end - q))) != NULL; q++)
@@ -204,18 +217,42 @@ mime_unfold_frag(char *v, size_t o, const char *s, size_t n, size_t *budget)
 }
 
 /*
- * Unfold a field into the arena once: the first line's value, then each
- * further line whole (a fold starts with white space; a line that does not
- * is a broken fold after a ';' and gets one space before it), each piece
- * bounded by max_header_bytes as a whole, trailing white space dropped.
- * -1 when out of memory.
+ * The pieces of a field's value as mime_headers() collected them: the
+ * first line's value, then each further line whole (a fold starts with
+ * white space; a line that does not is a broken fold after a ';' and gets
+ * one space before it), all bounded by max_header_bytes together.  Copied
+ * to v when non-NULL; returns their length; *last gets the last byte that
+ * stays non-blank (0 if none).
  */
+static size_t
+mime_pieces(const struct mime_msg *m, const struct mime_hdr *h, char *v,
+            char *last)
+{
+	size_t budget = m->lim.max_header_bytes, o = 0;
+	const char *p = h->raw, *e = h->raw + h->rawlen, *nl, *cend;
+
+	*last = '\0';
+	for (;;) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		cend = nl != NULL ? nl : e;
+		if (nl != NULL && nl > p && nl[-1] == '\r')
+			cend--;
+		if (p != h->raw && p < e && !mime_wsp(*p))
+			o = mime_piece(v, o, " ", 1, &budget, last);
+		o = mime_piece(v, o, p, (size_t)(cend - p), &budget, last);
+		if (nl == NULL)
+			return o;
+		p = nl + 1;
+	}
+}
+
+/* Unfold a field into the arena once, trailing white space dropped.  -1
+ * when out of memory. */
 static int
 mime_unfold(const struct mime_msg *m, struct mime_hdr *h)
 {
-	size_t budget = m->lim.max_header_bytes, cap, o = 0;
-	const char *p = h->raw, *e = h->raw + h->rawlen, *nl, *cend;
-	char *out, *v;
+	size_t budget = m->lim.max_header_bytes, cap, o;
+	char *out, *v, last;
 
 	if (h->copy != NULL)
 		return 0;
@@ -228,18 +265,7 @@ mime_unfold(const struct mime_msg *m, struct mime_hdr *h)
 	memcpy(out, h->name, h->nlen);
 	out[h->nlen] = '\0';
 	v = out + h->nlen + 1;
-	for (;;) {
-		nl = memchr(p, '\n', (size_t)(e - p));
-		cend = nl != NULL ? nl : e;
-		if (nl != NULL && nl > p && nl[-1] == '\r')
-			cend--;
-		if (p != h->raw && p < e && !mime_wsp(*p))
-			o = mime_unfold_frag(v, o, " ", 1, &budget);
-		o = mime_unfold_frag(v, o, p, (size_t)(cend - p), &budget);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
+	o = mime_pieces(m, h, v, &last);
 	while (o > 0 && mime_wsp(v[o - 1]))
 		o--;
 	v[o] = '\0';
@@ -250,12 +276,22 @@ mime_unfold(const struct mime_msg *m, struct mime_hdr *h)
 
 /* ------------------------------------------------------------ headers */
 
-/* A byte of a header field name: printable ASCII except ':'. */
-static inline bool
-mime_namechar(unsigned char c)
-{
-	return (unsigned char)(c - 33) < 94 && c != ':';
-}
+/* Bytes of a header field name: printable ASCII except ':' (a table: the
+ * name loop runs over every header line of every part). */
+static const unsigned char mime_namechar[256] = {
+	/* 0x00 - 0x1f: controls */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20 - 0x3f: space, then '!' .. '?' without ':' (0x3a) */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1,
+	/* 0x40 - 0x7f: '@' .. '~', then DEL */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	/* 0x80 - 0xff: none */
+};
 
 /* If [p, e) starts with a header field name and colon (white space allowed
  * before the colon, obsolete syntax), return the name's length and set
@@ -268,7 +304,7 @@ mime_field_name(const char *p, const char *e, size_t *colon)
 
 	if (n > MIME_NAME_MAX)
 		n = MIME_NAME_MAX;
-	while (i < n && mime_namechar((unsigned char)p[i]))
+	while (i < n && mime_namechar[(unsigned char)p[i]])
 		i++;
 	name = i;
 	if (name == 0)
@@ -285,32 +321,27 @@ mime_field_name(const char *p, const char *e, size_t *colon)
 struct mime_hstate {
 	bool open;              /* hdrs[cur] is collecting lines */
 	size_t cur;
-	size_t budget;          /* value bytes max_header_bytes still allows */
-	char last;              /* last byte of the value so far that stays
-	                           non-blank once unfolded; 0 if none */
+	size_t total;           /* bytes of its pieces so far */
 };
 
-/* A line (or the broken fold's space) joins the open field's value: the
- * same budget arithmetic mime_unfold() does later, so the truncation is
- * known now; and the last non-blank byte, for mime_headers(). */
-static void
-mime_hdr_piece(struct mime_msg *m, struct mime_hstate *hs, const char *s,
-               size_t n)
+/* A piece joins the open field's value: mime_pieces() will cut what passes
+ * max_header_bytes, so the message is truncated. */
+static inline void
+mime_hdr_piece(struct mime_msg *m, struct mime_hstate *hs, size_t n)
 {
-	char c;
-
-	if (n > hs->budget) {
-		n = hs->budget;
+	hs->total += n;
+	if (hs->total > m->lim.max_header_bytes)
 		m->truncated = true;
-	}
-	hs->budget -= n;
-	while (n > 0) {
-		c = s[--n];
-		if (c != ' ' && c != '\t' && c != '\0' && c != '\r') {
-			hs->last = c;
-			break;
-		}
-	}
+}
+
+/* Whether the value so far ends with ';' (white space aside). */
+static bool
+mime_ends_semicolon(const struct mime_msg *m, const struct mime_hdr *h)
+{
+	char last;
+
+	(void)mime_pieces(m, h, NULL, &last);
+	return last == ';';
 }
 
 static bool
@@ -357,20 +388,21 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 				break;          /* no header at all: body starts here */
 			if (hs.open) {
 				h = &m->hdrs[hs.cur];
-				mime_hdr_piece(m, &hs, p, (size_t)(cend - p));
+				mime_hdr_piece(m, &hs, (size_t)(cend - p));
 				h->rawlen = (size_t)(cend - h->raw);
+				h->folded = true;
 			}
 			p = next;
 			continue;
 		}
 		nlen = mime_field_name(p, cend, &colon);
-		if (nlen == 0 && hs.open && hs.last == ';') {
+		if (nlen == 0 && hs.open && mime_ends_semicolon(m, &m->hdrs[hs.cur])) {
 			/* "Content-Type: multipart/x;" then an unindented
 			 * "boundary=..." line: a broken fold, taken as one */
 			h = &m->hdrs[hs.cur];
-			mime_hdr_piece(m, &hs, " ", 1);
-			mime_hdr_piece(m, &hs, p, (size_t)(cend - p));
+			mime_hdr_piece(m, &hs, 1 + (size_t)(cend - p));
 			h->rawlen = (size_t)(cend - h->raw);
+			h->folded = true;
 			p = next;
 			continue;
 		}
@@ -394,13 +426,55 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 		m->parts[part].nheaders++;
 		m->hdrs[hs.cur] = (struct mime_hdr){ .name = p, .nlen = nlen,
 		    .raw = v, .rawlen = (size_t)(cend - v) };
-		hs.budget = m->lim.max_header_bytes;
-		hs.last = '\0';
+		hs.total = 0;
 		hs.open = true;
-		mime_hdr_piece(m, &hs, v, (size_t)(cend - v));
+		mime_hdr_piece(m, &hs, (size_t)(cend - v));
 		p = next;
 	}
 	*body = p;
+	return 0;
+}
+
+/* First field of that name (case-insensitive) in a part, or NULL. */
+static struct mime_hdr *
+mime_find_hdr(const struct mime_msg *m, size_t part, const char *name)
+{
+	struct mime_hdr *h, *end;
+	size_t wl;
+
+	if (m->parts[part].nheaders == 0)
+		return NULL;
+	wl = strlen(name);
+	h = &m->hdrs[m->info[part].hfirst];
+	end = h + m->parts[part].nheaders;
+	for (; h < end; h++)
+		if (h->nlen == wl && strncasecmp(h->name, name, wl) == 0)
+			return h;
+	return NULL;
+}
+
+/* A field's value as a span (not NUL-terminated): the raw bytes when
+ * unfolding would leave them as they are (one line, no NUL or CR, within
+ * max_header_bytes; trailing white space left out), else the unfolded
+ * copy.  -1 when out of memory. */
+static int
+mime_value_span(const struct mime_msg *m, struct mime_hdr *h, const char **v,
+                size_t *vlen)
+{
+	size_t n = h->rawlen;
+
+	if (h->copy == NULL && !h->folded && n <= m->lim.max_header_bytes &&
+	    memchr(h->raw, '\0', n) == NULL && memchr(h->raw, '\r', n) == NULL) {
+		while (n > 0 && mime_wsp(h->raw[n - 1]))
+			n--;
+		*v = h->raw;
+		*vlen = n;
+		return 0;
+	}
+	if (mime_unfold(m, h) < 0)
+		return -1;
+	*v = h->copy + h->nlen + 1;
+	*vlen = h->vlen;
 	return 0;
 }
 
@@ -610,18 +684,22 @@ mime_param_value(const struct mime_pfound *f, char *out, size_t outsz)
 	return over ? -1 : 1;
 }
 
-/* Fill type/boundary/charset/report_type of a part from its headers. */
-static void
+/* Fill type/boundary/charset/report_type/encoding of a part from its
+ * headers.  -1 when out of memory. */
+static int
 mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 {
 	const char *v, *e, *t;
 	size_t vlen;
 	char type[sizeof(pt->type)];
 	struct mime_pfound found[MIME_P_N];
+	struct mime_hdr *h;
 
 	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
-	v = mime_header(m, (size_t)(pt - m->parts), "Content-Type", &vlen);
-	if (v != NULL) {
+	h = mime_find_hdr(m, (size_t)(pt - m->parts), "Content-Type");
+	if (h != NULL && mime_value_span(m, h, &v, &vlen) < 0)
+		return -1;
+	if (h != NULL) {
 		e = v + vlen;
 		while (v < e && mime_wsp(*v))
 			v++;
@@ -654,9 +732,11 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 		text_lower_copy(pt->report_type, strlen(pt->report_type),
 		    pt->report_type, sizeof(pt->report_type));
 	}
-	v = mime_header(m, (size_t)(pt - m->parts),
-	    "Content-Transfer-Encoding", &vlen);
-	if (v != NULL) {
+	h = mime_find_hdr(m, (size_t)(pt - m->parts),
+	    "Content-Transfer-Encoding");
+	if (h != NULL && mime_value_span(m, h, &v, &vlen) < 0)
+		return -1;
+	if (h != NULL) {
 		e = v + vlen;
 		while (v < e && (mime_wsp(*v) || *v == '"'))
 			v++;
@@ -669,6 +749,7 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 		if (strcmp(pt->encoding, "7bit") == 0)
 			pt->encoding[0] = '\0';
 	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ multipart */
@@ -859,7 +940,8 @@ mime_entity(struct mime_msg *m, const struct mime_ent *en,
 	pt = &m->parts[idx];
 	pt->body = body;
 	pt->body_len = (size_t)(en->end - body);
-	mime_content_type(m, pt, en->digest);
+	if (mime_content_type(m, pt, en->digest) < 0)
+		return -1;
 
 	room = m->lim.max_parts - m->nparts - stack->n;
 	if (m->nparts + stack->n >= m->lim.max_parts)
@@ -904,10 +986,10 @@ mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 	struct mime_ent en;
 	int rc = 0;
 
-	m = calloc(1, sizeof(*m));
+	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return NULL;
-	m->blocks = &m->blocks_head;
+	*m = (struct mime_msg){ .blocks = &m->blocks_head };
 	if (lim != NULL) {
 		m->lim = *lim;
 	} else {
@@ -1012,24 +1094,15 @@ const char *
 mime_header(const struct mime_msg *m, size_t part, const char *name,
             size_t *value_len)
 {
-	struct mime_hdr *h, *end;
-	size_t wl;
+	struct mime_hdr *h;
 
-	if (m == NULL || part >= m->nparts || m->parts[part].nheaders == 0)
+	if (m == NULL || part >= m->nparts ||
+	    (h = mime_find_hdr(m, part, name)) == NULL ||
+	    mime_unfold(m, h) < 0)
 		return NULL;
-	wl = strlen(name);
-	h = &m->hdrs[m->info[part].hfirst];
-	end = h + m->parts[part].nheaders;
-	for (; h < end; h++) {
-		if (h->nlen != wl || strncasecmp(h->name, name, wl) != 0)
-			continue;
-		if (mime_unfold(m, h) < 0)
-			return NULL;
-		if (value_len)
-			*value_len = h->vlen;
-		return h->copy + h->nlen + 1;
-	}
-	return NULL;
+	if (value_len)
+		*value_len = h->vlen;
+	return h->copy + h->nlen + 1;
 }
 
 int

@@ -421,18 +421,17 @@ text_next_byte(const char *s, size_t from, size_t len, char c)
 
 /*
  * Works a line at a time: the only white space ever dropped is the run at
- * the end of a line (before LF or CRLF), found once per line from its end,
- * and the bytes up to the next '=' (or '_' standing for a space) are copied
- * as one block.  Every byte is looked at a bounded number of times, most
- * of them only by memchr.
+ * the end of a line (before LF or CRLF), found once per line from its end;
+ * inside the line the bytes up to the next '=' (or '_' standing for a
+ * space) are copied as one block.  Every byte is looked at a bounded
+ * number of times, most of them only by memchr and memcpy.
  */
 size_t
 text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
                bool underscore_space)
 {
 	size_t i = 0, o = 0, j, n, stop;
-	size_t line_next = 0;   /* start of the line after the current one */
-	size_t ws = 0, we = 0;  /* [ws, we): the line's trailing white space */
+	size_t le, ke, te;      /* line end (LF or len), CR of CRLF or le, text end */
 	size_t eq, us;          /* next '=' / '_' at or after i, len if none */
 	const char *nl;
 	int h, l;
@@ -442,42 +441,42 @@ text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
 	eq = text_next_byte(s, 0, len, '=');
 	us = underscore_space ? text_next_byte(s, 0, len, '_') : len;
 	while (i < len && o < outsz) {
-		if (i >= line_next) {   /* i starts a line */
-			nl = memchr(s + i, '\n', len - i);
-			if (nl == NULL) {
-				/* white space at the very end is kept */
-				line_next = ws = we = len;
-			} else {
-				we = (size_t)(nl - s);
-				line_next = we + 1;
-				if (we > i && s[we - 1] == '\r')
-					we--;
-				ws = we;
-				while (ws > i && (s[ws - 1] == ' ' || s[ws - 1] == '\t'))
-					ws--;
+		/* i starts a line: its text is [i, te), then the white space
+		 * that is dropped [te, ke), then the line end [ke, le] */
+		nl = memchr(s + i, '\n', len - i);
+		if (nl == NULL) {
+			te = ke = le = len;     /* white space at the very end is kept */
+		} else {
+			le = (size_t)(nl - s);
+			ke = le > i && s[le - 1] == '\r' ? le - 1 : le;
+			te = ke;
+			while (te > i && (s[te - 1] == ' ' || s[te - 1] == '\t'))
+				te--;
+		}
+		while (i < te && o < outsz) {
+			if (eq < i)
+				eq = text_next_byte(s, i, len, '=');
+			if (us < i)
+				us = text_next_byte(s, i, len, '_');
+			stop = eq < us ? eq : us;
+			if (stop > te)
+				stop = te;
+			if (stop > i) {         /* bytes that stand for themselves */
+				n = stop - i;
+				if (n > outsz - o)
+					n = outsz - o;
+				memcpy(out + o, s + i, n);
+				o += n;
+				i += n;
+				continue;
 			}
-		}
-		if (eq < i)
-			eq = text_next_byte(s, i, len, '=');
-		if (us < i)
-			us = text_next_byte(s, i, len, '_');
-		stop = line_next;
-		if (eq < stop)
-			stop = eq;
-		if (us < stop)
-			stop = us;
-		if (ws < we && i <= ws && ws < stop)
-			stop = ws;
-		if (stop > i) {         /* bytes that stand for themselves */
-			n = stop - i;
-			if (n > outsz - o)
-				n = outsz - o;
-			memcpy(out + o, s + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
-		if (i == eq) {
+			if (i == us) {
+				out[o++] = ' ';
+				i++;
+				continue;
+			}
+			/* i == eq: an escape never reaches past te (hex digits
+			 * are no white space) */
 			if (i + 2 < len && (h = text_hexval((unsigned char)s[i + 1])) >= 0 &&
 			    (l = text_hexval((unsigned char)s[i + 2])) >= 0) {
 				out[o++] = (char)(h * 16 + l);
@@ -490,24 +489,20 @@ text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
 				j++;
 			if (j < len && s[j] == '\r')
 				j++;
-			if (j >= len) {
-				i = len;
-				continue;
-			}
+			if (j >= len)
+				return o;
 			if (s[j] == '\n') {
-				i = j + 1;
-				continue;
+				i = j + 1;      /* j == le: on to the next line */
+				break;
 			}
 			out[o++] = '=';
 			i++;
-			continue;
 		}
-		if (i == us) {
-			out[o++] = ' ';
-			i++;
-			continue;
-		}
-		i = we;                 /* i == ws: trailing white space dropped */
+		if (i < te || i > le)
+			continue;       /* output full, or after a soft break */
+		i = ke;                 /* trailing white space dropped */
+		while (i <= le && i < len && o < outsz)
+			out[o++] = s[i++];      /* CR LF or LF, kept */
 	}
 	return o;
 }
