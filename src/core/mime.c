@@ -62,6 +62,8 @@ struct mime_block {
 
 struct mime_info {
 	size_t hfirst;          /* index of the part's first header */
+	size_t ctype, cte;      /* 1 + index of its first Content-Type and
+	                           Content-Transfer-Encoding field; 0: none */
 	char *dec;              /* decoded body, owned, NUL-terminated */
 	size_t declen;
 	bool done;
@@ -334,6 +336,19 @@ mime_hdr_piece(struct mime_msg *m, struct mime_hstate *hs, size_t n)
 		m->truncated = true;
 }
 
+/* Remember where the fields mime_content_type() reads are. */
+static void
+mime_note_field(struct mime_info *in, const char *name, size_t nlen,
+                size_t idx)
+{
+	if (nlen == 12 && in->ctype == 0 &&
+	    strncasecmp(name, "Content-Type", 12) == 0)
+		in->ctype = idx + 1;
+	else if (nlen == 25 && in->cte == 0 &&
+	    strncasecmp(name, "Content-Transfer-Encoding", 25) == 0)
+		in->cte = idx + 1;
+}
+
 /* Whether the value so far ends with ';' (white space aside). */
 static bool
 mime_ends_semicolon(const struct mime_msg *m, const struct mime_hdr *h)
@@ -424,6 +439,7 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 			v++;
 		hs.cur = m->nhdrs++;
 		m->parts[part].nheaders++;
+		mime_note_field(&m->info[part], p, nlen, hs.cur);
 		m->hdrs[hs.cur] = (struct mime_hdr){ .name = p, .nlen = nlen,
 		    .raw = v, .rawlen = (size_t)(cend - v) };
 		hs.total = 0;
@@ -529,6 +545,15 @@ mime_unquote(const char *s, size_t n, bool quoted, bool ext, char *out,
 	int h, l;
 	char c;
 
+	if (!ext && (!quoted || memchr(s, '\\', n) == NULL)) {
+		/* nothing to undo: one copy (o < outsz always holds) */
+		if (n > outsz - 1 - o) {
+			n = outsz - 1 - o;
+			*over = true;
+		}
+		memcpy(out + o, s, n);
+		return o + n;
+	}
 	for (i = 0; i < n; i++) {
 		c = s[i];
 		if (quoted && c == '\\' && i + 1 < n) {
@@ -693,10 +718,12 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 	size_t vlen;
 	char type[sizeof(pt->type)];
 	struct mime_pfound found[MIME_P_N];
+	const struct mime_info *in;
 	struct mime_hdr *h;
 
 	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
-	h = mime_find_hdr(m, (size_t)(pt - m->parts), "Content-Type");
+	in = &m->info[pt - m->parts];
+	h = in->ctype ? &m->hdrs[in->ctype - 1] : NULL;
 	if (h != NULL && mime_value_span(m, h, &v, &vlen) < 0)
 		return -1;
 	if (h != NULL) {
@@ -724,16 +751,18 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 		if (mime_param_value(&found[MIME_P_CHARSET], pt->charset,
 		    sizeof(pt->charset)) < 0)
 			pt->charset[0] = '\0';
-		text_lower_copy(pt->charset, strlen(pt->charset), pt->charset,
-		    sizeof(pt->charset));
+		if (pt->charset[0] != '\0')
+			text_lower_copy(pt->charset, strlen(pt->charset),
+			    pt->charset, sizeof(pt->charset));
 		if (mime_param_value(&found[MIME_P_REPORT_TYPE], pt->report_type,
 		    sizeof(pt->report_type)) < 0)
 			pt->report_type[0] = '\0';
-		text_lower_copy(pt->report_type, strlen(pt->report_type),
-		    pt->report_type, sizeof(pt->report_type));
+		if (pt->report_type[0] != '\0')
+			text_lower_copy(pt->report_type,
+			    strlen(pt->report_type), pt->report_type,
+			    sizeof(pt->report_type));
 	}
-	h = mime_find_hdr(m, (size_t)(pt - m->parts),
-	    "Content-Transfer-Encoding");
+	h = in->cte ? &m->hdrs[in->cte - 1] : NULL;
 	if (h != NULL && mime_value_span(m, h, &v, &vlen) < 0)
 		return -1;
 	if (h != NULL) {
