@@ -38,8 +38,12 @@
 #define MIME_NAME_MAX   256     /* longest header field name we accept */
 #define MIME_SEGS_MAX   32      /* RFC 2231 continuation segments */
 #define MIME_GUESS_SPAN (64u * 1024) /* where a lost boundary is looked for */
-#define MIME_HDRS_FIRST 64      /* first size of the field array: one
-                                   allocation serves most messages */
+/* First storage, inside the mime_msg (and mime_parse()'s frame): most
+ * messages need no other allocation than the mime_msg itself. */
+#define MIME_PARTS_FIRST 8
+#define MIME_HDRS_FIRST 64
+#define MIME_ARENA_FIRST 1024
+#define MIME_STACK_FIRST 16
 
 /* A header field as it stands in the parsed bytes (the caller's buffer or a
  * decoded message/rfc822 body, both outliving the mime_msg's users). */
@@ -60,6 +64,12 @@ struct mime_block {
 	char data[];
 };
 
+struct mime_arena {
+	struct mime_block *head;        /* heap blocks, newest first */
+	size_t used;                    /* of first[] */
+	char first[MIME_ARENA_FIRST];
+};
+
 struct mime_info {
 	size_t hfirst;          /* index of the part's first header */
 	size_t ctype, cte;      /* 1 + index of its first Content-Type and
@@ -70,17 +80,20 @@ struct mime_info {
 };
 
 struct mime_msg {
-	struct mime_part *parts;
-	struct mime_info *info;
-	size_t nparts, pcap;
-	struct mime_hdr *hdrs;
+	struct mime_part *parts;        /* parts0 or the heap */
+	struct mime_info *info;         /* info0 or the heap */
+	size_t nparts, pcap, icap;
+	struct mime_hdr *hdrs;          /* hdrs0 or the heap */
 	size_t nhdrs, hcap;
 	bool truncated;
 	struct bounce_limits lim;
 	/* The lookups take a const mime_msg and still unfold into the arena:
-	 * they reach it through this pointer (to blocks_head below). */
-	struct mime_block **blocks;
-	struct mime_block *blocks_head;
+	 * they reach it through this pointer (to arena0 below). */
+	struct mime_arena *arena;
+	struct mime_arena arena0;
+	struct mime_part parts0[MIME_PARTS_FIRST];
+	struct mime_info info0[MIME_PARTS_FIRST];
+	struct mime_hdr hdrs0[MIME_HDRS_FIRST];
 };
 
 /* A span still to be parsed into a part. */
@@ -93,8 +106,9 @@ struct mime_ent {
 };
 
 struct mime_stack {
-	struct mime_ent *v;
+	struct mime_ent *v;             /* first or the heap */
 	size_t n, cap;
+	struct mime_ent first[MIME_STACK_FIRST];
 };
 
 /* Multipart subtypes we know; any other multipart/x is taken as mixed. */
@@ -130,8 +144,10 @@ mime_wsp(char c)
 
 /* ------------------------------------------------------------ growth */
 
+/* Make room for `need` elements in *v; `first` is the array's first
+ * storage (not from the heap: copied out, never realloc'd or freed). */
 static int
-mime_grow(void **v, size_t *cap, size_t need, size_t elem)
+mime_grow(void **v, size_t *cap, size_t need, size_t elem, void *first)
 {
 	size_t ncap;
 	void *p;
@@ -144,7 +160,13 @@ mime_grow(void **v, size_t *cap, size_t need, size_t elem)
 			return -1;
 		ncap *= 2;
 	}
-	p = realloc(*v, ncap * elem);
+	if (*v == first) {
+		p = malloc(ncap * elem);
+		if (p != NULL && *cap > 0)
+			memcpy(p, first, *cap * elem);
+	} else {
+		p = realloc(*v, ncap * elem);
+	}
 	if (p == NULL)
 		return -1;
 	*v = p;
@@ -156,12 +178,17 @@ mime_grow(void **v, size_t *cap, size_t need, size_t elem)
 
 /* n bytes from the arena, or NULL when out of memory. */
 static char *
-mime_arena_alloc(struct mime_block **head, size_t n)
+mime_arena_alloc(struct mime_arena *a, size_t n)
 {
-	struct mime_block *b = *head;
+	struct mime_block **head = &a->head, *b = *head;
 	size_t cap;
 	char *p;
 
+	if (b == NULL && sizeof(a->first) - a->used >= n) {
+		p = a->first + a->used;
+		a->used += n;
+		return p;
+	}
 	if (b == NULL || b->cap - b->used < n) {
 		cap = n > MIME_BLOCK_SIZE ? n : MIME_BLOCK_SIZE;
 		if (cap > SIZE_MAX - sizeof(*b))
@@ -261,7 +288,7 @@ mime_unfold(const struct mime_msg *m, struct mime_hdr *h)
 	/* pieces never exceed the raw span: a broken fold's space stands
 	 * in for at least a LF */
 	cap = h->rawlen < budget ? h->rawlen : budget;
-	out = mime_arena_alloc(m->blocks, h->nlen + 1 + cap + 1);
+	out = mime_arena_alloc(m->arena, h->nlen + 1 + cap + 1);
 	if (out == NULL)
 		return -1;
 	memcpy(out, h->name, h->nlen);
@@ -430,9 +457,8 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 			p = next;
 			continue;
 		}
-		if (mime_grow((void **)&m->hdrs, &m->hcap,
-		    m->nhdrs < MIME_HDRS_FIRST ? MIME_HDRS_FIRST : m->nhdrs + 1,
-		    sizeof(*m->hdrs)) < 0)
+		if (mime_grow((void **)&m->hdrs, &m->hcap, m->nhdrs + 1,
+		    sizeof(*m->hdrs), m->hdrs0) < 0)
 			return -1;
 		v = p + colon + 1;
 		while (v < cend && mime_wsp(*v))
@@ -818,7 +844,7 @@ mime_push_child(struct mime_stack *kids, const char *s, const char *e,
                 int parent, unsigned depth, bool is_msg, bool digest)
 {
 	if (mime_grow((void **)&kids->v, &kids->cap, kids->n + 1,
-	    sizeof(*kids->v)) < 0)
+	    sizeof(*kids->v), kids->first) < 0)
 		return -1;
 	kids->v[kids->n++] = (struct mime_ent){ s, e, parent, depth, is_msg,
 	    digest };
@@ -927,20 +953,12 @@ mime_new_part(struct mime_msg *m, const struct mime_ent *en)
 {
 	struct mime_part *pt;
 	struct mime_info *in;
-	size_t cap = m->pcap;
 
-	if (mime_grow((void **)&m->parts, &cap, m->nparts + 1,
-	    sizeof(*m->parts)) < 0)
+	if (mime_grow((void **)&m->parts, &m->pcap, m->nparts + 1,
+	    sizeof(*m->parts), m->parts0) < 0 ||
+	    mime_grow((void **)&m->info, &m->icap, m->nparts + 1,
+	    sizeof(*m->info), m->info0) < 0)
 		return -1;
-	if (cap != m->pcap) {
-		void *p = realloc(m->info, cap * sizeof(*m->info));
-		if (p == NULL) {
-			m->pcap = cap;  /* parts grew; keep info consistent */
-			return -1;
-		}
-		m->info = p;
-		m->pcap = cap;
-	}
 	pt = &m->parts[m->nparts];
 	in = &m->info[m->nparts];
 	memset(pt, 0, sizeof(*pt));
@@ -1011,17 +1029,33 @@ struct mime_msg *
 mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 {
 	struct mime_msg *m;
-	struct mime_stack stack = { 0 }, kids = { 0 };
+	struct mime_stack stack, kids;
 	struct mime_ent en;
 	int rc = 0;
 
+	/* field by field: the first-storage arrays need no zeroing */
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return NULL;
-	*m = (struct mime_msg){ .blocks = &m->blocks_head };
+	m->parts = m->parts0;
+	m->info = m->info0;
+	m->nparts = 0;
+	m->pcap = m->icap = MIME_PARTS_FIRST;
+	m->hdrs = m->hdrs0;
+	m->nhdrs = 0;
+	m->hcap = MIME_HDRS_FIRST;
+	m->truncated = false;
+	m->arena = &m->arena0;
+	m->arena0.head = NULL;
+	m->arena0.used = 0;
+	stack.v = stack.first;
+	kids.v = kids.first;
+	stack.n = kids.n = 0;
+	stack.cap = kids.cap = MIME_STACK_FIRST;
 	if (lim != NULL) {
 		m->lim = *lim;
 	} else {
+		memset(&m->lim, 0, sizeof(m->lim));
 		m->lim.max_bytes = MIME_DEF_MAX_BYTES;
 		m->lim.max_depth = MIME_DEF_MAX_DEPTH;
 		m->lim.max_parts = MIME_DEF_MAX_PARTS;
@@ -1049,8 +1083,10 @@ mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 		}
 		rc = mime_entity(m, &en, &stack, &kids);
 	}
-	free(stack.v);
-	free(kids.v);
+	if (stack.v != stack.first)
+		free(stack.v);
+	if (kids.v != kids.first)
+		free(kids.v);
 	if (rc < 0) {
 		mime_free(m);
 		return NULL;
@@ -1068,14 +1104,17 @@ mime_free(struct mime_msg *m)
 		return;
 	for (i = 0; i < m->nparts; i++)
 		free(m->info[i].dec);
-	while (m->blocks_head != NULL) {
-		b = m->blocks_head;
-		m->blocks_head = b->next;
+	while (m->arena0.head != NULL) {
+		b = m->arena0.head;
+		m->arena0.head = b->next;
 		free(b);
 	}
-	free(m->parts);
-	free(m->info);
-	free(m->hdrs);
+	if (m->parts != m->parts0)
+		free(m->parts);
+	if (m->info != m->info0)
+		free(m->info);
+	if (m->hdrs != m->hdrs0)
+		free(m->hdrs);
 	free(m);
 }
 
