@@ -457,8 +457,8 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 			p = next;
 			continue;
 		}
-		if (mime_grow((void **)&m->hdrs, &m->hcap, m->nhdrs + 1,
-		    sizeof(*m->hdrs), m->hdrs0) < 0)
+		if (m->nhdrs == m->hcap && mime_grow((void **)&m->hdrs,
+		    &m->hcap, m->nhdrs + 1, sizeof(*m->hdrs), m->hdrs0) < 0)
 			return -1;
 		v = p + colon + 1;
 		while (v < cend && mime_wsp(*v))
@@ -809,18 +809,71 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 
 /* ------------------------------------------------------------ multipart */
 
+/*
+ * Search for one delimiter string "--boundary" with its skip table built
+ * once per multipart body (memmem() builds one on every call, that is for
+ * every delimiter): Horspool's algorithm on the byte pair that ends the
+ * window.  skip[] holds, for each pair hash, how far the window may move
+ * without passing an occurrence: dl - 1 - j for the last position j in
+ * [1, dl - 2] where the delimiter's pair hashes the same, else dl - 1.
+ */
+struct mime_finder {
+	const unsigned char *d;
+	size_t dl;                      /* 3 .. sizeof(boundary) + 1 */
+	unsigned char skip[256];
+};
+
+static inline unsigned
+mime_pair_hash(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a << 3 ^ b) & 255u;
+}
+
+static void
+mime_finder_init(struct mime_finder *f, const char *d, size_t dl)
+{
+	size_t j;
+
+	f->d = (const unsigned char *)d;
+	f->dl = dl;
+	memset(f->skip, (int)(dl - 1), sizeof(f->skip));
+	for (j = 1; j + 1 < dl; j++)
+		f->skip[mime_pair_hash(f->d[j - 1], f->d[j])] =
+		    (unsigned char)(dl - 1 - j);
+}
+
+/* First occurrence of the delimiter string in [p, e), or NULL. */
+static const char *
+mime_finder_find(const struct mime_finder *f, const char *p, const char *e)
+{
+	const unsigned char *s = (const unsigned char *)p, *w, *last;
+	size_t dl = f->dl;
+
+	if ((size_t)(e - p) < dl)
+		return NULL;
+	last = (const unsigned char *)e - dl;
+	while (s <= last) {             /* s never passes e - 1 */
+		w = s + dl - 1;
+		if (w[0] == f->d[dl - 1] && w[-1] == f->d[dl - 2] &&
+		    memcmp(s, f->d, dl - 2) == 0)
+			return (const char *)s;
+		s += f->skip[mime_pair_hash(w[-1], w[0])];
+	}
+	return NULL;
+}
+
 /* Next delimiter line "--boundary" or "--boundary--" (trailing white space
  * allowed) at a line start in [p, e); b is the body start. */
 static const char *
-mime_delim(const char *p, const char *b, const char *e, const char *d,
-           size_t dl, bool *close, const char **after)
+mime_delim(const char *p, const char *b, const char *e,
+           const struct mime_finder *f, bool *close, const char **after)
 {
 	const char *q, *r;
 	bool c;
 
-	while (p < e && (q = memmem(p, (size_t)(e - p), d, dl)) != NULL) {
+	while (p < e && (q = mime_finder_find(f, p, e)) != NULL) {
 		if (q == b || q[-1] == '\n') {
-			r = q + dl;
+			r = q + f->dl;
 			c = false;
 			if (e - r >= 2 && r[0] == '-' && r[1] == '-') {
 				c = true;
@@ -860,6 +913,7 @@ mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
 	char d[sizeof(pt->boundary) + 2];
 	const char *b = pt->body, *e = pt->body + pt->body_len;
 	const char *p = b, *q, *after, *cs = NULL, *ce;
+	struct mime_finder f;
 	size_t dl;
 	bool close, digest = strcmp(pt->type, "multipart/digest") == 0;
 
@@ -868,8 +922,9 @@ mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
 	dl = strlen(pt->boundary);
 	memcpy(d + 2, pt->boundary, dl);
 	dl += 2;
+	mime_finder_init(&f, d, dl);    /* dl >= 3: the boundary is not "" */
 	*ndelim = 0;
-	while ((q = mime_delim(p, b, e, d, dl, &close, &after)) != NULL) {
+	while ((q = mime_delim(p, b, e, &f, &close, &after)) != NULL) {
 		(*ndelim)++;
 		if (cs != NULL) {
 			ce = q;
