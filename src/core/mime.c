@@ -6,16 +6,17 @@
  * bounded amount of memory and never the C stack.  Entities are taken off
  * the stack in document order (children are pushed in reverse), which gives
  * the flat, depth-first part array the header promises.  A multipart body
- * is scanned once with memmem() for its delimiter; levels past max_depth
- * are kept as leaves and never scanned, so the total work is at most
- * O(len * max_depth).
+ * is scanned once for its delimiter (a Horspool search, one table per
+ * body); levels past max_depth are kept as leaves and never scanned, so
+ * the total work is at most O(len * max_depth).
  *
  * Header fields are recorded where they stand (name and raw value span in
  * the parsed bytes); a field is unfolded into the arena only when it is
  * asked for, since a caller reads a handful of the dozens a message has.
  * The arena is a list of blocks that never move, so a value handed out
  * stays valid until mime_free().  Decoded bodies are allocated on first
- * request and cached per part.
+ * request and cached per part.  The part, field and arena storage starts
+ * inside the mime_msg, so a common message costs one allocation.
  */
 #include "config.h"
 
@@ -45,8 +46,8 @@
 #define MIME_ARENA_FIRST 1024
 #define MIME_STACK_FIRST 16
 
-/* A header field as it stands in the parsed bytes (the caller's buffer or a
- * decoded message/rfc822 body, both outliving the mime_msg's users). */
+/* A header field as it stands in the parsed bytes: the caller's buffer, or
+ * a decoded message/rfc822 body the mime_msg owns. */
 struct mime_hdr {
 	const char *name;       /* nlen bytes */
 	const char *raw;        /* value from after the colon and its white */
