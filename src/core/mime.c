@@ -334,6 +334,12 @@ mime_field_name(const char *p, const char *e, size_t *colon)
 
 	if (n > MIME_NAME_MAX)
 		n = MIME_NAME_MAX;
+	/* four bytes a step first: most names are longer than that */
+	while (i + 4 <= n && (mime_namechar[(unsigned char)p[i]] &
+	    mime_namechar[(unsigned char)p[i + 1]] &
+	    mime_namechar[(unsigned char)p[i + 2]] &
+	    mime_namechar[(unsigned char)p[i + 3]]))
+		i += 4;
 	while (i < n && mime_namechar[(unsigned char)p[i]])
 		i++;
 	name = i;

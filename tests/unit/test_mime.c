@@ -662,6 +662,57 @@ test_caps(void **state)
 	mime_free(m);
 }
 
+/* A field name is printable ASCII without ':' and its colon lies within
+ * 256 bytes (white space before the colon allowed); else the body starts. */
+static void
+test_name_length(void **state)
+{
+	static const struct {
+		size_t namelen, spaces;
+		bool field;
+	} cases[] = {
+		{ 1, 0, true }, { 3, 0, true }, { 4, 0, true }, { 5, 0, true },
+		{ 255, 0, true }, { 256, 0, false }, { 300, 0, false },
+		{ 250, 5, true }, { 250, 6, false }, { 7, 2, true },
+	};
+	/* bytes that end a name: control, DEL, 8-bit, a colon first */
+	static const char *const bad[] = { "A\x01" "B: v\n\nx",
+	    "A\x7f" "B: v\n\nx", "A\xc3\xa9: v\n\nx", ": v\n\nx",
+	    " A: v\n\nx" };
+	char msg[600];
+	size_t i, len, vlen;
+	struct mime_msg *m;
+	const char *name, *v;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		memset(msg, 'N', cases[i].namelen);
+		msg[cases[i].namelen / 2] = '-';
+		len = cases[i].namelen;
+		memset(msg + len, ' ', cases[i].spaces);
+		len += cases[i].spaces;
+		memcpy(msg + len, ": v\n\nbody", 9);
+		len += 9;
+		m = mime_parse(msg, len, &test_lim);
+		assert_non_null(m);
+		if (mime_get_part(m, 0)->nheaders != (cases[i].field ? 1u : 0u))
+			fail_msg("name of %zu + %zu: %zu fields", cases[i].namelen,
+			    cases[i].spaces, mime_get_part(m, 0)->nheaders);
+		if (cases[i].field) {
+			assert_true(mime_header_at(m, 0, 0, &name, &v, &vlen));
+			assert_int_equal(strlen(name), cases[i].namelen);
+			assert_string_equal(v, "v");
+		}
+		mime_free(m);
+	}
+	for (i = 0; i < N(bad); i++) {
+		m = mime_parse(bad[i], strlen(bad[i]), &test_lim);
+		assert_non_null(m);
+		assert_int_equal(mime_get_part(m, 0)->nheaders, 0);
+		mime_free(m);
+	}
+}
+
 /* Header fields are unfolded when first asked for: folds, broken folds,
  * the byte cap over several lines, and values that stay put. */
 struct fold_case {
@@ -676,29 +727,29 @@ struct fold_case {
 static const struct fold_case fold_cases[] = {
 	{ "broken fold after ';'", "Content-Type: multipart/mixed;\n"
 	  "boundary=b\n\n--b\n\nx\n--b--\n", 0, "Content-Type",
-	  "multipart/mixed; boundary=b", 2, false },
+	  "multipart/mixed; boundary=b", 2, false, 0 },
 	{ "broken fold, ';' then NUL and space", "Content-Type: multipart/mixed;"
 	  "\0 \nboundary=b\n\n--b\n\nx\n--b--\n", 0, "Content-Type",
 	  "multipart/mixed;   boundary=b", 2, false, 1 },
 	{ "broken fold, CRLF", "Content-Type: multipart/mixed;\r\n"
 	  "boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n", 0, "Content-Type",
-	  "multipart/mixed; boundary=b", 2, false },
+	  "multipart/mixed; boundary=b", 2, false, 0 },
 	{ "no ';': the line starts the body", "Subject: a\nnot a header\n\nx",
-	  0, "Subject", "a", 1, false },
+	  0, "Subject", "a", 1, false, 0 },
 	{ "fold then broken fold", "Content-Type: multipart/mixed\n ;\n"
 	  "boundary=q\n\n--q\n\nx\n--q--\n", 0, "Content-Type",
-	  "multipart/mixed ; boundary=q", 2, false },
+	  "multipart/mixed ; boundary=q", 2, false, 0 },
 	{ "cap over folded lines", "Subject: 12345\n 67890\n abc\n\nx", 10,
-	  "Subject", "12345 6789", 1, true },
+	  "Subject", "12345 6789", 1, true, 0 },
 	{ "cap met exactly", "Subject: 12345\n 6789\n\nx", 10, "Subject",
-	  "12345 6789", 1, false },
+	  "12345 6789", 1, false, 0 },
 	{ "cap on the broken fold's space", "Content-Type: text/plain;\n"
-	  "x=y\n\nbody", 11, "Content-Type", "text/plain;", 1, true },
+	  "x=y\n\nbody", 11, "Content-Type", "text/plain;", 1, true, 0 },
 	{ "CR and NUL inside a folded value", "Subject: a\rb\n \0c \t\n\nx", 0,
 	  "Subject", "a b  c", 1, false, 1 },
-	{ "empty value", "Subject:\nX: 1\n\nx", 0, "Subject", "", 1, false },
+	{ "empty value", "Subject:\nX: 1\n\nx", 0, "Subject", "", 1, false, 0 },
 	{ "white space only", "Subject:  \t\nX: 1\n\nx", 0, "Subject", "", 1,
-	  false },
+	  false, 0 },
 };
 
 static void
@@ -851,6 +902,7 @@ main(void)
 		cmocka_unit_test(test_digest_and_encoded_rfc822),
 		cmocka_unit_test(test_fold_table),
 		cmocka_unit_test(test_many_fields_and_parts),
+		cmocka_unit_test(test_name_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
