@@ -6,13 +6,17 @@
  * bounded amount of memory and never the C stack.  Entities are taken off
  * the stack in document order (children are pushed in reverse), which gives
  * the flat, depth-first part array the header promises.  A multipart body
- * is scanned once with memmem() for its delimiter; levels past max_depth
- * are kept as leaves and never scanned, so the total work is at most
- * O(len * max_depth).
+ * is scanned once for its delimiter (a Horspool search, one table per
+ * body); levels past max_depth are kept as leaves and never scanned, so
+ * the total work is at most O(len * max_depth).
  *
- * Header names and unfolded values live in one arena owned by the mime_msg
- * (offsets while parsing, so the arena may move as it grows).  Decoded
- * bodies are allocated on first request and cached per part.
+ * Header fields are recorded where they stand (name and raw value span in
+ * the parsed bytes); a field is unfolded into the arena only when it is
+ * asked for, since a caller reads a handful of the dozens a message has.
+ * The arena is a list of blocks that never move, so a value handed out
+ * stays valid until mime_free().  Decoded bodies are allocated on first
+ * request and cached per part.  The part, field and arena storage starts
+ * inside the mime_msg, so a common message costs one allocation.
  */
 #include "config.h"
 
@@ -35,30 +39,62 @@
 #define MIME_NAME_MAX   256     /* longest header field name we accept */
 #define MIME_SEGS_MAX   32      /* RFC 2231 continuation segments */
 #define MIME_GUESS_SPAN (64u * 1024) /* where a lost boundary is looked for */
+/* First storage, inside the mime_msg (and mime_parse()'s frame): most
+ * messages need no other allocation than the mime_msg itself. */
+#define MIME_PARTS_FIRST 8
+#define MIME_HDRS_FIRST 64
+#define MIME_ARENA_FIRST 1024
+#define MIME_STACK_FIRST 16
 
+/* A header field as it stands in the parsed bytes: the caller's buffer, or
+ * a decoded message/rfc822 body the mime_msg owns. */
 struct mime_hdr {
-	size_t name;            /* arena offsets */
-	size_t value;
-	size_t vlen;
+	const char *name;       /* nlen bytes */
+	const char *raw;        /* value from after the colon and its white */
+	size_t rawlen;          /* space to the end of its last line (no EOL) */
+	char *copy;             /* once asked for: "name\0value\0" in the arena */
+	size_t vlen;            /* unfolded value length, once copy is set */
+	size_t nlen;
+	bool folded;            /* more than one line */
+};
+
+/* Arena block for unfolded fields; blocks never move. */
+struct mime_block {
+	struct mime_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct mime_arena {
+	struct mime_block *head;        /* heap blocks, newest first */
+	size_t used;                    /* of first[] */
+	char first[MIME_ARENA_FIRST];
 };
 
 struct mime_info {
 	size_t hfirst;          /* index of the part's first header */
+	size_t ctype, cte;      /* 1 + index of its first Content-Type and
+	                           Content-Transfer-Encoding field; 0: none */
 	char *dec;              /* decoded body, owned, NUL-terminated */
 	size_t declen;
 	bool done;
 };
 
 struct mime_msg {
-	struct mime_part *parts;
-	struct mime_info *info;
-	size_t nparts, pcap;
-	struct mime_hdr *hdrs;
+	struct mime_part *parts;        /* parts0 or the heap */
+	struct mime_info *info;         /* info0 or the heap */
+	size_t nparts, pcap, icap;
+	struct mime_hdr *hdrs;          /* hdrs0 or the heap */
 	size_t nhdrs, hcap;
-	char *arena;
-	size_t alen, acap;
 	bool truncated;
 	struct bounce_limits lim;
+	/* The lookups take a const mime_msg and still unfold into the arena:
+	 * they reach it through this pointer (to arena0 below). */
+	struct mime_arena *arena;
+	struct mime_arena arena0;
+	struct mime_part parts0[MIME_PARTS_FIRST];
+	struct mime_info info0[MIME_PARTS_FIRST];
+	struct mime_hdr hdrs0[MIME_HDRS_FIRST];
 };
 
 /* A span still to be parsed into a part. */
@@ -71,8 +107,9 @@ struct mime_ent {
 };
 
 struct mime_stack {
-	struct mime_ent *v;
+	struct mime_ent *v;             /* first or the heap */
 	size_t n, cap;
+	struct mime_ent first[MIME_STACK_FIRST];
 };
 
 /* Multipart subtypes we know; any other multipart/x is taken as mixed. */
@@ -108,8 +145,10 @@ mime_wsp(char c)
 
 /* ------------------------------------------------------------ growth */
 
+/* Make room for `need` elements in *v; `first` is the array's first
+ * storage (not from the heap: copied out, never realloc'd or freed). */
 static int
-mime_grow(void **v, size_t *cap, size_t need, size_t elem)
+mime_grow(void **v, size_t *cap, size_t need, size_t elem, void *first)
 {
 	size_t ncap;
 	void *p;
@@ -122,7 +161,13 @@ mime_grow(void **v, size_t *cap, size_t need, size_t elem)
 			return -1;
 		ncap *= 2;
 	}
-	p = realloc(*v, ncap * elem);
+	if (*v == first) {
+		p = malloc(ncap * elem);
+		if (p != NULL && *cap > 0)
+			memcpy(p, first, *cap * elem);
+	} else {
+		p = realloc(*v, ncap * elem);
+	}
 	if (p == NULL)
 		return -1;
 	*v = p;
@@ -130,142 +175,222 @@ mime_grow(void **v, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static int
-mime_arena_put(struct mime_msg *m, const char *s, size_t n)
+#define MIME_BLOCK_SIZE 4000     /* arena block payload (a malloc of ~4 KiB) */
+
+/* n bytes from the arena, or NULL when out of memory. */
+static char *
+mime_arena_alloc(struct mime_arena *a, size_t n)
 {
-	size_t ncap;
+	struct mime_block **head = &a->head, *b = *head;
+	size_t cap;
 	char *p;
 
-	if (m->alen + n + 1 > m->acap) {
-		ncap = m->acap ? m->acap : 1024;
-		while (ncap < m->alen + n + 1) {
-			if (ncap > SIZE_MAX / 2)
-				return -1;
-			ncap *= 2;
-		}
-		p = realloc(m->arena, ncap);
-		if (p == NULL)
-			return -1;
-		m->arena = p;
-		m->acap = ncap;
+	if (b == NULL && sizeof(a->first) - a->used >= n) {
+		p = a->first + a->used;
+		a->used += n;
+		return p;
 	}
-	memcpy(m->arena + m->alen, s, n);
-	m->alen += n;
-	return 0;
+	if (b == NULL || b->cap - b->used < n) {
+		cap = n > MIME_BLOCK_SIZE ? n : MIME_BLOCK_SIZE;
+		if (cap > SIZE_MAX - sizeof(*b))
+			return NULL;
+		b = malloc(sizeof(*b) + cap);
+		if (b == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		if (*head != NULL && n > MIME_BLOCK_SIZE) {
+			/* a big field gets a block of its own; the current
+			 * block keeps serving small ones */
+			b->next = (*head)->next;
+			(*head)->next = b;
+		} else {
+			b->next = *head;
+			*head = b;
+		}
+	}
+	p = b->data + b->used;
+	b->used += n;
+	return p;
 }
 
-/* Append a value fragment: NUL and bare CR become spaces. */
-static int
-mime_arena_value(struct mime_msg *m, const char *s, size_t n)
+/* One piece of a value, within *budget bytes (the rest is cut: the parse
+ * already marked the message truncated), appended to v[o..) when v is
+ * non-NULL with NUL and bare CR made spaces; *last gets the piece's last
+ * byte that stays non-blank, if any.  Returns the new length. */
+static size_t
+mime_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
+           char *last)
 {
-	size_t i, start;
-	char *q;
+	char *q, *end;
+	size_t k;
 
-	if (mime_arena_put(m, s, n) < 0)
+	if (n > *budget)
+		n = *budget;
+	*budget -= n;
+	for (k = n; k > 0; k--) {
+		if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\0' &&
+		    s[k - 1] != '\r') {
+			*last = s[k - 1];
+			break;
+		}
+	}
+	if (v == NULL)
+		return o + n;
+	memcpy(v + o, s, n);
+	end = v + o + n;
+	for (q = v + o; (q = memchr(q, '\0', (size_t)(end - q))) != NULL; q++)
+		*q = ' ';
+	for (q = v + o; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++)
+		*q = ' ';
+	return o + n;
+}
+
+/*
+ * The pieces of a field's value as mime_headers() collected them: the
+ * first line's value, then each further line whole (a fold starts with
+ * white space; a line that does not is a broken fold after a ';' and gets
+ * one space before it), all bounded by max_header_bytes together.  Copied
+ * to v when non-NULL; returns their length; *last gets the last byte that
+ * stays non-blank (0 if none).
+ */
+static size_t
+mime_pieces(const struct mime_msg *m, const struct mime_hdr *h, char *v,
+            char *last)
+{
+	size_t budget = m->lim.max_header_bytes, o = 0;
+	const char *p = h->raw, *e = h->raw + h->rawlen, *nl, *cend;
+
+	*last = '\0';
+	for (;;) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		cend = nl != NULL ? nl : e;
+		if (nl != NULL && nl > p && nl[-1] == '\r')
+			cend--;
+		if (p != h->raw && p < e && !mime_wsp(*p))
+			o = mime_piece(v, o, " ", 1, &budget, last);
+		o = mime_piece(v, o, p, (size_t)(cend - p), &budget, last);
+		if (nl == NULL)
+			return o;
+		p = nl + 1;
+	}
+}
+
+/* Unfold a field into the arena once, trailing white space dropped.  -1
+ * when out of memory. */
+static int
+mime_unfold(const struct mime_msg *m, struct mime_hdr *h)
+{
+	size_t budget = m->lim.max_header_bytes, cap, o;
+	char *out, *v, last;
+
+	if (h->copy != NULL)
+		return 0;
+	/* pieces never exceed the raw span: a broken fold's space stands
+	 * in for at least a LF */
+	cap = h->rawlen < budget ? h->rawlen : budget;
+	out = mime_arena_alloc(m->arena, h->nlen + 1 + cap + 1);
+	if (out == NULL)
 		return -1;
-	start = m->alen - n;
-	for (i = start; i < m->alen; i++) {
-		q = memchr(m->arena + i, '\0', m->alen - i);
-		if (q == NULL)
-			break;
-		*q = ' ';
-		i = (size_t)(q - m->arena);
-	}
-	for (i = start; i < m->alen; i++) {
-		q = memchr(m->arena + i, '\r', m->alen - i);
-		if (q == NULL)
-			break;
-		*q = ' ';
-		i = (size_t)(q - m->arena);
-	}
+	memcpy(out, h->name, h->nlen);
+	out[h->nlen] = '\0';
+	v = out + h->nlen + 1;
+	o = mime_pieces(m, h, v, &last);
+	while (o > 0 && mime_wsp(v[o - 1]))
+		o--;
+	v[o] = '\0';
+	h->vlen = o;
+	h->copy = out;
 	return 0;
 }
 
 /* ------------------------------------------------------------ headers */
 
-/* If [p, e) starts with a header field name and colon, return the name's
- * length and set *colon to the colon's offset; else return 0. */
+/* Bytes of a header field name: printable ASCII except ':' (a table: the
+ * name loop runs over every header line of every part). */
+static const unsigned char mime_namechar[256] = {
+	/* 0x00 - 0x1f: controls */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20 - 0x3f: space, then '!' .. '?' without ':' (0x3a) */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1,
+	/* 0x40 - 0x7f: '@' .. '~', then DEL */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	/* 0x80 - 0xff: none */
+};
+
+/* If [p, e) starts with a header field name and colon (white space allowed
+ * before the colon, obsolete syntax), return the name's length and set
+ * *colon to the colon's offset; else return 0.  The colon must lie within
+ * MIME_NAME_MAX bytes. */
 static size_t
 mime_field_name(const char *p, const char *e, size_t *colon)
 {
-	size_t i, n = (size_t)(e - p), name = 0;
-	unsigned char c;
+	size_t i = 0, n = (size_t)(e - p), name;
 
 	if (n > MIME_NAME_MAX)
 		n = MIME_NAME_MAX;
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)p[i];
-		if (c == ':') {
-			if (name == 0)
-				name = i;
-			if (name == 0)
-				return 0;
-			*colon = i;
-			return name;
-		}
-		if (mime_wsp((char)c)) {
-			if (name == 0)
-				name = i;   /* WSP before the colon (obsolete syntax) */
-			continue;
-		}
-		if (name != 0 || c < 33 || c > 126)
-			return 0;
+	/* four bytes a step first: most names are longer than that */
+	while (i + 4 <= n && (mime_namechar[(unsigned char)p[i]] &
+	    mime_namechar[(unsigned char)p[i + 1]] &
+	    mime_namechar[(unsigned char)p[i + 2]] &
+	    mime_namechar[(unsigned char)p[i + 3]]))
+		i += 4;
+	while (i < n && mime_namechar[(unsigned char)p[i]])
+		i++;
+	name = i;
+	if (name == 0)
+		return 0;
+	while (i < n && mime_wsp(p[i]))
+		i++;
+	if (i < n && p[i] == ':') {
+		*colon = i;
+		return name;
 	}
 	return 0;
 }
 
 struct mime_hstate {
-	size_t part;
-	bool open;              /* a stored field is being collected */
-	size_t name_off, value_off, budget;
+	bool open;              /* hdrs[cur] is collecting lines */
+	size_t cur;
+	size_t total;           /* bytes of its pieces so far */
 };
 
-static int
-mime_hdr_close(struct mime_msg *m, struct mime_hstate *hs)
+/* A piece joins the open field's value: mime_pieces() will cut what passes
+ * max_header_bytes, so the message is truncated. */
+static inline void
+mime_hdr_piece(struct mime_msg *m, struct mime_hstate *hs, size_t n)
 {
-	struct mime_hdr *h;
-	size_t vlen;
-
-	if (!hs->open)
-		return 0;
-	hs->open = false;
-	vlen = m->alen - hs->value_off;
-	while (vlen > 0 && mime_wsp(m->arena[hs->value_off + vlen - 1]))
-		vlen--;
-	m->alen = hs->value_off + vlen;
-	if (mime_arena_put(m, "", 1) < 0)
-		return -1;
-	if (mime_grow((void **)&m->hdrs, &m->hcap, m->nhdrs + 1,
-	    sizeof(*m->hdrs)) < 0)
-		return -1;
-	h = &m->hdrs[m->nhdrs++];
-	h->name = hs->name_off;
-	h->value = hs->value_off;
-	h->vlen = vlen;
-	m->parts[hs->part].nheaders++;
-	return 0;
-}
-
-static int
-mime_hdr_add_value(struct mime_msg *m, struct mime_hstate *hs,
-                   const char *s, size_t n)
-{
-	if (n > hs->budget) {
-		n = hs->budget;
+	hs->total += n;
+	if (hs->total > m->lim.max_header_bytes)
 		m->truncated = true;
-	}
-	hs->budget -= n;
-	return n ? mime_arena_value(m, s, n) : 0;
 }
 
-static bool
-mime_ends_semicolon(const struct mime_msg *m, const struct mime_hstate *hs)
+/* Remember where the fields mime_content_type() reads are. */
+static void
+mime_note_field(struct mime_info *in, const char *name, size_t nlen,
+                size_t idx)
 {
-	size_t i = m->alen;
+	if (nlen == 12 && in->ctype == 0 &&
+	    strncasecmp(name, "Content-Type", 12) == 0)
+		in->ctype = idx + 1;
+	else if (nlen == 25 && in->cte == 0 &&
+	    strncasecmp(name, "Content-Transfer-Encoding", 25) == 0)
+		in->cte = idx + 1;
+}
 
-	while (i > hs->value_off && mime_wsp(m->arena[i - 1]))
-		i--;
-	return i > hs->value_off && m->arena[i - 1] == ';';
+/* Whether the value so far ends with ';' (white space aside). */
+static bool
+mime_ends_semicolon(const struct mime_msg *m, const struct mime_hdr *h)
+{
+	char last;
+
+	(void)mime_pieces(m, h, NULL, &last);
+	return last == ';';
 }
 
 static bool
@@ -283,7 +408,8 @@ static int
 mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
              bool is_msg, const char **body)
 {
-	struct mime_hstate hs = { .part = part };
+	struct mime_hstate hs = { .open = false };
+	struct mime_hdr *h;
 	const char *nl, *lend, *next, *cend, *v;
 	size_t colon, nlen;
 	bool any = false;
@@ -304,53 +430,101 @@ mime_headers(struct mime_msg *m, size_t part, const char *p, const char *e,
 			cend--;
 		if (mime_blank(p, cend)) {
 			*body = next;
-			return mime_hdr_close(m, &hs);
+			return 0;
 		}
 		if (mime_wsp(*p)) {
 			if (!any)
 				break;          /* no header at all: body starts here */
-			if (hs.open && mime_hdr_add_value(m, &hs, p,
-			    (size_t)(cend - p)) < 0)
-				return -1;
+			if (hs.open) {
+				h = &m->hdrs[hs.cur];
+				mime_hdr_piece(m, &hs, (size_t)(cend - p));
+				h->rawlen = (size_t)(cend - h->raw);
+				h->folded = true;
+			}
 			p = next;
 			continue;
 		}
 		nlen = mime_field_name(p, cend, &colon);
-		if (nlen == 0 && hs.open && mime_ends_semicolon(m, &hs)) {
+		if (nlen == 0 && hs.open && mime_ends_semicolon(m, &m->hdrs[hs.cur])) {
 			/* "Content-Type: multipart/x;" then an unindented
 			 * "boundary=..." line: a broken fold, taken as one */
-			if (mime_hdr_add_value(m, &hs, " ", 1) < 0 ||
-			    mime_hdr_add_value(m, &hs, p, (size_t)(cend - p)) < 0)
-				return -1;
+			h = &m->hdrs[hs.cur];
+			mime_hdr_piece(m, &hs, 1 + (size_t)(cend - p));
+			h->rawlen = (size_t)(cend - h->raw);
+			h->folded = true;
 			p = next;
 			continue;
 		}
 		if (nlen == 0)
 			break;                  /* no separator: body starts here */
-		if (mime_hdr_close(m, &hs) < 0)
-			return -1;
+		hs.open = false;
 		any = true;
 		if (m->parts[part].nheaders >= m->lim.max_headers) {
 			m->truncated = true;
 			p = next;
 			continue;
 		}
-		hs.name_off = m->alen;
-		if (mime_arena_value(m, p, nlen) < 0 ||
-		    mime_arena_put(m, "", 1) < 0)
+		if (m->nhdrs == m->hcap && mime_grow((void **)&m->hdrs,
+		    &m->hcap, m->nhdrs + 1, sizeof(*m->hdrs), m->hdrs0) < 0)
 			return -1;
-		hs.value_off = m->alen;
-		hs.budget = m->lim.max_header_bytes;
-		hs.open = true;
 		v = p + colon + 1;
 		while (v < cend && mime_wsp(*v))
 			v++;
-		if (mime_hdr_add_value(m, &hs, v, (size_t)(cend - v)) < 0)
-			return -1;
+		hs.cur = m->nhdrs++;
+		m->parts[part].nheaders++;
+		mime_note_field(&m->info[part], p, nlen, hs.cur);
+		m->hdrs[hs.cur] = (struct mime_hdr){ .name = p, .nlen = nlen,
+		    .raw = v, .rawlen = (size_t)(cend - v) };
+		hs.total = 0;
+		hs.open = true;
+		mime_hdr_piece(m, &hs, (size_t)(cend - v));
 		p = next;
 	}
 	*body = p;
-	return mime_hdr_close(m, &hs);
+	return 0;
+}
+
+/* First field of that name (case-insensitive) in a part, or NULL. */
+static struct mime_hdr *
+mime_find_hdr(const struct mime_msg *m, size_t part, const char *name)
+{
+	struct mime_hdr *h, *end;
+	size_t wl;
+
+	if (m->parts[part].nheaders == 0)
+		return NULL;
+	wl = strlen(name);
+	h = &m->hdrs[m->info[part].hfirst];
+	end = h + m->parts[part].nheaders;
+	for (; h < end; h++)
+		if (h->nlen == wl && strncasecmp(h->name, name, wl) == 0)
+			return h;
+	return NULL;
+}
+
+/* A field's value as a span (not NUL-terminated): the raw bytes when
+ * unfolding would leave them as they are (one line, no NUL or CR, within
+ * max_header_bytes; trailing white space left out), else the unfolded
+ * copy.  -1 when out of memory. */
+static int
+mime_value_span(const struct mime_msg *m, struct mime_hdr *h, const char **v,
+                size_t *vlen)
+{
+	size_t n = h->rawlen;
+
+	if (h->copy == NULL && !h->folded && n <= m->lim.max_header_bytes &&
+	    memchr(h->raw, '\0', n) == NULL && memchr(h->raw, '\r', n) == NULL) {
+		while (n > 0 && mime_wsp(h->raw[n - 1]))
+			n--;
+		*v = h->raw;
+		*vlen = n;
+		return 0;
+	}
+	if (mime_unfold(m, h) < 0)
+		return -1;
+	*v = h->copy + h->nlen + 1;
+	*vlen = h->vlen;
+	return 0;
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -360,6 +534,28 @@ struct mime_seg {
 	size_t n;
 	bool quoted, ext, set;
 };
+
+/* The Content-Type parameters a part keeps, found in one pass. */
+enum { MIME_P_BOUNDARY, MIME_P_CHARSET, MIME_P_REPORT_TYPE, MIME_P_N };
+
+static const struct {
+	const char *name;
+	size_t len;
+} mime_pwant[MIME_P_N] = {
+	[MIME_P_BOUNDARY] = { "boundary", 8 },
+	[MIME_P_CHARSET] = { "charset", 7 },
+	[MIME_P_REPORT_TYPE] = { "report-type", 11 },
+};
+
+/* What the pass saw of one wanted parameter. */
+struct mime_pfound {
+	struct mime_seg plain;                  /* name=value */
+	struct mime_seg segs[MIME_SEGS_MAX];    /* name*, name*N, name*N* */
+	uint32_t segset;                        /* bit k: segs[k] is set */
+	size_t nsegs;
+};
+
+_Static_assert(MIME_SEGS_MAX <= 32, "segset has a bit per segment");
 
 static int
 mime_hex(char c)
@@ -382,6 +578,15 @@ mime_unquote(const char *s, size_t n, bool quoted, bool ext, char *out,
 	int h, l;
 	char c;
 
+	if (!ext && (!quoted || memchr(s, '\\', n) == NULL)) {
+		/* nothing to undo: one copy (o < outsz always holds) */
+		if (n > outsz - 1 - o) {
+			n = outsz - 1 - o;
+			*over = true;
+		}
+		memcpy(out + o, s, n);
+		return o + n;
+	}
 	for (i = 0; i < n; i++) {
 		c = s[i];
 		if (quoted && c == '\\' && i + 1 < n) {
@@ -400,23 +605,64 @@ mime_unquote(const char *s, size_t n, bool quoted, bool ext, char *out,
 	return o;
 }
 
-/*
- * Find parameter `want` in a Content-Type value (after the type token):
- * plain, quoted, RFC 2231 extended (name*=cs'lang'v) and continued
- * (name*0=, name*1*=, ...).  Returns 1 and fills out, 0 if absent, -1 if
- * the value does not fit in outsz.
- */
-static int
-mime_param(const char *p, const char *e, const char *want, char *out,
-           size_t outsz)
+/* One parameter name=value (nl, vl bytes) seen: keep it if it is one of
+ * the wanted ones (plain, RFC 2231 extended name*=cs'lang'v, or continued
+ * name*0=, name*1*=, ...); a later one replaces an earlier one. */
+static void
+mime_param_seen(struct mime_pfound *found, const char *name, size_t nl,
+                const char *val, size_t vl, bool quoted)
 {
-	struct mime_seg segs[MIME_SEGS_MAX], plain = { 0 };
-	size_t wl = strlen(want), nsegs = 0, i, o = 0, k;
-	const char *name, *val, *q;
-	size_t nl, vl;
-	bool quoted, over = false;
+	struct mime_pfound *f;
+	const char *q;
+	size_t w, wl, k;
 
-	memset(segs, 0, sizeof(segs));
+	for (w = 0; w < MIME_P_N; w++) {
+		wl = mime_pwant[w].len;
+		if (nl < wl || strncasecmp(name, mime_pwant[w].name, wl) != 0)
+			continue;
+		f = &found[w];
+		if (nl == wl) {
+			f->plain = (struct mime_seg){ val, vl, quoted, false, true };
+			return;
+		}
+		if (name[wl] != '*')
+			continue;
+		q = name + wl + 1;
+		if (q == name + nl) {           /* name*=charset'lang'value */
+			f->segs[0] = (struct mime_seg){ val, vl, quoted, true, true };
+			f->segset |= 1u;
+			if (f->nsegs < 1)
+				f->nsegs = 1;
+			return;
+		}
+		k = 0;
+		while (q < name + nl && *q >= '0' && *q <= '9' && k < MIME_SEGS_MAX)
+			k = k * 10 + (size_t)(*q++ - '0');
+		if (k >= MIME_SEGS_MAX)
+			continue;
+		f->segs[k] = (struct mime_seg){ val, vl, quoted,
+		    q < name + nl && *q == '*', true };
+		f->segset |= 1u << k;
+		if (k + 1 > f->nsegs)
+			f->nsegs = k + 1;
+		return;
+	}
+}
+
+/* One pass over the parameters of a Content-Type value (after the type
+ * token), filling found[MIME_P_N]. */
+static void
+mime_params(const char *p, const char *e, struct mime_pfound *found)
+{
+	const char *name, *val;
+	size_t nl, vl, w;
+	bool quoted;
+
+	for (w = 0; w < MIME_P_N; w++) {
+		found[w].plain.set = false;
+		found[w].segset = 0;
+		found[w].nsegs = 0;
+	}
 	while (p < e) {
 		while (p < e && (mime_wsp(*p) || *p == ';' || *p == '\r' ||
 		    *p == '\n'))
@@ -452,39 +698,27 @@ mime_param(const char *p, const char *e, const char *want, char *out,
 				p++;
 			vl = (size_t)(p - val);
 		}
-		if (nl < wl || strncasecmp(name, want, wl) != 0)
-			continue;
-		if (nl == wl) {
-			plain = (struct mime_seg){ val, vl, quoted, false, true };
-			continue;
-		}
-		if (name[wl] != '*')
-			continue;
-		q = name + wl + 1;
-		if (q == name + nl) {           /* name*=charset'lang'value */
-			segs[0] = (struct mime_seg){ val, vl, quoted, true, true };
-			if (nsegs < 1)
-				nsegs = 1;
-			continue;
-		}
-		k = 0;
-		while (q < name + nl && *q >= '0' && *q <= '9' && k < MIME_SEGS_MAX)
-			k = k * 10 + (size_t)(*q++ - '0');
-		if (k >= MIME_SEGS_MAX)
-			continue;
-		segs[k] = (struct mime_seg){ val, vl, quoted,
-		    q < name + nl && *q == '*', true };
-		if (k + 1 > nsegs)
-			nsegs = k + 1;
+		mime_param_seen(found, name, nl, val, vl, quoted);
 	}
+}
+
+/* A wanted parameter's value into out: segments joined in order (up to the
+ * first missing one), else the plain value.  Returns 1 and fills out, 0
+ * if absent, -1 if the value does not fit in outsz. */
+static int
+mime_param_value(const struct mime_pfound *f, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+	bool over = false;
+
 	if (outsz == 0)
 		return -1;
-	if (nsegs > 0 && segs[0].set) {
-		for (i = 0; i < nsegs && segs[i].set; i++) {
-			const char *s = segs[i].s;
-			size_t n = segs[i].n;
+	if (f->nsegs > 0 && (f->segset & 1u)) {
+		for (i = 0; i < f->nsegs && (f->segset >> i & 1u); i++) {
+			const char *s = f->segs[i].s;
+			size_t n = f->segs[i].n;
 
-			if (i == 0 && segs[i].ext) {
+			if (i == 0 && f->segs[i].ext) {
 				/* drop charset'language' */
 				const char *a = memchr(s, '\'', n);
 				const char *b = a ? memchr(a + 1, '\'',
@@ -494,12 +728,12 @@ mime_param(const char *p, const char *e, const char *want, char *out,
 					s = b + 1;
 				}
 			}
-			o = mime_unquote(s, n, segs[i].quoted, segs[i].ext, out,
-			    o, outsz, &over);
+			o = mime_unquote(s, n, f->segs[i].quoted, f->segs[i].ext,
+			    out, o, outsz, &over);
 		}
-	} else if (plain.set) {
-		o = mime_unquote(plain.s, plain.n, plain.quoted, false, out, o,
-		    outsz, &over);
+	} else if (f->plain.set) {
+		o = mime_unquote(f->plain.s, f->plain.n, f->plain.quoted, false,
+		    out, o, outsz, &over);
 	} else {
 		out[0] = '\0';
 		return 0;
@@ -508,17 +742,24 @@ mime_param(const char *p, const char *e, const char *want, char *out,
 	return over ? -1 : 1;
 }
 
-/* Fill type/boundary/charset/report_type of a part from its headers. */
-static void
+/* Fill type/boundary/charset/report_type/encoding of a part from its
+ * headers.  -1 when out of memory. */
+static int
 mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 {
 	const char *v, *e, *t;
 	size_t vlen;
 	char type[sizeof(pt->type)];
+	struct mime_pfound found[MIME_P_N];
+	const struct mime_info *in;
+	struct mime_hdr *h;
 
 	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
-	v = mime_header(m, (size_t)(pt - m->parts), "Content-Type", &vlen);
-	if (v != NULL) {
+	in = &m->info[pt - m->parts];
+	h = in->ctype ? &m->hdrs[in->ctype - 1] : NULL;
+	if (h != NULL && mime_value_span(m, h, &v, &vlen) < 0)
+		return -1;
+	if (h != NULL) {
 		e = v + vlen;
 		while (v < e && mime_wsp(*v))
 			v++;
@@ -534,25 +775,30 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 		if (strncmp(pt->type, "multipart/", 10) == 0 &&
 		    !mime_in_list(pt->type, mime_multipart_known))
 			strcpy(pt->type, "multipart/mixed");
-		if (mime_param(v, e, "boundary", pt->boundary,
+		mime_params(v, e, found);
+		if (mime_param_value(&found[MIME_P_BOUNDARY], pt->boundary,
 		    sizeof(pt->boundary)) < 0) {
 			pt->boundary[0] = '\0';
 			m->truncated = true;
 		}
-		if (mime_param(v, e, "charset", pt->charset,
+		if (mime_param_value(&found[MIME_P_CHARSET], pt->charset,
 		    sizeof(pt->charset)) < 0)
 			pt->charset[0] = '\0';
-		text_lower_copy(pt->charset, strlen(pt->charset), pt->charset,
-		    sizeof(pt->charset));
-		if (mime_param(v, e, "report-type", pt->report_type,
+		if (pt->charset[0] != '\0')
+			text_lower_copy(pt->charset, strlen(pt->charset),
+			    pt->charset, sizeof(pt->charset));
+		if (mime_param_value(&found[MIME_P_REPORT_TYPE], pt->report_type,
 		    sizeof(pt->report_type)) < 0)
 			pt->report_type[0] = '\0';
-		text_lower_copy(pt->report_type, strlen(pt->report_type),
-		    pt->report_type, sizeof(pt->report_type));
+		if (pt->report_type[0] != '\0')
+			text_lower_copy(pt->report_type,
+			    strlen(pt->report_type), pt->report_type,
+			    sizeof(pt->report_type));
 	}
-	v = mime_header(m, (size_t)(pt - m->parts),
-	    "Content-Transfer-Encoding", &vlen);
-	if (v != NULL) {
+	h = in->cte ? &m->hdrs[in->cte - 1] : NULL;
+	if (h != NULL && mime_value_span(m, h, &v, &vlen) < 0)
+		return -1;
+	if (h != NULL) {
 		e = v + vlen;
 		while (v < e && (mime_wsp(*v) || *v == '"'))
 			v++;
@@ -565,22 +811,76 @@ mime_content_type(struct mime_msg *m, struct mime_part *pt, bool digest)
 		if (strcmp(pt->encoding, "7bit") == 0)
 			pt->encoding[0] = '\0';
 	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ multipart */
 
+/*
+ * Search for one delimiter string "--boundary" with its skip table built
+ * once per multipart body (memmem() builds one on every call, that is for
+ * every delimiter): Horspool's algorithm on the byte pair that ends the
+ * window.  skip[] holds, for each pair hash, how far the window may move
+ * without passing an occurrence: dl - 1 - j for the last position j in
+ * [1, dl - 2] where the delimiter's pair hashes the same, else dl - 1.
+ */
+struct mime_finder {
+	const unsigned char *d;
+	size_t dl;                      /* 3 .. sizeof(boundary) + 1 */
+	unsigned char skip[256];
+};
+
+static inline unsigned
+mime_pair_hash(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a << 3 ^ b) & 255u;
+}
+
+static void
+mime_finder_init(struct mime_finder *f, const char *d, size_t dl)
+{
+	size_t j;
+
+	f->d = (const unsigned char *)d;
+	f->dl = dl;
+	memset(f->skip, (int)(dl - 1), sizeof(f->skip));
+	for (j = 1; j + 1 < dl; j++)
+		f->skip[mime_pair_hash(f->d[j - 1], f->d[j])] =
+		    (unsigned char)(dl - 1 - j);
+}
+
+/* First occurrence of the delimiter string in [p, e), or NULL. */
+static const char *
+mime_finder_find(const struct mime_finder *f, const char *p, const char *e)
+{
+	const unsigned char *s = (const unsigned char *)p, *w, *last;
+	size_t dl = f->dl;
+
+	if ((size_t)(e - p) < dl)
+		return NULL;
+	last = (const unsigned char *)e - dl;
+	while (s <= last) {             /* s never passes e - 1 */
+		w = s + dl - 1;
+		if (w[0] == f->d[dl - 1] && w[-1] == f->d[dl - 2] &&
+		    memcmp(s, f->d, dl - 2) == 0)
+			return (const char *)s;
+		s += f->skip[mime_pair_hash(w[-1], w[0])];
+	}
+	return NULL;
+}
+
 /* Next delimiter line "--boundary" or "--boundary--" (trailing white space
  * allowed) at a line start in [p, e); b is the body start. */
 static const char *
-mime_delim(const char *p, const char *b, const char *e, const char *d,
-           size_t dl, bool *close, const char **after)
+mime_delim(const char *p, const char *b, const char *e,
+           const struct mime_finder *f, bool *close, const char **after)
 {
 	const char *q, *r;
 	bool c;
 
-	while (p < e && (q = memmem(p, (size_t)(e - p), d, dl)) != NULL) {
+	while (p < e && (q = mime_finder_find(f, p, e)) != NULL) {
 		if (q == b || q[-1] == '\n') {
-			r = q + dl;
+			r = q + f->dl;
 			c = false;
 			if (e - r >= 2 && r[0] == '-' && r[1] == '-') {
 				c = true;
@@ -604,7 +904,7 @@ mime_push_child(struct mime_stack *kids, const char *s, const char *e,
                 int parent, unsigned depth, bool is_msg, bool digest)
 {
 	if (mime_grow((void **)&kids->v, &kids->cap, kids->n + 1,
-	    sizeof(*kids->v)) < 0)
+	    sizeof(*kids->v), kids->first) < 0)
 		return -1;
 	kids->v[kids->n++] = (struct mime_ent){ s, e, parent, depth, is_msg,
 	    digest };
@@ -620,6 +920,7 @@ mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
 	char d[sizeof(pt->boundary) + 2];
 	const char *b = pt->body, *e = pt->body + pt->body_len;
 	const char *p = b, *q, *after, *cs = NULL, *ce;
+	struct mime_finder f;
 	size_t dl;
 	bool close, digest = strcmp(pt->type, "multipart/digest") == 0;
 
@@ -628,8 +929,9 @@ mime_split(struct mime_msg *m, const struct mime_part *pt, int idx,
 	dl = strlen(pt->boundary);
 	memcpy(d + 2, pt->boundary, dl);
 	dl += 2;
+	mime_finder_init(&f, d, dl);    /* dl >= 3: the boundary is not "" */
 	*ndelim = 0;
-	while ((q = mime_delim(p, b, e, d, dl, &close, &after)) != NULL) {
+	while ((q = mime_delim(p, b, e, &f, &close, &after)) != NULL) {
 		(*ndelim)++;
 		if (cs != NULL) {
 			ce = q;
@@ -713,20 +1015,12 @@ mime_new_part(struct mime_msg *m, const struct mime_ent *en)
 {
 	struct mime_part *pt;
 	struct mime_info *in;
-	size_t cap = m->pcap;
 
-	if (mime_grow((void **)&m->parts, &cap, m->nparts + 1,
-	    sizeof(*m->parts)) < 0)
+	if (mime_grow((void **)&m->parts, &m->pcap, m->nparts + 1,
+	    sizeof(*m->parts), m->parts0) < 0 ||
+	    mime_grow((void **)&m->info, &m->icap, m->nparts + 1,
+	    sizeof(*m->info), m->info0) < 0)
 		return -1;
-	if (cap != m->pcap) {
-		void *p = realloc(m->info, cap * sizeof(*m->info));
-		if (p == NULL) {
-			m->pcap = cap;  /* parts grew; keep info consistent */
-			return -1;
-		}
-		m->info = p;
-		m->pcap = cap;
-	}
 	pt = &m->parts[m->nparts];
 	in = &m->info[m->nparts];
 	memset(pt, 0, sizeof(*pt));
@@ -755,7 +1049,8 @@ mime_entity(struct mime_msg *m, const struct mime_ent *en,
 	pt = &m->parts[idx];
 	pt->body = body;
 	pt->body_len = (size_t)(en->end - body);
-	mime_content_type(m, pt, en->digest);
+	if (mime_content_type(m, pt, en->digest) < 0)
+		return -1;
 
 	room = m->lim.max_parts - m->nparts - stack->n;
 	if (m->nparts + stack->n >= m->lim.max_parts)
@@ -796,16 +1091,33 @@ struct mime_msg *
 mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 {
 	struct mime_msg *m;
-	struct mime_stack stack = { 0 }, kids = { 0 };
+	struct mime_stack stack, kids;
 	struct mime_ent en;
 	int rc = 0;
 
-	m = calloc(1, sizeof(*m));
+	/* field by field: the first-storage arrays need no zeroing */
+	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return NULL;
+	m->parts = m->parts0;
+	m->info = m->info0;
+	m->nparts = 0;
+	m->pcap = m->icap = MIME_PARTS_FIRST;
+	m->hdrs = m->hdrs0;
+	m->nhdrs = 0;
+	m->hcap = MIME_HDRS_FIRST;
+	m->truncated = false;
+	m->arena = &m->arena0;
+	m->arena0.head = NULL;
+	m->arena0.used = 0;
+	stack.v = stack.first;
+	kids.v = kids.first;
+	stack.n = kids.n = 0;
+	stack.cap = kids.cap = MIME_STACK_FIRST;
 	if (lim != NULL) {
 		m->lim = *lim;
 	} else {
+		memset(&m->lim, 0, sizeof(m->lim));
 		m->lim.max_bytes = MIME_DEF_MAX_BYTES;
 		m->lim.max_depth = MIME_DEF_MAX_DEPTH;
 		m->lim.max_parts = MIME_DEF_MAX_PARTS;
@@ -833,8 +1145,10 @@ mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 		}
 		rc = mime_entity(m, &en, &stack, &kids);
 	}
-	free(stack.v);
-	free(kids.v);
+	if (stack.v != stack.first)
+		free(stack.v);
+	if (kids.v != kids.first)
+		free(kids.v);
 	if (rc < 0) {
 		mime_free(m);
 		return NULL;
@@ -845,16 +1159,24 @@ mime_parse(const char *data, size_t len, const struct bounce_limits *lim)
 void
 mime_free(struct mime_msg *m)
 {
+	struct mime_block *b;
 	size_t i;
 
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->nparts; i++)
 		free(m->info[i].dec);
-	free(m->parts);
-	free(m->info);
-	free(m->hdrs);
-	free(m->arena);
+	while (m->arena0.head != NULL) {
+		b = m->arena0.head;
+		m->arena0.head = b->next;
+		free(b);
+	}
+	if (m->parts != m->parts0)
+		free(m->parts);
+	if (m->info != m->info0)
+		free(m->info);
+	if (m->hdrs != m->hdrs0)
+		free(m->hdrs);
 	free(m);
 }
 
@@ -882,15 +1204,17 @@ bool
 mime_header_at(const struct mime_msg *m, size_t part, size_t i,
                const char **name, const char **value, size_t *value_len)
 {
-	const struct mime_hdr *h;
+	struct mime_hdr *h;
 
 	if (m == NULL || part >= m->nparts || i >= m->parts[part].nheaders)
 		return false;
 	h = &m->hdrs[m->info[part].hfirst + i];
+	if (mime_unfold(m, h) < 0)
+		return false;
 	if (name)
-		*name = m->arena + h->name;
+		*name = h->copy;
 	if (value)
-		*value = m->arena + h->value;
+		*value = h->copy + h->nlen + 1;
 	if (value_len)
 		*value_len = h->vlen;
 	return true;
@@ -900,20 +1224,15 @@ const char *
 mime_header(const struct mime_msg *m, size_t part, const char *name,
             size_t *value_len)
 {
-	const struct mime_hdr *h;
-	size_t i;
+	struct mime_hdr *h;
 
-	if (m == NULL || part >= m->nparts)
+	if (m == NULL || part >= m->nparts ||
+	    (h = mime_find_hdr(m, part, name)) == NULL ||
+	    mime_unfold(m, h) < 0)
 		return NULL;
-	for (i = 0; i < m->parts[part].nheaders; i++) {
-		h = &m->hdrs[m->info[part].hfirst + i];
-		if (strcasecmp(m->arena + h->name, name) == 0) {
-			if (value_len)
-				*value_len = h->vlen;
-			return m->arena + h->value;
-		}
-	}
-	return NULL;
+	if (value_len)
+		*value_len = h->vlen;
+	return h->copy + h->nlen + 1;
 }
 
 int

@@ -11,10 +11,13 @@
  * the part count by max_parts, the input by max_bytes; a boundary that never
  * closes ends at end of input.  Any cap hit sets mime_truncated().
  *
- * Bodies point into the caller's buffer (which must outlive the mime_msg);
- * mime_body_decoded() decodes base64 / quoted-printable once per part and
- * caches the result in the mime_msg.  Not thread-safe per object; separate
- * objects are independent.
+ * Bodies and header fields point into the caller's buffer (which must
+ * outlive the mime_msg); a field is unfolded the first time it is asked
+ * for, mime_body_decoded() decodes base64 / quoted-printable once per part,
+ * and both results are cached in the mime_msg and stay valid until
+ * mime_free().  Not thread-safe per object, not even for the lookups that
+ * take a const mime_msg (they fill that cache); separate objects are
+ * independent.
  */
 #ifndef BM_MIME_H
 #define BM_MIME_H
@@ -48,10 +51,11 @@ bool mime_truncated(const struct mime_msg *m);
 
 /* The i-th header field of a part: name and unfolded value (not NUL-safe
  * beyond the given lengths; both are also NUL-terminated). Returns false
- * past the end. */
+ * past the end (or when out of memory). */
 bool mime_header_at(const struct mime_msg *m, size_t part, size_t i,
                     const char **name, const char **value, size_t *value_len);
-/* First header field of that name (case-insensitive) in a part, or NULL. */
+/* First header field of that name (case-insensitive) in a part, or NULL
+ * (also when out of memory). */
 const char *mime_header(const struct mime_msg *m, size_t part,
                         const char *name, size_t *value_len);
 

@@ -410,33 +410,73 @@ text_hexval(unsigned char c)
 	return -1;
 }
 
-static inline bool
-text_qp_special(unsigned char c)
+/* Index of the first c in s[from..len), or len. */
+static size_t
+text_next_byte(const char *s, size_t from, size_t len, char c)
 {
-	return c == '=' || c == '_' || c == ' ' || c == '\t';
+	const char *p = memchr(s + from, c, len - from);
+
+	return p != NULL ? (size_t)(p - s) : len;
 }
 
+/*
+ * Works a line at a time: the only white space ever dropped is the run at
+ * the end of a line (before LF or CRLF), found once per line from its end;
+ * inside the line the bytes up to the next '=' (or '_' standing for a
+ * space) are copied as one block.  Every byte is looked at a bounded
+ * number of times, most of them only by memchr and memcpy.
+ */
 size_t
 text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
                bool underscore_space)
 {
-	size_t i = 0, o = 0, j;
-	unsigned char c;
+	size_t i = 0, o = 0, j, n, stop;
+	size_t le, ke, te;      /* line end (LF or len), CR of CRLF or le, text end */
+	size_t eq, us;          /* next '=' / '_' at or after i, len if none */
+	const char *nl;
 	int h, l;
 
+	if (s == NULL || len == 0)
+		return 0;
+	eq = text_next_byte(s, 0, len, '=');
+	us = underscore_space ? text_next_byte(s, 0, len, '_') : len;
 	while (i < len && o < outsz) {
-		/* fast path: a run of bytes that stand for themselves */
-		j = i;
-		while (j < len && j - i < outsz - o && !text_qp_special((unsigned char)s[j]))
-			j++;
-		if (j > i) {
-			memcpy(out + o, s + i, j - i);
-			o += j - i;
-			i = j;
-			continue;
+		/* i starts a line: its text is [i, te), then the white space
+		 * that is dropped [te, ke), then the line end [ke, le] */
+		nl = memchr(s + i, '\n', len - i);
+		if (nl == NULL) {
+			te = ke = le = len;     /* white space at the very end is kept */
+		} else {
+			le = (size_t)(nl - s);
+			ke = le > i && s[le - 1] == '\r' ? le - 1 : le;
+			te = ke;
+			while (te > i && (s[te - 1] == ' ' || s[te - 1] == '\t'))
+				te--;
 		}
-		c = (unsigned char)s[i];
-		if (c == '=') {
+		while (i < te && o < outsz) {
+			if (eq < i)
+				eq = text_next_byte(s, i, len, '=');
+			if (us < i)
+				us = text_next_byte(s, i, len, '_');
+			stop = eq < us ? eq : us;
+			if (stop > te)
+				stop = te;
+			if (stop > i) {         /* bytes that stand for themselves */
+				n = stop - i;
+				if (n > outsz - o)
+					n = outsz - o;
+				memcpy(out + o, s + i, n);
+				o += n;
+				i += n;
+				continue;
+			}
+			if (i == us) {
+				out[o++] = ' ';
+				i++;
+				continue;
+			}
+			/* i == eq: an escape never reaches past te (hex digits
+			 * are no white space) */
 			if (i + 2 < len && (h = text_hexval((unsigned char)s[i + 1])) >= 0 &&
 			    (l = text_hexval((unsigned char)s[i + 2])) >= 0) {
 				out[o++] = (char)(h * 16 + l);
@@ -449,42 +489,20 @@ text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
 				j++;
 			if (j < len && s[j] == '\r')
 				j++;
-			if (j >= len) {
-				i = len;
-				continue;
-			}
+			if (j >= len)
+				return o;
 			if (s[j] == '\n') {
-				i = j + 1;
-				continue;
+				i = j + 1;      /* j == le: on to the next line */
+				break;
 			}
 			out[o++] = '=';
 			i++;
-			continue;
 		}
-		if (c == '_' && underscore_space) {
-			out[o++] = ' ';
-			i++;
-			continue;
-		}
-		if (c == ' ' || c == '\t') {
-			/* trailing white space before a line end is dropped */
-			j = i;
-			while (j < len && (s[j] == ' ' || s[j] == '\t'))
-				j++;
-			if (j < len && s[j] == '\r' && j + 1 < len && s[j + 1] == '\n') {
-				i = j;
-				continue;
-			}
-			if (j < len && s[j] == '\n') {
-				i = j;
-				continue;
-			}
-			while (i < j && o < outsz)
-				out[o++] = s[i++];
-			continue;
-		}
-		out[o++] = (char)c;
-		i++;
+		if (i < te || i > le)
+			continue;       /* output full, or after a soft break */
+		i = ke;                 /* trailing white space dropped */
+		while (i <= le && i < len && o < outsz)
+			out[o++] = s[i++];      /* CR LF or LF, kept */
 	}
 	return o;
 }

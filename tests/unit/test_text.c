@@ -339,6 +339,30 @@ static const struct qp_case qp_cases[] = {
 	{ "a_b", false, "a_b" },
 	{ "a_b=5F", true, "a b_" },
 	{ "in  middle", false, "in  middle" },
+	/* edge paths of the line-at-a-time decoder */
+	{ "soft at end=", false, "soft at end" },
+	{ "soft at end= \t", false, "soft at end" },
+	{ "soft at end=\r", false, "soft at end" },
+	{ "one digit=4", false, "one digit=4" },
+	{ "one digit=4\n", false, "one digit=4\n" },
+	{ "=4", false, "=4" },
+	{ "=41", false, "A" },
+	{ "==41=", false, "=A" },
+	{ "a=\r\nb=\r\nc", false, "abc" },
+	{ "a= \t\r\nb", false, "ab" },
+	{ "a=\rb", false, "a=\rb" },          /* bare CR: no soft break */
+	{ "a=\r\r\nb", false, "a=\r\r\nb" },
+	{ "a=G1=1g", false, "a=G1=1g" },        /* invalid escapes kept */
+	{ "a=3D=3d", false, "a==" },
+	{ "t \t \nu \r\nv", false, "t\nu\r\nv" },
+	{ "keep \rx", false, "keep \rx" },       /* bare CR keeps the space */
+	{ "end  ", false, "end  " },           /* white space at the end kept */
+	{ "end \r", false, "end \r" },
+	{ " \n \n", false, "\n\n" },
+	{ "x=20 \n", false, "x \n" },          /* an encoded space stays */
+	{ "a= b", false, "a= b" },
+	{ "a_=5F_ b \n", true, "a _  b\n" },
+	{ "\n\r\n", false, "\n\r\n" },
 };
 
 static void
@@ -356,6 +380,15 @@ test_qp_table(void **state)
 			fail_msg("qp case %zu (%s): n=%zu", i, qp_cases[i].in, n);
 	}
 	assert_int_equal(text_qp_decode("abcdef", 6, out, 3, false), 3);
+	/* bounded in every branch: a run, an escape, kept white space */
+	assert_int_equal(text_qp_decode("ab=41cd", 7, out, 3, false), 3);
+	assert_memory_equal(out, "abA", 3);
+	assert_int_equal(text_qp_decode("a   b", 5, out, 2, false), 2);
+	assert_memory_equal(out, "a ", 2);
+	assert_int_equal(text_qp_decode("a_b", 3, out, 2, true), 2);
+	assert_memory_equal(out, "a ", 2);
+	assert_int_equal(text_qp_decode("abc", 3, out, 0, false), 0);
+	assert_int_equal(text_qp_decode("", 0, out, sizeof(out), false), 0);
 }
 
 int
