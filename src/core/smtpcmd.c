@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -172,37 +173,155 @@ static bool smtpcmd_alnum(unsigned char c)
 	       (c >= '0' && c <= '9');
 }
 
+/* ------------------------------------------------------------ tables */
+
+_Static_assert(SMTPCMD_NPHRASES <= 128, "phrase set fits two 64-bit words");
+
+/* Tables derived from the constant phrase table.  They depend on nothing
+ * else, so each thread builds them once (building them per call cost as
+ * much as the scan); bounce_parse() stays free of shared state. */
+struct smtpcmd_index {
+	bool ready;
+	size_t plen[SMTPCMD_NPHRASES];
+	unsigned char order[SMTPCMD_NPHRASES];
+	unsigned char first[27];  /* bucket of letter c: first[c]..first[c+1] */
+	/* second[c][b]: some phrase of letter c has byte b second (either
+	 * case of a letter), one bit per byte */
+	uint64_t second[26][4];
+	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
+	size_t nalone;
+	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
+	unsigned char fold[256];  /* byte as folded; 0: white space/control */
+};
+
+static void smtpcmd_set_bit(uint64_t set[4], unsigned char b)
+{
+	set[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+static const struct smtpcmd_index *smtpcmd_index_get(void)
+{
+	static _Thread_local struct smtpcmd_index x;
+	unsigned char fill[26];
+	size_t k;
+
+	if (x.ready)
+		return &x;
+	memset(&x, 0, sizeof(x));
+	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+		const char *ph = smtpcmd_phrases[k].phrase;
+		unsigned char c = (unsigned char)ph[0];
+
+		x.plen[k] = strlen(ph);
+		if (c >= 'a' && c <= 'z') {
+			unsigned char b = (unsigned char)ph[1];
+
+			x.first[c - 'a' + 1]++;
+			smtpcmd_set_bit(x.second[c - 'a'], b);
+			if (x.plen[k] < 2)  /* any byte, or none, may follow */
+				memset(x.second[c - 'a'], 0xff,
+				       sizeof(x.second[0]));
+			else if (b >= 'a' && b <= 'z')
+				smtpcmd_set_bit(x.second[c - 'a'],
+				                (unsigned char)(b - 'a' + 'A'));
+			else if (b >= 'A' && b <= 'Z')
+				smtpcmd_set_bit(x.second[c - 'a'],
+				                (unsigned char)(b - 'A' + 'a'));
+		} else if (x.plen[k] > 0) {  /* searched alone */
+			x.alone[x.nalone++] = (unsigned char)k;
+		}
+	}
+	for (k = 1; k < 27; k++)
+		x.first[k] = (unsigned char)(x.first[k] + x.first[k - 1]);
+	memcpy(fill, x.first, sizeof(fill));
+	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
+
+		if (c >= 'a' && c <= 'z')
+			x.order[fill[c - 'a']++] = (unsigned char)k;
+	}
+	for (k = 0; k < 256; k++) {
+		unsigned char c = (unsigned char)k;
+
+		x.word[k] = smtpcmd_alnum(c);
+		if (c <= ' ' || c == 0x7f)
+			x.fold[k] = 0;
+		else if (c >= 'A' && c <= 'Z')
+			x.fold[k] = (unsigned char)(c - 'A' + 'a');
+		else
+			x.fold[k] = c;
+	}
+	x.ready = true;
+	return &x;
+}
+
 /* ------------------------------------------------------------ folding */
 
-/* Fold s into out: ASCII lower case; a run of white space or control
- * characters becomes one space, or one '\n' when it holds a blank line
- * (two line ends).  Returns the length written (out NUL-terminated). */
-static size_t smtpcmd_fold(const char *s, size_t len, char *out, size_t outsz)
+/* Folding: ASCII lower case; a run of white space or control characters
+ * becomes one space, or one '\n' when it holds a blank line (two line
+ * ends); none before the first byte written or after the last.  The state
+ * lets a caller fold a text piece by piece. */
+struct smtpcmd_fold_state {
+	size_t i;      /* next input byte */
+	size_t n;      /* bytes written */
+	int nl;        /* -1: not in a run; else line ends seen in the run */
+};
+
+/* Fold s[st->i..len) on into out until want bytes are written (more may
+ * be, up to want + 1: a separator and the byte it precedes), the input
+ * ends, or only one byte of outsz is left (then a separator that would
+ * fill the last-but-one byte is dropped). */
+static void smtpcmd_fold_run(struct smtpcmd_fold_state *st,
+                             const unsigned char *s, size_t len, char *out,
+                             size_t want, size_t outsz)
 {
-	size_t i, n = 0;
-	int nl = -1;   /* -1: not in a run; else line ends seen in the run */
+	const unsigned char *map = smtpcmd_index_get()->fold;
+	size_t i = st->i, n = st->n;
+	int nl = st->nl;
 
-	if (outsz == 0)
-		return 0;
-	for (i = 0; i < len && n + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len && n < want && n + 1 < outsz) {
+		unsigned char c = s[i], m = map[c];
+		size_t end;
 
-		if (c <= ' ' || c == 0x7f) {
+		if (m == 0) {
 			if (nl < 0)
 				nl = 0;
 			if (c == '\n')
 				nl++;
+			i++;
 			continue;
 		}
 		if (nl >= 0 && n > 0 && n + 2 < outsz)
 			out[n++] = nl >= 2 ? '\n' : ' ';
 		nl = -1;
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		out[n++] = (char)c;
+		/* the rest of the word: one table look-up per byte, bounded by
+		 * both limits on what may be written */
+		end = outsz - 1 - n;
+		if (end > want + 1 - n)
+			end = want + 1 - n;
+		end = len - i < end ? len : i + end;
+		do {
+			out[n++] = (char)m;
+			i++;
+		} while (i < end && (m = map[s[i]]) != 0);
 	}
-	out[n] = '\0';
-	return n;
+	st->i = i;
+	st->n = n;
+	st->nl = nl;
+}
+
+/* Fold s into out (see above).  Returns the length written (out
+ * NUL-terminated). */
+static size_t smtpcmd_fold(const char *s, size_t len, char *out, size_t outsz)
+{
+	struct smtpcmd_fold_state st = { 0, 0, -1 };
+
+	if (outsz == 0)
+		return 0;
+	smtpcmd_fold_run(&st, (const unsigned char *)s, len, out, SIZE_MAX - 1,
+	                 outsz);
+	out[st.n] = '\0';
+	return st.n;
 }
 
 /* ------------------------------------------------------------ phrases */
@@ -249,114 +368,94 @@ static bool smtpcmd_eq(const char *a, const char *b, size_t n)
 	return true;
 }
 
-_Static_assert(SMTPCMD_NPHRASES < 256, "phrase indices fit a byte");
+/* Record phrase k as found: its bit in found[], its index in hit[0..nhit)
+ * kept in table order.  Returns the new count. */
+static size_t smtpcmd_hit(uint64_t found[2], unsigned char *hit, size_t nhit,
+                          size_t k)
+{
+	size_t j = nhit;
+
+	found[k >> 6] |= (uint64_t)1 << (k & 63);
+	while (j > 0 && hit[j - 1] > k) {
+		hit[j] = hit[j - 1];
+		j--;
+	}
+	hit[j] = (unsigned char)k;
+	return nhit + 1;
+}
 
 /* The earliest phrase of the table in f[0..len) (folded text); its command,
  * or SMTPCMD_NONE.  *at gets its offset.
  *
- * One pass over the text finds each phrase's first whole-word occurrence
- * (phrases bucketed by first letter, tried only where a word starts); a
- * search per phrase cost sixty scans of the text, most of the classifier's
- * time.  A phrase that does not start with a lower-case letter is searched
- * for on its own.  The table is then folded in order exactly as the per-phrase search
- * did: a phrase replaces the best so far only if it ends by the best's
- * start. */
-/* The phrase table bucketed by first letter.  It depends on the constant
- * table only, so each thread builds it once (building it per call cost
- * as much as the scan); bounce_parse() stays free of shared state. */
-struct smtpcmd_index {
-	bool ready;
-	size_t plen[SMTPCMD_NPHRASES];
-	unsigned char order[SMTPCMD_NPHRASES];
-	unsigned char first[27];  /* bucket of letter c: first[c]..first[c+1] */
-	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
-	size_t nalone;
-	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
-};
-
-static const struct smtpcmd_index *smtpcmd_index_get(void)
-{
-	static _Thread_local struct smtpcmd_index x;
-	unsigned char fill[26];
-	size_t k;
-
-	if (x.ready)
-		return &x;
-	memset(&x, 0, sizeof(x));
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
-
-		x.plen[k] = strlen(smtpcmd_phrases[k].phrase);
-		if (c >= 'a' && c <= 'z')
-			x.first[c - 'a' + 1]++;
-		else if (x.plen[k] > 0)   /* searched alone */
-			x.alone[x.nalone++] = (unsigned char)k;
-	}
-	for (k = 1; k < 27; k++)
-		x.first[k] = (unsigned char)(x.first[k] + x.first[k - 1]);
-	memcpy(fill, x.first, sizeof(fill));
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
-
-		if (c >= 'a' && c <= 'z')
-			x.order[fill[c - 'a']++] = (unsigned char)k;
-	}
-	for (k = 0; k < 256; k++)
-		x.word[k] = smtpcmd_alnum((unsigned char)k);
-	x.ready = true;
-	return &x;
-}
-
+ * One pass over the text finds each phrase's first whole-word occurrence,
+ * tried only where a word starts whose first two bytes begin some phrase
+ * (most words fail that one look-up); a search per phrase cost sixty scans
+ * of the text.  A phrase that does not start with a lower-case letter is
+ * searched for on its own.  The table is then folded in order exactly as
+ * the per-phrase search did: a phrase replaces the best so far only if it
+ * ends by the best's start. */
 static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
 	const size_t *plen = x->plen;
 	const unsigned char *order = x->order, *first = x->first;
 	const unsigned char *word = x->word;
+	const unsigned char *u = (const unsigned char *)f;
 	enum smtpcmd best = SMTPCMD_NONE;
 	size_t best_at = len, k, i;
-	size_t occ[SMTPCMD_NPHRASES];
-	size_t left = 0;
+	size_t b, e;
+	size_t occ[SMTPCMD_NPHRASES];     /* valid where found has the bit */
+	uint64_t found[2] = { 0, 0 };
+	unsigned char hit[SMTPCMD_NPHRASES];  /* found, in table order */
+	size_t nhit = 0, left;
 
-	for (k = 0; k < SMTPCMD_NPHRASES; k++)
-		occ[k] = len;             /* len: not found */
-	for (k = 0; k < x->nalone; k++)
-		occ[x->alone[k]] = smtpcmd_first_occ(f, len, x->alone[k],
-		                                     plen[x->alone[k]]);
+	for (k = 0; k < x->nalone; k++) {
+		size_t a = x->alone[k];
+
+		occ[a] = smtpcmd_first_occ(f, len, a, plen[a]);
+		if (occ[a] < len)
+			nhit = smtpcmd_hit(found, hit, nhit, a);
+	}
 	left = first[26];             /* phrases not yet found */
 	i = 0;
 	while (i < len && left > 0) {
-		unsigned char c = (unsigned char)f[i];
-		size_t b, e;
+		unsigned char c = u[i], c2;
 
 		if (!word[c]) {
 			i++;
 			continue;
 		}
-		/* i starts a word: try the phrases of its letter, then skip
-		 * the rest of the word (no phrase starts inside one) */
-		if (c >= 'a' && c <= 'z') {
+		/* i starts a word: try the phrases of its first two bytes,
+		 * then skip the rest of the word (no phrase starts inside
+		 * one) */
+		if (c >= 'a' && c <= 'z' &&
+		    (i + 1 >= len ||
+		     (c2 = u[i + 1],
+		      (x->second[c - 'a'][c2 >> 6] >> (c2 & 63)) & 1))) {
 			for (b = first[c - 'a']; b < first[c - 'a' + 1]; b++) {
 				const char *ph;
 
 				k = order[b];
 				ph = smtpcmd_phrases[k].phrase;
-				if (occ[k] < len || plen[k] > len - i ||
+				if (((found[k >> 6] >> (k & 63)) & 1) ||
+				    plen[k] > len - i ||
 				    !smtpcmd_eq(f + i, ph, plen[k]))
 					continue;
 				e = i + plen[k];
-				if (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
-				    !smtpcmd_alnum((unsigned char)ph[plen[k] - 1])) {
+				if (e >= len || !word[u[e]] ||
+				    !word[(unsigned char)ph[plen[k] - 1]]) {
 					occ[k] = i;
+					nhit = smtpcmd_hit(found, hit, nhit, k);
 					left--;
 				}
 			}
 		}
-		for (i++; i < len && word[(unsigned char)f[i]]; i++)
+		for (i++; i < len && word[u[i]]; i++)
 			;
 	}
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		if (occ[k] < len && occ[k] + plen[k] <= best_at) {
+	for (b = 0; b < nhit; b++) {
+		k = hit[b];
+		if (occ[k] + plen[k] <= best_at) {
 			best = smtpcmd_phrases[k].cmd;
 			best_at = occ[k];
 		}
@@ -621,8 +720,13 @@ static enum smtpcmd smtpcmd_find_span(const char *s, size_t len)
 	return smtpcmd_phrase(f, n, NULL);
 }
 
+/* Bytes of an address token smtpcmd_other_addr() reads on either side of
+ * its '@'. */
+#define SMTPCMD_TOKEN_MAX 256
+
 /* End of the "<...@...>" or bare address token at f[i] (folded text) when
- * it names an address other than addr; 0 otherwise. */
+ * it names an address other than addr; 0 otherwise.  Reads f[i - 255..
+ * i + 256] at most, within f[0..len). */
 static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
                                const char *addr, size_t alen)
 {
@@ -632,12 +736,12 @@ static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
 		return false;
 	while (s > 0 && f[s - 1] != ' ' && f[s - 1] != '<' && f[s - 1] != '\n' &&
 	       f[s - 1] != '(' && f[s - 1] != ':' && f[s - 1] != '"' &&
-	       i - s < 256)
+	       i - s < SMTPCMD_TOKEN_MAX)
 		s--;
 	e = i + 1;
 	while (e < len && f[e] != ' ' && f[e] != '>' && f[e] != '\n' &&
 	       f[e] != ')' && f[e] != ':' && f[e] != ',' && f[e] != ';' &&
-	       f[e] != '"' && e - i < 256)
+	       f[e] != '"' && e - i < SMTPCMD_TOKEN_MAX)
 		e++;
 	while (e > i + 1 && f[e - 1] == '.')
 		e--;
@@ -646,25 +750,60 @@ static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
 	return !(e - s == alen && strncasecmp(f + s, addr, alen) == 0);
 }
 
-/* The window of folded text after an occurrence of the address: the rest
- * of its paragraph, then the next paragraph up to another address. */
-static size_t smtpcmd_window(const char *f, size_t len, size_t at,
+/* Folded text, whole or folded on demand.  The window after one
+ * occurrence of an address needs at most SMTPCMD_VIEW_MAX folded bytes
+ * from the occurrence on (the window and the look-ahead of
+ * smtpcmd_other_addr() past its end), and most windows end at their
+ * paragraph's end well before: folding the rest of the text, up to 64 KiB,
+ * per recipient was most of smtpcmd_find_for()'s time. */
+#define SMTPCMD_VIEW_MAX (SMTPCMD_WINDOW_MAX + SMTPCMD_TOKEN_MAX + 1)
+#define SMTPCMD_VIEW_STEP 256     /* folded bytes added at a time */
+
+struct smtpcmd_view {
+	char *f;                      /* folded bytes f[0..n) */
+	size_t n;
+	size_t max;                   /* folded bytes ever asked for */
+	const unsigned char *s;       /* raw text the fold goes on in */
+	size_t len;
+	struct smtpcmd_fold_state st;
+};
+
+/* Fold on until the view holds want bytes (at most max) or the text ends;
+ * returns the bytes it holds.  f must have room for max + 1 bytes. */
+static size_t smtpcmd_view_need(struct smtpcmd_view *v, size_t want)
+{
+	if (want > v->max)
+		want = v->max;
+	if (v->n < want) {
+		smtpcmd_fold_run(&v->st, v->s, v->len, v->f, want, SIZE_MAX);
+		v->n = v->st.n;
+	}
+	return v->n;
+}
+
+/* The window of folded text after an occurrence of the address at v->f +
+ * at: the rest of its paragraph, then the next paragraph up to another
+ * address, at most SMTPCMD_WINDOW_MAX bytes from at.  Its length. */
+static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
                              const char *addr, size_t alen)
 {
 	size_t i = at + alen, cap = at + SMTPCMD_WINDOW_MAX;
 	bool second = false;
 
-	if (cap > len)
-		cap = len;
 	for (; i < cap; i++) {
-		if (f[i] == '\n') {
+		if (i >= v->n && smtpcmd_view_need(v, i + SMTPCMD_VIEW_STEP) <= i)
+			break;                /* the text ends */
+		if (v->f[i] == '\n') {
 			if (second)
 				break;
 			second = true;
 			continue;
 		}
-		if (second && smtpcmd_other_addr(f, len, i, addr, alen))
-			break;
+		if (second && v->f[i] == '@') {
+			(void)smtpcmd_view_need(v, i + SMTPCMD_TOKEN_MAX + 1);
+			if (smtpcmd_other_addr(v->f, v->n, i, addr, alen))
+				break;
+		}
 	}
 	return i - at;
 }
@@ -680,12 +819,63 @@ static bool smtpcmd_no_space(const char *s, size_t len)
 	return true;
 }
 
+/* A longer address that merely contains the one at f[at..at + alen):
+ * its neighbours in f[0..len) continue an address. */
+static bool smtpcmd_inside_longer(const char *f, size_t len, size_t at,
+                                  size_t alen)
+{
+	unsigned char b = at > 0 ? (unsigned char)f[at - 1] : ' ';
+	unsigned char a = at + alen < len ? (unsigned char)f[at + alen] : ' ';
+
+	return smtpcmd_alnum(b) || b == '.' || b == '-' || b == '_' ||
+	       b == '+' || smtpcmd_alnum(a) || a == '-';
+}
+
+/* The phrase reader of smtpcmd_find_for() for an address with white space
+ * in it: fold the whole text, find the address in the folded text. */
+static enum smtpcmd smtpcmd_find_for_folded(const char *text, size_t len,
+                                            const char *addr, size_t alen)
+{
+	struct smtpcmd_view v;
+	enum smtpcmd c = SMTPCMD_NONE;
+	size_t n, from = 0, k;
+	char *f;
+
+	f = malloc(len + 1);
+	if (f == NULL)
+		return SMTPCMD_NONE;
+	n = smtpcmd_fold(text, len, f, len + 1);
+	memset(&v, 0, sizeof(v));
+	v.f = f;
+	v.n = n;
+	v.max = n;                    /* all folded already */
+	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < n; k++) {
+		const char *p = text_findn(f + from, n - from, addr, alen);
+		size_t at, w;
+
+		if (p == NULL)
+			break;
+		at = (size_t)(p - f);
+		if (smtpcmd_inside_longer(f, n, at, alen)) {
+			from = at + 1;
+			continue;
+		}
+		w = smtpcmd_window(&v, at, addr, alen);
+		c = smtpcmd_phrase(f + at, w, NULL);
+		if (c != SMTPCMD_NONE)
+			break;
+		from = at + alen;
+	}
+	free(f);
+	return c;
+}
+
 enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 {
 	struct smtpcmd_transcript t;
 	enum smtpcmd c = SMTPCMD_NONE;
-	size_t alen, n, from = 0, k;
-	char *f;
+	size_t alen, from = 0, k;
+	char f[SMTPCMD_VIEW_MAX + 2];
 
 	if (text == NULL || len == 0 || addr == NULL)
 		return SMTPCMD_NONE;
@@ -701,39 +891,40 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 		return t.hit;
 	if (t.data_hit || t.pending)
 		return SMTPCMD_DATA;
+	if (!smtpcmd_no_space(addr, alen))
+		return smtpcmd_find_for_folded(text, len, addr, alen);
 
-	/* folding only lower-cases and squeezes white space: an address
-	 * without white space that the raw text lacks, the folded text lacks
-	 * too, and most records' addresses are not in the text at all */
-	if (smtpcmd_no_space(addr, alen) &&
-	    text_findn(text, len, addr, alen) == NULL)
-		return SMTPCMD_NONE;
-	f = malloc(len + 1);
-	if (f == NULL)
-		return SMTPCMD_NONE;
-	n = smtpcmd_fold(text, len, f, len + 1);
-	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < n; k++) {
-		const char *p = text_findn(f + from, n - from, addr, alen);
+	/* Folding only lower-cases and squeezes runs of white space, so an
+	 * address without white space occurs in the raw text where it occurs
+	 * in the folded text, in the same order, with neighbours that fold
+	 * to the same verdict of smtpcmd_inside_longer() (white space is
+	 * neither alnum nor punctuation, folded or not).  Find it in the raw
+	 * text; fold only from each occurrence on, as far as its window
+	 * reads: a text folded from a non-white-space byte on is the whole
+	 * text's fold from that byte's place on. */
+	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
+		const char *p = text_findn(text + from, len - from, addr, alen);
+		struct smtpcmd_view v;
 		size_t at, w;
 
 		if (p == NULL)
 			break;
-		at = (size_t)(p - f);
-		/* a longer address that merely contains this one */
-		if ((at > 0 && (smtpcmd_alnum((unsigned char)f[at - 1]) ||
-		                f[at - 1] == '.' || f[at - 1] == '-' ||
-		                f[at - 1] == '_' || f[at - 1] == '+')) ||
-		    (at + alen < n && (smtpcmd_alnum((unsigned char)f[at + alen]) ||
-		                       f[at + alen] == '-'))) {
+		at = (size_t)(p - text);
+		if (smtpcmd_inside_longer(text, len, at, alen)) {
 			from = at + 1;
 			continue;
 		}
-		w = smtpcmd_window(f, n, at, addr, alen);
-		c = smtpcmd_phrase(f + at, w, NULL);
+		memset(&v, 0, sizeof(v));
+		v.f = f;
+		v.max = SMTPCMD_VIEW_MAX;
+		v.s = (const unsigned char *)text + at;
+		v.len = len - at;
+		v.st.nl = -1;
+		w = smtpcmd_window(&v, 0, addr, alen);
+		c = smtpcmd_phrase(f, w, NULL);
 		if (c != SMTPCMD_NONE)
 			break;
 		from = at + alen;
 	}
-	free(f);
 	return c;
 }
