@@ -270,10 +270,11 @@ struct smtpcmd_fold_state {
 /* Fold s[st->i..len) on into out until want bytes are written (more may
  * be, up to want + 1: a separator and the byte it precedes), the input
  * ends, or only one byte of outsz is left (then a separator that would
- * fill the last-but-one byte is dropped). */
+ * fill the last-but-one byte is dropped); with para, also right after a
+ * paragraph mark ('\n') is written. */
 static void smtpcmd_fold_run(struct smtpcmd_fold_state *st,
                              const unsigned char *s, size_t len, char *out,
-                             size_t want, size_t outsz)
+                             size_t want, size_t outsz, bool para)
 {
 	const unsigned char *map = smtpcmd_index_get()->fold;
 	size_t i = st->i, n = st->n;
@@ -291,8 +292,13 @@ static void smtpcmd_fold_run(struct smtpcmd_fold_state *st,
 			i++;
 			continue;
 		}
-		if (nl >= 0 && n > 0 && n + 2 < outsz)
+		if (nl >= 0 && n > 0 && n + 2 < outsz) {
 			out[n++] = nl >= 2 ? '\n' : ' ';
+			if (nl >= 2 && para) {
+				nl = -1;      /* the byte at i is written next */
+				break;
+			}
+		}
 		nl = -1;
 		/* the rest of the word: one table look-up per byte, bounded by
 		 * both limits on what may be written */
@@ -319,7 +325,7 @@ static size_t smtpcmd_fold(const char *s, size_t len, char *out, size_t outsz)
 	if (outsz == 0)
 		return 0;
 	smtpcmd_fold_run(&st, (const unsigned char *)s, len, out, SIZE_MAX - 1,
-	                 outsz);
+	                 outsz, false);
 	out[st.n] = '\0';
 	return st.n;
 }
@@ -757,7 +763,6 @@ static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
  * paragraph's end well before: folding the rest of the text, up to 64 KiB,
  * per recipient was most of smtpcmd_find_for()'s time. */
 #define SMTPCMD_VIEW_MAX (SMTPCMD_WINDOW_MAX + SMTPCMD_TOKEN_MAX + 1)
-#define SMTPCMD_VIEW_STEP 256     /* folded bytes added at a time */
 
 struct smtpcmd_view {
 	char *f;                      /* folded bytes f[0..n) */
@@ -768,14 +773,16 @@ struct smtpcmd_view {
 	struct smtpcmd_fold_state st;
 };
 
-/* Fold on until the view holds want bytes (at most max) or the text ends;
- * returns the bytes it holds.  f must have room for max + 1 bytes. */
-static size_t smtpcmd_view_need(struct smtpcmd_view *v, size_t want)
+/* Fold on until the view holds want bytes (at most max), the text ends,
+ * or (para) a paragraph mark is added; returns the bytes it holds.  f must
+ * have room for max + 1 bytes. */
+static size_t smtpcmd_view_need(struct smtpcmd_view *v, size_t want,
+                                bool para)
 {
 	if (want > v->max)
 		want = v->max;
 	if (v->n < want) {
-		smtpcmd_fold_run(&v->st, v->s, v->len, v->f, want, SIZE_MAX);
+		smtpcmd_fold_run(&v->st, v->s, v->len, v->f, want, SIZE_MAX, para);
 		v->n = v->st.n;
 	}
 	return v->n;
@@ -783,27 +790,43 @@ static size_t smtpcmd_view_need(struct smtpcmd_view *v, size_t want)
 
 /* The window of folded text after an occurrence of the address at v->f +
  * at: the rest of its paragraph, then the next paragraph up to another
- * address, at most SMTPCMD_WINDOW_MAX bytes from at.  Its length. */
+ * address, at most SMTPCMD_WINDOW_MAX bytes from at.  Its length.  The
+ * text is folded one paragraph at a time, as far as the window reaches;
+ * paragraph marks and '@' are found with memchr(). */
 static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
                              const char *addr, size_t alen)
 {
 	size_t i = at + alen, cap = at + SMTPCMD_WINDOW_MAX;
 	bool second = false;
 
-	for (; i < cap; i++) {
-		if (i >= v->n && smtpcmd_view_need(v, i + SMTPCMD_VIEW_STEP) <= i)
+	while (i < cap) {
+		const char *nl;
+		size_t lim, end;
+
+		if (i >= v->n && smtpcmd_view_need(v, cap, true) <= i)
 			break;                /* the text ends */
-		if (v->f[i] == '\n') {
-			if (second)
+		lim = v->n < cap ? v->n : cap;
+		nl = memchr(v->f + i, '\n', lim - i);
+		end = nl != NULL ? (size_t)(nl - v->f) : lim;
+		/* in the second paragraph another address ends the window */
+		while (second && i < end) {
+			const char *a = memchr(v->f + i, '@', end - i);
+
+			if (a == NULL)
 				break;
-			second = true;
-			continue;
-		}
-		if (second && v->f[i] == '@') {
-			(void)smtpcmd_view_need(v, i + SMTPCMD_TOKEN_MAX + 1);
+			i = (size_t)(a - v->f);
+			(void)smtpcmd_view_need(v, i + SMTPCMD_TOKEN_MAX + 1, false);
 			if (smtpcmd_other_addr(v->f, v->n, i, addr, alen))
-				break;
+				return i - at;
+			i++;
 		}
+		i = end;
+		if (nl == NULL)
+			continue;
+		if (second)
+			break;
+		second = true;
+		i++;
 	}
 	return i - at;
 }
