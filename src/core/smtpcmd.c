@@ -180,76 +180,109 @@ _Static_assert(SMTPCMD_NPHRASES <= 128, "phrase set fits two 64-bit words");
 /* Tables derived from the constant phrase table.  They depend on nothing
  * else, so each thread builds them once (building them per call cost as
  * much as the scan); bounce_parse() stays free of shared state. */
+struct smtpcmd_group {
+	uint32_t key, mask;       /* the phrases' first four bytes */
+	unsigned char b, e;       /* its phrases: order[b..e) */
+};
+
 struct smtpcmd_index {
 	bool ready;
 	size_t plen[SMTPCMD_NPHRASES];
-	unsigned char order[SMTPCMD_NPHRASES];
-	unsigned char first[27];  /* bucket of letter c: first[c]..first[c+1] */
-	/* second[c][b]: some phrase of letter c has byte b second (either
-	 * case of a letter), one bit per byte */
-	uint64_t second[26][4];
+	uint32_t key2[SMTPCMD_NPHRASES], mask2[SMTPCMD_NPHRASES]; /* bytes 4-7 */
+	unsigned char order[SMTPCMD_NPHRASES];  /* by letter, then group */
+	struct smtpcmd_group group[SMTPCMD_NPHRASES];
+	unsigned char gfirst[27]; /* groups of letter c: gfirst[c]..[c + 1] */
+	size_t nword;             /* phrases in groups */
 	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
 	size_t nalone;
 	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
 	unsigned char fold[256];  /* byte as folded; 0: white space/control */
 };
 
-static void smtpcmd_set_bit(uint64_t set[4], unsigned char b)
+/* The bytes p[0..4) as one word, those at avail and past read as 0 (no
+ * phrase byte is 0, so they never match one). */
+static uint32_t smtpcmd_load4(const unsigned char *p, size_t avail)
 {
-	set[b >> 6] |= (uint64_t)1 << (b & 63);
+	unsigned char b[4] = { 0, 0, 0, 0 };
+	uint32_t w;
+
+	if (avail >= 4) {
+		memcpy(&w, p, 4);
+		return w;
+	}
+	memcpy(b, p, avail);
+	memcpy(&w, b, 4);
+	return w;
+}
+
+/* A word whose first n bytes (at most 4) are all ones. */
+static uint32_t smtpcmd_mask4(size_t n)
+{
+	static const unsigned char ones[4] = { 0xff, 0xff, 0xff, 0xff };
+
+	return smtpcmd_load4(ones, n);
 }
 
 static const struct smtpcmd_index *smtpcmd_index_get(void)
 {
 	static _Thread_local struct smtpcmd_index x;
-	unsigned char fill[26];
-	size_t k;
+	bool placed[SMTPCMD_NPHRASES];
+	size_t k, j, c, ng = 0, pos = 0;
 
 	if (x.ready)
 		return &x;
 	memset(&x, 0, sizeof(x));
+	memset(placed, 0, sizeof(placed));
 	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		const char *ph = smtpcmd_phrases[k].phrase;
-		unsigned char c = (unsigned char)ph[0];
+		const unsigned char *ph =
+			(const unsigned char *)smtpcmd_phrases[k].phrase;
 
-		x.plen[k] = strlen(ph);
-		if (c >= 'a' && c <= 'z') {
-			unsigned char b = (unsigned char)ph[1];
+		x.plen[k] = strlen((const char *)ph);
+		x.key2[k] = x.plen[k] > 4 ? smtpcmd_load4(ph + 4, x.plen[k] - 4) : 0;
+		x.mask2[k] = smtpcmd_mask4(x.plen[k] > 4 ? x.plen[k] - 4 : 0);
+		if (!(ph[0] >= 'a' && ph[0] <= 'z') && x.plen[k] > 0)
+			x.alone[x.nalone++] = (unsigned char)k;  /* searched alone */
+	}
+	/* letter by letter, phrases with the same first four bytes together */
+	for (c = 0; c < 26; c++) {
+		x.gfirst[c] = (unsigned char)ng;
+		for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+			const unsigned char *ph =
+				(const unsigned char *)smtpcmd_phrases[k].phrase;
+			struct smtpcmd_group *g = &x.group[ng];
 
-			x.first[c - 'a' + 1]++;
-			smtpcmd_set_bit(x.second[c - 'a'], b);
-			if (x.plen[k] < 2)  /* any byte, or none, may follow */
-				memset(x.second[c - 'a'], 0xff,
-				       sizeof(x.second[0]));
-			else if (b >= 'a' && b <= 'z')
-				smtpcmd_set_bit(x.second[c - 'a'],
-				                (unsigned char)(b - 'a' + 'A'));
-			else if (b >= 'A' && b <= 'Z')
-				smtpcmd_set_bit(x.second[c - 'a'],
-				                (unsigned char)(b - 'A' + 'a'));
-		} else if (x.plen[k] > 0) {  /* searched alone */
-			x.alone[x.nalone++] = (unsigned char)k;
+			if (placed[k] || ph[0] != 'a' + c)
+				continue;
+			g->key = smtpcmd_load4(ph, x.plen[k]);
+			g->mask = smtpcmd_mask4(x.plen[k]);
+			g->b = (unsigned char)pos;
+			for (j = k; j < SMTPCMD_NPHRASES; j++) {
+				const unsigned char *q = (const unsigned char *)
+					smtpcmd_phrases[j].phrase;
+
+				if (placed[j] || q[0] != 'a' + c ||
+				    smtpcmd_load4(q, x.plen[j]) != g->key ||
+				    smtpcmd_mask4(x.plen[j]) != g->mask)
+					continue;
+				placed[j] = true;
+				x.order[pos++] = (unsigned char)j;
+			}
+			g->e = (unsigned char)pos;
+			ng++;
 		}
 	}
-	for (k = 1; k < 27; k++)
-		x.first[k] = (unsigned char)(x.first[k] + x.first[k - 1]);
-	memcpy(fill, x.first, sizeof(fill));
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
-
-		if (c >= 'a' && c <= 'z')
-			x.order[fill[c - 'a']++] = (unsigned char)k;
-	}
+	x.gfirst[26] = (unsigned char)ng;
+	x.nword = pos;
 	for (k = 0; k < 256; k++) {
-		unsigned char c = (unsigned char)k;
+		unsigned char b = (unsigned char)k;
 
-		x.word[k] = smtpcmd_alnum(c);
-		if (c <= ' ' || c == 0x7f)
+		x.word[k] = smtpcmd_alnum(b);
+		if (b <= ' ' || b == 0x7f)
 			x.fold[k] = 0;
-		else if (c >= 'A' && c <= 'Z')
-			x.fold[k] = (unsigned char)(c - 'A' + 'a');
+		else if (b >= 'A' && b <= 'Z')
+			x.fold[k] = (unsigned char)(b - 'A' + 'a');
 		else
-			x.fold[k] = c;
+			x.fold[k] = b;
 	}
 	x.ready = true;
 	return &x;
@@ -356,24 +389,6 @@ static size_t smtpcmd_first_occ(const char *f, size_t len, size_t k,
 	return len;
 }
 
-/* Case-insensitive (ASCII) equality of n bytes, as text_findn compares. */
-static bool smtpcmd_eq(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 /* Record phrase k as found: its bit in found[], its index in hit[0..nhit)
  * kept in table order.  Returns the new count. */
 static size_t smtpcmd_hit(uint64_t found[2], unsigned char *hit, size_t nhit,
@@ -390,69 +405,89 @@ static size_t smtpcmd_hit(uint64_t found[2], unsigned char *hit, size_t nhit,
 	return nhit + 1;
 }
 
-/* The earliest phrase of the table in f[0..len) (folded text); its command,
- * or SMTPCMD_NONE.  *at gets its offset.
+/* The earliest phrase of the table in f[0..len), folded text (no upper
+ * case: phrase bytes are compared as they are); its command, or
+ * SMTPCMD_NONE.  *at gets its offset.
  *
- * One pass over the text finds each phrase's first whole-word occurrence,
- * tried only where a word starts whose first two bytes begin some phrase
- * (most words fail that one look-up); a search per phrase cost sixty scans
- * of the text.  A phrase that does not start with a lower-case letter is
- * searched for on its own.  The table is then folded in order exactly as
- * the per-phrase search did: a phrase replaces the best so far only if it
- * ends by the best's start. */
+ * The table is folded in order as a search per phrase did: a phrase
+ * replaces the best so far only if it ends by the best's start.  So once
+ * phrases are found, one that starts at or after the end of each of them
+ * cannot change the outcome (it never replaces a found one, and whichever
+ * found one comes after it in the table replaces it), and the scan stops
+ * there.  The scan itself is one pass: each phrase's first whole-word
+ * occurrence is tried only where a word starts whose first four bytes
+ * begin some phrase (one compare per group of phrases of its letter, most
+ * letters have none), then bytes 4-7 per phrase, then the rest (a search
+ * per phrase cost sixty scans of the text).  A phrase that does not start
+ * with a lower-case letter is searched for on its own. */
 static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
 	const size_t *plen = x->plen;
-	const unsigned char *order = x->order, *first = x->first;
-	const unsigned char *word = x->word;
+	const unsigned char *word = x->word, *gfirst = x->gfirst;
 	const unsigned char *u = (const unsigned char *)f;
 	enum smtpcmd best = SMTPCMD_NONE;
-	size_t best_at = len, k, i;
-	size_t b, e;
+	size_t best_at = len, k, i, b;
 	size_t occ[SMTPCMD_NPHRASES];     /* valid where found has the bit */
 	uint64_t found[2] = { 0, 0 };
 	unsigned char hit[SMTPCMD_NPHRASES];  /* found, in table order */
-	size_t nhit = 0, left;
+	size_t nhit = 0, left = x->nword;
+	size_t lim = len;                 /* scan end: the ends of those found */
+	bool any = false;
 
 	for (k = 0; k < x->nalone; k++) {
 		size_t a = x->alone[k];
 
 		occ[a] = smtpcmd_first_occ(f, len, a, plen[a]);
-		if (occ[a] < len)
+		if (occ[a] < len) {
 			nhit = smtpcmd_hit(found, hit, nhit, a);
+			lim = any && lim > occ[a] + plen[a] ? lim : occ[a] + plen[a];
+			any = true;
+		}
 	}
-	left = first[26];             /* phrases not yet found */
 	i = 0;
-	while (i < len && left > 0) {
-		unsigned char c = u[i], c2;
+	while (i < lim && left > 0) {
+		unsigned char c = u[i];
+		size_t g;
 
 		if (!word[c]) {
 			i++;
 			continue;
 		}
-		/* i starts a word: try the phrases of its first two bytes,
-		 * then skip the rest of the word (no phrase starts inside
-		 * one) */
-		if (c >= 'a' && c <= 'z' &&
-		    (i + 1 >= len ||
-		     (c2 = u[i + 1],
-		      (x->second[c - 'a'][c2 >> 6] >> (c2 & 63)) & 1))) {
-			for (b = first[c - 'a']; b < first[c - 'a' + 1]; b++) {
-				const char *ph;
+		/* i starts a word: try the phrase groups of its letter, then
+		 * skip the rest of the word (no phrase starts inside one) */
+		if (c >= 'a' && c <= 'z' && gfirst[c - 'a'] < gfirst[c - 'a' + 1]) {
+			size_t avail = len - i;
+			uint32_t w = smtpcmd_load4(u + i, avail);
 
-				k = order[b];
-				ph = smtpcmd_phrases[k].phrase;
-				if (((found[k >> 6] >> (k & 63)) & 1) ||
-				    plen[k] > len - i ||
-				    !smtpcmd_eq(f + i, ph, plen[k]))
+			for (g = gfirst[c - 'a']; g < gfirst[c - 'a' + 1]; g++) {
+				const struct smtpcmd_group *gr = &x->group[g];
+				uint32_t w2;
+
+				if ((w & gr->mask) != gr->key)
 					continue;
-				e = i + plen[k];
-				if (e >= len || !word[u[e]] ||
-				    !word[(unsigned char)ph[plen[k] - 1]]) {
-					occ[k] = i;
-					nhit = smtpcmd_hit(found, hit, nhit, k);
-					left--;
+				w2 = avail > 4 ? smtpcmd_load4(u + i + 4, avail - 4) : 0;
+				for (b = gr->b; b < gr->e; b++) {
+					const char *ph;
+					size_t e;
+
+					k = x->order[b];
+					ph = smtpcmd_phrases[k].phrase;
+					if (((found[k >> 6] >> (k & 63)) & 1) ||
+					    plen[k] > avail ||
+					    (w2 & x->mask2[k]) != x->key2[k] ||
+					    (plen[k] > 8 &&
+					     memcmp(u + i + 8, ph + 8, plen[k] - 8) != 0))
+						continue;
+					e = i + plen[k];
+					if (e >= len || !word[u[e]] ||
+					    !word[(unsigned char)ph[plen[k] - 1]]) {
+						occ[k] = i;
+						nhit = smtpcmd_hit(found, hit, nhit, k);
+						left--;
+						lim = any && lim > e ? lim : e;
+						any = true;
+					}
 				}
 			}
 		}
