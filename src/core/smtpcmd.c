@@ -181,14 +181,14 @@ _Static_assert(SMTPCMD_NPHRASES <= 128, "phrase set fits two 64-bit words");
  * else, so each thread builds them once (building them per call cost as
  * much as the scan); bounce_parse() stays free of shared state. */
 struct smtpcmd_group {
-	uint32_t key, mask;       /* the phrases' first four bytes */
+	unsigned char key[4];     /* its phrases' first klen bytes, no space */
+	unsigned char klen;
 	unsigned char b, e;       /* its phrases: order[b..e) */
 };
 
 struct smtpcmd_index {
 	bool ready;
 	size_t plen[SMTPCMD_NPHRASES];
-	uint32_t key2[SMTPCMD_NPHRASES], mask2[SMTPCMD_NPHRASES]; /* bytes 4-7 */
 	unsigned char order[SMTPCMD_NPHRASES];  /* by letter, then group */
 	struct smtpcmd_group group[SMTPCMD_NPHRASES];
 	unsigned char gfirst[27]; /* groups of letter c: gfirst[c]..[c + 1] */
@@ -199,28 +199,14 @@ struct smtpcmd_index {
 	unsigned char fold[256];  /* byte as folded; 0: white space/control */
 };
 
-/* The bytes p[0..4) as one word, those at avail and past read as 0 (no
- * phrase byte is 0, so they never match one). */
-static uint32_t smtpcmd_load4(const unsigned char *p, size_t avail)
+/* Bytes of ph before its first space, at most 4: what a group shares. */
+static size_t smtpcmd_key_len(const char *ph)
 {
-	unsigned char b[4] = { 0, 0, 0, 0 };
-	uint32_t w;
+	size_t n = 0;
 
-	if (avail >= 4) {
-		memcpy(&w, p, 4);
-		return w;
-	}
-	memcpy(b, p, avail);
-	memcpy(&w, b, 4);
-	return w;
-}
-
-/* A word whose first n bytes (at most 4) are all ones. */
-static uint32_t smtpcmd_mask4(size_t n)
-{
-	static const unsigned char ones[4] = { 0xff, 0xff, 0xff, 0xff };
-
-	return smtpcmd_load4(ones, n);
+	while (n < 4 && ph[n] != '\0' && ph[n] != ' ')
+		n++;
+	return n;
 }
 
 static const struct smtpcmd_index *smtpcmd_index_get(void)
@@ -234,35 +220,29 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 	memset(&x, 0, sizeof(x));
 	memset(placed, 0, sizeof(placed));
 	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		const unsigned char *ph =
-			(const unsigned char *)smtpcmd_phrases[k].phrase;
+		const char *ph = smtpcmd_phrases[k].phrase;
 
-		x.plen[k] = strlen((const char *)ph);
-		x.key2[k] = x.plen[k] > 4 ? smtpcmd_load4(ph + 4, x.plen[k] - 4) : 0;
-		x.mask2[k] = smtpcmd_mask4(x.plen[k] > 4 ? x.plen[k] - 4 : 0);
+		x.plen[k] = strlen(ph);
 		if (!(ph[0] >= 'a' && ph[0] <= 'z') && x.plen[k] > 0)
 			x.alone[x.nalone++] = (unsigned char)k;  /* searched alone */
 	}
-	/* letter by letter, phrases with the same first four bytes together */
+	/* letter by letter, phrases with the same key together */
 	for (c = 0; c < 26; c++) {
 		x.gfirst[c] = (unsigned char)ng;
 		for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-			const unsigned char *ph =
-				(const unsigned char *)smtpcmd_phrases[k].phrase;
+			const char *ph = smtpcmd_phrases[k].phrase;
 			struct smtpcmd_group *g = &x.group[ng];
 
-			if (placed[k] || ph[0] != 'a' + c)
+			if (placed[k] || ph[0] != (char)('a' + c))
 				continue;
-			g->key = smtpcmd_load4(ph, x.plen[k]);
-			g->mask = smtpcmd_mask4(x.plen[k]);
+			g->klen = (unsigned char)smtpcmd_key_len(ph);
+			memcpy(g->key, ph, g->klen);
 			g->b = (unsigned char)pos;
 			for (j = k; j < SMTPCMD_NPHRASES; j++) {
-				const unsigned char *q = (const unsigned char *)
-					smtpcmd_phrases[j].phrase;
+				const char *q = smtpcmd_phrases[j].phrase;
 
-				if (placed[j] || q[0] != 'a' + c ||
-				    smtpcmd_load4(q, x.plen[j]) != g->key ||
-				    smtpcmd_mask4(x.plen[j]) != g->mask)
+				if (placed[j] || smtpcmd_key_len(q) != g->klen ||
+				    memcmp(q, g->key, g->klen) != 0)
 					continue;
 				placed[j] = true;
 				x.order[pos++] = (unsigned char)j;
@@ -405,9 +385,47 @@ static size_t smtpcmd_hit(uint64_t found[2], unsigned char *hit, size_t nhit,
 	return nhit + 1;
 }
 
-/* The earliest phrase of the table in f[0..len), folded text (no upper
- * case: phrase bytes are compared as they are); its command, or
- * SMTPCMD_NONE.  *at gets its offset.
+/* Paragraph marks: in folded text a '\n' is one; in raw text, a white
+ * space run that holds two line ends. */
+#define SMTPCMD_FOLDED 1
+#define SMTPCMD_RAW 2
+
+/* Where ph[0..plen) (folded, lower case, single spaces) ends when it
+ * matches the text u[i..len) as folded: each phrase byte the byte as
+ * folded, each space a white space run with fewer than para line ends
+ * (SMTPCMD_FOLDED or SMTPCMD_RAW).  SIZE_MAX when it does not match. */
+static size_t smtpcmd_match(const unsigned char *u, size_t i, size_t len,
+                            const char *ph, size_t plen, int para)
+{
+	const unsigned char *map = smtpcmd_index_get()->fold;
+	size_t j;
+
+	for (j = 0; j < plen; j++) {
+		if (ph[j] == ' ') {
+			int nl = 0;
+
+			if (i >= len || map[u[i]] != 0)
+				return SIZE_MAX;
+			do {
+				nl += u[i] == '\n';
+				i++;
+			} while (i < len && map[u[i]] == 0);
+			if (nl >= para)
+				return SIZE_MAX;
+		} else {
+			if (i >= len || map[u[i]] != (unsigned char)ph[j])
+				return SIZE_MAX;
+			i++;
+		}
+	}
+	return i;
+}
+
+/* The earliest phrase of the table in u[0..len); its command, or
+ * SMTPCMD_NONE.  The text is folded (para SMTPCMD_FOLDED) or raw
+ * (SMTPCMD_RAW, read as smtpcmd_fold() would fold it: an address or a
+ * word sits at the same places, the phrases' spaces match white space
+ * runs).  Raw text needs no phrase searched alone (x->nalone == 0).
  *
  * The table is folded in order as a search per phrase did: a phrase
  * replaces the best so far only if it ends by the best's start.  So once
@@ -415,20 +433,21 @@ static size_t smtpcmd_hit(uint64_t found[2], unsigned char *hit, size_t nhit,
  * cannot change the outcome (it never replaces a found one, and whichever
  * found one comes after it in the table replaces it), and the scan stops
  * there.  The scan itself is one pass: each phrase's first whole-word
- * occurrence is tried only where a word starts whose first four bytes
- * begin some phrase (one compare per group of phrases of its letter, most
- * letters have none), then bytes 4-7 per phrase, then the rest (a search
- * per phrase cost sixty scans of the text).  A phrase that does not start
- * with a lower-case letter is searched for on its own. */
-static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
+ * occurrence is tried only where a word starts with the bytes before its
+ * first space (its group's key; one compare per group of its letter, most
+ * letters have none), then the rest of it (a search per phrase cost sixty
+ * scans of the text).  A phrase that does not start with a lower-case
+ * letter is searched for on its own. */
+static enum smtpcmd smtpcmd_phrase(const char *s, size_t len, int para)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
 	const size_t *plen = x->plen;
-	const unsigned char *word = x->word, *gfirst = x->gfirst;
-	const unsigned char *u = (const unsigned char *)f;
+	const unsigned char *word = x->word, *map = x->fold;
+	const unsigned char *gfirst = x->gfirst;
+	const unsigned char *u = (const unsigned char *)s;
 	enum smtpcmd best = SMTPCMD_NONE;
 	size_t best_at = len, k, i, b;
-	size_t occ[SMTPCMD_NPHRASES];     /* valid where found has the bit */
+	size_t occ[SMTPCMD_NPHRASES], end[SMTPCMD_NPHRASES]; /* where found */
 	uint64_t found[2] = { 0, 0 };
 	unsigned char hit[SMTPCMD_NPHRASES];  /* found, in table order */
 	size_t nhit = 0, left = x->nword;
@@ -438,10 +457,11 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 	for (k = 0; k < x->nalone; k++) {
 		size_t a = x->alone[k];
 
-		occ[a] = smtpcmd_first_occ(f, len, a, plen[a]);
+		occ[a] = smtpcmd_first_occ(s, len, a, plen[a]);
 		if (occ[a] < len) {
+			end[a] = occ[a] + plen[a];
 			nhit = smtpcmd_hit(found, hit, nhit, a);
-			lim = any && lim > occ[a] + plen[a] ? lim : occ[a] + plen[a];
+			lim = any && lim > end[a] ? lim : end[a];
 			any = true;
 		}
 	}
@@ -456,33 +476,34 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 		}
 		/* i starts a word: try the phrase groups of its letter, then
 		 * skip the rest of the word (no phrase starts inside one) */
-		if (c >= 'a' && c <= 'z' && gfirst[c - 'a'] < gfirst[c - 'a' + 1]) {
-			size_t avail = len - i;
-			uint32_t w = smtpcmd_load4(u + i, avail);
-
+		c = map[c];
+		if (c >= 'a' && c <= 'z') {
 			for (g = gfirst[c - 'a']; g < gfirst[c - 'a' + 1]; g++) {
 				const struct smtpcmd_group *gr = &x->group[g];
-				uint32_t w2;
+				size_t j = 1, kl = gr->klen;
 
-				if ((w & gr->mask) != gr->key)
+				if (len - i < kl)
 					continue;
-				w2 = avail > 4 ? smtpcmd_load4(u + i + 4, avail - 4) : 0;
+				while (j < kl && map[u[i + j]] == gr->key[j])
+					j++;
+				if (j < kl)
+					continue;
 				for (b = gr->b; b < gr->e; b++) {
 					const char *ph;
 					size_t e;
 
 					k = x->order[b];
-					ph = smtpcmd_phrases[k].phrase;
-					if (((found[k >> 6] >> (k & 63)) & 1) ||
-					    plen[k] > avail ||
-					    (w2 & x->mask2[k]) != x->key2[k] ||
-					    (plen[k] > 8 &&
-					     memcmp(u + i + 8, ph + 8, plen[k] - 8) != 0))
+					if ((found[k >> 6] >> (k & 63)) & 1)
 						continue;
-					e = i + plen[k];
+					ph = smtpcmd_phrases[k].phrase;
+					e = smtpcmd_match(u, i + kl, len, ph + kl,
+					                  plen[k] - kl, para);
+					if (e == SIZE_MAX)
+						continue;
 					if (e >= len || !word[u[e]] ||
 					    !word[(unsigned char)ph[plen[k] - 1]]) {
 						occ[k] = i;
+						end[k] = e;
 						nhit = smtpcmd_hit(found, hit, nhit, k);
 						left--;
 						lim = any && lim > e ? lim : e;
@@ -494,15 +515,15 @@ static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
 		for (i++; i < len && word[u[i]]; i++)
 			;
 	}
+	/* a phrase's end is by the best's start in the raw text exactly when
+	 * it is in the folded text (both start and end on a word byte) */
 	for (b = 0; b < nhit; b++) {
 		k = hit[b];
-		if (occ[k] + plen[k] <= best_at) {
+		if (end[k] <= best_at) {
 			best = smtpcmd_phrases[k].cmd;
 			best_at = occ[k];
 		}
 	}
-	if (at != NULL)
-		*at = best_at;
 	return best;
 }
 
@@ -757,30 +778,37 @@ static enum smtpcmd smtpcmd_find_span(const char *s, size_t len)
 	smtpcmd_transcript_span(&t, s, len);
 	if (t.any != SMTPCMD_NONE)
 		return t.any;
+	/* read raw: folding it whole into f loses no byte unless it holds
+	 * len - 1 non-white-space bytes or more (the last ones are cut) */
+	if (len + 2 <= sizeof(f) && smtpcmd_index_get()->nalone == 0)
+		return smtpcmd_phrase(s, len, SMTPCMD_RAW);
 	n = smtpcmd_fold(s, len, f, sizeof(f));
-	return smtpcmd_phrase(f, n, NULL);
+	return smtpcmd_phrase(f, n, SMTPCMD_FOLDED);
 }
 
 /* Bytes of an address token smtpcmd_other_addr() reads on either side of
  * its '@'. */
 #define SMTPCMD_TOKEN_MAX 256
 
-/* End of the "<...@...>" or bare address token at f[i] (folded text) when
- * it names an address other than addr; 0 otherwise.  Reads f[i - 255..
- * i + 256] at most, within f[0..len). */
+/* The "<...@...>" or bare address token at f[i] when it names an address
+ * other than addr.  f is folded or raw text: white space ends a token
+ * (folded, it is one ' ' or '\n'), and a token holds none, so it reads
+ * the same (addr is compared ignoring case).  Reads f[i - 255..i + 256]
+ * at most, within f[0..len). */
 static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
                                const char *addr, size_t alen)
 {
+	const unsigned char *map = smtpcmd_index_get()->fold;
 	size_t s = i, e;
 
 	if (f[i] != '@')
 		return false;
-	while (s > 0 && f[s - 1] != ' ' && f[s - 1] != '<' && f[s - 1] != '\n' &&
+	while (s > 0 && map[(unsigned char)f[s - 1]] != 0 && f[s - 1] != '<' &&
 	       f[s - 1] != '(' && f[s - 1] != ':' && f[s - 1] != '"' &&
 	       i - s < SMTPCMD_TOKEN_MAX)
 		s--;
 	e = i + 1;
-	while (e < len && f[e] != ' ' && f[e] != '>' && f[e] != '\n' &&
+	while (e < len && map[(unsigned char)f[e]] != 0 && f[e] != '>' &&
 	       f[e] != ')' && f[e] != ':' && f[e] != ',' && f[e] != ';' &&
 	       f[e] != '"' && e - i < SMTPCMD_TOKEN_MAX)
 		e++;
@@ -866,6 +894,61 @@ static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
 	return i - at;
 }
 
+/* smtpcmd_window() read in the raw text: the raw length of the window
+ * after the occurrence text[at..at + alen), up to the white space run of
+ * its second paragraph mark (two line ends), another address in the
+ * second paragraph, or the end of the text.  The folded window is the
+ * fold of those raw bytes.  SIZE_MAX when it does not end within
+ * SMTPCMD_WINDOW_MAX raw bytes and the text goes on: folded, it may reach
+ * the cap (which counts folded bytes) and the caller folds it. */
+static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
+                                 const char *addr, size_t alen)
+{
+	const unsigned char *map = smtpcmd_index_get()->fold;
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i = at + alen, lim = len;
+	bool capped = false, second = false;
+
+	if (len - at > SMTPCMD_WINDOW_MAX) {
+		lim = at + SMTPCMD_WINDOW_MAX;
+		capped = true;
+	}
+	while (i < lim) {
+		const unsigned char *q = memchr(u + i, '\n', lim - i);
+		size_t rs = q != NULL ? (size_t)(q - u) : lim, re = rs;
+		int nl = 0;
+
+		/* the white space run of the line end: u[i] starts a run only
+		 * at the address's end, whose last byte is none */
+		if (q != NULL) {
+			while (rs > i && map[u[rs - 1]] == 0)
+				rs--;
+			for (; re < len && map[u[re]] == 0; re++)
+				nl += u[re] == '\n';
+		}
+		/* in the second paragraph another address ends the window */
+		while (second && i < rs) {
+			const unsigned char *a = memchr(u + i, '@', rs - i);
+
+			if (a == NULL)
+				break;
+			i = (size_t)(a - u);
+			if (smtpcmd_other_addr(text, len, i, addr, alen))
+				return i - at;
+			i++;
+		}
+		if (q == NULL)
+			break;
+		if (nl >= 2) {
+			if (second)
+				return rs - at;
+			second = true;
+		}
+		i = re;
+	}
+	return capped ? SIZE_MAX : len - at;
+}
+
 /* No byte that smtpcmd_fold() would squeeze. */
 static bool smtpcmd_no_space(const char *s, size_t len)
 {
@@ -919,7 +1002,7 @@ static enum smtpcmd smtpcmd_find_for_folded(const char *text, size_t len,
 			continue;
 		}
 		w = smtpcmd_window(&v, at, addr, alen);
-		c = smtpcmd_phrase(f + at, w, NULL);
+		c = smtpcmd_phrase(f + at, w, SMTPCMD_FOLDED);
 		if (c != SMTPCMD_NONE)
 			break;
 		from = at + alen;
@@ -934,6 +1017,7 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	enum smtpcmd c = SMTPCMD_NONE;
 	size_t alen, from = 0, k;
 	char f[SMTPCMD_VIEW_MAX + 2];
+	bool raw = smtpcmd_index_get()->nalone == 0;
 
 	if (text == NULL || len == 0 || addr == NULL)
 		return SMTPCMD_NONE;
@@ -957,9 +1041,10 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	 * in the folded text, in the same order, with neighbours that fold
 	 * to the same verdict of smtpcmd_inside_longer() (white space is
 	 * neither alnum nor punctuation, folded or not).  Find it in the raw
-	 * text; fold only from each occurrence on, as far as its window
-	 * reads: a text folded from a non-white-space byte on is the whole
-	 * text's fold from that byte's place on. */
+	 * text and read its window there (smtpcmd_window_raw()); only a
+	 * window that may reach the cap is folded, from the occurrence on,
+	 * as far as it reads: a text folded from a non-white-space byte on
+	 * is the whole text's fold from that byte's place on. */
 	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
 		const char *p = text_findn(text + from, len - from, addr, alen);
 		struct smtpcmd_view v;
@@ -972,14 +1057,19 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 			from = at + 1;
 			continue;
 		}
-		memset(&v, 0, sizeof(v));
-		v.f = f;
-		v.max = SMTPCMD_VIEW_MAX;
-		v.s = (const unsigned char *)text + at;
-		v.len = len - at;
-		v.st.nl = -1;
-		w = smtpcmd_window(&v, 0, addr, alen);
-		c = smtpcmd_phrase(f, w, NULL);
+		w = raw ? smtpcmd_window_raw(text, len, at, addr, alen) : SIZE_MAX;
+		if (w != SIZE_MAX) {
+			c = smtpcmd_phrase(text + at, w, SMTPCMD_RAW);
+		} else {
+			memset(&v, 0, sizeof(v));
+			v.f = f;
+			v.max = SMTPCMD_VIEW_MAX;
+			v.s = (const unsigned char *)text + at;
+			v.len = len - at;
+			v.st.nl = -1;
+			w = smtpcmd_window(&v, 0, addr, alen);
+			c = smtpcmd_phrase(f, w, SMTPCMD_FOLDED);
+		}
 		if (c != SMTPCMD_NONE)
 			break;
 		from = at + alen;
