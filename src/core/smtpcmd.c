@@ -900,14 +900,19 @@ static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
  * second paragraph, or the end of the text.  The folded window is the
  * fold of those raw bytes.  SIZE_MAX when it does not end within
  * SMTPCMD_WINDOW_MAX raw bytes and the text goes on: folded, it may reach
- * the cap (which counts folded bytes) and the caller folds it. */
+ * the cap (which counts folded bytes) and the caller folds it.  *first
+ * gets where the first paragraph ends (its mark's run, else the window's
+ * end): the window of a later occurrence before it ends where this one
+ * does. */
 static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
-                                 const char *addr, size_t alen)
+                                 const char *addr, size_t alen, size_t *first)
 {
 	const unsigned char *map = smtpcmd_index_get()->fold;
 	const unsigned char *u = (const unsigned char *)text;
 	size_t i = at + alen, lim = len;
 	bool capped = false, second = false;
+
+	*first = len;
 
 	if (len - at > SMTPCMD_WINDOW_MAX) {
 		lim = at + SMTPCMD_WINDOW_MAX;
@@ -943,6 +948,7 @@ static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
 			if (second)
 				return rs - at;
 			second = true;
+			*first = rs;
 		}
 		i = re;
 	}
@@ -1015,7 +1021,7 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 {
 	struct smtpcmd_transcript t;
 	enum smtpcmd c = SMTPCMD_NONE;
-	size_t alen, from = 0, k;
+	size_t alen, from = 0, k, seen = 0;
 	char f[SMTPCMD_VIEW_MAX + 2];
 	bool raw = smtpcmd_index_get()->nalone == 0;
 
@@ -1048,7 +1054,7 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
 		const char *p = text_findn(text + from, len - from, addr, alen);
 		struct smtpcmd_view v;
-		size_t at, w;
+		size_t at, w, first;
 
 		if (p == NULL)
 			break;
@@ -1057,9 +1063,17 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 			from = at + 1;
 			continue;
 		}
-		w = raw ? smtpcmd_window_raw(text, len, at, addr, alen) : SIZE_MAX;
+		/* in the first paragraph of a window read in vain: its window
+		 * is the end of that one, no phrase in it either */
+		if (at < seen) {
+			from = at + alen;
+			continue;
+		}
+		w = raw ? smtpcmd_window_raw(text, len, at, addr, alen, &first)
+		        : SIZE_MAX;
 		if (w != SIZE_MAX) {
 			c = smtpcmd_phrase(text + at, w, SMTPCMD_RAW);
+			seen = first < at + w ? first : at + w;
 		} else {
 			memset(&v, 0, sizeof(v));
 			v.f = f;
