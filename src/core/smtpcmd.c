@@ -191,8 +191,8 @@ struct smtpcmd_index {
 	size_t plen[SMTPCMD_NPHRASES];
 	unsigned char order[SMTPCMD_NPHRASES];  /* by letter, then group */
 	struct smtpcmd_group group[SMTPCMD_NPHRASES];
-	unsigned char gfirst[27]; /* groups of letter c: gfirst[c]..[c + 1] */
-	size_t nword;             /* phrases in groups */
+	unsigned char glo[256], ghi[256]; /* groups of byte b (a letter, either
+	                                     case): group[glo[b]..ghi[b]) */
 	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
 	size_t nalone;
 	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
@@ -228,7 +228,7 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 	}
 	/* letter by letter, phrases with the same key together */
 	for (c = 0; c < 26; c++) {
-		x.gfirst[c] = (unsigned char)ng;
+		x.glo['a' + c] = x.glo['A' + c] = (unsigned char)ng;
 		for (k = 0; k < SMTPCMD_NPHRASES; k++) {
 			const char *ph = smtpcmd_phrases[k].phrase;
 			struct smtpcmd_group *g = &x.group[ng];
@@ -250,9 +250,8 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 			g->e = (unsigned char)pos;
 			ng++;
 		}
+		x.ghi['a' + c] = x.ghi['A' + c] = (unsigned char)ng;
 	}
-	x.gfirst[26] = (unsigned char)ng;
-	x.nword = pos;
 	for (k = 0; k < 256; k++) {
 		unsigned char b = (unsigned char)k;
 
@@ -443,14 +442,13 @@ static enum smtpcmd smtpcmd_phrase(const char *s, size_t len, int para)
 	const struct smtpcmd_index *x = smtpcmd_index_get();
 	const size_t *plen = x->plen;
 	const unsigned char *word = x->word, *map = x->fold;
-	const unsigned char *gfirst = x->gfirst;
 	const unsigned char *u = (const unsigned char *)s;
 	enum smtpcmd best = SMTPCMD_NONE;
 	size_t best_at = len, k, i, b;
 	size_t occ[SMTPCMD_NPHRASES], end[SMTPCMD_NPHRASES]; /* where found */
 	uint64_t found[2] = { 0, 0 };
 	unsigned char hit[SMTPCMD_NPHRASES];  /* found, in table order */
-	size_t nhit = 0, left = x->nword;
+	size_t nhit = 0;
 	size_t lim = len;                 /* scan end: the ends of those found */
 	bool any = false;
 
@@ -466,55 +464,50 @@ static enum smtpcmd smtpcmd_phrase(const char *s, size_t len, int para)
 		}
 	}
 	i = 0;
-	while (i < lim && left > 0) {
-		unsigned char c = u[i];
-		size_t g;
+	while (i < lim) {
+		size_t g, ge;
 
-		if (!word[c]) {
-			i++;
-			continue;
-		}
+		while (!word[u[i]])       /* to the next word */
+			if (++i >= lim)
+				goto done;
 		/* i starts a word: try the phrase groups of its letter, then
 		 * skip the rest of the word (no phrase starts inside one) */
-		c = map[c];
-		if (c >= 'a' && c <= 'z') {
-			for (g = gfirst[c - 'a']; g < gfirst[c - 'a' + 1]; g++) {
-				const struct smtpcmd_group *gr = &x->group[g];
-				size_t j = 1, kl = gr->klen;
+		for (g = x->glo[u[i]], ge = x->ghi[u[i]]; g < ge; g++) {
+			const struct smtpcmd_group *gr = &x->group[g];
+			size_t j = 1, kl = gr->klen;
 
-				if (len - i < kl)
-					continue;
-				while (j < kl && map[u[i + j]] == gr->key[j])
-					j++;
-				if (j < kl)
-					continue;
-				for (b = gr->b; b < gr->e; b++) {
-					const char *ph;
-					size_t e;
+			if (len - i < kl)
+				continue;
+			while (j < kl && map[u[i + j]] == gr->key[j])
+				j++;
+			if (j < kl)
+				continue;
+			for (b = gr->b; b < gr->e; b++) {
+				const char *ph;
+				size_t e;
 
-					k = x->order[b];
-					if ((found[k >> 6] >> (k & 63)) & 1)
-						continue;
-					ph = smtpcmd_phrases[k].phrase;
-					e = smtpcmd_match(u, i + kl, len, ph + kl,
-					                  plen[k] - kl, para);
-					if (e == SIZE_MAX)
-						continue;
-					if (e >= len || !word[u[e]] ||
-					    !word[(unsigned char)ph[plen[k] - 1]]) {
-						occ[k] = i;
-						end[k] = e;
-						nhit = smtpcmd_hit(found, hit, nhit, k);
-						left--;
-						lim = any && lim > e ? lim : e;
-						any = true;
-					}
+				k = x->order[b];
+				if ((found[k >> 6] >> (k & 63)) & 1)
+					continue;
+				ph = smtpcmd_phrases[k].phrase;
+				e = smtpcmd_match(u, i + kl, len, ph + kl, plen[k] - kl,
+				                  para);
+				if (e == SIZE_MAX)
+					continue;
+				if (e >= len || !word[u[e]] ||
+				    !word[(unsigned char)ph[plen[k] - 1]]) {
+					occ[k] = i;
+					end[k] = e;
+					nhit = smtpcmd_hit(found, hit, nhit, k);
+					lim = any && lim > e ? lim : e;
+					any = true;
 				}
 			}
 		}
-		for (i++; i < len && word[u[i]]; i++)
+		while (++i < len && word[u[i]])
 			;
 	}
+done:
 	/* a phrase's end is by the best's start in the raw text exactly when
 	 * it is in the folded text (both start and end on a word byte) */
 	for (b = 0; b < nhit; b++) {
@@ -633,26 +626,29 @@ static void smtpcmd_transcript_init(struct smtpcmd_transcript *t,
 	t->addr_len = addr != NULL ? strlen(addr) : 0;
 }
 
+/* The first ">>>" or "<<<" in s[from..len), or len. */
+static size_t smtpcmd_next_marker(const char *s, size_t len, size_t from)
+{
+	const char *a, *b;
+
+	if (from >= len)
+		return len;
+	a = text_findn(s + from, len - from, ">>>", 3);
+	b = text_findn(s + from, len - from, "<<<", 3);
+	if (a == NULL || (b != NULL && b < a))
+		a = b;
+	return a != NULL ? (size_t)(a - s) : len;
+}
+
 /* Markers inside one span: each segment runs to the next marker. */
 static void smtpcmd_transcript_span(struct smtpcmd_transcript *t,
                                     const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i = smtpcmd_next_marker(s, len, 0);
 
-	while (i + 3 <= len) {
-		size_t j;
+	while (i < len) {
+		size_t j = smtpcmd_next_marker(s, len, i + 3);
 
-		if (!((s[i] == '>' || s[i] == '<') && s[i + 1] == s[i] &&
-		      s[i + 2] == s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i + 3; j + 3 <= len; j++)
-			if ((s[j] == '>' || s[j] == '<') && s[j + 1] == s[j] &&
-			    s[j + 2] == s[j])
-				break;
-		if (j + 3 > len)
-			j = len;
 		smtpcmd_segment(t, s + i, j - i);
 		i = j;
 	}
