@@ -664,28 +664,34 @@ static const char *const smtpcmd_line_prefixes[] = {
 static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
                                      const char *s, size_t len)
 {
-	size_t pos = 0, k;
+	static const char talk[] = "while talking to ";
+	size_t pos = 0, k, talk_at = 0;
 	const char *line;
 	size_t line_len;
+	bool talk_known = false;      /* talk_at: its next one from here on */
 
 	/* only a marker line sets what the caller reads (hit, data_hit,
 	 * pending): a text without markers, most of them, needs no walk */
-	if (text_findn(s, len, ">>>", 3) == NULL &&
-	    text_findn(s, len, "<<<", 3) == NULL)
+	if (smtpcmd_next_marker(s, len, 0) == len)
 		return;
 	while (text_next_line(s, len, &pos, &line, &line_len)) {
+		size_t at;
+
 		text_trim(&line, &line_len);
 		for (k = 0; k < sizeof(smtpcmd_line_prefixes) /
 		                sizeof(smtpcmd_line_prefixes[0]); k++)
-			if (text_starts(line, line_len, smtpcmd_line_prefixes[k])) {
+			if (line_len > 0 &&
+			    (line[0] | 0x20) == (smtpcmd_line_prefixes[k][0] | 0x20) &&
+			    text_starts(line, line_len, smtpcmd_line_prefixes[k])) {
 				size_t skip = strlen(smtpcmd_line_prefixes[k]) - 3;
 
 				line += skip;
 				line_len -= skip;
 				break;
 			}
-		if (line_len >= 3 && (text_starts(line, line_len, ">>>") ||
-		                      text_starts(line, line_len, "<<<"))) {
+		if (line_len >= 3 && (line[0] == '>' || line[0] == '<') &&
+		    (text_starts(line, line_len, ">>>") ||
+		     text_starts(line, line_len, "<<<"))) {
 			smtpcmd_segment(t, line, line_len);
 			if (t->data_fail) {
 				t->data_fail = false;
@@ -703,7 +709,19 @@ static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
 			t->data_hit = true;
 			t->pending = false;
 		}
-		if (text_find(line, line_len, "while talking to ") != NULL) {
+		/* "while talking to " in the line: its next occurrence in the
+		 * text, searched once, not once per line (it holds no line
+		 * end, so it lies in one line; one that passes the trimmed
+		 * line's end leaves no room for another) */
+		at = (size_t)(line - s);
+		if (!talk_known || talk_at < at) {
+			const char *p = text_findn(s + at, len - at, talk,
+			                           sizeof(talk) - 1);
+
+			talk_at = p != NULL ? (size_t)(p - s) : len;
+			talk_known = true;
+		}
+		if (talk_at + (sizeof(talk) - 1) <= at + line_len) {
 			t->nqueue = 0;
 			t->last.cmd = SMTPCMD_NONE;
 			t->prev_ours = false;
@@ -890,16 +908,47 @@ static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
 	return i - at;
 }
 
+/* Where the first max folded bytes of u[0..len) (its first byte no white
+ * space) end in it: the raw start of what folded byte max is made of (a
+ * byte, or the white space run of a separator); len if the fold is no
+ * longer. */
+static size_t smtpcmd_fold_reach(const unsigned char *u, size_t len,
+                                 size_t max)
+{
+	const unsigned char *map = smtpcmd_index_get()->fold;
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		size_t rs = i;
+
+		if (map[u[i]] != 0) {
+			if (n == max)
+				return i;
+			n++;
+			i++;
+			continue;
+		}
+		while (i < len && map[u[i]] == 0)
+			i++;
+		if (i == len)
+			break;                /* no separator after the last byte */
+		if (n == max)
+			return rs;
+		n++;
+	}
+	return len;
+}
+
 /* smtpcmd_window() read in the raw text: the raw length of the window
  * after the occurrence text[at..at + alen), up to the white space run of
  * its second paragraph mark (two line ends), another address in the
- * second paragraph, or the end of the text.  The folded window is the
- * fold of those raw bytes.  SIZE_MAX when it does not end within
- * SMTPCMD_WINDOW_MAX raw bytes and the text goes on: folded, it may reach
- * the cap (which counts folded bytes) and the caller folds it.  *first
- * gets where the first paragraph ends (its mark's run, else the window's
- * end): the window of a later occurrence before it ends where this one
- * does. */
+ * second paragraph, SMTPCMD_WINDOW_MAX folded bytes, or the end of the
+ * text.  The folded window is the fold of those raw bytes.  The folded
+ * bytes are counted only when the window goes on for SMTPCMD_WINDOW_MAX
+ * raw bytes (folding never adds bytes).  *first gets where the first
+ * paragraph ends (its mark's run, else the window's end), 0 when the
+ * window ends at the cap: the window of a later occurrence before it ends
+ * where this one does. */
 static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
                                  const char *addr, size_t alen, size_t *first)
 {
@@ -909,46 +958,52 @@ static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
 	bool capped = false, second = false;
 
 	*first = len;
-
 	if (len - at > SMTPCMD_WINDOW_MAX) {
 		lim = at + SMTPCMD_WINDOW_MAX;
 		capped = true;
 	}
-	while (i < lim) {
-		const unsigned char *q = memchr(u + i, '\n', lim - i);
-		size_t rs = q != NULL ? (size_t)(q - u) : lim, re = rs;
-		int nl = 0;
+	for (;;) {
+		while (i < lim) {
+			const unsigned char *q = memchr(u + i, '\n', lim - i);
+			size_t rs = q != NULL ? (size_t)(q - u) : lim, re = rs;
+			int nl = 0;
 
-		/* the white space run of the line end: u[i] starts a run only
-		 * at the address's end, whose last byte is none */
-		if (q != NULL) {
-			while (rs > i && map[u[rs - 1]] == 0)
-				rs--;
-			for (; re < len && map[u[re]] == 0; re++)
-				nl += u[re] == '\n';
-		}
-		/* in the second paragraph another address ends the window */
-		while (second && i < rs) {
-			const unsigned char *a = memchr(u + i, '@', rs - i);
+			/* the white space run of the line end (it starts after
+			 * the address, whose last byte is none) */
+			if (q != NULL) {
+				while (rs > at + alen && map[u[rs - 1]] == 0)
+					rs--;
+				for (; re < len && map[u[re]] == 0; re++)
+					nl += u[re] == '\n';
+			}
+			/* in the second paragraph another address ends it */
+			while (second && i < rs) {
+				const unsigned char *a = memchr(u + i, '@', rs - i);
 
-			if (a == NULL)
-				break;
-			i = (size_t)(a - u);
-			if (smtpcmd_other_addr(text, len, i, addr, alen))
-				return i - at;
-			i++;
+				if (a == NULL)
+					break;
+				i = (size_t)(a - u);
+				if (smtpcmd_other_addr(text, len, i, addr, alen))
+					return i - at;
+				i++;
+			}
+			if (nl >= 2) {
+				if (second)
+					return rs - at;
+				second = true;
+				*first = rs;
+			}
+			i = re;
 		}
-		if (q == NULL)
+		if (!capped)
 			break;
-		if (nl >= 2) {
-			if (second)
-				return rs - at;
-			second = true;
-			*first = rs;
-		}
-		i = re;
+		/* SMTPCMD_WINDOW_MAX raw bytes read: go on to the cap */
+		capped = false;
+		lim = at + smtpcmd_fold_reach(u + at, len - at, SMTPCMD_WINDOW_MAX);
+		if (lim < len)
+			*first = 0;           /* it may end at the cap */
 	}
-	return capped ? SIZE_MAX : len - at;
+	return lim - at;
 }
 
 /* No byte that smtpcmd_fold() would squeeze. */
@@ -1065,9 +1120,8 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 			from = at + alen;
 			continue;
 		}
-		w = raw ? smtpcmd_window_raw(text, len, at, addr, alen, &first)
-		        : SIZE_MAX;
-		if (w != SIZE_MAX) {
+		if (raw) {
+			w = smtpcmd_window_raw(text, len, at, addr, alen, &first);
 			c = smtpcmd_phrase(text + at, w, SMTPCMD_RAW);
 			seen = first < at + w ? first : at + w;
 		} else {
