@@ -368,20 +368,32 @@ static size_t smtpcmd_first_occ(const char *f, size_t len, size_t k,
 	return len;
 }
 
-/* Record phrase k as found: its bit in found[], its index in hit[0..nhit)
- * kept in table order.  Returns the new count. */
-static size_t smtpcmd_hit(uint64_t found[2], unsigned char *hit, size_t nhit,
-                          size_t k)
-{
-	size_t j = nhit;
+/* The phrases found so far by smtpcmd_phrase(). */
+struct smtpcmd_found {
+	size_t occ[SMTPCMD_NPHRASES], end[SMTPCMD_NPHRASES]; /* where */
+	uint64_t bits[2];                     /* which */
+	unsigned char hit[SMTPCMD_NPHRASES];  /* which, in table order */
+	size_t nhit;
+	size_t lim;   /* the scan's end: the text's, or the ends of those found */
+};
 
-	found[k >> 6] |= (uint64_t)1 << (k & 63);
-	while (j > 0 && hit[j - 1] > k) {
-		hit[j] = hit[j - 1];
+/* Record phrase k found at s[occ..end). */
+static void smtpcmd_hit(struct smtpcmd_found *fd, size_t k, size_t occ,
+                        size_t end)
+{
+	size_t j = fd->nhit;
+
+	fd->occ[k] = occ;
+	fd->end[k] = end;
+	if (j == 0 || fd->lim < end)
+		fd->lim = end;
+	fd->bits[k >> 6] |= (uint64_t)1 << (k & 63);
+	while (j > 0 && fd->hit[j - 1] > k) {
+		fd->hit[j] = fd->hit[j - 1];
 		j--;
 	}
-	hit[j] = (unsigned char)k;
-	return nhit + 1;
+	fd->hit[j] = (unsigned char)k;
+	fd->nhit++;
 }
 
 /* Paragraph marks: in folded text a '\n' is one; in raw text, a white
@@ -420,6 +432,41 @@ static size_t smtpcmd_match(const unsigned char *u, size_t i, size_t len,
 	return i;
 }
 
+/* The phrases not yet found that start at the word start u[i]: those of
+ * the groups of its letter whose key it starts with. */
+static void smtpcmd_word_start(const struct smtpcmd_index *x,
+                               struct smtpcmd_found *fd,
+                               const unsigned char *u, size_t i, size_t len,
+                               int para)
+{
+	const unsigned char *map = x->fold, *word = x->word;
+	size_t g, ge, b;
+
+	for (g = x->glo[u[i]], ge = x->ghi[u[i]]; g < ge; g++) {
+		const struct smtpcmd_group *gr = &x->group[g];
+		size_t j = 1, kl = gr->klen;
+
+		if (len - i < kl)
+			continue;
+		while (j < kl && map[u[i + j]] == gr->key[j])
+			j++;
+		if (j < kl)
+			continue;
+		for (b = gr->b; b < gr->e; b++) {
+			size_t k = x->order[b], pl = x->plen[k], e;
+			const char *ph = smtpcmd_phrases[k].phrase;
+
+			if ((fd->bits[k >> 6] >> (k & 63)) & 1)
+				continue;
+			e = smtpcmd_match(u, i + kl, len, ph + kl, pl - kl, para);
+			if (e != SIZE_MAX &&
+			    (e >= len || !word[u[e]] ||
+			     !word[(unsigned char)ph[pl - 1]]))
+				smtpcmd_hit(fd, k, i, e);
+		}
+	}
+}
+
 /* The earliest phrase of the table in u[0..len); its command, or
  * SMTPCMD_NONE.  The text is folded (para SMTPCMD_FOLDED) or raw
  * (SMTPCMD_RAW, read as smtpcmd_fold() would fold it: an address or a
@@ -440,81 +487,42 @@ static size_t smtpcmd_match(const unsigned char *u, size_t i, size_t len,
 static enum smtpcmd smtpcmd_phrase(const char *s, size_t len, int para)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
-	const size_t *plen = x->plen;
-	const unsigned char *word = x->word, *map = x->fold;
+	const unsigned char *word = x->word, *glo = x->glo, *ghi = x->ghi;
 	const unsigned char *u = (const unsigned char *)s;
+	struct smtpcmd_found fd;
 	enum smtpcmd best = SMTPCMD_NONE;
-	size_t best_at = len, k, i, b;
-	size_t occ[SMTPCMD_NPHRASES], end[SMTPCMD_NPHRASES]; /* where found */
-	uint64_t found[2] = { 0, 0 };
-	unsigned char hit[SMTPCMD_NPHRASES];  /* found, in table order */
-	size_t nhit = 0;
-	size_t lim = len;                 /* scan end: the ends of those found */
-	bool any = false;
+	size_t best_at = len, k, i = 0, lim;
 
+	fd.bits[0] = fd.bits[1] = 0;
+	fd.nhit = 0;
+	fd.lim = len;
 	for (k = 0; k < x->nalone; k++) {
-		size_t a = x->alone[k];
+		size_t a = x->alone[k], o;
 
-		occ[a] = smtpcmd_first_occ(s, len, a, plen[a]);
-		if (occ[a] < len) {
-			end[a] = occ[a] + plen[a];
-			nhit = smtpcmd_hit(found, hit, nhit, a);
-			lim = any && lim > end[a] ? lim : end[a];
-			any = true;
-		}
+		o = smtpcmd_first_occ(s, len, a, x->plen[a]);
+		if (o < len)
+			smtpcmd_hit(&fd, a, o, o + x->plen[a]);
 	}
-	i = 0;
+	lim = fd.lim;
 	while (i < lim) {
-		size_t g, ge;
-
 		while (!word[u[i]])       /* to the next word */
 			if (++i >= lim)
 				goto done;
-		/* i starts a word: try the phrase groups of its letter, then
-		 * skip the rest of the word (no phrase starts inside one) */
-		for (g = x->glo[u[i]], ge = x->ghi[u[i]]; g < ge; g++) {
-			const struct smtpcmd_group *gr = &x->group[g];
-			size_t j = 1, kl = gr->klen;
-
-			if (len - i < kl)
-				continue;
-			while (j < kl && map[u[i + j]] == gr->key[j])
-				j++;
-			if (j < kl)
-				continue;
-			for (b = gr->b; b < gr->e; b++) {
-				const char *ph;
-				size_t e;
-
-				k = x->order[b];
-				if ((found[k >> 6] >> (k & 63)) & 1)
-					continue;
-				ph = smtpcmd_phrases[k].phrase;
-				e = smtpcmd_match(u, i + kl, len, ph + kl, plen[k] - kl,
-				                  para);
-				if (e == SIZE_MAX)
-					continue;
-				if (e >= len || !word[u[e]] ||
-				    !word[(unsigned char)ph[plen[k] - 1]]) {
-					occ[k] = i;
-					end[k] = e;
-					nhit = smtpcmd_hit(found, hit, nhit, k);
-					lim = any && lim > e ? lim : e;
-					any = true;
-				}
-			}
+		if (glo[u[i]] < ghi[u[i]]) {
+			smtpcmd_word_start(x, &fd, u, i, len, para);
+			lim = fd.lim;
 		}
-		while (++i < len && word[u[i]])
-			;
+		while (++i < len && word[u[i]])   /* past it: no phrase starts */
+			;                             /* inside a word */
 	}
 done:
 	/* a phrase's end is by the best's start in the raw text exactly when
 	 * it is in the folded text (both start and end on a word byte) */
-	for (b = 0; b < nhit; b++) {
-		k = hit[b];
-		if (end[k] <= best_at) {
+	for (i = 0; i < fd.nhit; i++) {
+		k = fd.hit[i];
+		if (fd.end[k] <= best_at) {
 			best = smtpcmd_phrases[k].cmd;
-			best_at = occ[k];
+			best_at = fd.occ[k];
 		}
 	}
 	return best;
