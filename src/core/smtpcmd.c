@@ -193,6 +193,11 @@ struct smtpcmd_index {
 	struct smtpcmd_group group[SMTPCMD_NPHRASES];
 	unsigned char glo[256], ghi[256]; /* groups of byte b (a letter, either
 	                                     case): group[glo[b]..ghi[b]) */
+	/* pair[b]: bit (c & 31) set when some phrase starting with byte b
+	 * (either case) has second byte c as folded (0: white space), all
+	 * bits when it has none; 0 when no phrase starts with b.  A filter:
+	 * most words fail it. */
+	uint32_t pair[256];
 	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
 	size_t nalone;
 	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
@@ -214,6 +219,7 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 	static _Thread_local struct smtpcmd_index x;
 	bool placed[SMTPCMD_NPHRASES];
 	size_t k, j, c, ng = 0, pos = 0;
+	uint32_t m;
 
 	if (x.ready)
 		return &x;
@@ -246,6 +252,10 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 					continue;
 				placed[j] = true;
 				x.order[pos++] = (unsigned char)j;
+				m = x.plen[j] < 2 ? ~(uint32_t)0 :
+				    (uint32_t)1 << ((q[1] == ' ' ? 0 : (unsigned char)q[1]) & 31);
+				x.pair['a' + c] |= m;
+				x.pair['A' + c] |= m;
 			}
 			g->e = (unsigned char)pos;
 			ng++;
@@ -487,11 +497,13 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 static enum smtpcmd smtpcmd_phrase(const char *s, size_t len, int para)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
-	const unsigned char *word = x->word, *glo = x->glo, *ghi = x->ghi;
+	const unsigned char *word = x->word, *map = x->fold;
+	const uint32_t *pair = x->pair;
 	const unsigned char *u = (const unsigned char *)s;
 	struct smtpcmd_found fd;
 	enum smtpcmd best = SMTPCMD_NONE;
 	size_t best_at = len, k, i = 0, lim;
+	uint32_t m;
 
 	fd.bits[0] = fd.bits[1] = 0;
 	fd.nhit = 0;
@@ -508,7 +520,8 @@ static enum smtpcmd smtpcmd_phrase(const char *s, size_t len, int para)
 		while (!word[u[i]])       /* to the next word */
 			if (++i >= lim)
 				goto done;
-		if (glo[u[i]] < ghi[u[i]]) {
+		m = pair[u[i]];
+		if (m != 0 && (i + 1 >= len || ((m >> (map[u[i + 1]] & 31)) & 1))) {
 			smtpcmd_word_start(x, &fd, u, i, len, para);
 			lim = fd.lim;
 		}
@@ -634,18 +647,29 @@ static void smtpcmd_transcript_init(struct smtpcmd_transcript *t,
 	t->addr_len = addr != NULL ? strlen(addr) : 0;
 }
 
+/* The first run of three bytes c in s[from..len), or len. */
+static size_t smtpcmd_find3(const char *s, size_t len, size_t from, char c)
+{
+	while (from + 3 <= len) {
+		const char *p = memchr(s + from, c, len - from - 2);
+
+		if (p == NULL)
+			break;
+		from = (size_t)(p - s);
+		if (p[1] == c && p[2] == c)
+			return from;
+		from++;
+	}
+	return len;
+}
+
 /* The first ">>>" or "<<<" in s[from..len), or len. */
 static size_t smtpcmd_next_marker(const char *s, size_t len, size_t from)
 {
-	const char *a, *b;
+	size_t a = smtpcmd_find3(s, len, from, '>');
+	size_t b = smtpcmd_find3(s, len, from, '<');
 
-	if (from >= len)
-		return len;
-	a = text_findn(s + from, len - from, ">>>", 3);
-	b = text_findn(s + from, len - from, "<<<", 3);
-	if (a == NULL || (b != NULL && b < a))
-		a = b;
-	return a != NULL ? (size_t)(a - s) : len;
+	return a < b ? a : b;
 }
 
 /* Markers inside one span: each segment runs to the next marker. */
