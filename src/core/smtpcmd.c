@@ -183,6 +183,7 @@ _Static_assert(SMTPCMD_NPHRASES <= 128, "phrase set fits two 64-bit words");
 struct smtpcmd_group {
 	unsigned char key[4];     /* its phrases' first klen bytes, no space */
 	unsigned char klen;
+	unsigned char common;     /* bytes all its phrases start with */
 	unsigned char b, e;       /* its phrases: order[b..e) */
 };
 
@@ -258,6 +259,17 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 				x.pair['A' + c] |= m;
 			}
 			g->e = (unsigned char)pos;
+			/* their common start, matched once per word */
+			g->common = (unsigned char)x.plen[x.order[g->b]];
+			for (j = g->b + 1; j < g->e; j++) {
+				const char *a = smtpcmd_phrases[x.order[g->b]].phrase;
+				const char *q = smtpcmd_phrases[x.order[j]].phrase;
+				size_t n = 0;
+
+				while (n < g->common && a[n] == q[n])
+					n++;
+				g->common = (unsigned char)n;
+			}
 			ng++;
 		}
 		x.ghi['a' + c] = x.ghi['A' + c] = (unsigned char)ng;
@@ -450,7 +462,7 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
                                int para)
 {
 	const unsigned char *map = x->fold, *word = x->word;
-	size_t g, ge, b;
+	size_t g, ge, b, cm, c;
 
 	for (g = x->glo[u[i]], ge = x->ghi[u[i]]; g < ge; g++) {
 		const struct smtpcmd_group *gr = &x->group[g];
@@ -462,13 +474,19 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 			j++;
 		if (j < kl)
 			continue;
+		cm = gr->common;
+		c = smtpcmd_match(u, i + kl, len,
+		                  smtpcmd_phrases[x->order[gr->b]].phrase + kl,
+		                  cm - kl, para);
+		if (c == SIZE_MAX)
+			continue;
 		for (b = gr->b; b < gr->e; b++) {
 			size_t k = x->order[b], pl = x->plen[k], e;
 			const char *ph = smtpcmd_phrases[k].phrase;
 
 			if ((fd->bits[k >> 6] >> (k & 63)) & 1)
 				continue;
-			e = smtpcmd_match(u, i + kl, len, ph + kl, pl - kl, para);
+			e = smtpcmd_match(u, c, len, ph + cm, pl - cm, para);
 			if (e != SIZE_MAX &&
 			    (e >= len || !word[u[e]] ||
 			     !word[(unsigned char)ph[pl - 1]]))
