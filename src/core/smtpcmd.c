@@ -6,10 +6,13 @@
  * follows ">>> command" / "<<< reply" pairs (sendmail, Courier, and the
  * same pairs collapsed into one diagnostic line); replies are matched to
  * commands in order, so a pipelined session ("MAIL, RCPT, DATA, then three
- * replies") is read right.  The phrase reader folds the text (ASCII lower
- * case, white space runs to one space, a blank line to a paragraph mark)
- * and looks for the MTAs' own wording in smtpcmd_phrases[]; the earliest
- * phrase wins.
+ * replies") is read right.  The phrase reader looks for the MTAs' own
+ * wording in smtpcmd_phrases[] in the text as folded (ASCII lower case,
+ * white space runs to one space, a blank line to a paragraph mark); the
+ * earliest phrase wins.  It reads the raw text in place, as folded (a
+ * phrase's space matches a white space run, a paragraph mark is a run
+ * with two line ends), and folds into a buffer only where the raw bytes
+ * cannot stand for the folded ones (a cut at a folded length).
  */
 #include "config.h"
 
