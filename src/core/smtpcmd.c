@@ -974,11 +974,14 @@ static size_t smtpcmd_fold_reach(const unsigned char *u, size_t len,
 	while (i < len) {
 		size_t rs = i;
 
-		if (map[u[i]] != 0) {
-			if (n == max)
+		if (map[u[i]] != 0) {     /* a word: max - n more bytes fit */
+			size_t end = len - i < max - n ? len : i + (max - n);
+
+			if (i == end)
 				return i;
-			n++;
-			i++;
+			while (i < end && map[u[i]] != 0)
+				i++;
+			n += i - rs;
 			continue;
 		}
 		while (i < len && map[u[i]] == 0)
