@@ -886,12 +886,11 @@ static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
 	return !(e - s == alen && strncasecmp(f + s, addr, alen) == 0);
 }
 
-/* Folded text, whole or folded on demand.  The window after one
- * occurrence of an address needs at most SMTPCMD_VIEW_MAX folded bytes
- * from the occurrence on (the window and the look-ahead of
- * smtpcmd_other_addr() past its end), and most windows end at their
- * paragraph's end well before: folding the rest of the text, up to 64 KiB,
- * per recipient was most of smtpcmd_find_for()'s time. */
+/* Folded text, whole or folded on demand, where the raw reading cannot
+ * serve (an address with white space in it, a phrase searched on its
+ * own).  The window after one occurrence of an address needs at most
+ * SMTPCMD_VIEW_MAX folded bytes from the occurrence on (the window and the
+ * look-ahead of smtpcmd_other_addr() past its end). */
 #define SMTPCMD_VIEW_MAX (SMTPCMD_WINDOW_MAX + SMTPCMD_TOKEN_MAX + 1)
 
 struct smtpcmd_view {
@@ -1154,10 +1153,11 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	 * in the folded text, in the same order, with neighbours that fold
 	 * to the same verdict of smtpcmd_inside_longer() (white space is
 	 * neither alnum nor punctuation, folded or not).  Find it in the raw
-	 * text and read its window there (smtpcmd_window_raw()); only a
-	 * window that may reach the cap is folded, from the occurrence on,
-	 * as far as it reads: a text folded from a non-white-space byte on
-	 * is the whole text's fold from that byte's place on. */
+	 * text and read its window there (smtpcmd_window_raw()).  Only with
+	 * a phrase searched on its own is the window folded, from the
+	 * occurrence on, as far as it reads: a text folded from a
+	 * non-white-space byte on is the whole text's fold from that byte's
+	 * place on. */
 	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
 		const char *p = text_findn(text + from, len - from, addr, alen);
 		struct smtpcmd_view v;
