@@ -2,24 +2,28 @@
  * smtpcmd.c - which SMTP command a remote server's failure answered
  * (see smtpcmd.h).
  *
- * Two readers share one table of command words.  The transcript reader
- * follows ">>> command" / "<<< reply" pairs (sendmail, Courier, and the
- * same pairs collapsed into one diagnostic line); replies are matched to
- * commands in order, so a pipelined session ("MAIL, RCPT, DATA, then three
- * replies") is read right.  The phrase reader folds the text (ASCII lower
- * case, white space runs to one space, a blank line to a paragraph mark)
- * and looks for the MTAs' own wording in smtpcmd_phrases[]; the earliest
- * phrase wins.
+ * Two readers answer in the same command names.  The transcript reader
+ * (here) follows ">>> command" / "<<< reply" pairs (sendmail, Courier,
+ * and the same pairs collapsed into one diagnostic line); replies are
+ * matched to commands in order, so a pipelined session ("MAIL, RCPT,
+ * DATA, then three replies") is read right.  The phrase reader
+ * (smtpcmd_phrase.c) looks for the MTAs' own wording in the text as
+ * folded.  This file picks the span it reads: a whole diagnostic, or for
+ * one recipient the window after each occurrence of its address, read in
+ * the raw text in place; it folds into a buffer only where the raw bytes
+ * cannot stand for the folded ones (a cut at a folded length).
  */
 #include "config.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "smtpcmd.h"
+#include "smtpcmd_phrase.h"
 #include "text.h"
 
 /* Bytes of a diagnostic, and of a notification text, looked at. */
@@ -41,87 +45,6 @@ static const char *const smtpcmd_names[SMTPCMD_COUNT] = {
 	[SMTPCMD_DATA] = "DATA",
 };
 
-/* The wording MTAs use to say which step failed, folded (lower case, one
- * space).  Matched as whole words. */
-static const struct {
-	const char *phrase;
-	enum smtpcmd cmd;
-} smtpcmd_phrases[] = {
-	/* Postfix smtp(8): "(in reply to RCPT TO command)" and the
-	 * "lost connection ... while sending RCPT TO" family */
-	{ "in reply to rcpt to command", SMTPCMD_RCPT },
-	{ "in reply to end of data command", SMTPCMD_DATA },
-	{ "in reply to data command", SMTPCMD_DATA },
-	{ "in reply to mail from command", SMTPCMD_MAIL },
-	{ "in reply to ehlo command", SMTPCMD_HELO },
-	{ "in reply to helo command", SMTPCMD_HELO },
-	{ "in reply to lhlo command", SMTPCMD_HELO },
-	{ "in reply to starttls command", SMTPCMD_HELO },
-	{ "in reply to xforward command", SMTPCMD_HELO },
-	{ "in reply to rcpt to", SMTPCMD_RCPT },
-	{ "in reply to mail from", SMTPCMD_MAIL },
-	{ "in reply to end of data", SMTPCMD_DATA },
-	{ "while sending rcpt to", SMTPCMD_RCPT },
-	{ "while sending mail from", SMTPCMD_MAIL },
-	{ "while sending end of data", SMTPCMD_DATA },
-	{ "while sending message body", SMTPCMD_DATA },
-	{ "while sending data command", SMTPCMD_DATA },
-	{ "while performing the ehlo handshake", SMTPCMD_HELO },
-	{ "while performing the helo handshake", SMTPCMD_HELO },
-	{ "while receiving the initial server greeting", SMTPCMD_CONN },
-	{ "refused to talk to me", SMTPCMD_CONN },
-	/* Exim: "SMTP error from remote mail server after RCPT TO:<a>:" */
-	{ "after pipelined rcpt to", SMTPCMD_RCPT },
-	{ "after pipelined mail from", SMTPCMD_MAIL },
-	{ "after pipelined data", SMTPCMD_DATA },
-	{ "after rcpt to", SMTPCMD_RCPT },
-	{ "after rcpt command", SMTPCMD_RCPT },
-	{ "after mail from", SMTPCMD_MAIL },
-	{ "after end of data", SMTPCMD_DATA },
-	{ "after data", SMTPCMD_DATA },
-	{ "after ehlo", SMTPCMD_HELO },
-	{ "after helo", SMTPCMD_HELO },
-	{ "after starttls", SMTPCMD_HELO },
-	{ "after initial connection", SMTPCMD_CONN },
-	/* "SMTP error from remote server for TEXT command" (the body) */
-	{ "for text command", SMTPCMD_DATA },
-	/* qmail-remote and its descendants */
-	{ "does not like recipient", SMTPCMD_RCPT },
-	{ "but sender was rejected", SMTPCMD_MAIL },
-	{ "but my name was rejected", SMTPCMD_HELO },
-	{ "but greeting failed", SMTPCMD_CONN },
-	{ "failed on data command", SMTPCMD_DATA },
-	{ "failed after i sent the message", SMTPCMD_DATA },
-	{ "most progress was rcpt to response", SMTPCMD_RCPT },
-	{ "for rcpt to response", SMTPCMD_RCPT },
-	{ "for mail from response", SMTPCMD_MAIL },
-	{ "for data response", SMTPCMD_DATA },
-	{ "most progress was mail from response", SMTPCMD_MAIL },
-	{ "most progress was ehlo response", SMTPCMD_HELO },
-	{ "most progress was helo response", SMTPCMD_HELO },
-	/* DragonFly dma: "host [ip] did not like our RCPT TO:" */
-	{ "did not like our rcpt", SMTPCMD_RCPT },
-	{ "did not like our final data", SMTPCMD_DATA },
-	{ "did not like our data", SMTPCMD_DATA },
-	{ "did not like our mail", SMTPCMD_MAIL },
-	{ "did not like our helo", SMTPCMD_HELO },
-	{ "did not like our ehlo", SMTPCMD_HELO },
-	/* "SMTP:RCPT host 192.0.2.8: 553 ..." (unnamed MTAs, X3 style) */
-	{ "smtp:rcpt", SMTPCMD_RCPT },
-	{ "smtp:mail", SMTPCMD_MAIL },
-	{ "smtp:data", SMTPCMD_DATA },
-	/* generic wording and field-like tokens */
-	{ "rcpt to not accepted", SMTPCMD_RCPT },
-	{ "mail from not accepted", SMTPCMD_MAIL },
-	{ "rcpt to command", SMTPCMD_RCPT },
-	{ "mail from command", SMTPCMD_MAIL },
-	{ "end of data command", SMTPCMD_DATA },
-	{ "data command", SMTPCMD_DATA },
-	{ "rcpt_to", SMTPCMD_RCPT },
-	{ "end of data", SMTPCMD_DATA },
-};
-
-#define SMTPCMD_NPHRASES (sizeof(smtpcmd_phrases) / sizeof(smtpcmd_phrases[0]))
 
 /* Command words as a transcript sends them (after ">>> "). */
 static const struct {
@@ -164,206 +87,6 @@ bool smtpcmd_store(char *dst, size_t dstsz, enum smtpcmd c)
 		return false;
 	memcpy(dst, n, len + 1);
 	return true;
-}
-
-static bool smtpcmd_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
-/* ------------------------------------------------------------ folding */
-
-/* Fold s into out: ASCII lower case; a run of white space or control
- * characters becomes one space, or one '\n' when it holds a blank line
- * (two line ends).  Returns the length written (out NUL-terminated). */
-static size_t smtpcmd_fold(const char *s, size_t len, char *out, size_t outsz)
-{
-	size_t i, n = 0;
-	int nl = -1;   /* -1: not in a run; else line ends seen in the run */
-
-	if (outsz == 0)
-		return 0;
-	for (i = 0; i < len && n + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c == 0x7f) {
-			if (nl < 0)
-				nl = 0;
-			if (c == '\n')
-				nl++;
-			continue;
-		}
-		if (nl >= 0 && n > 0 && n + 2 < outsz)
-			out[n++] = nl >= 2 ? '\n' : ' ';
-		nl = -1;
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return n;
-}
-
-/* ------------------------------------------------------------ phrases */
-
-/* First whole-word occurrence of phrase k in f[0..len), or len. */
-static size_t smtpcmd_first_occ(const char *f, size_t len, size_t k,
-                                size_t plen)
-{
-	const char *ph = smtpcmd_phrases[k].phrase;
-	size_t from = 0;
-
-	while (from + plen <= len) {
-		const char *p = text_findn(f + from, len - from, ph, plen);
-		size_t o, e;
-
-		if (p == NULL)
-			break;
-		o = (size_t)(p - f);
-		e = o + plen;
-		if ((o == 0 || !smtpcmd_alnum((unsigned char)f[o - 1])) &&
-		    (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
-		     !smtpcmd_alnum((unsigned char)ph[plen - 1])))
-			return o;
-		from = o + 1;
-	}
-	return len;
-}
-
-/* Case-insensitive (ASCII) equality of n bytes, as text_findn compares. */
-static bool smtpcmd_eq(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
-_Static_assert(SMTPCMD_NPHRASES < 256, "phrase indices fit a byte");
-
-/* The earliest phrase of the table in f[0..len) (folded text); its command,
- * or SMTPCMD_NONE.  *at gets its offset.
- *
- * One pass over the text finds each phrase's first whole-word occurrence
- * (phrases bucketed by first letter, tried only where a word starts); a
- * search per phrase cost sixty scans of the text, most of the classifier's
- * time.  A phrase that does not start with a lower-case letter is searched
- * for on its own.  The table is then folded in order exactly as the per-phrase search
- * did: a phrase replaces the best so far only if it ends by the best's
- * start. */
-/* The phrase table bucketed by first letter.  It depends on the constant
- * table only, so each thread builds it once (building it per call cost
- * as much as the scan); bounce_parse() stays free of shared state. */
-struct smtpcmd_index {
-	bool ready;
-	size_t plen[SMTPCMD_NPHRASES];
-	unsigned char order[SMTPCMD_NPHRASES];
-	unsigned char first[27];  /* bucket of letter c: first[c]..first[c+1] */
-	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
-	size_t nalone;
-	unsigned char word[256];  /* smtpcmd_alnum(), asked per byte */
-};
-
-static const struct smtpcmd_index *smtpcmd_index_get(void)
-{
-	static _Thread_local struct smtpcmd_index x;
-	unsigned char fill[26];
-	size_t k;
-
-	if (x.ready)
-		return &x;
-	memset(&x, 0, sizeof(x));
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
-
-		x.plen[k] = strlen(smtpcmd_phrases[k].phrase);
-		if (c >= 'a' && c <= 'z')
-			x.first[c - 'a' + 1]++;
-		else if (x.plen[k] > 0)   /* searched alone */
-			x.alone[x.nalone++] = (unsigned char)k;
-	}
-	for (k = 1; k < 27; k++)
-		x.first[k] = (unsigned char)(x.first[k] + x.first[k - 1]);
-	memcpy(fill, x.first, sizeof(fill));
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		unsigned char c = (unsigned char)smtpcmd_phrases[k].phrase[0];
-
-		if (c >= 'a' && c <= 'z')
-			x.order[fill[c - 'a']++] = (unsigned char)k;
-	}
-	for (k = 0; k < 256; k++)
-		x.word[k] = smtpcmd_alnum((unsigned char)k);
-	x.ready = true;
-	return &x;
-}
-
-static enum smtpcmd smtpcmd_phrase(const char *f, size_t len, size_t *at)
-{
-	const struct smtpcmd_index *x = smtpcmd_index_get();
-	const size_t *plen = x->plen;
-	const unsigned char *order = x->order, *first = x->first;
-	const unsigned char *word = x->word;
-	enum smtpcmd best = SMTPCMD_NONE;
-	size_t best_at = len, k, i;
-	size_t occ[SMTPCMD_NPHRASES];
-	size_t left = 0;
-
-	for (k = 0; k < SMTPCMD_NPHRASES; k++)
-		occ[k] = len;             /* len: not found */
-	for (k = 0; k < x->nalone; k++)
-		occ[x->alone[k]] = smtpcmd_first_occ(f, len, x->alone[k],
-		                                     plen[x->alone[k]]);
-	left = first[26];             /* phrases not yet found */
-	i = 0;
-	while (i < len && left > 0) {
-		unsigned char c = (unsigned char)f[i];
-		size_t b, e;
-
-		if (!word[c]) {
-			i++;
-			continue;
-		}
-		/* i starts a word: try the phrases of its letter, then skip
-		 * the rest of the word (no phrase starts inside one) */
-		if (c >= 'a' && c <= 'z') {
-			for (b = first[c - 'a']; b < first[c - 'a' + 1]; b++) {
-				const char *ph;
-
-				k = order[b];
-				ph = smtpcmd_phrases[k].phrase;
-				if (occ[k] < len || plen[k] > len - i ||
-				    !smtpcmd_eq(f + i, ph, plen[k]))
-					continue;
-				e = i + plen[k];
-				if (e >= len || !smtpcmd_alnum((unsigned char)f[e]) ||
-				    !smtpcmd_alnum((unsigned char)ph[plen[k] - 1])) {
-					occ[k] = i;
-					left--;
-				}
-			}
-		}
-		for (i++; i < len && word[(unsigned char)f[i]]; i++)
-			;
-	}
-	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
-		if (occ[k] < len && occ[k] + plen[k] <= best_at) {
-			best = smtpcmd_phrases[k].cmd;
-			best_at = occ[k];
-		}
-	}
-	if (at != NULL)
-		*at = best_at;
-	return best;
 }
 
 /* ------------------------------------------------------------ transcripts */
@@ -472,26 +195,40 @@ static void smtpcmd_transcript_init(struct smtpcmd_transcript *t,
 	t->addr_len = addr != NULL ? strlen(addr) : 0;
 }
 
+/* The first run of three bytes c in s[from..len), or len. */
+static size_t smtpcmd_find3(const char *s, size_t len, size_t from, char c)
+{
+	while (from + 3 <= len) {
+		const char *p = memchr(s + from, c, len - from - 2);
+
+		if (p == NULL)
+			break;
+		from = (size_t)(p - s);
+		if (p[1] == c && p[2] == c)
+			return from;
+		from++;
+	}
+	return len;
+}
+
+/* The first ">>>" or "<<<" in s[from..len), or len. */
+static size_t smtpcmd_next_marker(const char *s, size_t len, size_t from)
+{
+	size_t a = smtpcmd_find3(s, len, from, '>');
+	size_t b = smtpcmd_find3(s, len, from, '<');
+
+	return a < b ? a : b;
+}
+
 /* Markers inside one span: each segment runs to the next marker. */
 static void smtpcmd_transcript_span(struct smtpcmd_transcript *t,
                                     const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i = smtpcmd_next_marker(s, len, 0);
 
-	while (i + 3 <= len) {
-		size_t j;
+	while (i < len) {
+		size_t j = smtpcmd_next_marker(s, len, i + 3);
 
-		if (!((s[i] == '>' || s[i] == '<') && s[i + 1] == s[i] &&
-		      s[i + 2] == s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i + 3; j + 3 <= len; j++)
-			if ((s[j] == '>' || s[j] == '<') && s[j + 1] == s[j] &&
-			    s[j + 2] == s[j])
-				break;
-		if (j + 3 > len)
-			j = len;
 		smtpcmd_segment(t, s + i, j - i);
 		i = j;
 	}
@@ -507,28 +244,34 @@ static const char *const smtpcmd_line_prefixes[] = {
 static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
                                      const char *s, size_t len)
 {
-	size_t pos = 0, k;
+	static const char talk[] = "while talking to ";
+	size_t pos = 0, k, talk_at = 0;
 	const char *line;
 	size_t line_len;
+	bool talk_known = false;      /* talk_at: its next one from here on */
 
 	/* only a marker line sets what the caller reads (hit, data_hit,
 	 * pending): a text without markers, most of them, needs no walk */
-	if (text_findn(s, len, ">>>", 3) == NULL &&
-	    text_findn(s, len, "<<<", 3) == NULL)
+	if (smtpcmd_next_marker(s, len, 0) == len)
 		return;
 	while (text_next_line(s, len, &pos, &line, &line_len)) {
+		size_t at;
+
 		text_trim(&line, &line_len);
 		for (k = 0; k < sizeof(smtpcmd_line_prefixes) /
 		                sizeof(smtpcmd_line_prefixes[0]); k++)
-			if (text_starts(line, line_len, smtpcmd_line_prefixes[k])) {
+			if (line_len > 0 &&
+			    (line[0] | 0x20) == (smtpcmd_line_prefixes[k][0] | 0x20) &&
+			    text_starts(line, line_len, smtpcmd_line_prefixes[k])) {
 				size_t skip = strlen(smtpcmd_line_prefixes[k]) - 3;
 
 				line += skip;
 				line_len -= skip;
 				break;
 			}
-		if (line_len >= 3 && (text_starts(line, line_len, ">>>") ||
-		                      text_starts(line, line_len, "<<<"))) {
+		if (line_len >= 3 && (line[0] == '>' || line[0] == '<') &&
+		    (text_starts(line, line_len, ">>>") ||
+		     text_starts(line, line_len, "<<<"))) {
 			smtpcmd_segment(t, line, line_len);
 			if (t->data_fail) {
 				t->data_fail = false;
@@ -546,7 +289,19 @@ static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
 			t->data_hit = true;
 			t->pending = false;
 		}
-		if (text_find(line, line_len, "while talking to ") != NULL) {
+		/* "while talking to " in the line: its next occurrence in the
+		 * text, searched once, not once per line (it holds no line
+		 * end, so it lies in one line; one that passes the trimmed
+		 * line's end leaves no room for another) */
+		at = (size_t)(line - s);
+		if (!talk_known || talk_at < at) {
+			const char *p = text_findn(s + at, len - at, talk,
+			                           sizeof(talk) - 1);
+
+			talk_at = p != NULL ? (size_t)(p - s) : len;
+			talk_known = true;
+		}
+		if (talk_at + (sizeof(talk) - 1) <= at + line_len) {
 			t->nqueue = 0;
 			t->last.cmd = SMTPCMD_NONE;
 			t->prev_ours = false;
@@ -617,27 +372,39 @@ static enum smtpcmd smtpcmd_find_span(const char *s, size_t len)
 	smtpcmd_transcript_span(&t, s, len);
 	if (t.any != SMTPCMD_NONE)
 		return t.any;
-	n = smtpcmd_fold(s, len, f, sizeof(f));
-	return smtpcmd_phrase(f, n, NULL);
+	/* read raw: folding it whole into f loses no byte unless it holds
+	 * len - 1 non-white-space bytes or more (the last ones are cut) */
+	if (len + 2 <= sizeof(f) && smtpcmd_phrase_raw_ok())
+		return smtpcmd_phrase_scan(s, len, SMTPCMD_PHRASE_RAW);
+	n = smtpcmd_phrase_fold(s, len, f, sizeof(f));
+	return smtpcmd_phrase_scan(f, n, SMTPCMD_PHRASE_FOLDED);
 }
 
-/* End of the "<...@...>" or bare address token at f[i] (folded text) when
- * it names an address other than addr; 0 otherwise. */
+/* Bytes of an address token smtpcmd_other_addr() reads on either side of
+ * its '@'. */
+#define SMTPCMD_TOKEN_MAX 256
+
+/* The "<...@...>" or bare address token at f[i] when it names an address
+ * other than addr.  f is folded or raw text: white space ends a token
+ * (folded, it is one ' ' or '\n'), and a token holds none, so it reads
+ * the same (addr is compared ignoring case).  Reads f[i - 255..i + 256]
+ * at most, within f[0..len). */
 static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
                                const char *addr, size_t alen)
 {
+	const unsigned char *map = smtpcmd_phrase_fold_map();
 	size_t s = i, e;
 
 	if (f[i] != '@')
 		return false;
-	while (s > 0 && f[s - 1] != ' ' && f[s - 1] != '<' && f[s - 1] != '\n' &&
+	while (s > 0 && map[(unsigned char)f[s - 1]] != 0 && f[s - 1] != '<' &&
 	       f[s - 1] != '(' && f[s - 1] != ':' && f[s - 1] != '"' &&
-	       i - s < 256)
+	       i - s < SMTPCMD_TOKEN_MAX)
 		s--;
 	e = i + 1;
-	while (e < len && f[e] != ' ' && f[e] != '>' && f[e] != '\n' &&
+	while (e < len && map[(unsigned char)f[e]] != 0 && f[e] != '>' &&
 	       f[e] != ')' && f[e] != ':' && f[e] != ',' && f[e] != ';' &&
-	       f[e] != '"' && e - i < 256)
+	       f[e] != '"' && e - i < SMTPCMD_TOKEN_MAX)
 		e++;
 	while (e > i + 1 && f[e - 1] == '.')
 		e--;
@@ -646,30 +413,182 @@ static bool smtpcmd_other_addr(const char *f, size_t len, size_t i,
 	return !(e - s == alen && strncasecmp(f + s, addr, alen) == 0);
 }
 
-/* The window of folded text after an occurrence of the address: the rest
- * of its paragraph, then the next paragraph up to another address. */
-static size_t smtpcmd_window(const char *f, size_t len, size_t at,
+/* Folded text, whole or folded on demand, where the raw reading cannot
+ * serve (an address with white space in it, a phrase searched on its
+ * own).  The window after one occurrence of an address needs at most
+ * SMTPCMD_VIEW_MAX folded bytes from the occurrence on (the window and the
+ * look-ahead of smtpcmd_other_addr() past its end). */
+#define SMTPCMD_VIEW_MAX (SMTPCMD_WINDOW_MAX + SMTPCMD_TOKEN_MAX + 1)
+
+struct smtpcmd_view {
+	char *f;                      /* folded bytes f[0..n) */
+	size_t n;
+	size_t max;                   /* folded bytes ever asked for */
+	const unsigned char *s;       /* raw text the fold goes on in */
+	size_t len;
+	struct smtpcmd_phrase_fold_state st;
+};
+
+/* Fold on until the view holds want bytes (at most max), the text ends,
+ * or (para) a paragraph mark is added; returns the bytes it holds.  f must
+ * have room for max + 1 bytes. */
+static size_t smtpcmd_view_need(struct smtpcmd_view *v, size_t want,
+                                bool para)
+{
+	if (want > v->max)
+		want = v->max;
+	if (v->n < want) {
+		smtpcmd_phrase_fold_run(&v->st, v->s, v->len, v->f, want, SIZE_MAX, para);
+		v->n = v->st.n;
+	}
+	return v->n;
+}
+
+/* The window of folded text after an occurrence of the address at v->f +
+ * at: the rest of its paragraph, then the next paragraph up to another
+ * address, at most SMTPCMD_WINDOW_MAX bytes from at.  Its length.  The
+ * text is folded one paragraph at a time, as far as the window reaches;
+ * paragraph marks and '@' are found with memchr(). */
+static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
                              const char *addr, size_t alen)
 {
 	size_t i = at + alen, cap = at + SMTPCMD_WINDOW_MAX;
 	bool second = false;
 
-	if (cap > len)
-		cap = len;
-	for (; i < cap; i++) {
-		if (f[i] == '\n') {
-			if (second)
+	while (i < cap) {
+		const char *nl;
+		size_t lim, end;
+
+		if (i >= v->n && smtpcmd_view_need(v, cap, true) <= i)
+			break;                /* the text ends */
+		lim = v->n < cap ? v->n : cap;
+		nl = memchr(v->f + i, '\n', lim - i);
+		end = nl != NULL ? (size_t)(nl - v->f) : lim;
+		/* in the second paragraph another address ends the window */
+		while (second && i < end) {
+			const char *a = memchr(v->f + i, '@', end - i);
+
+			if (a == NULL)
 				break;
-			second = true;
-			continue;
+			i = (size_t)(a - v->f);
+			(void)smtpcmd_view_need(v, i + SMTPCMD_TOKEN_MAX + 1, false);
+			if (smtpcmd_other_addr(v->f, v->n, i, addr, alen))
+				return i - at;
+			i++;
 		}
-		if (second && smtpcmd_other_addr(f, len, i, addr, alen))
+		i = end;
+		if (nl == NULL)
+			continue;
+		if (second)
 			break;
+		second = true;
+		i++;
 	}
 	return i - at;
 }
 
-/* No byte that smtpcmd_fold() would squeeze. */
+/* Where the first max folded bytes of u[0..len) (its first byte no white
+ * space) end in it: the raw start of what folded byte max is made of (a
+ * byte, or the white space run of a separator); len if the fold is no
+ * longer. */
+static size_t smtpcmd_fold_reach(const unsigned char *u, size_t len,
+                                 size_t max)
+{
+	const unsigned char *map = smtpcmd_phrase_fold_map();
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		size_t rs = i;
+
+		if (map[u[i]] != 0) {     /* a word: max - n more bytes fit */
+			size_t end = len - i < max - n ? len : i + (max - n);
+
+			if (i == end)
+				return i;
+			while (i < end && map[u[i]] != 0)
+				i++;
+			n += i - rs;
+			continue;
+		}
+		while (i < len && map[u[i]] == 0)
+			i++;
+		if (i == len)
+			break;                /* no separator after the last byte */
+		if (n == max)
+			return rs;
+		n++;
+	}
+	return len;
+}
+
+/* smtpcmd_window() read in the raw text: the raw length of the window
+ * after the occurrence text[at..at + alen), up to the white space run of
+ * its second paragraph mark (two line ends), another address in the
+ * second paragraph, SMTPCMD_WINDOW_MAX folded bytes, or the end of the
+ * text.  The folded window is the fold of those raw bytes.  The folded
+ * bytes are counted only when the window goes on for SMTPCMD_WINDOW_MAX
+ * raw bytes (folding never adds bytes).  *first gets where the first
+ * paragraph ends (its mark's run, else the window's end), 0 when the
+ * window ends at the cap: the window of a later occurrence before it ends
+ * where this one does. */
+static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
+                                 const char *addr, size_t alen, size_t *first)
+{
+	const unsigned char *map = smtpcmd_phrase_fold_map();
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i = at + alen, lim = len;
+	bool capped = false, second = false;
+
+	*first = len;
+	if (len - at > SMTPCMD_WINDOW_MAX) {
+		lim = at + SMTPCMD_WINDOW_MAX;
+		capped = true;
+	}
+	for (;;) {
+		while (i < lim) {
+			const unsigned char *q = memchr(u + i, '\n', lim - i);
+			size_t rs = q != NULL ? (size_t)(q - u) : lim, re = rs;
+			int nl = 0;
+
+			/* the white space run of the line end (it starts after
+			 * the address, whose last byte is none) */
+			if (q != NULL) {
+				while (rs > at + alen && map[u[rs - 1]] == 0)
+					rs--;
+				for (; re < len && map[u[re]] == 0; re++)
+					nl += u[re] == '\n';
+			}
+			/* in the second paragraph another address ends it */
+			while (second && i < rs) {
+				const unsigned char *a = memchr(u + i, '@', rs - i);
+
+				if (a == NULL)
+					break;
+				i = (size_t)(a - u);
+				if (smtpcmd_other_addr(text, len, i, addr, alen))
+					return i - at;
+				i++;
+			}
+			if (nl >= 2) {
+				if (second)
+					return rs - at;
+				second = true;
+				*first = rs;
+			}
+			i = re;
+		}
+		if (!capped)
+			break;
+		/* SMTPCMD_WINDOW_MAX raw bytes read: go on to the cap */
+		capped = false;
+		lim = at + smtpcmd_fold_reach(u + at, len - at, SMTPCMD_WINDOW_MAX);
+		if (lim < len)
+			*first = 0;           /* it may end at the cap */
+	}
+	return lim - at;
+}
+
+/* No byte that smtpcmd_phrase_fold() would squeeze. */
 static bool smtpcmd_no_space(const char *s, size_t len)
 {
 	size_t i;
@@ -680,12 +599,64 @@ static bool smtpcmd_no_space(const char *s, size_t len)
 	return true;
 }
 
+/* A longer address that merely contains the one at f[at..at + alen):
+ * its neighbours in f[0..len) continue an address. */
+static bool smtpcmd_inside_longer(const char *f, size_t len, size_t at,
+                                  size_t alen)
+{
+	unsigned char b = at > 0 ? (unsigned char)f[at - 1] : ' ';
+	unsigned char a = at + alen < len ? (unsigned char)f[at + alen] : ' ';
+
+	return smtpcmd_phrase_alnum(b) || b == '.' || b == '-' || b == '_' ||
+	       b == '+' || smtpcmd_phrase_alnum(a) || a == '-';
+}
+
+/* The phrase reader of smtpcmd_find_for() for an address with white space
+ * in it: fold the whole text, find the address in the folded text. */
+static enum smtpcmd smtpcmd_find_for_folded(const char *text, size_t len,
+                                            const char *addr, size_t alen)
+{
+	struct smtpcmd_view v;
+	enum smtpcmd c = SMTPCMD_NONE;
+	size_t n, from = 0, k;
+	char *f;
+
+	f = malloc(len + 1);
+	if (f == NULL)
+		return SMTPCMD_NONE;
+	n = smtpcmd_phrase_fold(text, len, f, len + 1);
+	memset(&v, 0, sizeof(v));
+	v.f = f;
+	v.n = n;
+	v.max = n;                    /* all folded already */
+	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < n; k++) {
+		const char *p = text_findn(f + from, n - from, addr, alen);
+		size_t at, w;
+
+		if (p == NULL)
+			break;
+		at = (size_t)(p - f);
+		if (smtpcmd_inside_longer(f, n, at, alen)) {
+			from = at + 1;
+			continue;
+		}
+		w = smtpcmd_window(&v, at, addr, alen);
+		c = smtpcmd_phrase_scan(f + at, w, SMTPCMD_PHRASE_FOLDED);
+		if (c != SMTPCMD_NONE)
+			break;
+		from = at + alen;
+	}
+	free(f);
+	return c;
+}
+
 enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 {
 	struct smtpcmd_transcript t;
 	enum smtpcmd c = SMTPCMD_NONE;
-	size_t alen, n, from = 0, k;
-	char *f;
+	size_t alen, from = 0, k, seen = 0;
+	char f[SMTPCMD_VIEW_MAX + 2];
+	bool raw = smtpcmd_phrase_raw_ok();
 
 	if (text == NULL || len == 0 || addr == NULL)
 		return SMTPCMD_NONE;
@@ -701,39 +672,54 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 		return t.hit;
 	if (t.data_hit || t.pending)
 		return SMTPCMD_DATA;
+	if (!smtpcmd_no_space(addr, alen))
+		return smtpcmd_find_for_folded(text, len, addr, alen);
 
-	/* folding only lower-cases and squeezes white space: an address
-	 * without white space that the raw text lacks, the folded text lacks
-	 * too, and most records' addresses are not in the text at all */
-	if (smtpcmd_no_space(addr, alen) &&
-	    text_findn(text, len, addr, alen) == NULL)
-		return SMTPCMD_NONE;
-	f = malloc(len + 1);
-	if (f == NULL)
-		return SMTPCMD_NONE;
-	n = smtpcmd_fold(text, len, f, len + 1);
-	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < n; k++) {
-		const char *p = text_findn(f + from, n - from, addr, alen);
-		size_t at, w;
+	/* Folding only lower-cases and squeezes runs of white space, so an
+	 * address without white space occurs in the raw text where it occurs
+	 * in the folded text, in the same order, with neighbours that fold
+	 * to the same verdict of smtpcmd_inside_longer() (white space is
+	 * neither alnum nor punctuation, folded or not).  Find it in the raw
+	 * text and read its window there (smtpcmd_window_raw()).  Only with
+	 * a phrase searched on its own is the window folded, from the
+	 * occurrence on, as far as it reads: a text folded from a
+	 * non-white-space byte on is the whole text's fold from that byte's
+	 * place on. */
+	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
+		const char *p = text_findn(text + from, len - from, addr, alen);
+		struct smtpcmd_view v;
+		size_t at, w, first;
 
 		if (p == NULL)
 			break;
-		at = (size_t)(p - f);
-		/* a longer address that merely contains this one */
-		if ((at > 0 && (smtpcmd_alnum((unsigned char)f[at - 1]) ||
-		                f[at - 1] == '.' || f[at - 1] == '-' ||
-		                f[at - 1] == '_' || f[at - 1] == '+')) ||
-		    (at + alen < n && (smtpcmd_alnum((unsigned char)f[at + alen]) ||
-		                       f[at + alen] == '-'))) {
+		at = (size_t)(p - text);
+		if (smtpcmd_inside_longer(text, len, at, alen)) {
 			from = at + 1;
 			continue;
 		}
-		w = smtpcmd_window(f, n, at, addr, alen);
-		c = smtpcmd_phrase(f + at, w, NULL);
+		/* in the first paragraph of a window read in vain: its window
+		 * is the end of that one, no phrase in it either */
+		if (at < seen) {
+			from = at + alen;
+			continue;
+		}
+		if (raw) {
+			w = smtpcmd_window_raw(text, len, at, addr, alen, &first);
+			c = smtpcmd_phrase_scan(text + at, w, SMTPCMD_PHRASE_RAW);
+			seen = first < at + w ? first : at + w;
+		} else {
+			memset(&v, 0, sizeof(v));
+			v.f = f;
+			v.max = SMTPCMD_VIEW_MAX;
+			v.s = (const unsigned char *)text + at;
+			v.len = len - at;
+			v.st.nl = -1;
+			w = smtpcmd_window(&v, 0, addr, alen);
+			c = smtpcmd_phrase_scan(f, w, SMTPCMD_PHRASE_FOLDED);
+		}
 		if (c != SMTPCMD_NONE)
 			break;
 		from = at + alen;
 	}
-	free(f);
 	return c;
 }

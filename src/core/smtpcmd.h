@@ -11,9 +11,12 @@
  * whole notification text for one recipient (transcript replies that name
  * it, else the wording near its address).  Both match fixed phrases of a
  * table (ASCII case and white space folded, whole words), look at a bounded
- * prefix of their input, never read past it, keep no state: pure and
- * thread-safe.  Names are the upper-case command words ("RCPT", "DATA",
- * "MAIL", "HELO", "CONN" for the greeting), "" when unknown.
+ * prefix of their input and never read past it.  Thread-safe: their only
+ * state is per-thread (_Thread_local) caches, the phrase tables built once
+ * per thread and a memo of the last diagnostics smtpcmd_find() read; an
+ * answer depends on the input alone.  Names are the upper-case command
+ * words ("RCPT", "DATA", "MAIL", "HELO", "CONN" for the greeting), ""
+ * when unknown.
  */
 #ifndef BM_SMTPCMD_H
 #define BM_SMTPCMD_H

@@ -236,6 +236,198 @@ static void test_find_for(void **state)
 	assert_int_equal(smtpcmd_find_for("x", 1, NULL), SMTPCMD_NONE);
 }
 
+/* smtpcmd_find_for() reads an address's window in the raw text (white
+ * space runs, line ends of any kind, upper case) as if it were folded;
+ * these pin the edges where the two could part. */
+#define FOR_CRLF \
+	"This is the mail system at host mx.example.org.\r\n\r\n" \
+	"<a@example.jp>: host mx.example.jp[192.0.2.1] said: 550\r\n" \
+	"    <a@example.jp>: User unknown (in reply to RCPT TO\r\n" \
+	"    command)\r\n\r\n" \
+	"<b@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.7.1\r\n" \
+	"    Message rejected (in reply to end of DATA command)\r\n"
+
+static void test_find_for_raw(void **state)
+{
+	static const struct tcase cases[] = {
+		/* CRLF line ends read as LF ones */
+		{ FOR_CRLF, "a@example.jp", SMTPCMD_RCPT },
+		{ FOR_CRLF, "b@example.jp", SMTPCMD_DATA },
+		/* a CRLF blank line ends the first paragraph; the second
+		 * one counts, a third does not */
+		{ "a@b.example:\r\n\r\nmx did not like our RCPT TO:\r\n",
+		  "a@b.example", SMTPCMD_RCPT },
+		{ "a@b.example:\r\n\r\nno\r\n \r\nafter data\r\n", "a@b.example",
+		  SMTPCMD_NONE },
+		/* the address in upper case */
+		{ "<A@B.EXAMPLE>: 550 unknown (in reply to RCPT TO command)\n",
+		  "a@b.example", SMTPCMD_RCPT },
+		/* the address at the very end of the text */
+		{ "550 (in reply to RCPT TO command)\n<a@b.example>", "a@b.example",
+		  SMTPCMD_NONE },
+		{ "(in reply to RCPT TO command) a@b.example", "a@b.example",
+		  SMTPCMD_NONE },
+		/* a phrase's space is a white space run, control bytes and
+		 * NUL included, but not a blank line */
+		{ "a@b.example \t\x01 in\x7freply   to\tRCPT\n     TO command",
+		  "a@b.example", SMTPCMD_RCPT },
+		{ "a@b.example: after\n\nDATA\n", "a@b.example", SMTPCMD_NONE },
+		{ "a@b.example: after\n   DATA\n", "a@b.example", SMTPCMD_DATA },
+		/* an occurrence in the first paragraph of a window read in
+		 * vain, and one in its second paragraph (its own window goes
+		 * on) */
+		{ "a@b.example x a@b.example y\n\nz\n\nafter data\n", "a@b.example",
+		  SMTPCMD_NONE },
+		{ "a@b.example x\n\nq a@b.example\n\nafter data\n", "a@b.example",
+		  SMTPCMD_DATA },
+		/* another address in the second paragraph ends the window */
+		{ "a@b.example:\n\nc@d.example after data\n", "a@b.example",
+		  SMTPCMD_NONE },
+		{ "a@b.example:\n\nA@B.EXAMPLE. after data\n", "a@b.example",
+		  SMTPCMD_DATA },
+	};
+	static const char nul[] = "a@b.example\0\0after\0\0DATA";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		enum smtpcmd got = smtpcmd_find_for(cases[i].text, strlen(cases[i].text),
+		                                    cases[i].addr);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s): got \"%s\" want \"%s\"", i, cases[i].addr,
+			         smtpcmd_name(got), smtpcmd_name(cases[i].want));
+	}
+	assert_int_equal(smtpcmd_find_for(nul, sizeof(nul) - 1, "a@b.example"),
+	                 SMTPCMD_DATA);
+}
+
+/* "a@b.example", filler, "after dataxyz ...": "after data" starts at
+ * folded offset n + 13 of the window (n > 1800).  Each separator is a
+ * five-byte white space run folded to one space, so the raw text is far
+ * longer than the folded one. */
+static char *cap_text(size_t n, size_t *len)
+{
+	static const char sep[] = " \t \n ";
+	static const char tail[] = "after dataxyz and more text";
+	char *s = malloc(11 + 600 * 7 + 5 + n + 5 + sizeof(tail));
+	size_t k = 11, m;
+
+	assert_non_null(s);
+	memcpy(s, "a@b.example", 11);
+	for (m = 0; m < 600; m++) {       /* " xx" folded: 1,800 bytes */
+		memcpy(s + k, sep, 5);
+		memcpy(s + k + 5, "xx", 2);
+		k += 7;
+	}
+	memcpy(s + k, sep, 5);            /* " x...x": n - 1,799 bytes */
+	k += 5;
+	memset(s + k, 'x', n - 1800);
+	k += n - 1800;
+	memcpy(s + k, sep, 5);
+	k += 5;
+	memcpy(s + k, tail, sizeof(tail) - 1);
+	*len = k + sizeof(tail) - 1;
+	return s;
+}
+
+static void test_window_cap(void **state)
+{
+	static const struct {
+		size_t n;
+		enum smtpcmd want;
+	} cases[] = {
+		/* "dataxyz" is no whole word ... */
+		{ 2000, SMTPCMD_NONE },
+		/* ... unless the 2,048-byte window cuts it after "data" */
+		{ 2025, SMTPCMD_DATA },
+		/* a phrase that does not fit the window is not seen */
+		{ 2026, SMTPCMD_NONE },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		size_t len;
+		char *s = cap_text(cases[i].n, &len);
+		enum smtpcmd got = smtpcmd_find_for(s, len, "a@b.example");
+
+		free(s);
+		if (got != cases[i].want)
+			fail_msg("n %zu: got \"%s\" want \"%s\"", cases[i].n,
+			         smtpcmd_name(got), smtpcmd_name(cases[i].want));
+	}
+}
+
+/* An address followed by a long white space run: folded, the phrase after
+ * it is near; with a blank line in the run it is in the next paragraph. */
+static void test_long_space(void **state)
+{
+	const size_t run = 70000;
+	char *s = malloc(run + 64);
+	size_t k;
+
+	(void)state;
+	assert_non_null(s);
+	memcpy(s, "a@b.example", 11);
+	memset(s + 11, ' ', run);
+	k = 11 + run;
+	memcpy(s + k, "after data", 10);
+	k += 10;
+	/* the text is cut at 64 KiB: no phrase */
+	assert_int_equal(smtpcmd_find_for(s, k, "a@b.example"), SMTPCMD_NONE);
+	memset(s + 11, ' ', 4000);
+	memmove(s + 11 + 4000, "after data", 10);
+	k = 11 + 4000 + 10;
+	assert_int_equal(smtpcmd_find_for(s, k, "a@b.example"), SMTPCMD_DATA);
+	s[100] = '\n';
+	s[3000] = '\n';            /* a blank line: the next paragraph */
+	assert_int_equal(smtpcmd_find_for(s, k, "a@b.example"), SMTPCMD_DATA);
+	s[3500] = '\n';            /* the same run: still one paragraph mark */
+	assert_int_equal(smtpcmd_find_for(s, k, "a@b.example"), SMTPCMD_DATA);
+	s[3200] = 'y';             /* a word, then another blank line: the */
+	s[3501] = '\n';            /* third paragraph is out of reach */
+	assert_int_equal(smtpcmd_find_for(s, k, "a@b.example"), SMTPCMD_NONE);
+	free(s);
+}
+
+/* smtpcmd_find(): raw diagnostics read as folded ones, and the fold's cut
+ * of a 4,096-byte span without white space (its last byte) kept. */
+static void test_find_raw(void **state)
+{
+	static const struct dcase cases[] = {
+		{ "550 5.1.1 User unknown (in reply to RCPT TO\r\n    command)",
+		  SMTPCMD_RCPT },
+		{ "550 5.1.1 User unknown (in reply to RCPT TO\r\n\r\ncommand)",
+		  SMTPCMD_RCPT },                    /* "rcpt to command" */
+		{ "SMTP error from remote mail server after\r\n\r\nend of data",
+		  SMTPCMD_DATA },                    /* "end of data" alone */
+		{ "Remote host said: 554 ... AFTER\tEND\x01OF\x7f" "DATA", SMTPCMD_DATA },
+		{ "   \n\n  after data   \n\n", SMTPCMD_DATA },
+	};
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		enum smtpcmd got = smtpcmd_find(cases[i].diag, strlen(cases[i].diag));
+
+		if (got != cases[i].want)
+			fail_msg("case %zu \"%s\": got %s want %s", i, cases[i].diag,
+			         smtpcmd_name(got), smtpcmd_name(cases[i].want));
+	}
+	s = malloc(4096);
+	assert_non_null(s);
+	for (i = 4093; i <= 4096; i++) {
+		memset(s, 'x', i - 10);
+		memcpy(s + i - 10, ";smtp:rcpt", 10);
+		/* folded into 4,096 bytes, a span of 4,096 loses its last */
+		assert_int_equal(smtpcmd_find(s, i),
+		                 i < 4096 ? SMTPCMD_RCPT : SMTPCMD_NONE);
+	}
+	free(s);
+}
+
 static void test_hostile(void **state)
 {
 	static const char nul[] = "550 \0(in reply to RCPT TO\0command)";
@@ -280,6 +472,10 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_for),
+		cmocka_unit_test(test_find_for_raw),
+		cmocka_unit_test(test_window_cap),
+		cmocka_unit_test(test_long_space),
+		cmocka_unit_test(test_find_raw),
 		cmocka_unit_test(test_hostile),
 	};
 

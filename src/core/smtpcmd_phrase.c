@@ -1,0 +1,484 @@
+/*
+ * smtpcmd_phrase.c - the phrase reader of smtpcmd.c (see smtpcmd_phrase.h).
+ *
+ * It looks for the MTAs' own wording in smtpcmd_phrases[] in the text as
+ * folded (ASCII lower case, white space runs to one space, a blank line
+ * to a paragraph mark); the earliest phrase wins.  It reads raw text in
+ * place, as folded (a phrase's space matches a white space run, a
+ * paragraph mark is a run with two line ends); its callers fold into a
+ * buffer (smtpcmd_phrase_fold()) only where the raw bytes cannot stand
+ * for the folded ones (a cut at a folded length).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "smtpcmd.h"
+#include "smtpcmd_phrase.h"
+#include "text.h"
+
+/* The wording MTAs use to say which step failed, folded (lower case, one
+ * space).  Matched as whole words. */
+static const struct {
+	const char *phrase;
+	enum smtpcmd cmd;
+} smtpcmd_phrases[] = {
+	/* Postfix smtp(8): "(in reply to RCPT TO command)" and the
+	 * "lost connection ... while sending RCPT TO" family */
+	{ "in reply to rcpt to command", SMTPCMD_RCPT },
+	{ "in reply to end of data command", SMTPCMD_DATA },
+	{ "in reply to data command", SMTPCMD_DATA },
+	{ "in reply to mail from command", SMTPCMD_MAIL },
+	{ "in reply to ehlo command", SMTPCMD_HELO },
+	{ "in reply to helo command", SMTPCMD_HELO },
+	{ "in reply to lhlo command", SMTPCMD_HELO },
+	{ "in reply to starttls command", SMTPCMD_HELO },
+	{ "in reply to xforward command", SMTPCMD_HELO },
+	{ "in reply to rcpt to", SMTPCMD_RCPT },
+	{ "in reply to mail from", SMTPCMD_MAIL },
+	{ "in reply to end of data", SMTPCMD_DATA },
+	{ "while sending rcpt to", SMTPCMD_RCPT },
+	{ "while sending mail from", SMTPCMD_MAIL },
+	{ "while sending end of data", SMTPCMD_DATA },
+	{ "while sending message body", SMTPCMD_DATA },
+	{ "while sending data command", SMTPCMD_DATA },
+	{ "while performing the ehlo handshake", SMTPCMD_HELO },
+	{ "while performing the helo handshake", SMTPCMD_HELO },
+	{ "while receiving the initial server greeting", SMTPCMD_CONN },
+	{ "refused to talk to me", SMTPCMD_CONN },
+	/* Exim: "SMTP error from remote mail server after RCPT TO:<a>:" */
+	{ "after pipelined rcpt to", SMTPCMD_RCPT },
+	{ "after pipelined mail from", SMTPCMD_MAIL },
+	{ "after pipelined data", SMTPCMD_DATA },
+	{ "after rcpt to", SMTPCMD_RCPT },
+	{ "after rcpt command", SMTPCMD_RCPT },
+	{ "after mail from", SMTPCMD_MAIL },
+	{ "after end of data", SMTPCMD_DATA },
+	{ "after data", SMTPCMD_DATA },
+	{ "after ehlo", SMTPCMD_HELO },
+	{ "after helo", SMTPCMD_HELO },
+	{ "after starttls", SMTPCMD_HELO },
+	{ "after initial connection", SMTPCMD_CONN },
+	/* "SMTP error from remote server for TEXT command" (the body) */
+	{ "for text command", SMTPCMD_DATA },
+	/* qmail-remote and its descendants */
+	{ "does not like recipient", SMTPCMD_RCPT },
+	{ "but sender was rejected", SMTPCMD_MAIL },
+	{ "but my name was rejected", SMTPCMD_HELO },
+	{ "but greeting failed", SMTPCMD_CONN },
+	{ "failed on data command", SMTPCMD_DATA },
+	{ "failed after i sent the message", SMTPCMD_DATA },
+	{ "most progress was rcpt to response", SMTPCMD_RCPT },
+	{ "for rcpt to response", SMTPCMD_RCPT },
+	{ "for mail from response", SMTPCMD_MAIL },
+	{ "for data response", SMTPCMD_DATA },
+	{ "most progress was mail from response", SMTPCMD_MAIL },
+	{ "most progress was ehlo response", SMTPCMD_HELO },
+	{ "most progress was helo response", SMTPCMD_HELO },
+	/* DragonFly dma: "host [ip] did not like our RCPT TO:" */
+	{ "did not like our rcpt", SMTPCMD_RCPT },
+	{ "did not like our final data", SMTPCMD_DATA },
+	{ "did not like our data", SMTPCMD_DATA },
+	{ "did not like our mail", SMTPCMD_MAIL },
+	{ "did not like our helo", SMTPCMD_HELO },
+	{ "did not like our ehlo", SMTPCMD_HELO },
+	/* "SMTP:RCPT host 192.0.2.8: 553 ..." (unnamed MTAs, X3 style) */
+	{ "smtp:rcpt", SMTPCMD_RCPT },
+	{ "smtp:mail", SMTPCMD_MAIL },
+	{ "smtp:data", SMTPCMD_DATA },
+	/* generic wording and field-like tokens */
+	{ "rcpt to not accepted", SMTPCMD_RCPT },
+	{ "mail from not accepted", SMTPCMD_MAIL },
+	{ "rcpt to command", SMTPCMD_RCPT },
+	{ "mail from command", SMTPCMD_MAIL },
+	{ "end of data command", SMTPCMD_DATA },
+	{ "data command", SMTPCMD_DATA },
+	{ "rcpt_to", SMTPCMD_RCPT },
+	{ "end of data", SMTPCMD_DATA },
+};
+
+#define SMTPCMD_NPHRASES (sizeof(smtpcmd_phrases) / sizeof(smtpcmd_phrases[0]))
+
+bool smtpcmd_phrase_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* ------------------------------------------------------------ tables */
+
+_Static_assert(SMTPCMD_NPHRASES <= 128, "phrase set fits two 64-bit words");
+
+/* Tables derived from the constant phrase table.  They depend on nothing
+ * else, so each thread builds them once (building them per call cost as
+ * much as the scan); bounce_parse() stays free of shared state. */
+struct smtpcmd_group {
+	unsigned char key[4];     /* its phrases' first klen bytes, no space */
+	unsigned char klen;
+	unsigned char common;     /* bytes all its phrases start with */
+	unsigned char b, e;       /* its phrases: order[b..e) */
+};
+
+struct smtpcmd_index {
+	bool ready;
+	size_t plen[SMTPCMD_NPHRASES];
+	unsigned char order[SMTPCMD_NPHRASES];  /* by letter, then group */
+	struct smtpcmd_group group[SMTPCMD_NPHRASES];
+	unsigned char glo[256], ghi[256]; /* groups of byte b (a letter, either
+	                                     case): group[glo[b]..ghi[b]) */
+	/* pair[b]: bit (c & 31) set when some phrase starting with byte b
+	 * (either case) has second byte c as folded (0: white space), all
+	 * bits when it has none; 0 when no phrase starts with b.  A filter:
+	 * most words fail it. */
+	uint32_t pair[256];
+	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
+	size_t nalone;
+	unsigned char word[256];  /* smtpcmd_phrase_alnum(), asked per byte */
+	unsigned char fold[256];  /* byte as folded; 0: white space/control */
+};
+
+/* Bytes of ph before its first space, at most 4: what a group shares. */
+static size_t smtpcmd_key_len(const char *ph)
+{
+	size_t n = 0;
+
+	while (n < 4 && ph[n] != '\0' && ph[n] != ' ')
+		n++;
+	return n;
+}
+
+static const struct smtpcmd_index *smtpcmd_index_get(void)
+{
+	static _Thread_local struct smtpcmd_index x;
+	bool placed[SMTPCMD_NPHRASES];
+	size_t k, j, c, ng = 0, pos = 0;
+	uint32_t m;
+
+	if (x.ready)
+		return &x;
+	memset(&x, 0, sizeof(x));
+	memset(placed, 0, sizeof(placed));
+	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+		const char *ph = smtpcmd_phrases[k].phrase;
+
+		x.plen[k] = strlen(ph);
+		if (!(ph[0] >= 'a' && ph[0] <= 'z') && x.plen[k] > 0)
+			x.alone[x.nalone++] = (unsigned char)k;  /* searched alone */
+	}
+	/* letter by letter, phrases with the same key together */
+	for (c = 0; c < 26; c++) {
+		x.glo['a' + c] = x.glo['A' + c] = (unsigned char)ng;
+		for (k = 0; k < SMTPCMD_NPHRASES; k++) {
+			const char *ph = smtpcmd_phrases[k].phrase;
+			struct smtpcmd_group *g = &x.group[ng];
+
+			if (placed[k] || ph[0] != (char)('a' + c))
+				continue;
+			g->klen = (unsigned char)smtpcmd_key_len(ph);
+			memcpy(g->key, ph, g->klen);
+			g->b = (unsigned char)pos;
+			for (j = k; j < SMTPCMD_NPHRASES; j++) {
+				const char *q = smtpcmd_phrases[j].phrase;
+
+				if (placed[j] || smtpcmd_key_len(q) != g->klen ||
+				    memcmp(q, g->key, g->klen) != 0)
+					continue;
+				placed[j] = true;
+				x.order[pos++] = (unsigned char)j;
+				m = x.plen[j] < 2 ? ~(uint32_t)0 :
+				    (uint32_t)1 << ((q[1] == ' ' ? 0 : (unsigned char)q[1]) & 31);
+				x.pair['a' + c] |= m;
+				x.pair['A' + c] |= m;
+			}
+			g->e = (unsigned char)pos;
+			/* their common start, matched once per word */
+			g->common = (unsigned char)x.plen[x.order[g->b]];
+			for (j = g->b + 1; j < g->e; j++) {
+				const char *a = smtpcmd_phrases[x.order[g->b]].phrase;
+				const char *q = smtpcmd_phrases[x.order[j]].phrase;
+				size_t n = 0;
+
+				while (n < g->common && a[n] == q[n])
+					n++;
+				g->common = (unsigned char)n;
+			}
+			ng++;
+		}
+		x.ghi['a' + c] = x.ghi['A' + c] = (unsigned char)ng;
+	}
+	for (k = 0; k < 256; k++) {
+		unsigned char b = (unsigned char)k;
+
+		x.word[k] = smtpcmd_phrase_alnum(b);
+		if (b <= ' ' || b == 0x7f)
+			x.fold[k] = 0;
+		else if (b >= 'A' && b <= 'Z')
+			x.fold[k] = (unsigned char)(b - 'A' + 'a');
+		else
+			x.fold[k] = b;
+	}
+	x.ready = true;
+	return &x;
+}
+
+/* ------------------------------------------------------------ folding */
+
+const unsigned char *smtpcmd_phrase_fold_map(void)
+{
+	return smtpcmd_index_get()->fold;
+}
+
+bool smtpcmd_phrase_raw_ok(void)
+{
+	return smtpcmd_index_get()->nalone == 0;
+}
+
+void smtpcmd_phrase_fold_run(struct smtpcmd_phrase_fold_state *st,
+                             const unsigned char *s, size_t len, char *out,
+                             size_t want, size_t outsz, bool para)
+{
+	const unsigned char *map = smtpcmd_index_get()->fold;
+	size_t i = st->i, n = st->n;
+	int nl = st->nl;
+
+	while (i < len && n < want && n + 1 < outsz) {
+		unsigned char c = s[i], m = map[c];
+		size_t end;
+
+		if (m == 0) {
+			if (nl < 0)
+				nl = 0;
+			if (c == '\n')
+				nl++;
+			i++;
+			continue;
+		}
+		if (nl >= 0 && n > 0 && n + 2 < outsz) {
+			out[n++] = nl >= 2 ? '\n' : ' ';
+			if (nl >= 2 && para) {
+				nl = -1;      /* the byte at i is written next */
+				break;
+			}
+		}
+		nl = -1;
+		/* the rest of the word: one table look-up per byte, bounded by
+		 * both limits on what may be written */
+		end = outsz - 1 - n;
+		if (end > want + 1 - n)
+			end = want + 1 - n;
+		end = len - i < end ? len : i + end;
+		do {
+			out[n++] = (char)m;
+			i++;
+		} while (i < end && (m = map[s[i]]) != 0);
+	}
+	st->i = i;
+	st->n = n;
+	st->nl = nl;
+}
+
+size_t smtpcmd_phrase_fold(const char *s, size_t len, char *out,
+                           size_t outsz)
+{
+	struct smtpcmd_phrase_fold_state st = { 0, 0, -1 };
+
+	if (outsz == 0)
+		return 0;
+	smtpcmd_phrase_fold_run(&st, (const unsigned char *)s, len, out,
+	                        SIZE_MAX - 1, outsz, false);
+	out[st.n] = '\0';
+	return st.n;
+}
+
+/* ------------------------------------------------------------ phrases */
+
+/* First whole-word occurrence of phrase k in f[0..len), or len. */
+static size_t smtpcmd_first_occ(const char *f, size_t len, size_t k,
+                                size_t plen)
+{
+	const char *ph = smtpcmd_phrases[k].phrase;
+	size_t from = 0;
+
+	while (from + plen <= len) {
+		const char *p = text_findn(f + from, len - from, ph, plen);
+		size_t o, e;
+
+		if (p == NULL)
+			break;
+		o = (size_t)(p - f);
+		e = o + plen;
+		if ((o == 0 || !smtpcmd_phrase_alnum((unsigned char)f[o - 1])) &&
+		    (e >= len || !smtpcmd_phrase_alnum((unsigned char)f[e]) ||
+		     !smtpcmd_phrase_alnum((unsigned char)ph[plen - 1])))
+			return o;
+		from = o + 1;
+	}
+	return len;
+}
+
+/* The phrases found so far by smtpcmd_phrase_scan(). */
+struct smtpcmd_found {
+	size_t occ[SMTPCMD_NPHRASES], end[SMTPCMD_NPHRASES]; /* where */
+	uint64_t bits[2];                     /* which */
+	unsigned char hit[SMTPCMD_NPHRASES];  /* which, in table order */
+	size_t nhit;
+	size_t lim;   /* the scan's end: the text's, or the ends of those found */
+};
+
+/* Record phrase k found at s[occ..end). */
+static void smtpcmd_hit(struct smtpcmd_found *fd, size_t k, size_t occ,
+                        size_t end)
+{
+	size_t j = fd->nhit;
+
+	fd->occ[k] = occ;
+	fd->end[k] = end;
+	if (j == 0 || fd->lim < end)
+		fd->lim = end;
+	fd->bits[k >> 6] |= (uint64_t)1 << (k & 63);
+	while (j > 0 && fd->hit[j - 1] > k) {
+		fd->hit[j] = fd->hit[j - 1];
+		j--;
+	}
+	fd->hit[j] = (unsigned char)k;
+	fd->nhit++;
+}
+
+/* Where ph[0..plen) (folded, lower case, single spaces) ends when it
+ * matches the text u[i..len) as folded: each phrase byte the byte as
+ * folded, each space a white space run with fewer than para line ends
+ * (SMTPCMD_PHRASE_FOLDED or SMTPCMD_PHRASE_RAW).  SIZE_MAX when it does
+ * not match. */
+static size_t smtpcmd_match(const unsigned char *u, size_t i, size_t len,
+                            const char *ph, size_t plen, int para)
+{
+	const unsigned char *map = smtpcmd_index_get()->fold;
+	size_t j;
+
+	for (j = 0; j < plen; j++) {
+		if (ph[j] == ' ') {
+			int nl = 0;
+
+			if (i >= len || map[u[i]] != 0)
+				return SIZE_MAX;
+			do {
+				nl += u[i] == '\n';
+				i++;
+			} while (i < len && map[u[i]] == 0);
+			if (nl >= para)
+				return SIZE_MAX;
+		} else {
+			if (i >= len || map[u[i]] != (unsigned char)ph[j])
+				return SIZE_MAX;
+			i++;
+		}
+	}
+	return i;
+}
+
+/* The phrases not yet found that start at the word start u[i]: those of
+ * the groups of its letter whose key it starts with. */
+static void smtpcmd_word_start(const struct smtpcmd_index *x,
+                               struct smtpcmd_found *fd,
+                               const unsigned char *u, size_t i, size_t len,
+                               int para)
+{
+	const unsigned char *map = x->fold, *word = x->word;
+	size_t g, ge, b, cm, c;
+
+	for (g = x->glo[u[i]], ge = x->ghi[u[i]]; g < ge; g++) {
+		const struct smtpcmd_group *gr = &x->group[g];
+		size_t j = 1, kl = gr->klen;
+
+		if (len - i < kl)
+			continue;
+		while (j < kl && map[u[i + j]] == gr->key[j])
+			j++;
+		if (j < kl)
+			continue;
+		cm = gr->common;
+		c = smtpcmd_match(u, i + kl, len,
+		                  smtpcmd_phrases[x->order[gr->b]].phrase + kl,
+		                  cm - kl, para);
+		if (c == SIZE_MAX)
+			continue;
+		for (b = gr->b; b < gr->e; b++) {
+			size_t k = x->order[b], pl = x->plen[k], e;
+			const char *ph = smtpcmd_phrases[k].phrase;
+
+			if ((fd->bits[k >> 6] >> (k & 63)) & 1)
+				continue;
+			e = smtpcmd_match(u, c, len, ph + cm, pl - cm, para);
+			if (e != SIZE_MAX &&
+			    (e >= len || !word[u[e]] ||
+			     !word[(unsigned char)ph[pl - 1]]))
+				smtpcmd_hit(fd, k, i, e);
+		}
+	}
+}
+
+/* Raw text (SMTPCMD_PHRASE_RAW) reads as smtpcmd_phrase_fold() would
+ * fold it: an address or a word sits at the same places, the phrases'
+ * spaces match white space runs.  Raw text needs no phrase searched alone
+ * (x->nalone == 0, smtpcmd_phrase_raw_ok()).
+ *
+ * The table is folded in order as a search per phrase did: a phrase
+ * replaces the best so far only if it ends by the best's start.  So once
+ * phrases are found, one that starts at or after the end of each of them
+ * cannot change the outcome (it never replaces a found one, and whichever
+ * found one comes after it in the table replaces it), and the scan stops
+ * there.  The scan itself is one pass: each phrase's first whole-word
+ * occurrence is tried only where a word starts with the bytes before its
+ * first space (its group's key; one compare per group of its letter, most
+ * letters have none), then the rest of it (a search per phrase cost sixty
+ * scans of the text).  A phrase that does not start with a lower-case
+ * letter is searched for on its own. */
+enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
+{
+	const struct smtpcmd_index *x = smtpcmd_index_get();
+	const unsigned char *word = x->word, *map = x->fold;
+	const uint32_t *pair = x->pair;
+	const unsigned char *u = (const unsigned char *)s;
+	struct smtpcmd_found fd;
+	enum smtpcmd best = SMTPCMD_NONE;
+	size_t best_at = len, k, i = 0, lim;
+	uint32_t m;
+
+	fd.bits[0] = fd.bits[1] = 0;
+	fd.nhit = 0;
+	fd.lim = len;
+	for (k = 0; k < x->nalone; k++) {
+		size_t a = x->alone[k], o;
+
+		o = smtpcmd_first_occ(s, len, a, x->plen[a]);
+		if (o < len)
+			smtpcmd_hit(&fd, a, o, o + x->plen[a]);
+	}
+	lim = fd.lim;
+	while (i < lim) {
+		while (!word[u[i]])       /* to the next word */
+			if (++i >= lim)
+				goto done;
+		m = pair[u[i]];
+		if (m != 0 && (i + 1 >= len || ((m >> (map[u[i + 1]] & 31)) & 1))) {
+			smtpcmd_word_start(x, &fd, u, i, len, para);
+			lim = fd.lim;
+		}
+		while (++i < len && word[u[i]])   /* past it: no phrase starts */
+			;                             /* inside a word */
+	}
+done:
+	/* a phrase's end is by the best's start in the raw text exactly when
+	 * it is in the folded text (both start and end on a word byte) */
+	for (i = 0; i < fd.nhit; i++) {
+		k = fd.hit[i];
+		if (fd.end[k] <= best_at) {
+			best = smtpcmd_phrases[k].cmd;
+			best_at = fd.occ[k];
+		}
+	}
+	return best;
+}
