@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "text.h"
@@ -24,17 +25,6 @@ text_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 	    c == '\v' || c == '\f';
-}
-
-static bool
-text_eq(const unsigned char *a, const unsigned char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i] && text_lc(a[i]) != text_lc(b[i]))
-			return false;
-	return true;
 }
 
 /* Match needle n[0..nlen) at h (hay ends at end), a '\n' of the needle
@@ -79,66 +69,109 @@ static const unsigned char text_commonness[256] = {
 	['z'] = 1, ['Z'] = 1,
 };
 
-/* text_findn_span() for a needle without line breaks: the first start
- * whose nlen bytes equal the needle, found through the candidates of its
- * rarest byte (both cases), in increasing order. */
-static const char *
-text_findn_anchored(const unsigned char *h, size_t len,
-                    const unsigned char *n, size_t nlen)
+/* The anchor of a needle: the index of its rarest byte among those before
+ * its first line break (a '\n' past the first byte may match "\r\n", so
+ * bytes after it have no fixed offset from the start of a match).  Only
+ * speed depends on the choice: every anchor finds the same first match. */
+static size_t
+text_anchor_pick(const unsigned char *n, size_t nlen)
 {
-	const unsigned char *last = h + len - nlen, *lo_end, *pl, *pu, *c;
-	size_t j = 0, k, w, best = 255;
-	unsigned char lo, up;
+	size_t j = 0, k, w, best = (size_t)-1;
 
-	for (k = 0; k < nlen && best > 0; k++) {
-		w = text_commonness[n[k]];
+	for (k = 0; k < nlen; k++) {
+		unsigned char c = n[k];
+
+		if (c == '\n' && k > 0)
+			break;
+		w = text_commonness[c];
 		if (w < best) {
 			best = w;
 			j = k;
+			if (w == 0)
+				break;
 		}
 	}
-	lo = text_lc(n[j]);
-	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
-	/* anchor positions h + j .. last + j */
-	lo_end = last + j;
-	if (lo == up) {
-		c = h + j;
-		while (c <= lo_end) {
-			c = memchr(c, lo, (size_t)(lo_end - c) + 1);
-			if (c == NULL)
-				return NULL;
-			if (text_eq(c - j, n, nlen))
-				return (const char *)(c - j);
-			c++;
-		}
-		return NULL;
-	}
-	pl = memchr(h + j, lo, (size_t)(lo_end - (h + j)) + 1);
-	pu = memchr(h + j, up, (size_t)(lo_end - (h + j)) + 1);
-	while (pl != NULL || pu != NULL) {
-		if (pu == NULL || (pl != NULL && pl < pu)) {
-			c = pl;
-			pl = c < lo_end ? memchr(c + 1, lo, (size_t)(lo_end - c)) : NULL;
-		} else {
-			c = pu;
-			pu = c < lo_end ? memchr(c + 1, up, (size_t)(lo_end - c)) : NULL;
-		}
-		if (text_eq(c - j, n, nlen))
-			return (const char *)(c - j);
-	}
-	return NULL;
+	return j;
 }
 
+/* A per-thread memo of needles and their anchors (two-way, by pairs of
+ * slots): the recognisers ask for
+ * the same few hundred phrases (string constants) over and over, and
+ * picking the anchor cost more than the search itself on the short lines
+ * they search.  Keyed by address and length; a needle whose bytes changed
+ * under the same address (a reused buffer) is caught by re-checking that
+ * no '\n' precedes the anchor, the one property the search relies on. */
+#define TEXT_NANCHORS 1024
+
+struct text_anchor {
+	const unsigned char *needle;
+	uint32_t nlen;
+	uint32_t at;
+};
+
+static _Thread_local struct text_anchor text_anchors[TEXT_NANCHORS];
+
+static size_t
+text_anchor(const unsigned char *n, size_t nlen)
+{
+	uint64_t key = ((uint64_t)(uintptr_t)n + nlen) * 0x9e3779b97f4a7c15u;
+	size_t slot = (size_t)(key >> 40) % TEXT_NANCHORS;
+	struct text_anchor *a = &text_anchors[slot], *b = &text_anchors[slot ^ 1];
+
+	if (nlen > UINT32_MAX)
+		return text_anchor_pick(n, nlen);
+	if (a->needle != n || a->nlen != nlen) {
+		if (b->needle == n && b->nlen == nlen) {
+			a = b;
+		} else {
+			/* two ways: the older entry of the pair moves over */
+			*b = *a;
+			a->needle = NULL;
+		}
+	}
+	if (a->needle == n && (a->at == 0 || memchr(n + 1, '\n', a->at) == NULL))
+		return a->at;
+	a->needle = n;
+	a->nlen = (uint32_t)nlen;
+	a->at = (uint32_t)text_anchor_pick(n, nlen);
+	return a->at;
+}
+
+/* Length matched in the hay when the needle n[0..nlen) starts at h (hay
+ * ends at end, at least nlen bytes on), 0 if it does not.  Bytes compare
+ * case-insensitively; a '\n' of the needle past its first byte also
+ * matches "\r\n", so a phrase that spans lines matches text with LF and
+ * with CRLF line ends. */
+static size_t
+text_match_at(const unsigned char *h, const unsigned char *end,
+              const unsigned char *n, size_t nlen)
+{
+	size_t i, m;
+
+	for (i = 0; i < nlen; i++) {
+		if (h[i] == n[i] || text_lc(h[i]) == text_lc(n[i]))
+			continue;
+		if (i == 0 || n[i] != '\n' || h[i] != '\r')
+			return 0;
+		/* a CR before the LF: the rest is compared CRLF-tolerantly */
+		m = text_eq_lines(h + i, end, n + i, nlen - i);
+		return m > 0 ? i + m : 0;
+	}
+	return nlen;
+}
+
+/* Searches the candidates of the needle's anchor byte (both cases) in
+ * increasing order, so the first match found is the first in the hay:
+ * memchr does the skipping, each position is scanned once. */
 const char *
 text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
                 size_t *span)
 {
 	const unsigned char *h = (const unsigned char *)hay;
 	const unsigned char *n = (const unsigned char *)needle;
-	const unsigned char *end, *last, *c;
+	const unsigned char *end, *lo_end, *pl, *pu, *c;
 	unsigned char lo, up;
-	bool lines;
-	size_t m;
+	size_t j, m;
 
 	if (span != NULL)
 		*span = 0;
@@ -147,31 +180,29 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 	if (hay == NULL || nlen > len)
 		return NULL;
 	end = h + len;
-	last = end - nlen;      /* last possible start */
-	lo = text_lc(n[0]);
+	j = text_anchor(n, nlen);
+	lo = text_lc(n[j]);
 	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
-	/* a needle spanning lines is compared CRLF-tolerantly */
-	lines = nlen > 1 && memchr(n + 1, '\n', nlen - 1) != NULL;
-	if (!lines) {
-		c = (const unsigned char *)text_findn_anchored(h, len, n, nlen);
-		if (c != NULL && span != NULL)
-			*span = nlen;
-		return (const char *)c;
-	}
-
-	/* rare: test each start whose byte is the needle's first (either
-	 * case) CRLF-tolerantly */
-	for (c = h; c <= last; c++) {
-		if (*c != lo && *c != up)
-			continue;
-		m = text_eq_lines(c, end, n, nlen);
-		if (m > 0) {
-			if (span != NULL)
-				*span = m;
-			return (const char *)c;
+	/* anchor positions: h + j .. the last start + j */
+	lo_end = end - nlen + j;
+	pl = memchr(h + j, lo, (size_t)(lo_end - (h + j)) + 1);
+	pu = lo == up ? NULL : memchr(h + j, up, (size_t)(lo_end - (h + j)) + 1);
+	for (;;) {
+		/* the next candidate; pl and pu are the next of each case */
+		if (pu == NULL || (pl != NULL && pl < pu)) {
+			if ((c = pl) == NULL)
+				return NULL;
+			pl = c < lo_end ? memchr(c + 1, lo, (size_t)(lo_end - c)) : NULL;
+		} else {
+			c = pu;
+			pu = c < lo_end ? memchr(c + 1, up, (size_t)(lo_end - c)) : NULL;
 		}
+		if ((m = text_match_at(c - j, end, n, nlen)) > 0)
+			break;
 	}
-	return NULL;
+	if (span != NULL)
+		*span = m;
+	return (const char *)(c - j);
 }
 
 const char *
@@ -188,18 +219,26 @@ text_find(const char *hay, size_t len, const char *needle)
 	return text_findn(hay, len, needle, strlen(needle));
 }
 
+/* One pass over the prefix: most calls fail on the first byte, so its
+ * length is not measured up front; a prefix holding a line break is
+ * compared CRLF-tolerantly from the start, as text_findn does. */
 bool
 text_starts(const char *s, size_t len, const char *prefix)
 {
-	size_t n = strlen(prefix);
+	const unsigned char *a = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)prefix;
+	size_t i, n;
 
-	if (n > len)
-		return false;
-	if (memchr(prefix, '\n', n) != NULL)
-		return text_eq_lines((const unsigned char *)s,
-		                     (const unsigned char *)s + len,
-		                     (const unsigned char *)prefix, n) > 0;
-	return text_eq((const unsigned char *)s, (const unsigned char *)prefix, n);
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] == '\n') {
+			n = i + 1 + strlen(prefix + i + 1);
+			return n <= len &&
+			       text_eq_lines(a, a + len, p, n) > 0;
+		}
+		if (i >= len || (a[i] != p[i] && text_lc(a[i]) != text_lc(p[i])))
+			return false;
+	}
+	return true;
 }
 
 bool
