@@ -94,24 +94,32 @@ int reason_from_name(const char *name)
  * ends.  Returns the length written (out is NUL-terminated). */
 static size_t reason_fold(const char *text, size_t len, char *out, size_t outsz)
 {
-	size_t i, n = 0;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = 0, n = 0, run;
 	bool space = true;
 
 	if (outsz < 3)
 		return 0;
 	out[n++] = ' ';
-	for (i = 0; i < len && n + 2 < outsz; i++) {
-		unsigned char c = (unsigned char)text[i];
+	while (i < len && n + 2 < outsz) {
+		unsigned char c = t[i];
 
 		if (c <= ' ' || c == 0x7f) {
 			if (!space)
 				out[n++] = ' ';
 			space = true;
+			i++;
 			continue;
 		}
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		out[n++] = (char)c;
+		/* a run of visible bytes: one byte out for each byte in */
+		run = len - i < outsz - 2 - n ? len - i : outsz - 2 - n;
+		do {
+			out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+			i++;
+			if (--run == 0)
+				break;
+			c = t[i];
+		} while (c > ' ' && c != 0x7f);
 		space = false;
 	}
 	if (!space)
@@ -127,16 +135,22 @@ enum bm_reason reason_from_text(const char *text, size_t len)
 
 /* A phrase index built once (call_once): phrases bucketed by a hash of
  * their first four bytes, so that matching is one pass over the text with
- * a few memcmp() per position instead of one strstr() per phrase. */
+ * a few compares per position instead of one strstr() per phrase.  Each
+ * phrase keeps its first eight bytes as a word (and a mask for shorter
+ * ones): most entries of a bucket are rejected, and phrases of up to eight
+ * bytes are matched, by one compare with a word loaded from the text. */
 #define REASON_MAX_PHRASES 2048
 #define REASON_NBUCKETS 4096
 #define REASON_NONE 0xffffu
+#define REASON_WORD 8
 
 struct reason_index {
 	uint16_t head[REASON_NBUCKETS];
 	uint16_t next[REASON_MAX_PHRASES];
 	uint16_t rule[REASON_MAX_PHRASES];
 	uint8_t len[REASON_MAX_PHRASES];
+	uint64_t word[REASON_MAX_PHRASES];  /* first bytes, in memory order */
+	uint64_t mask[REASON_MAX_PHRASES];  /* 0xff for each of them */
 	const char *phrase[REASON_MAX_PHRASES];
 	bool ok;            /* false: the tables outgrew the index */
 };
@@ -149,10 +163,9 @@ static once_flag reason_idx_once = ONCE_FLAG_INIT;
 
 static unsigned reason_hash(const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t h = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
-	             (uint32_t)u[3] << 24;
+	uint32_t h;
 
+	memcpy(&h, s, sizeof(h));
 	return (unsigned)((h * 2654435761u) >> 20) % REASON_NBUCKETS;
 }
 
@@ -168,12 +181,17 @@ static void reason_index_build(void)
 		const char *const *p;
 
 		for (p = reason_rules[r].phrases; *p != NULL; p++) {
-			size_t pl = strlen(*p);
+			size_t pl = strlen(*p), w = pl < REASON_WORD ? pl : REASON_WORD;
+			unsigned char bytes[REASON_WORD] = { 0 }, ones[REASON_WORD] = { 0 };
 			unsigned h;
 
 			if (n >= REASON_MAX_PHRASES || pl < REASON_KEY || pl > 255)
 				return;
 			h = reason_hash(*p);
+			memcpy(bytes, *p, w);
+			memset(ones, 0xff, w);
+			memcpy(&x->word[n], bytes, sizeof(x->word[n]));
+			memcpy(&x->mask[n], ones, sizeof(x->mask[n]));
 			x->phrase[n] = *p;
 			x->len[n] = (uint8_t)pl;
 			x->rule[n] = (uint16_t)r;
@@ -185,7 +203,9 @@ static void reason_index_build(void)
 	x->ok = true;
 }
 
-/* The first rule (in table order) with a phrase in buf[0..n). */
+/* The first rule (in table order) with a phrase in buf[0..n); buf holds
+ * REASON_WORD zero bytes past n, so a word loads from any position and
+ * never matches past the text (phrases hold no NUL). */
 static size_t reason_match_indexed(const char *buf, size_t n)
 {
 	const struct reason_index *x = &reason_idx;
@@ -193,10 +213,17 @@ static size_t reason_match_indexed(const char *buf, size_t n)
 
 	for (i = 0; i + REASON_KEY <= n && best > 0; i++) {
 		uint16_t k = x->head[reason_hash(buf + i)];
+		uint64_t w;
 
+		if (k == REASON_NONE)
+			continue;
+		memcpy(&w, buf + i, sizeof(w));
 		for (; k != REASON_NONE; k = x->next[k])
-			if (x->rule[k] < best && x->len[k] <= n - i &&
-			    memcmp(buf + i, x->phrase[k], x->len[k]) == 0)
+			if ((w & x->mask[k]) == x->word[k] && x->rule[k] < best &&
+			    (x->len[k] <= REASON_WORD ||
+			     (x->len[k] <= n - i &&
+			      memcmp(buf + i + REASON_WORD, x->phrase[k] + REASON_WORD,
+			             x->len[k] - REASON_WORD) == 0)))
 				best = x->rule[k];
 	}
 	return best;
@@ -219,14 +246,15 @@ static size_t reason_match_plain(const char *buf)
 
 enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
 {
-	char buf[REASON_TEXT_MAX + 3];
+	char buf[REASON_TEXT_MAX + 3 + REASON_WORD];
 	size_t n, r;
 
 	if (weak != NULL)
 		*weak = false;
 	if (text == NULL || len == 0)
 		return BM_REASON_UNDEFINED;
-	n = reason_fold(text, len, buf, sizeof(buf));
+	n = reason_fold(text, len, buf, REASON_TEXT_MAX + 3);
+	memset(buf + n, 0, REASON_WORD);
 	if (n <= 1)
 		return BM_REASON_UNDEFINED;
 	call_once(&reason_idx_once, reason_index_build);
