@@ -12,7 +12,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "status.h"
@@ -178,6 +177,38 @@ static bool class_ok(char c)
 	return c == '2' || c == '4' || c == '5';
 }
 
+/* "c.subject.detail" into out (at least STATUS_TEXT_MAX bytes), NUL-
+ * terminated; returns its length.  What snprintf("%c.%u.%u") writes,
+ * without the cost of a format interpreter on the hot path. */
+#define STATUS_TEXT_MAX 24
+
+static size_t put_uint(char *out, unsigned v)
+{
+	char tmp[10];
+	size_t n = 0, k;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (k = 0; k < n; k++)
+		out[k] = tmp[n - 1 - k];
+	return n;
+}
+
+static size_t status_text(char *out, char cls, unsigned subject, unsigned detail)
+{
+	size_t n = 0;
+
+	out[n++] = cls;
+	out[n++] = '.';
+	n += put_uint(out + n, subject);
+	out[n++] = '.';
+	n += put_uint(out + n, detail);
+	out[n] = '\0';
+	return n;
+}
+
 bool status_valid(const char *code)
 {
 	struct status_parts p;
@@ -204,7 +235,7 @@ const struct status_entry *status_lookup(const char *code)
 		return NULL;
 	if (!class_ok(p.cls) && p.cls != 'X' && p.cls != 'x')
 		return NULL;
-	if (snprintf(key, sizeof(key), "X.%u.%u", p.subject, p.detail) >= (int)sizeof(key))
+	if (status_text(key, 'X', p.subject, p.detail) >= sizeof(key))
 		return NULL;
 	for (k = 0; k < STATUS_NREG; k++)
 		if (strcmp(status_registry[k].code, key) == 0)
@@ -215,8 +246,8 @@ const struct status_entry *status_lookup(const char *code)
 bool status_normalise(const char *in, char *out, size_t outsz)
 {
 	struct status_parts p;
-	size_t len;
-	int n;
+	char buf[STATUS_TEXT_MAX];
+	size_t len, n;
 
 	if (out != NULL && outsz > 0)
 		out[0] = '\0';
@@ -232,11 +263,10 @@ bool status_normalise(const char *in, char *out, size_t outsz)
 		len--;
 	if (!parse_parts(in, len, &p) || p.len != len || !class_ok(p.cls))
 		return false;
-	n = snprintf(out, outsz, "%c.%u.%u", p.cls, p.subject, p.detail);
-	if (n < 0 || (size_t)n >= outsz) {
-		out[0] = '\0';
+	n = status_text(buf, p.cls, p.subject, p.detail);
+	if (n >= outsz)
 		return false;
-	}
+	memcpy(out, buf, n + 1);
 	return true;
 }
 
@@ -392,7 +422,7 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 {
 	size_t i;
 	int best_score = -1, best_reply = 0, lone_reply = 0;
-	char best[BM_STATUS_FIND_MAX];
+	char best[STATUS_TEXT_MAX];
 	bool best_generic = false;
 
 	if (status != NULL && statussz > 0)
@@ -464,10 +494,8 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 
 		generic = (p.subject == 0 && p.detail == 0);
 		if (score > best_score || (score == best_score && best_generic && !generic)) {
-			int n = snprintf(best, sizeof(best), "%c.%u.%u", p.cls,
-			                 p.subject, p.detail);
-
-			if (n < 0 || (size_t)n >= sizeof(best))
+			/* at most "c.999.999": parse_parts reads three digits */
+			if (status_text(best, p.cls, p.subject, p.detail) >= BM_STATUS_FIND_MAX)
 				continue;
 			best_score = score;
 			best_reply = rc;
