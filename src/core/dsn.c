@@ -277,9 +277,10 @@ dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 static void
 dsn_copy(char *dst, size_t dstsz, const char *src)
 {
-	size_t n = strnlen(src, dstsz - 1);
+	size_t n;
 
-	memcpy(dst, src, n);
+	for (n = 0; n + 1 < dstsz && src[n] != '\0'; n++)
+		dst[n] = src[n];
 	dst[n] = '\0';
 }
 
