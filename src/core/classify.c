@@ -498,12 +498,19 @@ static size_t host_len(const char *host)
 	return n;
 }
 
-/* host[0..n) is domain or a name under it. */
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* host[0..n) is domain or a name under it.  The last bytes are compared
+ * first: most hosts end otherwise. */
 static bool host_under(const char *host, size_t n, const char *domain)
 {
 	size_t dlen = strlen(domain);
 
-	if (n < dlen || strncasecmp(host + n - dlen, domain, dlen) != 0)
+	if (n < dlen || ascii_lower(host[n - 1]) != ascii_lower(domain[dlen - 1]) ||
+	    strncasecmp(host + n - dlen, domain, dlen) != 0)
 		return false;
 	return n == dlen || host[n - dlen - 1] == '.';
 }

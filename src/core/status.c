@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "status.h"
@@ -417,6 +418,27 @@ static bool classes_agree(char cls, int reply)
 	return reply / 100 == cls - '0';
 }
 
+/* Index of the first digit in s[i..len), or len.  Codes are a few bytes
+ * in long prose: words of eight bytes with no digit are skipped whole
+ * (each byte XOR '0' is below 10 exactly when it is a digit; the test for
+ * such a byte is exact). */
+static size_t next_digit(const char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, s + i, sizeof(w));
+		t = w ^ ('0' * ones);
+		if (((t - 10 * ones) & ~t & highs) != 0)
+			break;
+	}
+	while (i < len && !is_digit(s[i]))
+		i++;
+	return i;
+}
+
 bool status_find(const char *text, size_t len, char *status, size_t statussz,
                  int *replycode)
 {
@@ -433,15 +455,13 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 		return false;
 	best[0] = '\0';
 
-	for (i = 0; i < len; i++) {
+	for (i = next_digit(text, 0, len); i < len; i = next_digit(text, i + 1, len)) {
 		struct status_parts p;
 		char c = text[i];
 		int score, rc;
 		size_t end;
 		bool generic;
 
-		if (!is_digit(c))
-			continue;
 		/* standalone reply code, remembered in case no enhanced code */
 		if (lone_reply == 0 && reply_lead(text, i)) {
 			rc = reply_at(text, len, i);
