@@ -6,7 +6,10 @@
  * list (RFC 3463, 3886, 4468, 4954, 5248, 6531, 6710, 7293, 7372, 7505,
  * 8617, 8689 and the X.7.28 registration).  status_find() scans the text
  * once, collects candidate codes with a score for how much they look like
- * part of an SMTP reply line, and returns the best one.
+ * part of an SMTP reply line, and returns the best one; digit-free text
+ * is skipped a word at a time, and a per-thread memo answers the same
+ * diagnostic asked about again (the DSN parser, the recognisers and
+ * classify_rcpt() each ask) without a second scan.
  */
 #include "config.h"
 
@@ -439,22 +442,21 @@ static size_t next_digit(const char *s, size_t i, size_t len)
 	return i;
 }
 
-bool status_find(const char *text, size_t len, char *status, size_t statussz,
-                 int *replycode)
+/* What one scan of a text found, before it is written out. */
+struct status_scan {
+	bool have_best;             /* an enhanced code was found */
+	int best_reply, lone_reply;
+	char best[STATUS_TEXT_MAX];
+};
+
+static void status_scan(const char *text, size_t len, struct status_scan *out)
 {
 	size_t i;
 	int best_score = -1, best_reply = 0, lone_reply = 0;
 	char best[STATUS_TEXT_MAX];
 	bool best_generic = false;
 
-	if (status != NULL && statussz > 0)
-		status[0] = '\0';
-	if (replycode != NULL)
-		*replycode = 0;
-	if (text == NULL)
-		return false;
 	best[0] = '\0';
-
 	for (i = next_digit(text, 0, len); i < len; i = next_digit(text, i + 1, len)) {
 		struct status_parts p;
 		char c = text[i];
@@ -524,24 +526,80 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 		i = end - 1;
 	}
 
-	if (best_score >= 0) {
+	out->have_best = best_score >= 0;
+	out->best_reply = best_reply;
+	out->lone_reply = lone_reply;
+	memcpy(out->best, best, sizeof(out->best));
+}
+
+/* A per-thread memo of the last few texts scanned: the same diagnostic is
+ * asked about by the DSN parser (its reply code), the recognisers and
+ * classify_rcpt().  Texts longer than STATUS_MEMO_TEXT are not kept. */
+#define STATUS_MEMO_N 2
+#define STATUS_MEMO_TEXT 1024
+
+struct status_memo {
+	size_t len;                 /* 0: empty slot */
+	struct status_scan scan;
+	char text[STATUS_MEMO_TEXT];
+};
+
+static _Thread_local struct status_memo status_memos[STATUS_MEMO_N];
+static _Thread_local unsigned status_memo_next;
+
+static void status_scan_memo(const char *text, size_t len, struct status_scan *out)
+{
+	struct status_memo *m;
+	size_t k;
+
+	if (len == 0 || len > STATUS_MEMO_TEXT) {
+		status_scan(text, len, out);
+		return;
+	}
+	for (k = 0; k < STATUS_MEMO_N; k++) {
+		m = &status_memos[k];
+		if (m->len == len && memcmp(m->text, text, len) == 0) {
+			*out = m->scan;
+			return;
+		}
+	}
+	status_scan(text, len, out);
+	m = &status_memos[status_memo_next++ % STATUS_MEMO_N];
+	m->len = len;
+	m->scan = *out;
+	memcpy(m->text, text, len);
+}
+
+bool status_find(const char *text, size_t len, char *status, size_t statussz,
+                 int *replycode)
+{
+	struct status_scan sc;
+
+	if (status != NULL && statussz > 0)
+		status[0] = '\0';
+	if (replycode != NULL)
+		*replycode = 0;
+	if (text == NULL)
+		return false;
+	status_scan_memo(text, len, &sc);
+	if (sc.have_best) {
 		if (status != NULL && statussz > 0) {
-			size_t bl = strlen(best);
+			size_t bl = strlen(sc.best);
 
 			if (bl < statussz)
-				memcpy(status, best, bl + 1);
+				memcpy(status, sc.best, bl + 1);
 		}
 		if (replycode != NULL) {
-			if (best_reply != 0)
-				*replycode = best_reply;
-			else if (lone_reply != 0 && classes_agree(best[0], lone_reply))
-				*replycode = lone_reply;
+			if (sc.best_reply != 0)
+				*replycode = sc.best_reply;
+			else if (sc.lone_reply != 0 && classes_agree(sc.best[0], sc.lone_reply))
+				*replycode = sc.lone_reply;
 		}
 		return true;
 	}
-	if (lone_reply != 0) {
+	if (sc.lone_reply != 0) {
 		if (replycode != NULL)
-			*replycode = lone_reply;
+			*replycode = sc.lone_reply;
 		return true;
 	}
 	return false;

@@ -4,8 +4,10 @@
  * text_findn() is the hot path of every recogniser: it finds candidate
  * positions of the needle's rarest byte with memchr (both cases, each
  * position remembered so no byte is scanned twice), then compares the
- * whole needle case-insensitively.  A needle that spans lines ("address\nfailed:")
- * matches the hay with LF or with CRLF line ends.  No allocation anywhere.
+ * whole needle case-insensitively.  Which byte is rarest is picked once
+ * per needle and thread (a small memo keyed by the needle's address).  A
+ * needle that spans lines ("address\nfailed:") matches the hay with LF or
+ * with CRLF line ends.  No allocation anywhere.
  */
 #include "config.h"
 
