@@ -92,35 +92,37 @@ int reason_from_name(const char *name)
 /* Fold text into out: ASCII lower case, runs of white space and control
  * characters (NUL included) become one space, padded with a space at both
  * ends.  Returns the length written (out is NUL-terminated). */
+/* Each byte as reason_fold() writes it: ASCII lower case, 0 for white
+ * space and control characters (NUL included); built at compile time. */
+#define FOLD(c) ((c) <= 0x20 || (c) == 0x7f ? 0 : \
+                 (c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define FOLD4(c) FOLD(c), FOLD((c) + 1), FOLD((c) + 2), FOLD((c) + 3)
+#define FOLD16(c) FOLD4(c), FOLD4((c) + 4), FOLD4((c) + 8), FOLD4((c) + 12)
+#define FOLD64(c) FOLD16(c), FOLD16((c) + 16), FOLD16((c) + 32), FOLD16((c) + 48)
+
+static const unsigned char reason_fold_map[256] = {
+	FOLD64(0), FOLD64(64), FOLD64(128), FOLD64(192),
+};
+
 static size_t reason_fold(const char *text, size_t len, char *out, size_t outsz)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t i = 0, n = 0, run;
+	size_t i = 0, n = 0;
 	bool space = true;
 
 	if (outsz < 3)
 		return 0;
 	out[n++] = ' ';
 	while (i < len && n + 2 < outsz) {
-		unsigned char c = t[i];
+		unsigned char m = reason_fold_map[t[i++]];
 
-		if (c <= ' ' || c == 0x7f) {
-			if (!space)
-				out[n++] = ' ';
+		if (m != 0) {
+			out[n++] = (char)m;
+			space = false;
+		} else if (!space) {
+			out[n++] = ' ';
 			space = true;
-			i++;
-			continue;
 		}
-		/* a run of visible bytes: one byte out for each byte in */
-		run = len - i < outsz - 2 - n ? len - i : outsz - 2 - n;
-		do {
-			out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-			i++;
-			if (--run == 0)
-				break;
-			c = t[i];
-		} while (c > ' ' && c != 0x7f);
-		space = false;
 	}
 	if (!space)
 		out[n++] = ' ';

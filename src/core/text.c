@@ -102,47 +102,56 @@ text_anchor_pick(const unsigned char *n, size_t nlen)
 	return j;
 }
 
-/* A per-thread memo of needles and their anchors (two-way, by pairs of
- * slots): the recognisers ask for
+/* A per-thread memo of needles and their anchors: the recognisers ask for
  * the same few hundred phrases (string constants) over and over, and
  * picking the anchor cost more than the search itself on the short lines
- * they search.  Keyed by address and length; a needle whose bytes changed
- * under the same address (a reused buffer) is caught by re-checking that
- * no '\n' precedes the anchor, the one property the search relies on. */
-#define TEXT_NANCHORS 1024
+ * they search.  Keyed by a hash of the needle's address and its length,
+ * four ways per set (the last one used first).  The memo may be wrong -
+ * another needle with the same hash and length, or a reused buffer whose
+ * bytes changed - and the search stays right: any anchor finds the same
+ * first match, as long as it lies inside the needle (the length is
+ * exact) and no '\n' precedes it, which is checked on every use. */
+#define TEXT_ANCHOR_SETS 512
+#define TEXT_ANCHOR_WAYS 4
 
 struct text_anchor {
-	const unsigned char *needle;
-	uint32_t nlen;
-	uint32_t at;
+	uint32_t tag;       /* address hash */
+	uint16_t nlen;      /* 0: empty */
+	uint16_t at;
 };
 
-static _Thread_local struct text_anchor text_anchors[TEXT_NANCHORS];
+static _Thread_local struct text_anchor
+    text_anchors[TEXT_ANCHOR_SETS][TEXT_ANCHOR_WAYS];
 
 static size_t
 text_anchor(const unsigned char *n, size_t nlen)
 {
 	uint64_t key = ((uint64_t)(uintptr_t)n + nlen) * 0x9e3779b97f4a7c15u;
-	size_t slot = (size_t)(key >> 40) % TEXT_NANCHORS;
-	struct text_anchor *a = &text_anchors[slot], *b = &text_anchors[slot ^ 1];
+	struct text_anchor *set, hit;
+	uint32_t tag = (uint32_t)(key >> 32);
+	size_t k;
 
-	if (nlen > UINT32_MAX)
+	if (nlen > UINT16_MAX)
 		return text_anchor_pick(n, nlen);
-	if (a->needle != n || a->nlen != nlen) {
-		if (b->needle == n && b->nlen == nlen) {
-			a = b;
-		} else {
-			/* two ways: the older entry of the pair moves over */
-			*b = *a;
-			a->needle = NULL;
-		}
+	set = text_anchors[(key >> 23) % TEXT_ANCHOR_SETS];
+	for (k = 0; k < TEXT_ANCHOR_WAYS; k++)
+		if (set[k].tag == tag && set[k].nlen == nlen)
+			break;
+	if (k < TEXT_ANCHOR_WAYS && (set[k].at == 0 ||
+	    memchr(n + 1, '\n', set[k].at) == NULL)) {
+		hit = set[k];
+	} else {
+		hit.tag = tag;
+		hit.nlen = (uint16_t)nlen;
+		hit.at = (uint16_t)text_anchor_pick(n, nlen);
+		if (k == TEXT_ANCHOR_WAYS)
+			k--;    /* the least recently used way makes room */
 	}
-	if (a->needle == n && (a->at == 0 || memchr(n + 1, '\n', a->at) == NULL))
-		return a->at;
-	a->needle = n;
-	a->nlen = (uint32_t)nlen;
-	a->at = (uint32_t)text_anchor_pick(n, nlen);
-	return a->at;
+	/* to the front */
+	for (; k > 0; k--)
+		set[k] = set[k - 1];
+	set[0] = hit;
+	return hit.at;
 }
 
 /* Length matched in the hay when the needle n[0..nlen) starts at h (hay
