@@ -236,22 +236,32 @@ text_find(const char *hay, size_t len, const char *needle)
 	return text_findn(hay, len, needle, strlen(needle));
 }
 
+/* text_starts() of a prefix holding a line break: compared CRLF-tolerantly
+ * from the start, as text_findn does.  Kept out of line so that the hot
+ * loop of text_starts() saves no registers. */
+static bool __attribute__((noinline))
+text_starts_lines(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return n <= len &&
+	       text_eq_lines((const unsigned char *)s, (const unsigned char *)s + len,
+	                     (const unsigned char *)prefix, n) > 0;
+}
+
 /* One pass over the prefix: most calls fail on the first byte, so its
- * length is not measured up front; a prefix holding a line break is
- * compared CRLF-tolerantly from the start, as text_findn does. */
+ * length is not measured up front; at a line break the rest is left to
+ * text_starts_lines(). */
 bool
 text_starts(const char *s, size_t len, const char *prefix)
 {
 	const unsigned char *a = (const unsigned char *)s;
 	const unsigned char *p = (const unsigned char *)prefix;
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] == '\n') {
-			n = i + 1 + strlen(prefix + i + 1);
-			return n <= len &&
-			       text_eq_lines(a, a + len, p, n) > 0;
-		}
+		if (p[i] == '\n')
+			return text_starts_lines(s, len, prefix);
 		if (i >= len || (a[i] != p[i] && text_lc(a[i]) != text_lc(p[i])))
 			return false;
 	}
