@@ -177,6 +177,13 @@ dsn_unescape_utf8(const char *s, size_t len, char *out, size_t outsz)
 
 	if (outsz == 0)
 		return 0;
+	if (memchr(s, '\\', len) == NULL) {
+		/* no escape: a plain copy */
+		o = len < outsz - 1 ? len : outsz - 1;
+		memcpy(out, s, o);
+		out[o] = '\0';
+		return o;
+	}
 	while (i < len && o + 1 < outsz) {
 		if (s[i] == '\\' && i + 3 < len && s[i + 1] == 'x' && s[i + 2] == '{') {
 			size_t j = i + 3, nd = 0, n;
