@@ -179,7 +179,10 @@ static void reason_index_build(void)
 	for (k = 0; k < REASON_NBUCKETS; k++)
 		x->head[k] = REASON_NONE;
 	x->ok = false;
-	for (r = 0; r < reason_nrules; r++) {
+	/* rules inserted last to first at the heads of the chains: each chain
+	 * runs in table order, so the first phrase that matches is the best
+	 * one at that position */
+	for (r = reason_nrules; r-- > 0;) {
 		const char *const *p;
 
 		for (p = reason_rules[r].phrases; *p != NULL; p++) {
@@ -220,13 +223,15 @@ static size_t reason_match_indexed(const char *buf, size_t n)
 		if (k == REASON_NONE)
 			continue;
 		memcpy(&w, buf + i, sizeof(w));
-		for (; k != REASON_NONE; k = x->next[k])
-			if ((w & x->mask[k]) == x->word[k] && x->rule[k] < best &&
+		for (; k != REASON_NONE && x->rule[k] < best; k = x->next[k])
+			if ((w & x->mask[k]) == x->word[k] &&
 			    (x->len[k] <= REASON_WORD ||
 			     (x->len[k] <= n - i &&
 			      memcmp(buf + i + REASON_WORD, x->phrase[k] + REASON_WORD,
-			             x->len[k] - REASON_WORD) == 0)))
+			             x->len[k] - REASON_WORD) == 0))) {
 				best = x->rule[k];
+				break;
+			}
 	}
 	return best;
 }
