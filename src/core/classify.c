@@ -517,15 +517,21 @@ static bool host_under(const char *host, size_t n, const char *domain)
 
 static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
 {
-	const char *at = strrchr(r->recipient, '@');
+	const char *at = strrchr(r->recipient, '@'), *domain = NULL;
 	size_t k, at_len = 0, mta_len = host_len(r->remote_mta);
 	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+	bool under = false;
 
 	if (at != NULL)
 		at_len = host_len(++at);
 	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
-		if (!((at != NULL && host_under(at, at_len, classify_rhost_rules[k].domain)) ||
-		      host_under(r->remote_mta, mta_len, classify_rhost_rules[k].domain)))
+		/* rules of one domain follow each other: test the hosts once */
+		if (classify_rhost_rules[k].domain != domain) {
+			domain = classify_rhost_rules[k].domain;
+			under = (at != NULL && host_under(at, at_len, domain)) ||
+			        host_under(r->remote_mta, mta_len, domain);
+		}
+		if (!under)
 			continue;
 		if (text_find(r->diagnostic, dlen, classify_rhost_rules[k].phrase) != NULL) {
 			*out = classify_rhost_rules[k].reason;
