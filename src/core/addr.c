@@ -230,7 +230,15 @@ static long find_at(const char *s, size_t len)
 	size_t i;
 	long at = -1;
 	bool quoted = false;
+	const char *a;
 
+	if (memchr(s, '"', len) == NULL) {
+		/* nothing quoted: the one '@' there is */
+		a = memchr(s, '@', len);
+		if (a == NULL || memchr(a + 1, '@', len - (size_t)(a - s) - 1) != NULL)
+			return -1;
+		return (long)(a - s);
+	}
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' && quoted) {
 			i++;
@@ -282,6 +290,12 @@ static size_t strip_comments(const char *in, size_t len, char *work, size_t work
 	int depth = 0;
 	bool quoted = false;
 
+	if (len < worksz && memchr(in, '(', len) == NULL) {
+		/* no comment: a plain copy */
+		memcpy(work, in, len);
+		work[len] = '\0';
+		return len;
+	}
 	for (i = 0; i < len && n + 1 < worksz; i++) {
 		char c = in[i];
 
@@ -372,14 +386,19 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 
 	/* angle brackets, outside quotes: take what is inside */
 	lt = NULL;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\\' && quoted)
-			i++;    /* quoted-pair */
-		else if (s[i] == '"')
-			quoted = !quoted;
-		else if (s[i] == '<' && !quoted) {
-			lt = s + i;
-			break;
+	if (memchr(s, '"', len) == NULL) {
+		/* nothing quoted: the first '<' there is */
+		lt = memchr(s, '<', len);
+	} else {
+		for (i = 0; i < len; i++) {
+			if (s[i] == '\\' && quoted)
+				i++;    /* quoted-pair */
+			else if (s[i] == '"')
+				quoted = !quoted;
+			else if (s[i] == '<' && !quoted) {
+				lt = s + i;
+				break;
+			}
 		}
 	}
 	if (lt != NULL) {
@@ -449,9 +468,11 @@ int addr_find(const char *text, size_t len, char *out, size_t outsz)
 		return -1;
 	for (i = 0; i < len; i++) {
 		size_t start, end;
+		const char *a = memchr(text + i, '@', len - i);
 
-		if (text[i] != '@')
-			continue;
+		if (a == NULL)
+			break;
+		i = (size_t)(a - text);
 		start = i;
 		if (i > 0 && text[i - 1] == '"') {
 			/* quoted local part: back to the opening quote */

@@ -22,7 +22,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -31,6 +30,7 @@
 #include "reason.h"
 #include "smtpcmd.h"
 #include "status.h"
+#include "text.h"
 
 static bool code_key(const char *status, char *key, size_t keysz);
 
@@ -241,24 +241,12 @@ static const char *const local_agents[] = {
 	"mail.local:", "procmail:", "maildrop:", "dovecot-lda:", "local delivery",
 };
 
-/* Lower-cased copy of a NUL-terminated string, bounded. */
-static void lower_copy(const char *s, char *out, size_t outsz)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
-		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-	out[i] = '\0';
-}
-
 static bool names_local_agent(const char *diag)
 {
-	char low[BM_DIAG_MAX];
-	size_t k;
+	size_t k, dlen = strlen(diag);
 
-	lower_copy(diag, low, sizeof(low));
 	for (k = 0; k < sizeof(local_agents) / sizeof(local_agents[0]); k++)
-		if (strstr(low, local_agents[k]) != NULL)
+		if (text_find(diag, dlen, local_agents[k]) != NULL)
 			return true;
 	return false;
 }
@@ -337,14 +325,16 @@ static bool reason_is_nonfailure(enum bm_reason r)
 /* "X.s.d" of a full code, into key. */
 static bool code_key(const char *status, char *key, size_t keysz)
 {
-	const char *dot;
-	int n;
+	size_t n;
 
 	if (status == NULL || status[0] == '\0' || status[1] != '.')
 		return false;
-	dot = status + 1;
-	n = snprintf(key, keysz, "X%s", dot);
-	return n > 0 && (size_t)n < keysz;
+	n = strlen(status);     /* the key is as long: 'X' replaces the class */
+	if (n >= keysz)
+		return false;
+	key[0] = 'X';
+	memcpy(key + 1, status + 1, n);
+	return true;
 }
 
 static bool code_is_precise(const char *status)
@@ -497,34 +487,53 @@ static const struct {
 	{ "wanadoo.fr", "_418", BM_REASON_USERUNKNOWN },
 };
 
-/* host (up to a space, '(' or '[', trailing dots dropped) is domain or a
- * name under it. */
-static bool host_under(const char *host, const char *domain)
+/* Length of the host name at host: up to a space, '(', '[' or ';',
+ * trailing dots dropped. */
+static size_t host_len(const char *host)
 {
-	size_t n = 0, dlen = strlen(domain);
+	size_t n = strcspn(host, " ([;");
 
-	while (host[n] != '\0' && host[n] != ' ' && host[n] != '(' &&
-	       host[n] != '[' && host[n] != ';')
-		n++;
 	while (n > 0 && host[n - 1] == '.')
 		n--;
-	if (n < dlen || strncasecmp(host + n - dlen, domain, dlen) != 0)
+	return n;
+}
+
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* host[0..n) is domain or a name under it.  The last bytes are compared
+ * first: most hosts end otherwise. */
+static bool host_under(const char *host, size_t n, const char *domain)
+{
+	size_t dlen = strlen(domain);
+
+	if (n < dlen || ascii_lower(host[n - 1]) != ascii_lower(domain[dlen - 1]) ||
+	    strncasecmp(host + n - dlen, domain, dlen) != 0)
 		return false;
 	return n == dlen || host[n - dlen - 1] == '.';
 }
 
 static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
 {
-	const char *at = strrchr(r->recipient, '@');
-	char low[BM_DIAG_MAX];
-	size_t k;
+	const char *at = strrchr(r->recipient, '@'), *domain = NULL;
+	size_t k, at_len = 0, mta_len = host_len(r->remote_mta);
+	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+	bool under = false;
 
-	lower_copy(r->diagnostic, low, sizeof(low));
+	if (at != NULL)
+		at_len = host_len(++at);
 	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
-		if (!((at != NULL && host_under(at + 1, classify_rhost_rules[k].domain)) ||
-		      host_under(r->remote_mta, classify_rhost_rules[k].domain)))
+		/* rules of one domain follow each other: test the hosts once */
+		if (classify_rhost_rules[k].domain != domain) {
+			domain = classify_rhost_rules[k].domain;
+			under = (at != NULL && host_under(at, at_len, domain)) ||
+			        host_under(r->remote_mta, mta_len, domain);
+		}
+		if (!under)
 			continue;
-		if (strstr(low, classify_rhost_rules[k].phrase) != NULL) {
+		if (text_find(r->diagnostic, dlen, classify_rhost_rules[k].phrase) != NULL) {
 			*out = classify_rhost_rules[k].reason;
 			return true;
 		}
@@ -554,14 +563,18 @@ static void infer_status(struct bounce_rcpt *r, const struct classify_policy *p,
                          char digit)
 {
 	char buf[BM_STATUS_MAX];
-	int n;
+	size_t n;
 
 	if (p->code == NULL)
 		return;
-	n = snprintf(buf, sizeof(buf), "%c%s", digit, p->code + 1);
-	if (n <= 0 || (size_t)n >= sizeof(buf) || !status_valid(buf))
+	n = strlen(p->code);    /* digit replaces the 'X' */
+	if (n == 0 || n >= sizeof(buf))
 		return;
-	memcpy(r->status, buf, (size_t)n + 1);
+	buf[0] = digit;
+	memcpy(buf + 1, p->code + 1, n);
+	if (!status_valid(buf))
+		return;
+	memcpy(r->status, buf, n + 1);
 	r->status_inferred = true;
 }
 

@@ -13,7 +13,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,20 +39,24 @@ enum dsn_field {
 	F_CATEGORY,
 };
 
+/* a field name and its length */
+#define DSN_NAME(s) s, sizeof(s) - 1
+
 static const struct {
 	const char *name;
+	size_t len;
 	enum dsn_field field;
 } dsn_fields[] = {
-	{ "reporting-mta", F_REPORTING_MTA },
-	{ "final-recipient", F_FINAL_RCPT },
-	{ "original-recipient", F_ORIG_RCPT },
-	{ "x-actual-recipient", F_ACTUAL_RCPT },
-	{ "action", F_ACTION },
-	{ "status", F_STATUS },
-	{ "remote-mta", F_REMOTE_MTA },
-	{ "diagnostic-code", F_DIAG },
-	{ "x-powermta-bouncecategory", F_CATEGORY },
-	{ NULL, F_OTHER },
+	{ DSN_NAME("reporting-mta"), F_REPORTING_MTA },
+	{ DSN_NAME("final-recipient"), F_FINAL_RCPT },
+	{ DSN_NAME("original-recipient"), F_ORIG_RCPT },
+	{ DSN_NAME("x-actual-recipient"), F_ACTUAL_RCPT },
+	{ DSN_NAME("action"), F_ACTION },
+	{ DSN_NAME("status"), F_STATUS },
+	{ DSN_NAME("remote-mta"), F_REMOTE_MTA },
+	{ DSN_NAME("diagnostic-code"), F_DIAG },
+	{ DSN_NAME("x-powermta-bouncecategory"), F_CATEGORY },
+	{ NULL, 0, F_OTHER },
 };
 
 /* Extension fields that name the sending MTA's own verdict on a recipient:
@@ -107,7 +110,7 @@ dsn_field_of(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; dsn_fields[i].name != NULL; i++)
-		if (strlen(dsn_fields[i].name) == len &&
+		if (dsn_fields[i].len == len &&
 		    strncasecmp(dsn_fields[i].name, name, len) == 0)
 			return dsn_fields[i].field;
 	return F_OTHER;
@@ -174,6 +177,13 @@ dsn_unescape_utf8(const char *s, size_t len, char *out, size_t outsz)
 
 	if (outsz == 0)
 		return 0;
+	if (memchr(s, '\\', len) == NULL) {
+		/* no escape: a plain copy */
+		o = len < outsz - 1 ? len : outsz - 1;
+		memcpy(out, s, o);
+		out[o] = '\0';
+		return o;
+	}
 	while (i < len && o + 1 < outsz) {
 		if (s[i] == '\\' && i + 3 < len && s[i + 1] == 'x' && s[i + 2] == '{') {
 			size_t j = i + 3, nd = 0, n;
@@ -270,6 +280,17 @@ dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 		memcpy(r->action, b->action, sizeof(r->action));
 }
 
+/* Bounded copy of a string, cut to fit (as snprintf "%s" does). */
+static void
+dsn_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n;
+
+	for (n = 0; n + 1 < dstsz && src[n] != '\0'; n++)
+		dst[n] = src[n];
+	dst[n] = '\0';
+}
+
 static void
 dsn_flush(struct dsn_state *st)
 {
@@ -300,7 +321,7 @@ dsn_flush(struct dsn_state *st)
 	/* Missing or unknown action: infer from the status class. */
 	if (b->action[0] == '\0') {
 		c = status_class(b->status);
-		snprintf(b->action, sizeof(b->action), "%s",
+		dsn_copy(b->action, sizeof(b->action),
 		         c == '2' ? "delivered" : c == '4' ? "delayed" : "failed");
 	}
 	if (rcpt[0] != '\0') {
@@ -317,8 +338,8 @@ dsn_flush(struct dsn_state *st)
 		dsn_block_reset(b);
 		return;
 	}
-	snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
-	snprintf(r->original_recipient, sizeof(r->original_recipient), "%s",
+	dsn_copy(r->recipient, sizeof(r->recipient), rcpt);
+	dsn_copy(r->original_recipient, sizeof(r->original_recipient),
 	         b->orig_rcpt);
 	memcpy(r->action, b->action, sizeof(r->action));
 	memcpy(r->status, b->status, sizeof(r->status));

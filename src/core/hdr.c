@@ -137,6 +137,15 @@ hdr_decode(const char *in, size_t inlen, char *out, size_t outsz)
 
 	if (outsz == 0)
 		return 0;
+	/* the text before the first "=?" stands as it is (white space before
+	 * an encoded word is kept too): one copy */
+	for (ws = in; (ws = memchr(ws, '=', inlen - (size_t)(ws - in))) != NULL; ws++)
+		if ((size_t)(ws - in) + 1 < inlen && ws[1] == '?')
+			break;
+	i = ws != NULL ? (size_t)(ws - in) : inlen;
+	o = i < outsz - 1 ? i : outsz - 1;
+	memcpy(out, in, o);
+	ws = NULL;
 	while (i < inlen && o + 1 < outsz) {
 		if (in[i] == '=' && i + 1 < inlen && in[i + 1] == '?' &&
 		    (wl = hdr_word(in + i, inlen - i, &cs, &cslen, &enc, &txt,

@@ -92,27 +92,37 @@ int reason_from_name(const char *name)
 /* Fold text into out: ASCII lower case, runs of white space and control
  * characters (NUL included) become one space, padded with a space at both
  * ends.  Returns the length written (out is NUL-terminated). */
+/* Each byte as reason_fold() writes it: ASCII lower case, 0 for white
+ * space and control characters (NUL included); built at compile time. */
+#define FOLD(c) ((c) <= 0x20 || (c) == 0x7f ? 0 : \
+                 (c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define FOLD4(c) FOLD(c), FOLD((c) + 1), FOLD((c) + 2), FOLD((c) + 3)
+#define FOLD16(c) FOLD4(c), FOLD4((c) + 4), FOLD4((c) + 8), FOLD4((c) + 12)
+#define FOLD64(c) FOLD16(c), FOLD16((c) + 16), FOLD16((c) + 32), FOLD16((c) + 48)
+
+static const unsigned char reason_fold_map[256] = {
+	FOLD64(0), FOLD64(64), FOLD64(128), FOLD64(192),
+};
+
 static size_t reason_fold(const char *text, size_t len, char *out, size_t outsz)
 {
-	size_t i, n = 0;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = 0, n = 0;
 	bool space = true;
 
 	if (outsz < 3)
 		return 0;
 	out[n++] = ' ';
-	for (i = 0; i < len && n + 2 < outsz; i++) {
-		unsigned char c = (unsigned char)text[i];
+	while (i < len && n + 2 < outsz) {
+		unsigned char m = reason_fold_map[t[i++]];
 
-		if (c <= ' ' || c == 0x7f) {
-			if (!space)
-				out[n++] = ' ';
+		if (m != 0) {
+			out[n++] = (char)m;
+			space = false;
+		} else if (!space) {
+			out[n++] = ' ';
 			space = true;
-			continue;
 		}
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		out[n++] = (char)c;
-		space = false;
 	}
 	if (!space)
 		out[n++] = ' ';
@@ -127,16 +137,22 @@ enum bm_reason reason_from_text(const char *text, size_t len)
 
 /* A phrase index built once (call_once): phrases bucketed by a hash of
  * their first four bytes, so that matching is one pass over the text with
- * a few memcmp() per position instead of one strstr() per phrase. */
+ * a few compares per position instead of one strstr() per phrase.  Each
+ * phrase keeps its first eight bytes as a word (and a mask for shorter
+ * ones): most entries of a bucket are rejected, and phrases of up to eight
+ * bytes are matched, by one compare with a word loaded from the text. */
 #define REASON_MAX_PHRASES 2048
 #define REASON_NBUCKETS 4096
 #define REASON_NONE 0xffffu
+#define REASON_WORD 8
 
 struct reason_index {
 	uint16_t head[REASON_NBUCKETS];
 	uint16_t next[REASON_MAX_PHRASES];
 	uint16_t rule[REASON_MAX_PHRASES];
 	uint8_t len[REASON_MAX_PHRASES];
+	uint64_t word[REASON_MAX_PHRASES];  /* first bytes, in memory order */
+	uint64_t mask[REASON_MAX_PHRASES];  /* 0xff for each of them */
 	const char *phrase[REASON_MAX_PHRASES];
 	bool ok;            /* false: the tables outgrew the index */
 };
@@ -149,10 +165,9 @@ static once_flag reason_idx_once = ONCE_FLAG_INIT;
 
 static unsigned reason_hash(const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t h = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
-	             (uint32_t)u[3] << 24;
+	uint32_t h;
 
+	memcpy(&h, s, sizeof(h));
 	return (unsigned)((h * 2654435761u) >> 20) % REASON_NBUCKETS;
 }
 
@@ -164,16 +179,24 @@ static void reason_index_build(void)
 	for (k = 0; k < REASON_NBUCKETS; k++)
 		x->head[k] = REASON_NONE;
 	x->ok = false;
-	for (r = 0; r < reason_nrules; r++) {
+	/* rules inserted last to first at the heads of the chains: each chain
+	 * runs in table order, so the first phrase that matches is the best
+	 * one at that position */
+	for (r = reason_nrules; r-- > 0;) {
 		const char *const *p;
 
 		for (p = reason_rules[r].phrases; *p != NULL; p++) {
-			size_t pl = strlen(*p);
+			size_t pl = strlen(*p), w = pl < REASON_WORD ? pl : REASON_WORD;
+			unsigned char bytes[REASON_WORD] = { 0 }, ones[REASON_WORD] = { 0 };
 			unsigned h;
 
 			if (n >= REASON_MAX_PHRASES || pl < REASON_KEY || pl > 255)
 				return;
 			h = reason_hash(*p);
+			memcpy(bytes, *p, w);
+			memset(ones, 0xff, w);
+			memcpy(&x->word[n], bytes, sizeof(x->word[n]));
+			memcpy(&x->mask[n], ones, sizeof(x->mask[n]));
 			x->phrase[n] = *p;
 			x->len[n] = (uint8_t)pl;
 			x->rule[n] = (uint16_t)r;
@@ -185,7 +208,9 @@ static void reason_index_build(void)
 	x->ok = true;
 }
 
-/* The first rule (in table order) with a phrase in buf[0..n). */
+/* The first rule (in table order) with a phrase in buf[0..n); buf holds
+ * REASON_WORD zero bytes past n, so a word loads from any position and
+ * never matches past the text (phrases hold no NUL). */
 static size_t reason_match_indexed(const char *buf, size_t n)
 {
 	const struct reason_index *x = &reason_idx;
@@ -193,11 +218,20 @@ static size_t reason_match_indexed(const char *buf, size_t n)
 
 	for (i = 0; i + REASON_KEY <= n && best > 0; i++) {
 		uint16_t k = x->head[reason_hash(buf + i)];
+		uint64_t w;
 
-		for (; k != REASON_NONE; k = x->next[k])
-			if (x->rule[k] < best && x->len[k] <= n - i &&
-			    memcmp(buf + i, x->phrase[k], x->len[k]) == 0)
+		if (k == REASON_NONE)
+			continue;
+		memcpy(&w, buf + i, sizeof(w));
+		for (; k != REASON_NONE && x->rule[k] < best; k = x->next[k])
+			if ((w & x->mask[k]) == x->word[k] &&
+			    (x->len[k] <= REASON_WORD ||
+			     (x->len[k] <= n - i &&
+			      memcmp(buf + i + REASON_WORD, x->phrase[k] + REASON_WORD,
+			             x->len[k] - REASON_WORD) == 0))) {
 				best = x->rule[k];
+				break;
+			}
 	}
 	return best;
 }
@@ -219,14 +253,15 @@ static size_t reason_match_plain(const char *buf)
 
 enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
 {
-	char buf[REASON_TEXT_MAX + 3];
+	char buf[REASON_TEXT_MAX + 3 + REASON_WORD];
 	size_t n, r;
 
 	if (weak != NULL)
 		*weak = false;
 	if (text == NULL || len == 0)
 		return BM_REASON_UNDEFINED;
-	n = reason_fold(text, len, buf, sizeof(buf));
+	n = reason_fold(text, len, buf, REASON_TEXT_MAX + 3);
+	memset(buf + n, 0, REASON_WORD);
 	if (n <= 1)
 		return BM_REASON_UNDEFINED;
 	call_once(&reason_idx_once, reason_index_build);

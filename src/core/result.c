@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,24 +82,46 @@ result_is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+/* Length of the leading run of s[0..n) that holds no control character,
+ * eight bytes at a time: a word with no byte below 0x20 and none equal
+ * to 0x7f is skipped whole (exact tests, so no byte is misjudged). */
+static size_t
+result_clean_run(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, del;
+
+		memcpy(&w, s + i, sizeof(w));
+		del = w ^ (0x7f * ones);
+		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
+			break;
+	}
+	while (i < n && !result_is_ctl((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
 /* Free text: each control character becomes a space. */
 static void
 result_scrub_text(char *s, size_t sz)
 {
-	for (size_t i = 0; i < sz && s[i] != '\0'; i++)
-		if (result_is_ctl((unsigned char)s[i]))
-			s[i] = ' ';
+	size_t i = 0, n = strnlen(s, sz);
+
+	while ((i += result_clean_run(s + i, n - i)) < n)
+		s[i++] = ' ';
 }
 
 /* A word or a host name: it ends at the first control character. */
 static void
 result_scrub_word(char *s, size_t sz)
 {
-	for (size_t i = 0; i < sz && s[i] != '\0'; i++)
-		if (result_is_ctl((unsigned char)s[i])) {
-			s[i] = '\0';
-			return;
-		}
+	size_t n = strnlen(s, sz), i = result_clean_run(s, n);
+
+	if (i < n)
+		s[i] = '\0';
 }
 
 void

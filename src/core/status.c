@@ -6,13 +6,16 @@
  * list (RFC 3463, 3886, 4468, 4954, 5248, 6531, 6710, 7293, 7372, 7505,
  * 8617, 8689 and the X.7.28 registration).  status_find() scans the text
  * once, collects candidate codes with a score for how much they look like
- * part of an SMTP reply line, and returns the best one.
+ * part of an SMTP reply line, and returns the best one; digit-free text
+ * is skipped a word at a time, and a per-thread memo answers the same
+ * diagnostic asked about again (the DSN parser, the recognisers and
+ * classify_rcpt() each ask) without a second scan.
  */
 #include "config.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "status.h"
@@ -178,6 +181,38 @@ static bool class_ok(char c)
 	return c == '2' || c == '4' || c == '5';
 }
 
+/* "c.subject.detail" into out (at least STATUS_TEXT_MAX bytes), NUL-
+ * terminated; returns its length.  What snprintf("%c.%u.%u") writes,
+ * without the cost of a format interpreter on the hot path. */
+#define STATUS_TEXT_MAX 24
+
+static size_t put_uint(char *out, unsigned v)
+{
+	char tmp[10];
+	size_t n = 0, k;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (k = 0; k < n; k++)
+		out[k] = tmp[n - 1 - k];
+	return n;
+}
+
+static size_t status_text(char *out, char cls, unsigned subject, unsigned detail)
+{
+	size_t n = 0;
+
+	out[n++] = cls;
+	out[n++] = '.';
+	n += put_uint(out + n, subject);
+	out[n++] = '.';
+	n += put_uint(out + n, detail);
+	out[n] = '\0';
+	return n;
+}
+
 bool status_valid(const char *code)
 {
 	struct status_parts p;
@@ -204,7 +239,7 @@ const struct status_entry *status_lookup(const char *code)
 		return NULL;
 	if (!class_ok(p.cls) && p.cls != 'X' && p.cls != 'x')
 		return NULL;
-	if (snprintf(key, sizeof(key), "X.%u.%u", p.subject, p.detail) >= (int)sizeof(key))
+	if (status_text(key, 'X', p.subject, p.detail) >= sizeof(key))
 		return NULL;
 	for (k = 0; k < STATUS_NREG; k++)
 		if (strcmp(status_registry[k].code, key) == 0)
@@ -215,8 +250,8 @@ const struct status_entry *status_lookup(const char *code)
 bool status_normalise(const char *in, char *out, size_t outsz)
 {
 	struct status_parts p;
-	size_t len;
-	int n;
+	char buf[STATUS_TEXT_MAX];
+	size_t len, n;
 
 	if (out != NULL && outsz > 0)
 		out[0] = '\0';
@@ -232,11 +267,10 @@ bool status_normalise(const char *in, char *out, size_t outsz)
 		len--;
 	if (!parse_parts(in, len, &p) || p.len != len || !class_ok(p.cls))
 		return false;
-	n = snprintf(out, outsz, "%c.%u.%u", p.cls, p.subject, p.detail);
-	if (n < 0 || (size_t)n >= outsz) {
-		out[0] = '\0';
+	n = status_text(buf, p.cls, p.subject, p.detail);
+	if (n >= outsz)
 		return false;
-	}
+	memcpy(out, buf, n + 1);
 	return true;
 }
 
@@ -387,31 +421,49 @@ static bool classes_agree(char cls, int reply)
 	return reply / 100 == cls - '0';
 }
 
-bool status_find(const char *text, size_t len, char *status, size_t statussz,
-                 int *replycode)
+/* Index of the first digit in s[i..len), or len.  Codes are a few bytes
+ * in long prose: words of eight bytes with no digit are skipped whole
+ * (each byte XOR '0' is below 10 exactly when it is a digit; the test for
+ * such a byte is exact). */
+static size_t next_digit(const char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, s + i, sizeof(w));
+		t = w ^ ('0' * ones);
+		if (((t - 10 * ones) & ~t & highs) != 0)
+			break;
+	}
+	while (i < len && !is_digit(s[i]))
+		i++;
+	return i;
+}
+
+/* What one scan of a text found, before it is written out. */
+struct status_scan {
+	bool have_best;             /* an enhanced code was found */
+	int best_reply, lone_reply;
+	char best[STATUS_TEXT_MAX];
+};
+
+static void status_scan(const char *text, size_t len, struct status_scan *out)
 {
 	size_t i;
 	int best_score = -1, best_reply = 0, lone_reply = 0;
-	char best[BM_STATUS_FIND_MAX];
+	char best[STATUS_TEXT_MAX];
 	bool best_generic = false;
 
-	if (status != NULL && statussz > 0)
-		status[0] = '\0';
-	if (replycode != NULL)
-		*replycode = 0;
-	if (text == NULL)
-		return false;
 	best[0] = '\0';
-
-	for (i = 0; i < len; i++) {
+	for (i = next_digit(text, 0, len); i < len; i = next_digit(text, i + 1, len)) {
 		struct status_parts p;
 		char c = text[i];
 		int score, rc;
 		size_t end;
 		bool generic;
 
-		if (!is_digit(c))
-			continue;
 		/* standalone reply code, remembered in case no enhanced code */
 		if (lone_reply == 0 && reply_lead(text, i)) {
 			rc = reply_at(text, len, i);
@@ -464,10 +516,8 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 
 		generic = (p.subject == 0 && p.detail == 0);
 		if (score > best_score || (score == best_score && best_generic && !generic)) {
-			int n = snprintf(best, sizeof(best), "%c.%u.%u", p.cls,
-			                 p.subject, p.detail);
-
-			if (n < 0 || (size_t)n >= sizeof(best))
+			/* at most "c.999.999": parse_parts reads three digits */
+			if (status_text(best, p.cls, p.subject, p.detail) >= BM_STATUS_FIND_MAX)
 				continue;
 			best_score = score;
 			best_reply = rc;
@@ -476,24 +526,80 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 		i = end - 1;
 	}
 
-	if (best_score >= 0) {
+	out->have_best = best_score >= 0;
+	out->best_reply = best_reply;
+	out->lone_reply = lone_reply;
+	memcpy(out->best, best, sizeof(out->best));
+}
+
+/* A per-thread memo of the last few texts scanned: the same diagnostic is
+ * asked about by the DSN parser (its reply code), the recognisers and
+ * classify_rcpt().  Texts longer than STATUS_MEMO_TEXT are not kept. */
+#define STATUS_MEMO_N 2
+#define STATUS_MEMO_TEXT 1024
+
+struct status_memo {
+	size_t len;                 /* 0: empty slot */
+	struct status_scan scan;
+	char text[STATUS_MEMO_TEXT];
+};
+
+static _Thread_local struct status_memo status_memos[STATUS_MEMO_N];
+static _Thread_local unsigned status_memo_next;
+
+static void status_scan_memo(const char *text, size_t len, struct status_scan *out)
+{
+	struct status_memo *m;
+	size_t k;
+
+	if (len == 0 || len > STATUS_MEMO_TEXT) {
+		status_scan(text, len, out);
+		return;
+	}
+	for (k = 0; k < STATUS_MEMO_N; k++) {
+		m = &status_memos[k];
+		if (m->len == len && memcmp(m->text, text, len) == 0) {
+			*out = m->scan;
+			return;
+		}
+	}
+	status_scan(text, len, out);
+	m = &status_memos[status_memo_next++ % STATUS_MEMO_N];
+	m->len = len;
+	m->scan = *out;
+	memcpy(m->text, text, len);
+}
+
+bool status_find(const char *text, size_t len, char *status, size_t statussz,
+                 int *replycode)
+{
+	struct status_scan sc;
+
+	if (status != NULL && statussz > 0)
+		status[0] = '\0';
+	if (replycode != NULL)
+		*replycode = 0;
+	if (text == NULL)
+		return false;
+	status_scan_memo(text, len, &sc);
+	if (sc.have_best) {
 		if (status != NULL && statussz > 0) {
-			size_t bl = strlen(best);
+			size_t bl = strlen(sc.best);
 
 			if (bl < statussz)
-				memcpy(status, best, bl + 1);
+				memcpy(status, sc.best, bl + 1);
 		}
 		if (replycode != NULL) {
-			if (best_reply != 0)
-				*replycode = best_reply;
-			else if (lone_reply != 0 && classes_agree(best[0], lone_reply))
-				*replycode = lone_reply;
+			if (sc.best_reply != 0)
+				*replycode = sc.best_reply;
+			else if (sc.lone_reply != 0 && classes_agree(sc.best[0], sc.lone_reply))
+				*replycode = sc.lone_reply;
 		}
 		return true;
 	}
-	if (lone_reply != 0) {
+	if (sc.lone_reply != 0) {
 		if (replycode != NULL)
-			*replycode = lone_reply;
+			*replycode = sc.lone_reply;
 		return true;
 	}
 	return false;

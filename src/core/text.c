@@ -4,11 +4,14 @@
  * text_findn() is the hot path of every recogniser: it finds candidate
  * positions of the needle's rarest byte with memchr (both cases, each
  * position remembered so no byte is scanned twice), then compares the
- * whole needle case-insensitively.  A needle that spans lines ("address\nfailed:")
- * matches the hay with LF or with CRLF line ends.  No allocation anywhere.
+ * whole needle case-insensitively.  Which byte is rarest is picked once
+ * per needle and thread (a small memo keyed by the needle's address).  A
+ * needle that spans lines ("address\nfailed:") matches the hay with LF or
+ * with CRLF line ends.  No allocation anywhere.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "text.h"
@@ -24,17 +27,6 @@ text_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 	    c == '\v' || c == '\f';
-}
-
-static bool
-text_eq(const unsigned char *a, const unsigned char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i] && text_lc(a[i]) != text_lc(b[i]))
-			return false;
-	return true;
 }
 
 /* Match needle n[0..nlen) at h (hay ends at end), a '\n' of the needle
@@ -58,87 +50,145 @@ text_eq_lines(const unsigned char *h, const unsigned char *end,
 	return j;
 }
 
-/* How often a byte turns up in bounce text, roughly (0: rare; a letter
- * counts both cases).  The search anchors on the needle's rarest byte:
- * anchoring on the first one stopped memchr at every 'a' or 'e' of the
- * text. */
+/* How often a byte turns up in the text the recognisers search, per
+ * mille (a letter counts both cases; 0: rarer than 0.5 per mille),
+ * measured over the bounce corpus.  The search anchors on the needle's
+ * rarest byte: anchoring on the first one stopped memchr at every 'a' or
+ * 'e' of the text. */
 static const unsigned char text_commonness[256] = {
-	[' '] = 8, ['e'] = 8, ['E'] = 8, ['t'] = 8, ['T'] = 8, ['a'] = 8,
-	['A'] = 8, ['o'] = 8, ['O'] = 8, ['i'] = 8, ['I'] = 8, ['n'] = 8,
-	['N'] = 8, ['s'] = 8, ['S'] = 8, ['r'] = 8, ['R'] = 8,
-	['h'] = 6, ['H'] = 6, ['l'] = 6, ['L'] = 6, ['d'] = 6, ['D'] = 6,
-	['c'] = 6, ['C'] = 6, ['u'] = 6, ['U'] = 6, ['m'] = 6, ['M'] = 6,
-	['\n'] = 6, ['\r'] = 6,
-	['f'] = 4, ['F'] = 4, ['p'] = 4, ['P'] = 4, ['g'] = 4, ['G'] = 4,
-	['w'] = 4, ['W'] = 4, ['y'] = 4, ['Y'] = 4, ['b'] = 4, ['B'] = 4,
-	['.'] = 4, [','] = 4, ['='] = 4, ['0'] = 4,
-	['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2,
-	['7'] = 2, ['8'] = 2, ['9'] = 2, ['v'] = 2, ['V'] = 2, ['k'] = 2,
-	['K'] = 2, ['-'] = 2, ['\t'] = 2, ['/'] = 2, [':'] = 2,
-	['x'] = 1, ['X'] = 1, ['j'] = 1, ['J'] = 1, ['q'] = 1, ['Q'] = 1,
-	['z'] = 1, ['Z'] = 1,
+	[' '] = 117, ['e'] = 77, ['E'] = 77, ['a'] = 50, ['A'] = 50,
+	['o'] = 47, ['O'] = 47, ['t'] = 45, ['T'] = 45, ['i'] = 41,
+	['I'] = 41, ['r'] = 41, ['R'] = 41, ['s'] = 37, ['S'] = 37,
+	['n'] = 36, ['N'] = 36, ['.'] = 31, ['m'] = 31, ['M'] = 31,
+	['l'] = 29, ['L'] = 29, ['0'] = 23, ['p'] = 23, ['P'] = 23,
+	['d'] = 22, ['D'] = 22, ['\n'] = 20, ['c'] = 20, ['C'] = 20,
+	['-'] = 19, ['2'] = 16, [':'] = 15, ['u'] = 15, ['U'] = 15,
+	['f'] = 14, ['F'] = 14, ['h'] = 14, ['H'] = 14, ['1'] = 12,
+	['x'] = 12, ['X'] = 12, ['g'] = 11, ['G'] = 11, ['y'] = 11,
+	['Y'] = 11, ['5'] = 10, ['b'] = 10, ['B'] = 10, ['k'] = 10,
+	['K'] = 10, ['j'] = 9, ['J'] = 9, ['v'] = 8, ['V'] = 8, ['3'] = 7,
+	['4'] = 7, ['w'] = 7, ['W'] = 7, [0xd0] = 7, ['9'] = 6, ['6'] = 5,
+	['8'] = 5, ['@'] = 5, ['7'] = 4, ['<'] = 4, ['='] = 4, ['>'] = 4,
+	['\r'] = 3, ['('] = 3, [')'] = 3, [','] = 3, ['/'] = 3, [';'] = 3,
+	['"'] = 2, ['$'] = 2, ['*'] = 2, ['+'] = 2, ['q'] = 2, ['Q'] = 2,
+	['z'] = 2, ['Z'] = 2, [0xd1] = 2, ['\t'] = 1, ['!'] = 1, ['#'] = 1,
+	['%'] = 1, ['\''] = 1, ['?'] = 1, ['['] = 1, [']'] = 1, ['_'] = 1,
+	[0x81] = 1, [0x82] = 1, [0xa4] = 1, [0xb0] = 1, [0xb5] = 1,
+	[0xb8] = 1, [0xbc] = 1, [0xbd] = 1, [0xbe] = 1,
 };
 
-/* text_findn_span() for a needle without line breaks: the first start
- * whose nlen bytes equal the needle, found through the candidates of its
- * rarest byte (both cases), in increasing order. */
-static const char *
-text_findn_anchored(const unsigned char *h, size_t len,
-                    const unsigned char *n, size_t nlen)
+/* The anchor of a needle: the index of its rarest byte among those before
+ * its first line break (a '\n' past the first byte may match "\r\n", so
+ * bytes after it have no fixed offset from the start of a match).  Only
+ * speed depends on the choice: every anchor finds the same first match. */
+static size_t
+text_anchor_pick(const unsigned char *n, size_t nlen)
 {
-	const unsigned char *last = h + len - nlen, *lo_end, *pl, *pu, *c;
-	size_t j = 0, k, w, best = 255;
-	unsigned char lo, up;
+	size_t j = 0, k, w, best = (size_t)-1;
 
-	for (k = 0; k < nlen && best > 0; k++) {
-		w = text_commonness[n[k]];
+	for (k = 0; k < nlen; k++) {
+		unsigned char c = n[k];
+
+		if (c == '\n' && k > 0)
+			break;
+		w = text_commonness[c];
 		if (w < best) {
 			best = w;
 			j = k;
+			if (w == 0)
+				break;
 		}
 	}
-	lo = text_lc(n[j]);
-	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
-	/* anchor positions h + j .. last + j */
-	lo_end = last + j;
-	if (lo == up) {
-		c = h + j;
-		while (c <= lo_end) {
-			c = memchr(c, lo, (size_t)(lo_end - c) + 1);
-			if (c == NULL)
-				return NULL;
-			if (text_eq(c - j, n, nlen))
-				return (const char *)(c - j);
-			c++;
-		}
-		return NULL;
-	}
-	pl = memchr(h + j, lo, (size_t)(lo_end - (h + j)) + 1);
-	pu = memchr(h + j, up, (size_t)(lo_end - (h + j)) + 1);
-	while (pl != NULL || pu != NULL) {
-		if (pu == NULL || (pl != NULL && pl < pu)) {
-			c = pl;
-			pl = c < lo_end ? memchr(c + 1, lo, (size_t)(lo_end - c)) : NULL;
-		} else {
-			c = pu;
-			pu = c < lo_end ? memchr(c + 1, up, (size_t)(lo_end - c)) : NULL;
-		}
-		if (text_eq(c - j, n, nlen))
-			return (const char *)(c - j);
-	}
-	return NULL;
+	return j;
 }
 
+/* A per-thread memo of needles and their anchors: the recognisers ask for
+ * the same few hundred phrases (string constants) over and over, and
+ * picking the anchor cost more than the search itself on the short lines
+ * they search.  Keyed by a hash of the needle's address and its length,
+ * four ways per set (the last one used first).  The memo may be wrong -
+ * another needle with the same hash and length, or a reused buffer whose
+ * bytes changed - and the search stays right: any anchor finds the same
+ * first match, as long as it lies inside the needle (the length is
+ * exact) and no '\n' precedes it, which is checked on every use. */
+#define TEXT_ANCHOR_SETS 512
+#define TEXT_ANCHOR_WAYS 4
+
+struct text_anchor {
+	uint32_t tag;       /* address hash */
+	uint16_t nlen;      /* 0: empty */
+	uint16_t at;
+};
+
+static _Thread_local struct text_anchor
+    text_anchors[TEXT_ANCHOR_SETS][TEXT_ANCHOR_WAYS];
+
+static size_t
+text_anchor(const unsigned char *n, size_t nlen)
+{
+	uint64_t key = ((uint64_t)(uintptr_t)n + nlen) * 0x9e3779b97f4a7c15u;
+	struct text_anchor *set, hit;
+	uint32_t tag = (uint32_t)(key >> 32);
+	size_t k;
+
+	if (nlen > UINT16_MAX)
+		return text_anchor_pick(n, nlen);
+	set = text_anchors[(key >> 23) % TEXT_ANCHOR_SETS];
+	for (k = 0; k < TEXT_ANCHOR_WAYS; k++)
+		if (set[k].tag == tag && set[k].nlen == nlen)
+			break;
+	if (k < TEXT_ANCHOR_WAYS && (set[k].at == 0 ||
+	    memchr(n + 1, '\n', set[k].at) == NULL)) {
+		hit = set[k];
+	} else {
+		hit.tag = tag;
+		hit.nlen = (uint16_t)nlen;
+		hit.at = (uint16_t)text_anchor_pick(n, nlen);
+		if (k == TEXT_ANCHOR_WAYS)
+			k--;    /* the least recently used way makes room */
+	}
+	/* to the front */
+	for (; k > 0; k--)
+		set[k] = set[k - 1];
+	set[0] = hit;
+	return hit.at;
+}
+
+/* Length matched in the hay when the needle n[0..nlen) starts at h (hay
+ * ends at end, at least nlen bytes on), 0 if it does not.  Bytes compare
+ * case-insensitively; a '\n' of the needle past its first byte also
+ * matches "\r\n", so a phrase that spans lines matches text with LF and
+ * with CRLF line ends. */
+static size_t
+text_match_at(const unsigned char *h, const unsigned char *end,
+              const unsigned char *n, size_t nlen)
+{
+	size_t i, m;
+
+	for (i = 0; i < nlen; i++) {
+		if (h[i] == n[i] || text_lc(h[i]) == text_lc(n[i]))
+			continue;
+		if (i == 0 || n[i] != '\n' || h[i] != '\r')
+			return 0;
+		/* a CR before the LF: the rest is compared CRLF-tolerantly */
+		m = text_eq_lines(h + i, end, n + i, nlen - i);
+		return m > 0 ? i + m : 0;
+	}
+	return nlen;
+}
+
+/* Searches the candidates of the needle's anchor byte (both cases) in
+ * increasing order, so the first match found is the first in the hay:
+ * memchr does the skipping, each position is scanned once. */
 const char *
 text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
                 size_t *span)
 {
 	const unsigned char *h = (const unsigned char *)hay;
 	const unsigned char *n = (const unsigned char *)needle;
-	const unsigned char *end, *last, *c;
+	const unsigned char *end, *lo_end, *pl, *pu, *c;
 	unsigned char lo, up;
-	bool lines;
-	size_t m;
+	size_t j, m;
 
 	if (span != NULL)
 		*span = 0;
@@ -147,31 +197,29 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 	if (hay == NULL || nlen > len)
 		return NULL;
 	end = h + len;
-	last = end - nlen;      /* last possible start */
-	lo = text_lc(n[0]);
+	j = text_anchor(n, nlen);
+	lo = text_lc(n[j]);
 	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
-	/* a needle spanning lines is compared CRLF-tolerantly */
-	lines = nlen > 1 && memchr(n + 1, '\n', nlen - 1) != NULL;
-	if (!lines) {
-		c = (const unsigned char *)text_findn_anchored(h, len, n, nlen);
-		if (c != NULL && span != NULL)
-			*span = nlen;
-		return (const char *)c;
-	}
-
-	/* rare: test each start whose byte is the needle's first (either
-	 * case) CRLF-tolerantly */
-	for (c = h; c <= last; c++) {
-		if (*c != lo && *c != up)
-			continue;
-		m = text_eq_lines(c, end, n, nlen);
-		if (m > 0) {
-			if (span != NULL)
-				*span = m;
-			return (const char *)c;
+	/* anchor positions: h + j .. the last start + j */
+	lo_end = end - nlen + j;
+	pl = memchr(h + j, lo, (size_t)(lo_end - (h + j)) + 1);
+	pu = lo == up ? NULL : memchr(h + j, up, (size_t)(lo_end - (h + j)) + 1);
+	for (;;) {
+		/* the next candidate; pl and pu are the next of each case */
+		if (pu == NULL || (pl != NULL && pl < pu)) {
+			if ((c = pl) == NULL)
+				return NULL;
+			pl = c < lo_end ? memchr(c + 1, lo, (size_t)(lo_end - c)) : NULL;
+		} else {
+			c = pu;
+			pu = c < lo_end ? memchr(c + 1, up, (size_t)(lo_end - c)) : NULL;
 		}
+		if ((m = text_match_at(c - j, end, n, nlen)) > 0)
+			break;
 	}
-	return NULL;
+	if (span != NULL)
+		*span = m;
+	return (const char *)(c - j);
 }
 
 const char *
@@ -188,18 +236,36 @@ text_find(const char *hay, size_t len, const char *needle)
 	return text_findn(hay, len, needle, strlen(needle));
 }
 
-bool
-text_starts(const char *s, size_t len, const char *prefix)
+/* text_starts() of a prefix holding a line break: compared CRLF-tolerantly
+ * from the start, as text_findn does.  Kept out of line so that the hot
+ * loop of text_starts() saves no registers. */
+static bool __attribute__((noinline))
+text_starts_lines(const char *s, size_t len, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	if (n > len)
-		return false;
-	if (memchr(prefix, '\n', n) != NULL)
-		return text_eq_lines((const unsigned char *)s,
-		                     (const unsigned char *)s + len,
-		                     (const unsigned char *)prefix, n) > 0;
-	return text_eq((const unsigned char *)s, (const unsigned char *)prefix, n);
+	return n <= len &&
+	       text_eq_lines((const unsigned char *)s, (const unsigned char *)s + len,
+	                     (const unsigned char *)prefix, n) > 0;
+}
+
+/* One pass over the prefix: most calls fail on the first byte, so its
+ * length is not measured up front; at a line break the rest is left to
+ * text_starts_lines(). */
+bool
+text_starts(const char *s, size_t len, const char *prefix)
+{
+	const unsigned char *a = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)prefix;
+	size_t i;
+
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] == '\n')
+			return text_starts_lines(s, len, prefix);
+		if (i >= len || (a[i] != p[i] && text_lc(a[i]) != text_lc(p[i])))
+			return false;
+	}
+	return true;
 }
 
 bool

@@ -43,6 +43,12 @@ static void test_normalise(void **state)
 		{ "\"a\\\xff\"@example.org", false, NULL },
 		{ "\"a\\\xc3\xa9\"@example.org", false, "\"a\\\xc3\xa9\"@example.org" },
 		{ "neko+tag@example.org", false, "neko+tag@example.org" },
+		/* nothing quoted: brackets, comments and '@' found by fast paths */
+		{ "Cat <neko@example.org", false, "neko@example.org" },
+		{ "(c) neko@example.org (x)", false, "neko@example.org" },
+		{ "Cat <(x)neko@example.org>", false, "neko@example.org" },
+		{ "<a@b.org> <c@d.org>", false, "a@b.org" },
+		{ "a@b@example.org", false, NULL },
 		{ "neko@example.org.", false, "neko@example.org" },
 		{ "mailto:neko@example.org", false, "neko@example.org" },
 		{ "neko@[192.0.2.1]", false, "neko@[192.0.2.1]" },

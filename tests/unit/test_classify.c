@@ -309,6 +309,13 @@ static void test_rhost(void **state)
 		  "550 <a@example.org>: User unknown", BM_REASON_FILTERED },
 		{ "a@ezweb.ne.jp", "", "", "5.2.2", "552 5.2.2 mailbox full",
 		  BM_REASON_MAILBOXFULL },
+		/* any case, a trailing dot, a host name cut at ';' */
+		{ "a@EZWEB.NE.JP.", "", "", "5.0.0", "550 <a@ezweb.ne.jp>: USER UNKNOWN",
+		  BM_REASON_USERUNKNOWN },
+		{ "a@example.org", "smtp.Orange.FR.;x", "DATA", "5.0.0",
+		  "550 5.0.0 refused OFR_418", BM_REASON_USERUNKNOWN },
+		{ "a@example.org", "au.com.example", "RCPT", "5.0.0",
+		  "550 : User unknown", BM_REASON_USERUNKNOWN },
 	};
 	size_t i;
 

@@ -36,6 +36,11 @@ static const struct dec_case dec_cases[] = {
 	{ "unterminated kept", "=?UTF-8?Q?abc", "=?UTF-8?Q?abc" },
 	{ "space inside kept", "=?UTF-8?Q?a b?=", "=?UTF-8?Q?a b?=" },
 	{ "empty", "", "" },
+	/* text before the first "=?" is copied as it stands */
+	{ "no word, stray =", "Re: plain  text =", "Re: plain  text =" },
+	{ "=? at the end", "a = b =?", "a = b =?" },
+	{ "spaces before first word", "x  =?UTF-8?Q?a?=", "x  a" },
+	{ "glued to text", "=x=?UTF-8?Q?d?=y", "=xdy" },
 	{ "bad base64 tolerated", "=?UTF-8?B?SGVsbG8?=", "Hello" },
 };
 
@@ -73,6 +78,13 @@ test_decode_bounded(void **state)
 	n = hdr_decode("a    b", 6, out, 4);
 	assert_int_equal(n, 3);
 	assert_string_equal(out, "a  ");
+	/* plain text longer than the output, before an encoded word */
+	n = hdr_decode("Re: plain =?UTF-8?Q?a?=", 23, out, sizeof(out));
+	assert_int_equal(n, 5);
+	assert_string_equal(out, "Re: p");
+	n = hdr_decode("abc=?UTF-8?Q?d?=", 16, out, 4);
+	assert_int_equal(n, 3);
+	assert_string_equal(out, "abc");
 }
 
 struct san_case {

@@ -260,6 +260,45 @@ static void test_find_hostile(void **state)
 	free(huge);
 }
 
+/* status_find() skips digit-free text eight bytes at a time: a code at
+ * any offset after long prose, bytes that differ from a digit only in
+ * their high bits, and text that ends inside a word are all read as
+ * byte by byte. */
+static void test_find_offsets(void **state)
+{
+	/* 0xb0..0xb9 and ':' / '/' are next to the digits but not digits */
+	static const char near[] = "\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9::://"
+	                           "\x80\x89\xf0\xf9 550 5.7.1 denied";
+	char text[64], st[16];
+	size_t pad, n;
+	int reply;
+
+	(void)state;
+	for (pad = 0; pad < 24; pad++) {
+		memset(text, 'x', pad);
+		memcpy(text + pad, " 550 5.1.1", 10);
+		n = pad + 10;
+		reply = 0;
+		assert_true(status_find(text, n, st, sizeof(st), &reply));
+		assert_string_equal(st, "5.1.1");
+		assert_int_equal(reply, 550);
+		/* the same text cut inside the code: no code */
+		assert_false(status_find(text, n - 4, st, sizeof(st), NULL) &&
+		             st[0] == '5' && strcmp(st, "5.1.1") == 0);
+	}
+	assert_true(status_find(near, sizeof(near) - 1, st, sizeof(st), &reply));
+	assert_string_equal(st, "5.7.1");
+	assert_int_equal(reply, 550);
+	assert_false(status_find("\xb5\xb2\xb1\xb0\xb5\xb1\xb1\xb1\xb5", 9, st,
+	                         sizeof(st), &reply));
+	/* normalised codes too long for the output are refused, not cut */
+	assert_false(status_normalise("5.1.10", st, 6));
+	assert_string_equal(st, "");
+	assert_true(status_normalise("5.1.10", st, 7));
+	assert_string_equal(st, "5.1.10");
+	assert_non_null(status_lookup("x.7.30"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_class),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_hostile),
+		cmocka_unit_test(test_find_offsets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

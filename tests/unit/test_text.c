@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,68 @@ test_find_span(void **state)
 	/* a match must end inside the hay, CRs included */
 	assert_null(text_findn_span("ab\r\nc", 4, "b\nc", 3, NULL));
 	assert_non_null(text_findn_span("ab\r\nc", 5, "b\nc", 3, NULL));
+}
+
+/* The search remembers each needle's anchor by address: a buffer reused
+ * for another needle of the same length, even one that now spans lines
+ * before the old anchor, is still searched right; so are needles that
+ * evict each other from the memo. */
+static void
+test_find_memo(void **state)
+{
+	static char pool[600][12];
+	char buf[8];
+	size_t i, span;
+	const char *r;
+
+	(void)state;
+	memcpy(buf, "ab@cd", 6);        /* anchored on '@' */
+	r = text_find("xxAB@CDx", 8, buf);
+	assert_non_null(r);
+	assert_int_equal(memcmp(r, "AB@CD", 5), 0);
+	memcpy(buf, "a\n@cd", 6);       /* same address and length, a line break first */
+	r = text_findn_span("xa\r\n@cdy", 9, buf, 5, &span);
+	assert_non_null(r);
+	assert_int_equal(span, 6);
+	assert_int_equal(r[0], 'a');
+	memcpy(buf, "zzzzz", 6);
+	assert_null(text_find("xa\r\n@cdy", 9, buf));
+	assert_non_null(text_find("__ZzZzZ__", 9, buf));
+	/* more needles than the memo holds, each found where it was put */
+	for (i = 0; i < 600; i++)
+		snprintf(pool[i], sizeof(pool[i]), "k%03zu-%c@q", i, (int)('a' + i % 26));
+	for (i = 0; i < 1200; i++) {
+		char hay[32];
+		size_t k = (i * 7) % 600, n = strlen(pool[k]);
+
+		memset(hay, '.', sizeof(hay));
+		memcpy(hay + 9, pool[k], n);
+		r = text_find(hay, sizeof(hay), pool[k]);
+		assert_ptr_equal(r, hay + 9);
+		assert_null(text_find(hay, 9 + n - 1, pool[k]));
+	}
+}
+
+/* A needle that starts with a line break matches it exactly (a CR before
+ * it is not part of the match); later ones also match CRLF. */
+static void
+test_find_leading_lf(void **state)
+{
+	size_t span = 0;
+	const char *hay = "x\r\nab\r\ncd";
+	const char *r;
+
+	(void)state;
+	r = text_findn_span(hay, strlen(hay), "\nab\ncd", 6, &span);
+	assert_ptr_equal(r, hay + 2);
+	assert_int_equal(span, 7);
+	r = text_findn_span(hay, strlen(hay), "\nab", 3, &span);
+	assert_ptr_equal(r, hay + 2);
+	assert_int_equal(span, 3);
+	assert_true(text_starts("\r\nab", 4, "\nab"));
+	assert_false(text_starts("xb", 2, "ab\ncd"));
+	assert_false(text_starts("ab", 2, "ab\ncd"));
+	assert_true(text_starts("AB\r\nCDe", 7, "ab\ncd"));
 }
 
 static void
@@ -399,6 +462,8 @@ main(void)
 		cmocka_unit_test(test_find_bounded),
 		cmocka_unit_test(test_find_large),
 		cmocka_unit_test(test_find_span),
+		cmocka_unit_test(test_find_memo),
+		cmocka_unit_test(test_find_leading_lf),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),
