@@ -54,6 +54,7 @@ int __wrap_SPF_request_query_mailfrom(void *req, void **resp)
 		while (gate_closed)
 			pthread_cond_wait(&gate_cond, &gate_lock);
 		gate_waiting--;
+		pthread_cond_broadcast(&gate_cond);   /* gate_close() may wait */
 	}
 	pthread_mutex_unlock(&gate_lock);
 	return __real_SPF_request_query_mailfrom(req, resp);
@@ -74,9 +75,15 @@ void *__wrap_SPF_request_new(void *server)
 	return __real_SPF_request_new(server);
 }
 
+/* A lookup let through by an earlier gate_open() may not have left the
+ * gate yet; closing it then would hold that lookup too, and gate_wait_for()
+ * would count it as one of the new ones (the full-queue test then saw its
+ * last queued check refused, about one run in twenty). */
 static void gate_close(void)
 {
 	pthread_mutex_lock(&gate_lock);
+	while (gate_waiting > 0)
+		pthread_cond_wait(&gate_cond, &gate_lock);
 	gate_closed = true;
 	pthread_mutex_unlock(&gate_lock);
 }
@@ -345,10 +352,8 @@ static void test_full_queue_gives_temperror_at_once(void **state)
 	assert_int_equal(spf_wait(extra, 0), SPF_RES_TEMPERROR);
 	spf_free(extra);
 	gate_open();
-	/* 1,032 lookups drain through 8 threads: the deadline only has to
-	 * outlast a heavily loaded machine (10 s did not, at load 7 on 2 cores) */
 	for (size_t i = 0; i < WORKERS + QUEUE; i++) {
-		assert_int_equal(spf_wait(held[i], 120000), SPF_RES_PASS);
+		assert_int_equal(spf_wait(held[i], 10000), SPF_RES_PASS);
 		spf_free(held[i]);
 	}
 }
