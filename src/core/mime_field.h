@@ -6,12 +6,12 @@
  * where it stands (name and raw value span in the parsed bytes, which must
  * outlive the table) and unfolded only when asked for, into an arena whose
  * blocks never move, so a value handed out stays valid until
- * mime_field_free().  Unfolded: CR/LF of folds removed, NUL and CR made
- * spaces, trailing white space dropped, a broken fold after ';' joined with
- * one space, at most max_bytes.  A block keeps at most max_fields fields;
- * a cap hit sets *truncated.  Lookups take a const table and still fill its
- * cache (copies and arena): not thread-safe per table.  -1 / NULL only when
- * out of memory.
+ * mime_field_free().  Unfolded: CR/LF of folds removed, NUL and bare CR
+ * made spaces, trailing white space dropped, a broken fold after ';'
+ * joined with one space, at most max_bytes.  A block keeps at most
+ * max_fields fields; a cap hit sets *truncated.  Lookups take a const
+ * table and still fill its cache (copies and arena): not thread-safe per
+ * table.  -1 only when out of memory.
  */
 #ifndef BM_MIME_FIELD_H
 #define BM_MIME_FIELD_H
