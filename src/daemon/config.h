@@ -1,7 +1,7 @@
 /*
  * config.h - the daemon's configuration: libconfuse file -> immutable struct.
  *
- * config_load() parses the file (libconfuse lives only in config.c), checks
+ * config_load() parses the file (libconfuse lives only in config*.c), checks
  * every value and every path (the list's directory must exist and be
  * writable by the run-time user), and returns a complete, immutable
  * struct bm_config, or NULL with errors written as "file:line: what is
