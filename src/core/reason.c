@@ -95,7 +95,7 @@ int reason_from_name(const char *name)
 /* Each byte as reason_fold() writes it: ASCII lower case, 0 for white
  * space and control characters (NUL included); built at compile time. */
 #define FOLD(c) ((c) <= 0x20 || (c) == 0x7f ? 0 : \
-                 (c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+                 (c) >= 'A' && (c) <= 'Z' ? ((c) | 0x20) : (c))
 #define FOLD4(c) FOLD(c), FOLD((c) + 1), FOLD((c) + 2), FOLD((c) + 3)
 #define FOLD16(c) FOLD4(c), FOLD4((c) + 4), FOLD4((c) + 8), FOLD4((c) + 12)
 #define FOLD64(c) FOLD16(c), FOLD16((c) + 16), FOLD16((c) + 32), FOLD16((c) + 48)
