@@ -67,6 +67,7 @@ common_scan_add(struct common_scan *ix, const char *phrase)
 		return -1;
 	ix->phrase[id] = phrase;
 	ix->plen[id] = (unsigned short)strlen(phrase);
+	ix->first[id] = ix->lc[p[0]];
 	/* the block ending at q may close the window q bytes into it */
 	for (q = 2; q < w; q++) {
 		h = common_scan_hash(ix->lc[p[q - 2]], ix->lc[p[q - 1]],
@@ -94,7 +95,11 @@ common_scan_at(const struct common_scan *ix, size_t id, const unsigned char *s,
 
 	if (i > len - at)
 		return false;
-	while (i-- > 0)
+	/* the block hash says nothing of the window's first byte: most
+	 * phrases that do not start here differ in it */
+	if (ix->lc[s[at]] != ix->first[id])
+		return false;
+	while (i-- > 1)
 		if (ix->lc[s[at + i]] != ix->lc[p[i]])
 			return false;
 	return true;

@@ -55,7 +55,7 @@ struct common_block {
 #define COMMON_SCAN_MAX 192        /* phrases an index holds (ids fit a byte) */
 #define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
 #define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
-#define COMMON_SCAN_HEADS 256      /* chains of phrases to compare */
+#define COMMON_SCAN_HEADS COMMON_SCAN_HASH /* one chain per block hash */
 #define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
 
 struct common_scan {
@@ -63,12 +63,13 @@ struct common_scan {
 	size_t n;                           /* phrases held, ids 0..n-1 */
 	const char *phrase[COMMON_SCAN_MAX];
 	unsigned short plen[COMMON_SCAN_MAX];
+	unsigned char first[COMMON_SCAN_MAX]; /* lower-cased first byte */
 	/* how far a window of the text that ends in a block of this hash
 	 * may move on: window-2 when no phrase's window holds such a block,
 	 * else window-1-q for the last q where one ends (0: compare) */
 	unsigned char shift[COMMON_SCAN_HASH];
-	/* 1 + first phrase whose window ends in a block of a hash that is
-	 * this one modulo COMMON_SCAN_HEADS (a per-thread index stays small) */
+	/* 1 + first phrase whose window ends in a block of this hash (a
+	 * chain per hash: no phrase of another block is ever compared) */
 	unsigned char head[COMMON_SCAN_HEADS];
 	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
 	unsigned char lc[256];                /* ASCII lower case */
