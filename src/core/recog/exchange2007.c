@@ -23,7 +23,6 @@
 
 #include "bounce.h"
 #include "recog.h"
-#include "text.h"
 #include "recog/notice.h"
 
 static const char *const exchange2007_banner[] = {
@@ -105,36 +104,12 @@ static const struct notice_spec exchange2007_people_spec = {
 	.flags = NOTICE_BLANK_ENDS,
 };
 
-/* Words the banners of both specs contain (case-insensitively): each
- * "Diagnostic information for administrators" translation has both
- * "iagnos" and "nforma", the list for people opens with the third.  A
- * text without them cannot be an Exchange notice; testing these costs
- * less than the seven banner phrases notice_match() would try first.
- * Keep them in step with exchange2007_banner and exchange2007_people. */
-static const char exchange2007_admin_word1[] = "iagnos";
-static const char exchange2007_admin_word2[] = "nforma";
-static const char exchange2007_people_word[] =
-	"Delivery has failed to these recipients or groups";
-
-static bool
-exchange2007_maybe(const struct recog_ctx *ctx)
-{
-	const char *s = ctx->text;
-	size_t len = ctx->text_len;
-
-	if (s == NULL)
-		return false;
-	if (text_find(s, len, exchange2007_admin_word1) != NULL &&
-	    text_find(s, len, exchange2007_admin_word2) != NULL)
-		return true;
-	return text_find(s, len, exchange2007_people_word) != NULL;
-}
-
+/* The banners of both specs are answered from the per-message phrase
+ * memo (recog_field_has, through notice_is_family): no pre-test of the
+ * text is needed. */
 static int
 exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
-	if (!exchange2007_maybe(ctx))
-		return 0;
 	return notice_match(ctx, res, &exchange2007_spec) ||
 	       notice_match(ctx, res, &exchange2007_people_spec);
 }
@@ -180,7 +155,8 @@ exchange2007_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	size_t i;
 
-	if (exchange2007_incomplete(res) && exchange2007_maybe(ctx)) {
+	if (exchange2007_incomplete(res) &&
+	    notice_is_family(ctx, &exchange2007_spec)) {
 		notice_enrich(ctx, res, &exchange2007_spec);
 		return;
 	}
