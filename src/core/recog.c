@@ -76,10 +76,14 @@ _Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
 
 /* A list the index has learnt: its phrases that fit the index have ids
  * first..first+count-1; `direct` when some phrase did not fit, `full`
- * when the index had no room for the list (all searched directly). */
+ * when the index had no room for the list (all searched directly).  When
+ * the ids lie in one word of the hits, `mask` holds their bits in word
+ * `word` (one test per question); else it is 0 and common_scan_any()
+ * answers. */
 struct recog_list {
 	const char *const *phrases;
-	unsigned char first, count;
+	uint64_t mask;
+	unsigned char first, count, word;
 	bool direct, full;
 };
 
@@ -139,6 +143,11 @@ recog_list_get(struct recog_index *x, const char *const *phrases)
 				(void)common_scan_add(&x->scan, phrases[i]);
 	}
 	l->count = (unsigned char)n;
+	l->word = (unsigned char)(l->first / 64);
+	l->mask = 0;
+	if (n > 0 && (l->first + n - 1) / 64 == l->word)
+		l->mask = (n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1)
+		          << (l->first % 64);
 	x->slot[h] = (unsigned char)(++x->nlists);
 	return l;
 }
@@ -185,7 +194,8 @@ recog_field_has(const struct recog_ctx *ctx, enum recog_memo_field field,
 		memo->indexed = x->scan.n;
 		memo->scanned = true;
 	}
-	if (l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
+	if (l->mask != 0 ? (memo->hits[l->word] & l->mask) != 0 :
+	    l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
 		return true;
 	if (!l->direct)
 		return false;
