@@ -43,8 +43,13 @@ common_scan_init(struct common_scan *ix, size_t window)
 		window = COMMON_SCAN_WINDOW_MAX;
 	ix->window = window;
 	memset(ix->shift, (int)(window - 2), sizeof(ix->shift));
-	for (c = 0; c < 256; c++)
+	for (c = 0; c < 256; c++) {
 		ix->lc[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		/* the hash masks an exclusive or: each term can be masked */
+		ix->hb[0][c] = (unsigned short)common_scan_hash(ix->lc[c], 0, 0);
+		ix->hb[1][c] = (unsigned short)common_scan_hash(0, ix->lc[c], 0);
+		ix->hb[2][c] = (unsigned short)common_scan_hash(0, 0, ix->lc[c]);
+	}
 }
 
 bool
@@ -110,7 +115,8 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
                 uint64_t *hits)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	const unsigned char *lc = ix->lc;
+	const unsigned short *hb0 = ix->hb[0], *hb1 = ix->hb[1],
+	                     *hb2 = ix->hb[2];
 	size_t w1 = ix->window - 1, pos = w1;
 
 	memset(hits, 0, COMMON_SCAN_WORDS * sizeof(*hits));
@@ -121,8 +127,8 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
 	 * on so that its last occurrence in a phrase's window would line up,
 	 * or past the block when it has none. */
 	while (pos < len) {
-		size_t h = common_scan_hash(lc[s[pos - 2]], lc[s[pos - 1]],
-		                            lc[s[pos]]);
+		size_t h = (size_t)(hb0[s[pos - 2]] ^ hb1[s[pos - 1]] ^
+		                    hb2[s[pos]]);
 		size_t k;
 
 		if (ix->shift[h] != 0) {

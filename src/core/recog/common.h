@@ -73,6 +73,9 @@ struct common_scan {
 	unsigned char head[COMMON_SCAN_HEADS];
 	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
 	unsigned char lc[256];                /* ASCII lower case */
+	/* the block hash of bytes a, b, c is hb[0][a] ^ hb[1][b] ^ hb[2][c]
+	 * (lower-casing and the hash's shifts folded into the tables) */
+	unsigned short hb[3][256];
 };
 
 /* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX.  (A
