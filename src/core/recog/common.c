@@ -539,6 +539,34 @@ common_rcpt(struct bounce_result *res, const struct bounce_limits *lim,
 	return r;
 }
 
+/* result_set_str(dst, dstsz, src, len).  The diagnostics the recognisers
+ * pass are mostly collapsed already (common_join(), text_collapse()):
+ * when src is (no control byte, no white space but single spaces between
+ * words) and fits, collapsing it again would copy it unchanged, and a
+ * check of the bytes costs less than the collapse. */
+static void
+common_set_diag(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)src;
+	size_t i;
+
+	if (len == 0 || len >= dstsz || u[0] == ' ' || u[len - 1] == ' ') {
+		result_set_str(dst, dstsz, src, len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (u[i] > 0x20 && u[i] != 0x7f)
+			continue;
+		/* i + 1 < len: the last byte is no space */
+		if (u[i] != ' ' || u[i + 1] == ' ') {
+			result_set_str(dst, dstsz, src, len);
+			return;
+		}
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 void
 common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
             const char *action)
@@ -546,7 +574,7 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 	if (r == NULL)
 		return;
 	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
-		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag, len);
+		common_set_diag(r->diagnostic, sizeof(r->diagnostic), diag, len);
 	/* smtpcmd_store() never overwrites: look only when it would store */
 	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
 		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
