@@ -600,6 +600,18 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 		               strlen(action));
 }
 
+void
+common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
+                 const char *action)
+{
+	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
+		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+		                    smtpcmd_find(diag, len));
+	if (r->action[0] == '\0' && action != NULL)
+		result_set_str(r->action, sizeof(r->action), action,
+		               strlen(action));
+}
+
 /* Where a diagnostic names the remote host: the phrase before the name and
  * the characters that end the name. */
 struct common_rhost {

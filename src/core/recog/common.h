@@ -172,6 +172,13 @@ struct bounce_rcpt *common_rcpt(struct bounce_result *res,
 void common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
                  const char *action);
 
+/* common_fill(r, diag, len, action) for a record whose diagnostic an
+ * earlier common_fill() stored (r->diagnostic not empty): that call read
+ * status, reply code and remote MTA from this same diagnostic, so only
+ * the SMTP command and the action are left to fill. */
+void common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
+                      const char *action);
+
 /* Host named as the remote side in a diagnostic ("host mx.example.org [",
  * "remote host 192.0.2.1 said", "while talking to mx.example.org:"),
  * copied to out; "" when none. */

@@ -331,7 +331,11 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 			r->status[0] = '\0';
 			r->replycode = 0;
 		}
-		common_fill(r, whole, strlen(whole), action);
+		/* every record of this notice had its common_fill() above */
+		if (r->diagnostic[0] != '\0')
+			common_fill_more(r, whole, strlen(whole), action);
+		else
+			common_fill(r, whole, strlen(whole), action);
 		if (r->reason_hint == BM_REASON_UNDEFINED)
 			r->reason_hint = common_reason(spec->reasons,
 			                               r->diagnostic,
