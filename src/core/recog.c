@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "bounce.h"
@@ -235,7 +234,13 @@ recog_run(const struct recog_ctx *ctx, struct bounce_result *res)
 		if (r->match == NULL)
 			continue;
 		if (r->match(ctx, res) == 1 && res->nrcpt > keep) {
-			snprintf(res->recogniser, sizeof(res->recogniser), "%s", r->name);
+			size_t n = strlen(r->name);
+
+			/* snprintf("%s") without the formatting machinery */
+			if (n >= sizeof(res->recogniser))
+				n = sizeof(res->recogniser) - 1;
+			memcpy(res->recogniser, r->name, n);
+			res->recogniser[n] = '\0';
 			return 1;
 		}
 		res->nrcpt = keep;
