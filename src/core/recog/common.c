@@ -210,6 +210,52 @@ common_has_any(const char *s, size_t len, const char *const *phrases)
 	return false;
 }
 
+/* A list's per-thread index; `ok` false when a phrase does not fit. */
+struct common_list {
+	const char *const *phrases;
+	bool ok;
+	struct common_scan scan;
+};
+
+bool
+common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
+{
+	static _Thread_local struct common_list lists[COMMON_LISTS_MAX];
+	static _Thread_local size_t nlists;
+	struct common_list *l = NULL;
+	uint64_t hits[COMMON_SCAN_WORDS];
+	size_t i, w;
+
+	if (s == NULL || phrases == NULL)
+		return false;
+	for (i = 0; i < nlists; i++)
+		if (lists[i].phrases == phrases) {
+			l = &lists[i];
+			break;
+		}
+	if (l == NULL) {
+		if (nlists >= COMMON_LISTS_MAX || phrases[0] == NULL)
+			return common_has_any(s, len, phrases);
+		l = &lists[nlists++];
+		l->phrases = phrases;
+		w = strlen(phrases[0]);
+		for (i = 1; phrases[i] != NULL; i++)
+			if (strlen(phrases[i]) < w)
+				w = strlen(phrases[i]);
+		common_scan_init(&l->scan, w);
+		l->ok = true;
+		for (i = 0; phrases[i] != NULL && l->ok; i++)
+			l->ok = common_scan_add(&l->scan, phrases[i]) >= 0;
+	}
+	if (!l->ok)
+		return common_has_any(s, len, phrases);
+	common_scan_run(&l->scan, s, len, hits);
+	for (i = 0; i < COMMON_SCAN_WORDS; i++)
+		if (hits[i] != 0)
+			return true;
+	return false;
+}
+
 bool
 common_starts(const char *s, size_t len, const char *prefix)
 {

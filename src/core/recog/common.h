@@ -97,6 +97,17 @@ bool common_scan_any(const uint64_t *hits, size_t first, size_t n);
  * insensitive) in s[0..len). */
 bool common_has_any(const char *s, size_t len, const char *const *phrases);
 
+/* common_has_any() for a list asked about many short spans (the reason
+ * words recognisers test each diagnostic for): the first question builds
+ * a per-thread index of the list (struct common_scan, its window the
+ * shortest phrase), then each span is read once for all the phrases.
+ * Up to COMMON_LISTS_MAX lists per thread; others, and lists with a
+ * phrase the index cannot hold, are searched phrase by phrase.  The
+ * answer is always common_has_any()'s. */
+#define COMMON_LISTS_MAX 4
+bool common_has_any_indexed(const char *s, size_t len,
+                            const char *const *phrases);
+
 /* The first phrase of the list found in s; *end gets the offset just past
  * it.  Returns false if none occurs.  The earliest occurrence wins. */
 bool common_find_any(const char *s, size_t len, const char *const *phrases,

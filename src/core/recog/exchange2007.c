@@ -129,7 +129,7 @@ exchange2007_hint(const char *diag)
 {
 	size_t len = strlen(diag);
 
-	if (!common_has_any(diag, len, exchange2007_reason_words))
+	if (!common_has_any_indexed(diag, len, exchange2007_reason_words))
 		return BM_REASON_UNDEFINED;
 	return common_reason(exchange2007_reasons, diag, len);
 }
