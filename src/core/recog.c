@@ -64,7 +64,7 @@ static const char *const recog_subject_signals[] = {
  * long, Subject ones a word or two ("non remis"), From ones parts of
  * addresses ("@gmx."). */
 static const size_t recog_window[RECOG_MEMO_FIELDS] = {
-	[RECOG_MEMO_TEXT] = 14, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 9,
+	[RECOG_MEMO_TEXT] = 13, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 9,
 };
 #define RECOG_LISTS_MAX 64          /* lists a thread learns per field */
 #define RECOG_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
