@@ -294,7 +294,8 @@ common_starts(const char *s, size_t len, const char *prefix)
 }
 
 size_t
-common_until_line(const char *s, size_t len, const char *const *markers)
+common_until_either(const char *s, size_t len, const char *const *markers,
+                    const char *const *more)
 {
 	size_t pos = 0, at = 0, i;
 	const char *line;
@@ -302,11 +303,22 @@ common_until_line(const char *s, size_t len, const char *const *markers)
 
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len)) {
 		text_trim(&line, &line_len);
+		if (line_len == 0)
+			continue;
 		for (i = 0; markers[i] != NULL; i++)
-			if (line_len > 0 && common_starts(line, line_len, markers[i]))
+			if (common_starts(line, line_len, markers[i]))
+				return at;
+		for (i = 0; more != NULL && more[i] != NULL; i++)
+			if (common_starts(line, line_len, more[i]))
 				return at;
 	}
 	return len;
+}
+
+size_t
+common_until_line(const char *s, size_t len, const char *const *markers)
+{
+	return common_until_either(s, len, markers, NULL);
 }
 
 enum bm_reason

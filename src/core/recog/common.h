@@ -121,6 +121,11 @@ bool common_starts(const char *s, size_t len, const char *prefix);
 /* Offset of the first line of s[0..len) that starts (after leading white
  * space) with one of `markers`, or len when there is none. */
 size_t common_until_line(const char *s, size_t len, const char *const *markers);
+/* The earlier of common_until_line() of two marker lists (`more` may be
+ * NULL), in one walk over the lines. */
+size_t common_until_either(const char *s, size_t len,
+                           const char *const *markers,
+                           const char *const *more);
 
 /* The reason of the first table entry (in table order) whose phrase occurs
  * in s; BM_REASON_UNDEFINED when none does.  The table ends with a NULL

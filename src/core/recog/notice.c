@@ -73,13 +73,7 @@ notice_section(const struct recog_ctx *ctx, const struct notice_spec *spec,
 	}
 	s = ctx->text + start;
 	n = ctx->text_len - start;
-	stop = common_until_line(s, n, notice_default_ends);
-	if (spec->ends != NULL) {
-		size_t own = common_until_line(s, n, spec->ends);
-
-		if (own < stop)
-			stop = own;
-	}
+	stop = common_until_either(s, n, notice_default_ends, spec->ends);
 	*sec = s;
 	*len = stop;
 	return true;
