@@ -695,16 +695,21 @@ common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
 struct common_rhost {
 	const char *before;
 	const char *stops;
+	bool host;          /* `before` contains COMMON_RHOST_WORD */
 };
 
+/* A word two of the phrases contain: a text without it holds neither,
+ * which one search says (most diagnostics name no host). */
+#define COMMON_RHOST_WORD "host "
+
 static const struct common_rhost common_rhosts[] = {
-	{ "remote host ", " :[]," },
-	{ "while talking to ", " :" },
-	{ "Connected to ", " :," },
-	{ "SMTP Server <", "> " },
-	{ "Giving up on ", " :," },
-	{ "host ", " :[]," },
-	{ NULL, NULL }
+	{ "remote host ", " :[],", true },
+	{ "while talking to ", " :", false },
+	{ "Connected to ", " :,", false },
+	{ "SMTP Server <", "> ", false },
+	{ "Giving up on ", " :,", false },
+	{ "host ", " :[],", true },
+	{ NULL, NULL, false }
 };
 
 static bool
@@ -737,13 +742,15 @@ void
 common_remote_mta(const char *s, size_t len, char *out, size_t outsz)
 {
 	size_t i;
+	bool host;
 
 	if (outsz == 0)
 		return;
 	out[0] = '\0';
+	host = text_find(s, len, COMMON_RHOST_WORD) != NULL;
 	for (i = 0; common_rhosts[i].before != NULL; i++) {
-		const char *p = common_word_find(s, len,
-		                                 common_rhosts[i].before);
+		const char *p = common_rhosts[i].host && !host ? NULL :
+		                common_word_find(s, len, common_rhosts[i].before);
 		size_t n = 0, at, dots = 0;
 
 		if (p == NULL)
