@@ -23,6 +23,7 @@
 
 #include "bounce.h"
 #include "recog.h"
+#include "text.h"
 #include "recog/notice.h"
 
 static const char *const exchange2007_banner[] = {
@@ -114,6 +115,34 @@ exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	       notice_match(ctx, res, &exchange2007_people_spec);
 }
 
+/* Words the banners of both specs contain (case-insensitively): each
+ * "Diagnostic information for administrators" translation has both
+ * "iagnos" and "nforma", the list for people opens with the third.  Keep
+ * them in step with exchange2007_banner and exchange2007_people. */
+static const char exchange2007_admin_word1[] = "iagnos";
+static const char exchange2007_admin_word2[] = "nforma";
+static const char exchange2007_people_word[] =
+	"Delivery has failed to these recipients or groups";
+
+/* Can the text be an Exchange notice?  For the enrich hook: the reports
+ * it sees were mostly read by no recogniser, so the per-message memo has
+ * not scanned the text yet, and three searches cost less than that scan.
+ * A text without the words holds no banner: notice_enrich() would then
+ * only give the hints. */
+static bool
+exchange2007_maybe(const struct recog_ctx *ctx)
+{
+	const char *s = ctx->text;
+	size_t len = ctx->text_len;
+
+	if (s == NULL)
+		return false;
+	if (text_find(s, len, exchange2007_admin_word1) != NULL &&
+	    text_find(s, len, exchange2007_admin_word2) != NULL)
+		return true;
+	return text_find(s, len, exchange2007_people_word) != NULL;
+}
+
 /* Short words of which every exchange2007_reasons phrase contains one:
  * most diagnostics of other MTAs hold none, and these searches say so
  * for less than the thirteen phrases.  Keep in step with
@@ -155,8 +184,7 @@ exchange2007_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	size_t i;
 
-	if (exchange2007_incomplete(res) &&
-	    notice_is_family(ctx, &exchange2007_spec)) {
+	if (exchange2007_incomplete(res) && exchange2007_maybe(ctx)) {
 		notice_enrich(ctx, res, &exchange2007_spec);
 		return;
 	}
