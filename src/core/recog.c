@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "bounce.h"
@@ -65,7 +64,7 @@ static const char *const recog_subject_signals[] = {
  * long, Subject ones a word or two ("non remis"), From ones parts of
  * addresses ("@gmx."). */
 static const size_t recog_window[RECOG_MEMO_FIELDS] = {
-	[RECOG_MEMO_TEXT] = 14, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 9,
+	[RECOG_MEMO_TEXT] = 13, [RECOG_MEMO_FROM] = 5, [RECOG_MEMO_SUBJECT] = 9,
 };
 #define RECOG_LISTS_MAX 64          /* lists a thread learns per field */
 #define RECOG_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
@@ -76,10 +75,14 @@ _Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
 
 /* A list the index has learnt: its phrases that fit the index have ids
  * first..first+count-1; `direct` when some phrase did not fit, `full`
- * when the index had no room for the list (all searched directly). */
+ * when the index had no room for the list (all searched directly).  When
+ * the ids lie in one word of the hits, `mask` holds their bits in word
+ * `word` (one test per question); else it is 0 and common_scan_any()
+ * answers. */
 struct recog_list {
 	const char *const *phrases;
-	unsigned char first, count;
+	uint64_t mask;
+	unsigned char first, count, word;
 	bool direct, full;
 };
 
@@ -139,6 +142,11 @@ recog_list_get(struct recog_index *x, const char *const *phrases)
 				(void)common_scan_add(&x->scan, phrases[i]);
 	}
 	l->count = (unsigned char)n;
+	l->word = (unsigned char)(l->first / 64);
+	l->mask = 0;
+	if (n > 0 && (l->first + n - 1) / 64 == l->word)
+		l->mask = (n == 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1)
+		          << (l->first % 64);
 	x->slot[h] = (unsigned char)(++x->nlists);
 	return l;
 }
@@ -185,7 +193,8 @@ recog_field_has(const struct recog_ctx *ctx, enum recog_memo_field field,
 		memo->indexed = x->scan.n;
 		memo->scanned = true;
 	}
-	if (l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
+	if (l->mask != 0 ? (memo->hits[l->word] & l->mask) != 0 :
+	    l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
 		return true;
 	if (!l->direct)
 		return false;
@@ -225,7 +234,13 @@ recog_run(const struct recog_ctx *ctx, struct bounce_result *res)
 		if (r->match == NULL)
 			continue;
 		if (r->match(ctx, res) == 1 && res->nrcpt > keep) {
-			snprintf(res->recogniser, sizeof(res->recogniser), "%s", r->name);
+			size_t n = strlen(r->name);
+
+			/* snprintf("%s") without the formatting machinery */
+			if (n >= sizeof(res->recogniser))
+				n = sizeof(res->recogniser) - 1;
+			memcpy(res->recogniser, r->name, n);
+			res->recogniser[n] = '\0';
 			return 1;
 		}
 		res->nrcpt = keep;

@@ -31,6 +31,7 @@
 #include "recog.h"
 #include "text.h"
 #include "recog/common.h"
+#include "result.h"
 
 #ifndef BM_TEST_DATA
 #define BM_TEST_DATA "tests/data"
@@ -548,6 +549,107 @@ test_field_memo(void **state)
 	}
 }
 
+/* common_has_any_indexed() answers as common_has_any(): lists with a
+ * word under four bytes, a line break, more lists than a thread indexes. */
+static const char *const any_short[] = { "MX ", "full", "quota",
+	"Received >>> ", NULL };
+static const char *const any_tiny[] = { "@", "x", NULL };
+static const char *const *const any_lists[] = {
+	any_short, field_a, field_b, field_c, field_d, field_e, any_tiny,
+};
+
+static void
+any_check(const char *hay, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(any_lists) / sizeof(any_lists[0]); i++)
+		if (common_has_any_indexed(hay, len, any_lists[i]) !=
+		    common_has_any(hay, len, any_lists[i]))
+			fail_msg("list %zu in \"%.*s\"", i, (int)len, hay);
+}
+
+static void
+test_has_any_indexed(void **state)
+{
+	char hay[512];
+	size_t h, n, len;
+
+	(void)state;
+	assert_false(common_has_any_indexed(NULL, 0, any_short));
+	for (h = 0; h < sizeof(scan_hays) / sizeof(scan_hays[0]); h++)
+		any_check(scan_hays[h].s, scan_hays[h].len);
+	any_check("a full mailbox", 14);
+	any_check("no MX record", 12);
+	any_check("mx ", 3);
+	any_check("Mx", 2);
+	for (n = 0; n < 2000; n++) {
+		len = scan_random_hay(hay, sizeof(hay));
+		any_check(hay, len);
+	}
+}
+
+/* common_fill() stores what result_set_str() makes of the diagnostic,
+ * whether or not it is collapsed already; common_fill_more() after a
+ * first common_fill() gives what common_fill() would. */
+static void
+fill_check(const char *diag, size_t len, const char *more, size_t mlen)
+{
+	struct bounce_rcpt a, b;
+	char want[BM_DIAG_MAX];
+
+	memset(&a, 0, sizeof(a));
+	common_fill(&a, diag, len, "failed");
+	result_set_str(want, sizeof(want), diag, len);
+	if (len == 0)
+		want[0] = '\0';
+	assert_string_equal(a.diagnostic, want);
+	if (a.diagnostic[0] == '\0')
+		return;
+	b = a;
+	common_fill(&a, more, mlen, "delayed");
+	common_fill_more(&b, more, mlen, "delayed");
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void
+test_fill_collapsed(void **state)
+{
+	static const char *const diags[] = {
+		"550 5.1.1 <a@example.org>: User unknown",
+		" 550 leading space", "550 trailing space ", "550  two spaces",
+		"550\ttab", "550 \ttab after space", "550 \x01 control",
+		"550\x7f delete", "550 5.7.1 host mx.example.org [192.0.2.1] said",
+		"x", " ", "  ", "\t",
+	};
+	static const char more[] = "RCPT TO:<a@example.org> 452 4.2.2 "
+	                           "remote host mx.example.net said: full";
+	char big[BM_DIAG_MAX + 8];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(diags) / sizeof(diags[0]); i++)
+		fill_check(diags[i], strlen(diags[i]), more, strlen(more));
+	fill_check("550 a\0b", 7, more, strlen(more));
+	fill_check("", 0, more, strlen(more));
+	/* around the size of the record's field */
+	for (n = BM_DIAG_MAX - 3; n <= BM_DIAG_MAX + 2; n++) {
+		for (i = 0; i < n; i++)
+			big[i] = i % 7 == 6 ? ' ' : 'a';
+		big[n - 1] = 'z';
+		fill_check(big, n, more, strlen(more));
+		big[n / 2] = '\n';
+		fill_check(big, n, more, strlen(more));
+	}
+	for (n = 0; n < 2000; n++) {
+		char hay[512];
+		size_t len = scan_random_hay(hay, sizeof(hay));
+
+		fill_check(hay, len, more, strlen(more));
+		fill_check(more, strlen(more), hay, len);
+	}
+}
+
 int
 main(void)
 {
@@ -560,6 +662,8 @@ main(void)
 		cmocka_unit_test(test_scan_table),
 		cmocka_unit_test(test_scan_random),
 		cmocka_unit_test(test_field_memo),
+		cmocka_unit_test(test_has_any_indexed),
+		cmocka_unit_test(test_fill_collapsed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

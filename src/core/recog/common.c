@@ -43,8 +43,13 @@ common_scan_init(struct common_scan *ix, size_t window)
 		window = COMMON_SCAN_WINDOW_MAX;
 	ix->window = window;
 	memset(ix->shift, (int)(window - 2), sizeof(ix->shift));
-	for (c = 0; c < 256; c++)
+	for (c = 0; c < 256; c++) {
 		ix->lc[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		/* the hash masks an exclusive or: each term can be masked */
+		ix->hb[0][c] = (unsigned short)common_scan_hash(ix->lc[c], 0, 0);
+		ix->hb[1][c] = (unsigned short)common_scan_hash(0, ix->lc[c], 0);
+		ix->hb[2][c] = (unsigned short)common_scan_hash(0, 0, ix->lc[c]);
+	}
 }
 
 bool
@@ -67,6 +72,7 @@ common_scan_add(struct common_scan *ix, const char *phrase)
 		return -1;
 	ix->phrase[id] = phrase;
 	ix->plen[id] = (unsigned short)strlen(phrase);
+	ix->first[id] = ix->lc[p[0]];
 	/* the block ending at q may close the window q bytes into it */
 	for (q = 2; q < w; q++) {
 		h = common_scan_hash(ix->lc[p[q - 2]], ix->lc[p[q - 1]],
@@ -94,7 +100,11 @@ common_scan_at(const struct common_scan *ix, size_t id, const unsigned char *s,
 
 	if (i > len - at)
 		return false;
-	while (i-- > 0)
+	/* the block hash says nothing of the window's first byte: most
+	 * phrases that do not start here differ in it */
+	if (ix->lc[s[at]] != ix->first[id])
+		return false;
+	while (i-- > 1)
 		if (ix->lc[s[at + i]] != ix->lc[p[i]])
 			return false;
 	return true;
@@ -105,7 +115,8 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
                 uint64_t *hits)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	const unsigned char *lc = ix->lc;
+	const unsigned short *hb0 = ix->hb[0], *hb1 = ix->hb[1],
+	                     *hb2 = ix->hb[2];
 	size_t w1 = ix->window - 1, pos = w1;
 
 	memset(hits, 0, COMMON_SCAN_WORDS * sizeof(*hits));
@@ -116,8 +127,8 @@ common_scan_run(const struct common_scan *ix, const char *str, size_t len,
 	 * on so that its last occurrence in a phrase's window would line up,
 	 * or past the block when it has none. */
 	while (pos < len) {
-		size_t h = common_scan_hash(lc[s[pos - 2]], lc[s[pos - 1]],
-		                            lc[s[pos]]);
+		size_t h = (size_t)(hb0[s[pos - 2]] ^ hb1[s[pos - 1]] ^
+		                    hb2[s[pos]]);
 		size_t k;
 
 		if (ix->shift[h] != 0) {
@@ -199,6 +210,72 @@ common_has_any(const char *s, size_t len, const char *const *phrases)
 	return false;
 }
 
+/* A list's per-thread index of its phrases of at least the window;
+ * `direct` when some are shorter (searched one by one), `ok` false when a
+ * phrase does not fit otherwise (the list is searched phrase by phrase). */
+struct common_list {
+	const char *const *phrases;
+	bool ok, direct;
+	struct common_scan scan;
+};
+
+/* The shortest window of a list's index: a window of w bytes lets the
+ * scan skip at most w - 2 bytes a step, so a phrase shorter than this is
+ * cheaper to search alone ("MX " among Exim's reason words). */
+#define COMMON_LIST_WINDOW_MIN 4  /* measured best of 3-5 */
+
+bool
+common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
+{
+	static _Thread_local struct common_list lists[COMMON_LISTS_MAX];
+	static _Thread_local size_t nlists;
+	struct common_list *l = NULL;
+	uint64_t hits[COMMON_SCAN_WORDS];
+	size_t i, w;
+
+	if (s == NULL || phrases == NULL)
+		return false;
+	for (i = 0; i < nlists; i++)
+		if (lists[i].phrases == phrases) {
+			l = &lists[i];
+			break;
+		}
+	if (l == NULL) {
+		if (nlists >= COMMON_LISTS_MAX)
+			return common_has_any(s, len, phrases);
+		l = &lists[nlists++];
+		l->phrases = phrases;
+		w = SIZE_MAX;
+		for (i = 0; phrases[i] != NULL; i++)
+			if (strlen(phrases[i]) >= COMMON_LIST_WINDOW_MIN &&
+			    strlen(phrases[i]) < w)
+				w = strlen(phrases[i]);
+		common_scan_init(&l->scan, w == SIZE_MAX ? 3 : w);
+		l->ok = true;
+		l->direct = false;
+		for (i = 0; phrases[i] != NULL && l->ok; i++) {
+			if (strlen(phrases[i]) < l->scan.window)
+				l->direct = true;
+			else
+				l->ok = common_scan_add(&l->scan, phrases[i]) >= 0;
+		}
+	}
+	if (!l->ok)
+		return common_has_any(s, len, phrases);
+	if (l->direct)
+		for (i = 0; phrases[i] != NULL; i++)
+			if (strlen(phrases[i]) < l->scan.window &&
+			    text_find(s, len, phrases[i]) != NULL)
+				return true;
+	if (l->scan.n == 0)
+		return false;
+	common_scan_run(&l->scan, s, len, hits);
+	for (i = 0; i < COMMON_SCAN_WORDS; i++)
+		if (hits[i] != 0)
+			return true;
+	return false;
+}
+
 bool
 common_starts(const char *s, size_t len, const char *prefix)
 {
@@ -217,7 +294,8 @@ common_starts(const char *s, size_t len, const char *prefix)
 }
 
 size_t
-common_until_line(const char *s, size_t len, const char *const *markers)
+common_until_either(const char *s, size_t len, const char *const *markers,
+                    const char *const *more)
 {
 	size_t pos = 0, at = 0, i;
 	const char *line;
@@ -225,11 +303,22 @@ common_until_line(const char *s, size_t len, const char *const *markers)
 
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len)) {
 		text_trim(&line, &line_len);
+		if (line_len == 0)
+			continue;
 		for (i = 0; markers[i] != NULL; i++)
-			if (line_len > 0 && common_starts(line, line_len, markers[i]))
+			if (common_starts(line, line_len, markers[i]))
+				return at;
+		for (i = 0; more != NULL && more[i] != NULL; i++)
+			if (common_starts(line, line_len, more[i]))
 				return at;
 	}
 	return len;
+}
+
+size_t
+common_until_line(const char *s, size_t len, const char *const *markers)
+{
+	return common_until_either(s, len, markers, NULL);
 }
 
 enum bm_reason
@@ -528,6 +617,34 @@ common_rcpt(struct bounce_result *res, const struct bounce_limits *lim,
 	return r;
 }
 
+/* result_set_str(dst, dstsz, src, len).  The diagnostics the recognisers
+ * pass are mostly collapsed already (common_join(), text_collapse()):
+ * when src is (no control byte, no white space but single spaces between
+ * words) and fits, collapsing it again would copy it unchanged, and a
+ * check of the bytes costs less than the collapse. */
+static void
+common_set_diag(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)src;
+	size_t i;
+
+	if (len == 0 || len >= dstsz || u[0] == ' ' || u[len - 1] == ' ') {
+		result_set_str(dst, dstsz, src, len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (u[i] > 0x20 && u[i] != 0x7f)
+			continue;
+		/* i + 1 < len: the last byte is no space */
+		if (u[i] != ' ' || u[i + 1] == ' ') {
+			result_set_str(dst, dstsz, src, len);
+			return;
+		}
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 void
 common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
             const char *action)
@@ -535,7 +652,7 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 	if (r == NULL)
 		return;
 	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
-		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag, len);
+		common_set_diag(r->diagnostic, sizeof(r->diagnostic), diag, len);
 	/* smtpcmd_store() never overwrites: look only when it would store */
 	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
 		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
@@ -561,21 +678,38 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 		               strlen(action));
 }
 
+void
+common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
+                 const char *action)
+{
+	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
+		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+		                    smtpcmd_find(diag, len));
+	if (r->action[0] == '\0' && action != NULL)
+		result_set_str(r->action, sizeof(r->action), action,
+		               strlen(action));
+}
+
 /* Where a diagnostic names the remote host: the phrase before the name and
  * the characters that end the name. */
 struct common_rhost {
 	const char *before;
 	const char *stops;
+	bool host;          /* `before` contains COMMON_RHOST_WORD */
 };
 
+/* A word two of the phrases contain: a text without it holds neither,
+ * which one search says (most diagnostics name no host). */
+#define COMMON_RHOST_WORD "host "
+
 static const struct common_rhost common_rhosts[] = {
-	{ "remote host ", " :[]," },
-	{ "while talking to ", " :" },
-	{ "Connected to ", " :," },
-	{ "SMTP Server <", "> " },
-	{ "Giving up on ", " :," },
-	{ "host ", " :[]," },
-	{ NULL, NULL }
+	{ "remote host ", " :[],", true },
+	{ "while talking to ", " :", false },
+	{ "Connected to ", " :,", false },
+	{ "SMTP Server <", "> ", false },
+	{ "Giving up on ", " :,", false },
+	{ "host ", " :[],", true },
+	{ NULL, NULL, false }
 };
 
 static bool
@@ -608,13 +742,15 @@ void
 common_remote_mta(const char *s, size_t len, char *out, size_t outsz)
 {
 	size_t i;
+	bool host;
 
 	if (outsz == 0)
 		return;
 	out[0] = '\0';
+	host = text_find(s, len, COMMON_RHOST_WORD) != NULL;
 	for (i = 0; common_rhosts[i].before != NULL; i++) {
-		const char *p = common_word_find(s, len,
-		                                 common_rhosts[i].before);
+		const char *p = common_rhosts[i].host && !host ? NULL :
+		                common_word_find(s, len, common_rhosts[i].before);
 		size_t n = 0, at, dots = 0;
 
 		if (p == NULL)

@@ -55,7 +55,7 @@ struct common_block {
 #define COMMON_SCAN_MAX 192        /* phrases an index holds (ids fit a byte) */
 #define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
 #define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
-#define COMMON_SCAN_HEADS 256      /* chains of phrases to compare */
+#define COMMON_SCAN_HEADS COMMON_SCAN_HASH /* one chain per block hash */
 #define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
 
 struct common_scan {
@@ -63,15 +63,19 @@ struct common_scan {
 	size_t n;                           /* phrases held, ids 0..n-1 */
 	const char *phrase[COMMON_SCAN_MAX];
 	unsigned short plen[COMMON_SCAN_MAX];
+	unsigned char first[COMMON_SCAN_MAX]; /* lower-cased first byte */
 	/* how far a window of the text that ends in a block of this hash
 	 * may move on: window-2 when no phrase's window holds such a block,
 	 * else window-1-q for the last q where one ends (0: compare) */
 	unsigned char shift[COMMON_SCAN_HASH];
-	/* 1 + first phrase whose window ends in a block of a hash that is
-	 * this one modulo COMMON_SCAN_HEADS (a per-thread index stays small) */
+	/* 1 + first phrase whose window ends in a block of this hash (a
+	 * chain per hash: no phrase of another block is ever compared) */
 	unsigned char head[COMMON_SCAN_HEADS];
 	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
 	unsigned char lc[256];                /* ASCII lower case */
+	/* the block hash of bytes a, b, c is hb[0][a] ^ hb[1][b] ^ hb[2][c]
+	 * (lower-casing and the hash's shifts folded into the tables) */
+	unsigned short hb[3][256];
 };
 
 /* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX.  (A
@@ -93,6 +97,18 @@ bool common_scan_any(const uint64_t *hits, size_t first, size_t n);
  * insensitive) in s[0..len). */
 bool common_has_any(const char *s, size_t len, const char *const *phrases);
 
+/* common_has_any() for a list asked about many short spans (the reason
+ * words recognisers test each diagnostic for): the first question builds
+ * a per-thread index of the list (struct common_scan, its window the
+ * shortest phrase of at least four bytes; shorter ones are searched
+ * alone), then each span is read once for all the phrases.
+ * Up to COMMON_LISTS_MAX lists per thread; others, and lists with a
+ * phrase the index cannot hold, are searched phrase by phrase.  The
+ * answer is always common_has_any()'s. */
+#define COMMON_LISTS_MAX 4
+bool common_has_any_indexed(const char *s, size_t len,
+                            const char *const *phrases);
+
 /* The first phrase of the list found in s; *end gets the offset just past
  * it.  Returns false if none occurs.  The earliest occurrence wins. */
 bool common_find_any(const char *s, size_t len, const char *const *phrases,
@@ -105,6 +121,11 @@ bool common_starts(const char *s, size_t len, const char *prefix);
 /* Offset of the first line of s[0..len) that starts (after leading white
  * space) with one of `markers`, or len when there is none. */
 size_t common_until_line(const char *s, size_t len, const char *const *markers);
+/* The earlier of common_until_line() of two marker lists (`more` may be
+ * NULL), in one walk over the lines. */
+size_t common_until_either(const char *s, size_t len,
+                           const char *const *markers,
+                           const char *const *more);
 
 /* The reason of the first table entry (in table order) whose phrase occurs
  * in s; BM_REASON_UNDEFINED when none does.  The table ends with a NULL
@@ -167,6 +188,13 @@ struct bounce_rcpt *common_rcpt(struct bounce_result *res,
  * (when `action` is not NULL). */
 void common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
                  const char *action);
+
+/* common_fill(r, diag, len, action) for a record whose diagnostic an
+ * earlier common_fill() stored (r->diagnostic not empty): that call read
+ * status, reply code and remote MTA from this same diagnostic, so only
+ * the SMTP command and the action are left to fill. */
+void common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
+                      const char *action);
 
 /* Host named as the remote side in a diagnostic ("host mx.example.org [",
  * "remote host 192.0.2.1 said", "while talking to mx.example.org:"),

@@ -105,17 +105,30 @@ static const struct notice_spec exchange2007_people_spec = {
 	.flags = NOTICE_BLANK_ENDS,
 };
 
+/* The banners of both specs are answered from the per-message phrase
+ * memo (recog_field_has, through notice_is_family): no pre-test of the
+ * text is needed. */
+static int
+exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	return notice_match(ctx, res, &exchange2007_spec) ||
+	       notice_match(ctx, res, &exchange2007_people_spec);
+}
+
 /* Words the banners of both specs contain (case-insensitively): each
  * "Diagnostic information for administrators" translation has both
- * "iagnos" and "nforma", the list for people opens with the third.  A
- * text without them cannot be an Exchange notice; testing these costs
- * less than the seven banner phrases notice_match() would try first.
- * Keep them in step with exchange2007_banner and exchange2007_people. */
+ * "iagnos" and "nforma", the list for people opens with the third.  Keep
+ * them in step with exchange2007_banner and exchange2007_people. */
 static const char exchange2007_admin_word1[] = "iagnos";
 static const char exchange2007_admin_word2[] = "nforma";
 static const char exchange2007_people_word[] =
 	"Delivery has failed to these recipients or groups";
 
+/* Can the text be an Exchange notice?  For the enrich hook: the reports
+ * it sees were mostly read by no recogniser, so the per-message memo has
+ * not scanned the text yet, and three searches cost less than that scan.
+ * A text without the words holds no banner: notice_enrich() would then
+ * only give the hints. */
 static bool
 exchange2007_maybe(const struct recog_ctx *ctx)
 {
@@ -128,15 +141,6 @@ exchange2007_maybe(const struct recog_ctx *ctx)
 	    text_find(s, len, exchange2007_admin_word2) != NULL)
 		return true;
 	return text_find(s, len, exchange2007_people_word) != NULL;
-}
-
-static int
-exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
-{
-	if (!exchange2007_maybe(ctx))
-		return 0;
-	return notice_match(ctx, res, &exchange2007_spec) ||
-	       notice_match(ctx, res, &exchange2007_people_spec);
 }
 
 /* Short words of which every exchange2007_reasons phrase contains one:
@@ -154,7 +158,7 @@ exchange2007_hint(const char *diag)
 {
 	size_t len = strlen(diag);
 
-	if (!common_has_any(diag, len, exchange2007_reason_words))
+	if (!common_has_any_indexed(diag, len, exchange2007_reason_words))
 		return BM_REASON_UNDEFINED;
 	return common_reason(exchange2007_reasons, diag, len);
 }

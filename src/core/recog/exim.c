@@ -295,7 +295,8 @@ exim_blocks(const struct recog_ctx *ctx, struct bounce_result *res,
 			continue;
 		common_fill(r, diag, strlen(diag), action);
 		if (r->reason_hint == BM_REASON_UNDEFINED &&
-		    common_has_any(diag, strlen(diag), exim_reason_words))
+		    common_has_any_indexed(diag, strlen(diag),
+		                           exim_reason_words))
 			r->reason_hint = common_reason(exim_reasons, diag,
 			                               strlen(diag));
 		/* a pipe or file transport failed: the local mailer's error */

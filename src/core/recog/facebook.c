@@ -51,7 +51,7 @@ facebook_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 		size_t len = strlen(r->diagnostic);
 
 		if (r->reason_hint != BM_REASON_UNDEFINED ||
-		    !common_has_any(r->diagnostic, len, facebook_marks))
+		    !common_has_any_indexed(r->diagnostic, len, facebook_marks))
 			continue;
 		r->reason_hint = common_reason(facebook_codes, r->diagnostic,
 		                               len);

@@ -73,13 +73,7 @@ notice_section(const struct recog_ctx *ctx, const struct notice_spec *spec,
 	}
 	s = ctx->text + start;
 	n = ctx->text_len - start;
-	stop = common_until_line(s, n, notice_default_ends);
-	if (spec->ends != NULL) {
-		size_t own = common_until_line(s, n, spec->ends);
-
-		if (own < stop)
-			stop = own;
-	}
+	stop = common_until_either(s, n, notice_default_ends, spec->ends);
 	*sec = s;
 	*len = stop;
 	return true;
@@ -302,6 +296,7 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 	size_t len, i, before = res->nrcpt;
 	char whole[BM_DIAG_MAX];
 	unsigned flags = spec->flags;
+	bool joined;
 
 	if (!notice_is_family(ctx, spec) ||
 	    !notice_section(ctx, spec, &sec, &len))
@@ -319,9 +314,10 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 	if (res->nrcpt == before)
 		return 0;
 
-	if (notice_error_text(ctx, spec, whole, sizeof(whole)) == 0)
-		common_join(sec, len, spec->skip, whole, sizeof(whole));
-	else
+	/* the error stated once, else the whole section (joined only when
+	 * a record can still take something from it) */
+	joined = notice_error_text(ctx, spec, whole, sizeof(whole)) != 0;
+	if (joined)
 		flags |= NOTICE_SECTION_DIAG;
 	for (i = before; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
@@ -331,7 +327,21 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 			r->status[0] = '\0';
 			r->replycode = 0;
 		}
-		common_fill(r, whole, strlen(whole), action);
+		/* every record of this notice had its common_fill() above:
+		 * with a diagnostic, only an SMTP command or the action is
+		 * left to fill, and with both common_fill_more() does nothing */
+		if (r->diagnostic[0] == '\0' || r->smtp_command[0] == '\0' ||
+		    r->action[0] == '\0') {
+			if (!joined) {
+				common_join(sec, len, spec->skip, whole,
+				            sizeof(whole));
+				joined = true;
+			}
+			if (r->diagnostic[0] != '\0')
+				common_fill_more(r, whole, strlen(whole), action);
+			else
+				common_fill(r, whole, strlen(whole), action);
+		}
 		if (r->reason_hint == BM_REASON_UNDEFINED)
 			r->reason_hint = common_reason(spec->reasons,
 			                               r->diagnostic,

@@ -94,7 +94,7 @@ qmail_hint(const char *diag)
 	size_t len = strlen(diag);
 	enum bm_reason r = BM_REASON_UNDEFINED;
 
-	if (common_has_any(diag, len, qmail_reason_words))
+	if (common_has_any_indexed(diag, len, qmail_reason_words))
 		r = common_reason(qmail_reasons, diag, len);
 
 	if (r == BM_REASON_UNDEFINED &&

@@ -466,14 +466,15 @@ sm_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	struct sm_state *st;
 	struct bounce_result tmp;
 
-	if (res->nrcpt == 0 || ctx->text == NULL || !common_from_daemon(ctx) ||
-	    !common_find_any(ctx->text, ctx->text_len, sm_transcript, &start,
-	                     &end))
+	if (res->nrcpt == 0 || ctx->text == NULL || !common_from_daemon(ctx))
 		return;
-	/* the transcript is read only if it can improve a record */
+	/* the transcript is read only if it can improve a record (asked
+	 * first: a look at the records costs less than the text search) */
 	for (i = 0; i < res->nrcpt && !sm_improvable(&res->rcpt[i]); i++)
 		;
-	if (i == res->nrcpt)
+	if (i == res->nrcpt ||
+	    !common_find_any(ctx->text, ctx->text_len, sm_transcript, &start,
+	                     &end))
 		return;
 	st = sm_state_new();
 	if (st == NULL)
