@@ -14,6 +14,7 @@
 
 #include "bounce.h"
 #include "recog.h"
+#include "tcache.h"
 #include "text.h"
 #include "recog/common.h"
 
@@ -94,11 +95,15 @@ struct recog_index {
 	unsigned char slot[RECOG_LIST_SLOTS];  /* 1 + list, 0: empty */
 };
 
+/* This thread's index of a field; NULL without memory (tcache.h). */
 static struct recog_index *
 recog_index_get(enum recog_memo_field field)
 {
-	static _Thread_local struct recog_index x[RECOG_MEMO_FIELDS];
+	struct recog_index *x = tcache_get(TCACHE_RECOG_INDEX,
+	                                   sizeof(*x) * RECOG_MEMO_FIELDS);
 
+	if (x == NULL)
+		return NULL;
 	if (!x[field].ready) {
 		common_scan_init(&x[field].scan, recog_window[field]);
 		x[field].ready = true;
@@ -180,7 +185,7 @@ recog_field_has(const struct recog_ctx *ctx, enum recog_memo_field field,
 	}
 	memo = &ctx->memo->scan[field];
 	x = recog_index_get(field);
-	l = recog_list_get(x, phrases);
+	l = x != NULL ? recog_list_get(x, phrases) : NULL;
 	if (l == NULL || l->full ||
 	    (memo->scanned && (size_t)l->first + l->count > memo->indexed)) {
 		/* not in this message's scan */

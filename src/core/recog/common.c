@@ -13,6 +13,7 @@
 #include "result.h"
 #include "smtpcmd.h"
 #include "status.h"
+#include "tcache.h"
 #include "text.h"
 #include "recog/common.h"
 
@@ -224,26 +225,34 @@ struct common_list {
  * cheaper to search alone ("MX " among Exim's reason words). */
 #define COMMON_LIST_WINDOW_MIN 4  /* measured best of 3-5 */
 
+/* This thread's indexed lists (tcache.h: about 50 KB, on the heap). */
+struct common_lists {
+	size_t n;
+	struct common_list list[COMMON_LISTS_MAX];
+};
+
 bool
 common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
 {
-	static _Thread_local struct common_list lists[COMMON_LISTS_MAX];
-	static _Thread_local size_t nlists;
+	struct common_lists *t;
 	struct common_list *l = NULL;
 	uint64_t hits[COMMON_SCAN_WORDS];
 	size_t i, w;
 
 	if (s == NULL || phrases == NULL)
 		return false;
-	for (i = 0; i < nlists; i++)
-		if (lists[i].phrases == phrases) {
-			l = &lists[i];
+	t = tcache_get(TCACHE_COMMON_LISTS, sizeof(*t));
+	if (t == NULL)
+		return common_has_any(s, len, phrases);
+	for (i = 0; i < t->n; i++)
+		if (t->list[i].phrases == phrases) {
+			l = &t->list[i];
 			break;
 		}
 	if (l == NULL) {
-		if (nlists >= COMMON_LISTS_MAX)
+		if (t->n >= COMMON_LISTS_MAX)
 			return common_has_any(s, len, phrases);
-		l = &lists[nlists++];
+		l = &t->list[t->n++];
 		l->phrases = phrases;
 		w = SIZE_MAX;
 		for (i = 0; phrases[i] != NULL; i++)
