@@ -48,7 +48,9 @@ static const char *const kind_names[] = {
 	[BOUNCE_KIND_FEEDBACK] = "feedback",
 };
 
-/* Subject prefixes of a message a human forwarded or answered. */
+/* Subject prefixes of a message a human forwarded or answered: lower-case
+ * ASCII letters ending in ':', the ':' at most BOUNCE_FWD_MAX - 1 bytes in. */
+#define BOUNCE_FWD_MAX 8
 static const char *const forward_prefixes[] = {
 	"fwd:", "fw:", "re:", "aw:", "wg:", "tr:", "rv:", "sv:", "vs:",
 	"antw:", "doorst:", "rif:", "enc:", "i:", NULL,
@@ -213,11 +215,15 @@ bounce_strip_html(const char *s, size_t len, size_t *outlen)
 			const char *end = memchr(s + i, '>', len - i);
 			size_t tl = end ? (size_t)(end - (s + i)) : len - i;
 			const char *skip_to = NULL;
+			/* the byte after '<' picks the tags worth testing */
+			unsigned char c1 = i + 1 < len ? (unsigned char)(s[i + 1] | 0x20) : 0;
 
-			if (text_starts(s + i, len - i, "<script"))
-				skip_to = "</script";
-			else if (text_starts(s + i, len - i, "<style"))
-				skip_to = "</style";
+			if (c1 == 's') {
+				if (text_starts(s + i, len - i, "<script"))
+					skip_to = "</script";
+				else if (text_starts(s + i, len - i, "<style"))
+					skip_to = "</style";
+			}
 			if (skip_to != NULL) {
 				const char *close = text_find(s + i, len - i, skip_to);
 
@@ -226,13 +232,14 @@ bounce_strip_html(const char *s, size_t len, size_t *outlen)
 				end = memchr(close, '>', len - (size_t)(close - s));
 				tl = end ? (size_t)(end - (s + i)) : len - i;
 			}
-			if (text_starts(s + i, len - i, "<br") ||
+			if (c1 != 's' && c1 != 0 && memchr("bp/dtl", c1, 6) != NULL &&
+			    (text_starts(s + i, len - i, "<br") ||
 			    text_starts(s + i, len - i, "<p") ||
 			    text_starts(s + i, len - i, "</p") ||
 			    text_starts(s + i, len - i, "<div") ||
 			    text_starts(s + i, len - i, "</div") ||
 			    text_starts(s + i, len - i, "<tr") ||
-			    text_starts(s + i, len - i, "<li"))
+			    text_starts(s + i, len - i, "<li")))
 				out[o++] = '\n';
 			i += tl + 1;
 			continue;
@@ -312,9 +319,21 @@ bounce_is_forward(const char *subject)
 			break;
 		subject = strchr(subject, ']') + 1;
 	}
+	/* every prefix is ASCII letters and one ':' at its end, so only a
+	 * prefix as long as the subject's first word up to ':' can match */
+	for (n = 0; n < BOUNCE_FWD_MAX && subject[n] != '\0' && subject[n] != ':'; n++)
+		;
+	if (n == BOUNCE_FWD_MAX || subject[n] != ':')
+		return false;
 	for (i = 0; forward_prefixes[i] != NULL; i++) {
-		n = strlen(forward_prefixes[i]);
-		if (strncasecmp(subject, forward_prefixes[i], n) == 0)
+		const char *p = forward_prefixes[i];
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (p[k] == ':' || p[k] == '\0' ||
+			    (unsigned char)(subject[k] | 0x20) != (unsigned char)p[k])
+				break;
+		if (k == n && p[n] == ':')
 			return true;
 	}
 	return false;

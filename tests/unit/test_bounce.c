@@ -141,6 +141,53 @@ test_human_quotes(void **state)
 	}
 }
 
+/* The forward and reply prefixes of a subject from a person, in any case,
+ * after list tags; a longer word, a word without its ':' or one that only
+ * starts like a prefix leaves the bounce a bounce. */
+static void
+test_forward_prefixes(void **state)
+{
+	static const struct {
+		const char *subject;
+		bool forward;
+	} cases[] = {
+		{ "FW: failure notice", true },
+		{ "fwd:failure notice", true },
+		{ "AntW: failure notice", true },
+		{ "DOORST: failure notice", true },
+		{ "i: failure notice", true },
+		{ "[a] [b] Rif: failure notice", true },
+		{ "failure notice", false },
+		{ "Fwdx: failure notice", false },
+		{ "Fw failure notice: x", false },
+		{ "Doorsturen: failure notice", false },
+		{ "ii: failure notice", false },
+		{ "F: failure notice", false },
+		{ "re failure notice:", false },
+	};
+	static const char fmt[] =
+		"From: Alice <alice@example.org>\n"
+		"Subject: %s\n\n"
+		"This is the mail system at host example.org.\n\n"
+		"<bob@example.net>: host mx.example.net said: 550 5.1.1 <bob@example.net>:\n"
+		"    Recipient address rejected: User unknown\n";
+	char msg[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bounce_result res;
+		int n = snprintf(msg, sizeof(msg), fmt, cases[i].subject);
+
+		assert_true(n > 0 && (size_t)n < sizeof(msg));
+		assert_int_equal(bounce_parse(msg, (size_t)n, NULL, &res), 0);
+		if (cases[i].forward != (res.kind == BOUNCE_KIND_NOT_BOUNCE))
+			fail_msg("\"%s\": kind %s", cases[i].subject,
+			         bounce_kind_name(res.kind));
+		bounce_result_free(&res);
+	}
+}
+
 static void
 test_success_reason(void **state)
 {
@@ -466,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_human_quotes),
+		cmocka_unit_test(test_forward_prefixes),
 		cmocka_unit_test(test_success_reason),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_limits_default),
