@@ -17,6 +17,7 @@
 #include "bounce.h"
 #include "fixture.h"
 #include "recog.h"
+#include "result.h"
 #include "result_check.h"
 
 extern const struct recog recog_generic;
@@ -184,6 +185,43 @@ test_forward_prefixes(void **state)
 		if (cases[i].forward != (res.kind == BOUNCE_KIND_NOT_BOUNCE))
 			fail_msg("\"%s\": kind %s", cases[i].subject,
 			         bounce_kind_name(res.kind));
+		bounce_result_free(&res);
+	}
+}
+
+/* result_scrub: a control character (0x7f too) ends a word field and
+ * becomes a space in the diagnostic, at any offset in an eight-byte word;
+ * bytes after a field's NUL are left alone; a field filling its whole
+ * array keeps its bytes. */
+static void
+test_scrub(void **state)
+{
+	struct bounce_result res;
+	struct bounce_rcpt *r;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 20; k++) {
+		memset(&res, 0, sizeof(res));
+		r = result_add_rcpt(&res, NULL);
+		assert_non_null(r);
+		memset(r->recipient, 'a', 30);
+		r->recipient[k] = k % 2 ? '\x7f' : '\n';
+		memset(r->diagnostic, 'b', 30);
+		r->diagnostic[k] = '\t';
+		r->diagnostic[k + 2] = '\x01';
+		r->diagnostic[40] = '\x01';     /* after the NUL at 30 */
+		memset(r->action, 'c', sizeof(r->action));  /* no NUL at all */
+		result_scrub(&res);
+		assert_int_equal(strlen(r->recipient), k);
+		assert_int_equal(r->recipient[k + 1], 'a');
+		assert_int_equal(strlen(r->diagnostic), 30);
+		assert_int_equal(r->diagnostic[k], ' ');
+		assert_int_equal(r->diagnostic[k + 2], ' ');
+		assert_int_equal(r->diagnostic[k + 1], 'b');
+		assert_int_equal(r->diagnostic[40], '\x01');
+		for (size_t i = 0; i < sizeof(r->action); i++)
+			assert_int_equal(r->action[i], 'c');
 		bounce_result_free(&res);
 	}
 }
@@ -514,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_human_quotes),
 		cmocka_unit_test(test_forward_prefixes),
+		cmocka_unit_test(test_scrub),
 		cmocka_unit_test(test_success_reason),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_limits_default),
