@@ -379,16 +379,31 @@ text_collapse(const char *str, size_t len, char *out, size_t outsz)
 	return o;
 }
 
+/* Eight bytes at a time: the bytes 0x41..0x5a ('A'..'Z') of a word are
+ * found exactly (each byte tested on its low seven bits, no carry between
+ * bytes, the high bit ruled out) and get the case bit 0x20. */
 void
 text_lower_copy(const char *s, size_t len, char *out, size_t outsz)
 {
-	size_t i;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
+	size_t i = 0;
 
 	if (outsz == 0)
 		return;
 	if (len > outsz - 1)
 		len = outsz - 1;
-	for (i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, x, upper;
+
+		memcpy(&w, s + i, sizeof(w));
+		x = w & lows;
+		upper = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) &
+		        ~w & highs;
+		w |= upper >> 2;
+		memcpy(out + i, &w, sizeof(w));
+	}
+	for (; i < len; i++)
 		out[i] = (char)text_lc((unsigned char)s[i]);
 	out[len] = '\0';
 }

@@ -375,6 +375,34 @@ test_collapse_model(void **state)
 	}
 }
 
+/* text_lower_copy folds eight bytes at a time: every byte value, at every
+ * offset of a word and in the tail, is lowered exactly as one by one
+ * ('A'..'Z' only: '@', '[', 0xc1, 0xda stay as they are). */
+static void
+test_lower_every_byte(void **state)
+{
+	char in[21], out[22];
+	unsigned v;
+	size_t at, i;
+
+	(void)state;
+	for (v = 0; v < 256; v++)
+		for (at = 0; at < sizeof(in); at++) {
+			memset(in, 'Q', sizeof(in));
+			in[at] = (char)v;
+			text_lower_copy(in, sizeof(in), out, sizeof(out));
+			for (i = 0; i < sizeof(in); i++) {
+				unsigned char c = (unsigned char)in[i];
+				unsigned char want = c >= 'A' && c <= 'Z' ? c + 32 : c;
+
+				if ((unsigned char)out[i] != want)
+					fail_msg("byte 0x%02x at %zu: 0x%02x", v, i,
+					         (unsigned char)out[i]);
+			}
+			assert_int_equal(out[sizeof(in)], '\0');
+		}
+}
+
 /* text_token_lower: one token of a field value, never a control character */
 static const struct {
 	const char *in;
@@ -533,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_span_table),
 		cmocka_unit_test(test_collapse_model),
+		cmocka_unit_test(test_lower_every_byte),
 		cmocka_unit_test(test_token_lower),
 		cmocka_unit_test(test_b64_table),
 		cmocka_unit_test(test_qp_table),
