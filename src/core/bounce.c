@@ -137,8 +137,12 @@ bounce_find_part(const struct mime_msg *m, const char *const *types)
 
 		if (p == NULL)
 			continue;
+		/* the first two bytes tell "multipart/" from "message/" and
+		 * "text/" without a call (no type is empty, so equal first
+		 * bytes are no NUL and both strings have a second byte) */
 		for (t = 0; types[t] != NULL; t++)
-			if (strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
+			if (p->type[0] == types[t][0] && p->type[1] == types[t][1] &&
+			    strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
 				return (int)i;
 	}
 	return -1;
@@ -370,8 +374,17 @@ bounce_is_autoreply(const struct mime_msg *m, const char *subject)
 static bool
 bounce_action_is_success(const char *a)
 {
-	return strcmp(a, "delivered") == 0 || strcmp(a, "relayed") == 0 ||
-	       strcmp(a, "expanded") == 0;
+	/* the first byte picks the one word worth comparing */
+	switch (a[0]) {
+	case 'd':
+		return strcmp(a, "delivered") == 0;
+	case 'r':
+		return strcmp(a, "relayed") == 0;
+	case 'e':
+		return strcmp(a, "expanded") == 0;
+	default:
+		return false;
+	}
 }
 
 /* Keep only failure records when the report has any; true if it has. */
