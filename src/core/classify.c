@@ -360,9 +360,13 @@ static bool text_overrides(enum bm_reason r)
 	return false;
 }
 
+/* s equals the lower-case word w, ignoring case; the first byte is
+ * compared inline (w starts with a letter, which only that letter in
+ * either case matches once 0x20 is set), as most calls fail there. */
 static bool word_is(const char *s, const char *w)
 {
-	return s != NULL && strcasecmp(s, w) == 0;
+	return s != NULL && (unsigned char)(s[0] | 0x20) == (unsigned char)w[0] &&
+	       strcasecmp(s, w) == 0;
 }
 
 /* Fill status and reply code from the diagnostic where the record has
