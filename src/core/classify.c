@@ -549,16 +549,18 @@ static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason 
 {
 	enum bm_reason by_host;
 	enum smtpcmd cmd;
+	char digit;
 
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
 	if (rhost_reason(r, &by_host))
 		return by_host;
 	cmd = command_of(r);
+	digit = failure_digit(r);
 	if (cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic))
-		reason = apply_command(reason, cmd, r->status, failure_digit(r));
+		reason = apply_command(reason, cmd, r->status, digit);
 	reason = apply_code(reason, r->status);
-	if (failure_digit(r) == '4')
+	if (digit == '4')
 		reason = apply_transient(reason);
 	return reason;
 }
