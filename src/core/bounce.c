@@ -198,6 +198,15 @@ bounce_returned_header(struct mime_msg *m, int returned,
 	}
 }
 
+/* Offset of the first byte c in s[from..len), or len. */
+static size_t
+bounce_next_byte(const char *s, size_t from, size_t len, char c)
+{
+	const char *p = memchr(s + from, c, len - from);
+
+	return p != NULL ? (size_t)(p - s) : len;
+}
+
 /* Copy HTML to plain text: tags dropped (block tags become a newline),
  * script and style bodies dropped, a few entities decoded.  Returns a
  * malloc'd NUL-terminated buffer or NULL. */
@@ -210,11 +219,26 @@ bounce_strip_html(const char *s, size_t len, size_t *outlen)
 		{ NULL, 0 },
 	};
 	char *out = malloc(len + 1);
-	size_t i = 0, o = 0, e;
+	size_t i = 0, o = 0, e, lt, amp, stop;
 
 	if (out == NULL)
 		return NULL;
+	lt = bounce_next_byte(s, 0, len, '<');
+	amp = bounce_next_byte(s, 0, len, '&');
 	while (i < len) {
+		/* text up to the next '<' or '&' is copied whole; each of the
+		 * two is looked for again only once i has passed it */
+		if (lt < i)
+			lt = bounce_next_byte(s, i, len, '<');
+		if (amp < i)
+			amp = bounce_next_byte(s, i, len, '&');
+		stop = lt < amp ? lt : amp;
+		if (stop > i) {
+			memcpy(out + o, s + i, stop - i);
+			o += stop - i;
+			i = stop;
+			continue;
+		}
 		if (s[i] == '<') {
 			const char *end = memchr(s + i, '>', len - i);
 			size_t tl = end ? (size_t)(end - (s + i)) : len - i;

@@ -226,6 +226,41 @@ test_scrub(void **state)
 	}
 }
 
+/* A notice that is only HTML: tags and script bodies dropped, entities
+ * decoded, block tags made line breaks, so the recogniser reads the
+ * recipient and the SMTP reply as in a plain-text notice.  The text runs
+ * of several lengths between the markup test the copying of runs. */
+static void
+test_html_notice(void **state)
+{
+	static const char msg[] =
+		"From: MAILER-DAEMON@example.org (Mail Delivery System)\n"
+		"To: alice@example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/html; charset=us-ascii\n\n"
+		"<html><head><style>p { x: 1 }</style><script>var a = '<p>';</script>"
+		"</head><body><p>This is the mail system at host mx.example.org.</p>"
+		"<div>I'm sorry to have to inform you that your message could not"
+		"<br>be delivered to one or more recipients.</div>"
+		"<p>&lt;bob@example.net&gt;: host mx.example.net[192.0.2.1] said:"
+		" 550 5.1.1 &lt;bob@example.net&gt;: Recipient address rejected:"
+		" User unknown&nbsp;in&amp;virtual mailbox table</p>"
+		"</body></html>\n";
+	struct bounce_result res;
+
+	(void)state;
+	assert_int_equal(bounce_parse(msg, sizeof(msg) - 1, NULL, &res), 0);
+	assert_int_equal(res.nrcpt, 1);
+	assert_string_equal(res.rcpt[0].recipient, "bob@example.net");
+	assert_string_equal(res.rcpt[0].status, "5.1.1");
+	assert_string_equal(res.rcpt[0].diagnostic,
+	                    "host mx.example.net[192.0.2.1] said: 550 5.1.1 "
+	                    "<bob@example.net>: Recipient address rejected: "
+	                    "User unknown in&virtual mailbox table");
+	bounce_result_free(&res);
+}
+
 static void
 test_success_reason(void **state)
 {
@@ -553,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_human_quotes),
 		cmocka_unit_test(test_forward_prefixes),
 		cmocka_unit_test(test_scrub),
+		cmocka_unit_test(test_html_notice),
 		cmocka_unit_test(test_success_reason),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_limits_default),
