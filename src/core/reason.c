@@ -206,6 +206,7 @@ enum { REASON_K4, REASON_K8, REASON_K12, REASON_NKEYS };
 struct reason_index {
 	uint16_t head[REASON_NKEYS][REASON_NBUCKETS];
 	bool longer[REASON_NKEYS][REASON_NBUCKETS];  /* a longer key hashes here */
+	bool busy4[REASON_NBUCKETS];    /* any phrase at all has this hash4 */
 	uint16_t next[REASON_MAX_PHRASES];
 	uint16_t rule[REASON_MAX_PHRASES];
 	uint8_t len[REASON_MAX_PHRASES];
@@ -258,6 +259,8 @@ static void reason_index_build(void)
 			x->head[t][k] = REASON_NONE;
 			x->longer[t][k] = false;
 		}
+	for (k = 0; k < REASON_NBUCKETS; k++)
+		x->busy4[k] = false;
 	x->ok = false;
 	/* rules inserted last to first at the heads of the chains: each chain
 	 * runs in table order, so the first phrase that matches is the best
@@ -273,6 +276,7 @@ static void reason_index_build(void)
 			if (n >= REASON_MAX_PHRASES || pl < REASON_KEY || pl > 255)
 				return;
 			h4 = reason_hash4(*p);
+			x->busy4[h4] = true;
 			if (pl < 8) {
 				t = REASON_K4;
 				h = h4;
@@ -330,8 +334,7 @@ static size_t reason_match_indexed(const char *buf, size_t n)
 		unsigned h4 = reason_hash4(buf + i), h8;
 		uint64_t w;
 
-		if (x->head[REASON_K4][h4] == REASON_NONE &&
-		    !x->longer[REASON_K4][h4])
+		if (!x->busy4[h4])
 			continue;
 		memcpy(&w, buf + i, sizeof(w));
 		best = reason_walk(x, x->head[REASON_K4][h4], buf, n, i, w, best);
