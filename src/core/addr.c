@@ -38,6 +38,7 @@ static bool is_ctl(unsigned char c)
 #define ADDR_ALNUM 1
 #define ADDR_LOCAL 2
 #define ADDR_DOMAIN 4
+#define ADDR_TYPE 8     /* of an address-type prefix: ASCII alnum, '-', '_' */
 #define ADDR_IS_ALNUM(c) (((c) >= '0' && (c) <= '9') || \
                           ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 #define ADDR_ATEXT_PUNCT(c) ((c) == '!' || (c) == '#' || (c) == '$' || \
@@ -47,7 +48,8 @@ static bool is_ctl(unsigned char c)
 	(c) == '~' || (c) == '.')
 #define ADDR_CLASS(c) ((ADDR_IS_ALNUM(c) ? ADDR_ALNUM : 0) | \
 	(ADDR_IS_ALNUM(c) || (c) >= 0x80 || ADDR_ATEXT_PUNCT(c) ? ADDR_LOCAL : 0) | \
-	(ADDR_IS_ALNUM(c) || (c) >= 0x80 || (c) == '-' || (c) == '_' ? ADDR_DOMAIN : 0))
+	(ADDR_IS_ALNUM(c) || (c) >= 0x80 || (c) == '-' || (c) == '_' ? ADDR_DOMAIN : 0) | \
+	(ADDR_IS_ALNUM(c) || (c) == '-' || (c) == '_' ? ADDR_TYPE : 0))
 #define ADDR_C4(c) ADDR_CLASS(c), ADDR_CLASS((c) + 1), ADDR_CLASS((c) + 2), \
 	ADDR_CLASS((c) + 3)
 #define ADDR_C16(c) ADDR_C4(c), ADDR_C4((c) + 4), ADDR_C4((c) + 8), ADDR_C4((c) + 12)
@@ -400,7 +402,7 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 			len -= i + 1;
 			break;
 		}
-		if (!is_alnum(c) && c != '-' && c != '_')
+		if (!(addr_class[c] & ADDR_TYPE))
 			break;
 	}
 	len = strip_comments(s, len, work, sizeof(work));
