@@ -507,6 +507,8 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 	static char dummy;
 	struct dsn_state st;
 	char field[DSN_FIELD_MAX];
+	const char *cur = field;     /* the field being read: a line of text,
+	                              * or field[] once a continuation came */
 	size_t flen = 0, pos = 0;
 	const char *line;
 	size_t llen;
@@ -536,6 +538,10 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 			}
 		if (!blank && (line[0] == ' ' || line[0] == '\t') && have) {
 			/* continuation: append with one space */
+			if (cur != field) {
+				memcpy(field, cur, flen);
+				cur = field;
+			}
 			if (flen + 1 < sizeof(field)) {
 				size_t n = llen;
 
@@ -548,7 +554,7 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 			continue;
 		}
 		if (have) {
-			dsn_line(&st, field, flen);
+			dsn_line(&st, cur, flen);
 			have = false;
 			flen = 0;
 		}
@@ -556,12 +562,13 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 			dsn_flush(&st);
 			continue;
 		}
+		/* read in place; copied only if a continuation follows */
 		flen = llen < sizeof(field) - 1 ? llen : sizeof(field) - 1;
-		memcpy(field, line, flen);
+		cur = line;
 		have = true;
 	}
 	if (have)
-		dsn_line(&st, field, flen);
+		dsn_line(&st, cur, flen);
 	dsn_flush(&st);
 	return st.added;
 }
