@@ -507,12 +507,11 @@ static char ascii_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-/* host[0..n) is domain or a name under it.  The last bytes are compared
- * first: most hosts end otherwise. */
-static bool host_under(const char *host, size_t n, const char *domain)
+/* host[0..n) is domain[0..dlen) or a name under it.  The last bytes are
+ * compared first: most hosts end otherwise. */
+static inline bool host_under(const char *host, size_t n, const char *domain,
+                              size_t dlen)
 {
-	size_t dlen = strlen(domain);
-
 	if (n < dlen || ascii_lower(host[n - 1]) != ascii_lower(domain[dlen - 1]) ||
 	    strncasecmp(host + n - dlen, domain, dlen) != 0)
 		return false;
@@ -531,9 +530,12 @@ static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
 	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
 		/* rules of one domain follow each other: test the hosts once */
 		if (classify_rhost_rules[k].domain != domain) {
+			size_t domain_len;
+
 			domain = classify_rhost_rules[k].domain;
-			under = (at != NULL && host_under(at, at_len, domain)) ||
-			        host_under(r->remote_mta, mta_len, domain);
+			domain_len = strlen(domain);
+			under = (at != NULL && host_under(at, at_len, domain, domain_len)) ||
+			        host_under(r->remote_mta, mta_len, domain, domain_len);
 		}
 		if (!under)
 			continue;
