@@ -388,90 +388,88 @@ enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
 
 /* ------------------------------------------------------------ status codes */
 
-struct reason_code {
-	unsigned subject;
-	unsigned detail;
-	enum bm_reason reason;
-};
+/* Largest subject and detail the table below names. */
+#define REASON_SUBJECT_MAX 7
+#define REASON_DETAIL_MAX 30
 
 /* subject.detail -> reason, from the registry meaning of each code.
  * Codes missing here (X.0.0, X.1.0, X.2.0, X.5.0, X.7.0 ...) say too
- * little to name a reason. */
-static const struct reason_code reason_codes[] = {
-	{ 1, 1, BM_REASON_USERUNKNOWN },
-	{ 1, 2, BM_REASON_HOSTUNKNOWN },
-	{ 1, 3, BM_REASON_USERUNKNOWN },
-	{ 1, 6, BM_REASON_HASMOVED },
-	{ 1, 7, BM_REASON_REJECTED },
-	{ 1, 8, BM_REASON_REJECTED },
-	{ 1, 10, BM_REASON_NOTACCEPT },
-	{ 2, 1, BM_REASON_SUSPEND },
-	{ 2, 2, BM_REASON_MAILBOXFULL },
-	{ 2, 3, BM_REASON_EXCEEDLIMIT },
-	{ 2, 4, BM_REASON_SYSTEMERROR },
-	{ 3, 0, BM_REASON_SYSTEMERROR },
-	{ 3, 1, BM_REASON_SYSTEMFULL },
-	{ 3, 2, BM_REASON_NOTACCEPT },
-	{ 3, 3, BM_REASON_SYSTEMERROR },
-	{ 3, 4, BM_REASON_MESGTOOBIG },
-	{ 3, 5, BM_REASON_SYSTEMERROR },
-	{ 4, 0, BM_REASON_NETWORKERROR },
-	{ 4, 1, BM_REASON_NETWORKERROR },
-	{ 4, 2, BM_REASON_NETWORKERROR },
-	{ 4, 3, BM_REASON_SYSTEMERROR },
-	{ 4, 4, BM_REASON_HOSTUNKNOWN },
-	{ 4, 5, BM_REASON_TOOMANYCONN },
-	{ 4, 6, BM_REASON_NETWORKERROR },
-	{ 4, 7, BM_REASON_EXPIRED },
-	{ 5, 1, BM_REASON_SYNTAXERROR },
-	{ 5, 2, BM_REASON_SYNTAXERROR },
-	{ 5, 3, BM_REASON_EXCEEDLIMIT },
-	{ 5, 4, BM_REASON_SYNTAXERROR },
-	{ 5, 5, BM_REASON_SYSTEMERROR },
-	{ 5, 6, BM_REASON_SYNTAXERROR },
-	{ 6, 0, BM_REASON_CONTENTERROR },
-	{ 6, 1, BM_REASON_CONTENTERROR },
-	{ 6, 2, BM_REASON_CONTENTERROR },
-	{ 6, 3, BM_REASON_CONTENTERROR },
-	{ 6, 4, BM_REASON_CONTENTERROR },
-	{ 6, 5, BM_REASON_CONTENTERROR },
-	{ 6, 6, BM_REASON_CONTENTERROR },
-	{ 6, 7, BM_REASON_CONTENTERROR },
-	{ 6, 8, BM_REASON_CONTENTERROR },
-	{ 6, 9, BM_REASON_CONTENTERROR },
-	{ 6, 10, BM_REASON_CONTENTERROR },
-	{ 7, 1, BM_REASON_BLOCKED },
-	{ 7, 2, BM_REASON_REJECTED },
-	{ 7, 3, BM_REASON_SECURITYERROR },
-	{ 7, 4, BM_REASON_SECURITYERROR },
-	{ 7, 5, BM_REASON_SECURITYERROR },
-	{ 7, 6, BM_REASON_SECURITYERROR },
-	{ 7, 7, BM_REASON_SECURITYERROR },
-	{ 7, 8, BM_REASON_SECURITYERROR },
-	{ 7, 9, BM_REASON_SECURITYERROR },
-	{ 7, 10, BM_REASON_FAILEDSTARTTLS },
-	{ 7, 11, BM_REASON_FAILEDSTARTTLS },
-	{ 7, 12, BM_REASON_SECURITYERROR },
-	{ 7, 13, BM_REASON_SUSPEND },
-	{ 7, 14, BM_REASON_SECURITYERROR },
-	{ 7, 15, BM_REASON_POLICYVIOLATION },
-	{ 7, 16, BM_REASON_MESGTOOBIG },
-	{ 7, 17, BM_REASON_HASMOVED },
-	{ 7, 18, BM_REASON_HASMOVED },
-	{ 7, 20, BM_REASON_AUTHFAILURE },
-	{ 7, 21, BM_REASON_AUTHFAILURE },
-	{ 7, 22, BM_REASON_AUTHFAILURE },
-	{ 7, 23, BM_REASON_AUTHFAILURE },
-	{ 7, 24, BM_REASON_AUTHFAILURE },
-	{ 7, 25, BM_REASON_REQUIREPTR },
-	{ 7, 26, BM_REASON_AUTHFAILURE },
-	{ 7, 27, BM_REASON_NOTACCEPT },
-	{ 7, 28, BM_REASON_SPEEDING },
-	{ 7, 29, BM_REASON_AUTHFAILURE },
-	{ 7, 30, BM_REASON_FAILEDSTARTTLS },
+ * little to name a reason (BM_REASON_UNDEFINED, 0).  Indexed by subject
+ * and detail, built at compile time. */
+static const enum bm_reason
+    reason_codes[REASON_SUBJECT_MAX + 1][REASON_DETAIL_MAX + 1] = {
+	[1][1] = BM_REASON_USERUNKNOWN,
+	[1][2] = BM_REASON_HOSTUNKNOWN,
+	[1][3] = BM_REASON_USERUNKNOWN,
+	[1][6] = BM_REASON_HASMOVED,
+	[1][7] = BM_REASON_REJECTED,
+	[1][8] = BM_REASON_REJECTED,
+	[1][10] = BM_REASON_NOTACCEPT,
+	[2][1] = BM_REASON_SUSPEND,
+	[2][2] = BM_REASON_MAILBOXFULL,
+	[2][3] = BM_REASON_EXCEEDLIMIT,
+	[2][4] = BM_REASON_SYSTEMERROR,
+	[3][0] = BM_REASON_SYSTEMERROR,
+	[3][1] = BM_REASON_SYSTEMFULL,
+	[3][2] = BM_REASON_NOTACCEPT,
+	[3][3] = BM_REASON_SYSTEMERROR,
+	[3][4] = BM_REASON_MESGTOOBIG,
+	[3][5] = BM_REASON_SYSTEMERROR,
+	[4][0] = BM_REASON_NETWORKERROR,
+	[4][1] = BM_REASON_NETWORKERROR,
+	[4][2] = BM_REASON_NETWORKERROR,
+	[4][3] = BM_REASON_SYSTEMERROR,
+	[4][4] = BM_REASON_HOSTUNKNOWN,
+	[4][5] = BM_REASON_TOOMANYCONN,
+	[4][6] = BM_REASON_NETWORKERROR,
+	[4][7] = BM_REASON_EXPIRED,
+	[5][1] = BM_REASON_SYNTAXERROR,
+	[5][2] = BM_REASON_SYNTAXERROR,
+	[5][3] = BM_REASON_EXCEEDLIMIT,
+	[5][4] = BM_REASON_SYNTAXERROR,
+	[5][5] = BM_REASON_SYSTEMERROR,
+	[5][6] = BM_REASON_SYNTAXERROR,
+	[6][0] = BM_REASON_CONTENTERROR,
+	[6][1] = BM_REASON_CONTENTERROR,
+	[6][2] = BM_REASON_CONTENTERROR,
+	[6][3] = BM_REASON_CONTENTERROR,
+	[6][4] = BM_REASON_CONTENTERROR,
+	[6][5] = BM_REASON_CONTENTERROR,
+	[6][6] = BM_REASON_CONTENTERROR,
+	[6][7] = BM_REASON_CONTENTERROR,
+	[6][8] = BM_REASON_CONTENTERROR,
+	[6][9] = BM_REASON_CONTENTERROR,
+	[6][10] = BM_REASON_CONTENTERROR,
+	[7][1] = BM_REASON_BLOCKED,
+	[7][2] = BM_REASON_REJECTED,
+	[7][3] = BM_REASON_SECURITYERROR,
+	[7][4] = BM_REASON_SECURITYERROR,
+	[7][5] = BM_REASON_SECURITYERROR,
+	[7][6] = BM_REASON_SECURITYERROR,
+	[7][7] = BM_REASON_SECURITYERROR,
+	[7][8] = BM_REASON_SECURITYERROR,
+	[7][9] = BM_REASON_SECURITYERROR,
+	[7][10] = BM_REASON_FAILEDSTARTTLS,
+	[7][11] = BM_REASON_FAILEDSTARTTLS,
+	[7][12] = BM_REASON_SECURITYERROR,
+	[7][13] = BM_REASON_SUSPEND,
+	[7][14] = BM_REASON_SECURITYERROR,
+	[7][15] = BM_REASON_POLICYVIOLATION,
+	[7][16] = BM_REASON_MESGTOOBIG,
+	[7][17] = BM_REASON_HASMOVED,
+	[7][18] = BM_REASON_HASMOVED,
+	[7][20] = BM_REASON_AUTHFAILURE,
+	[7][21] = BM_REASON_AUTHFAILURE,
+	[7][22] = BM_REASON_AUTHFAILURE,
+	[7][23] = BM_REASON_AUTHFAILURE,
+	[7][24] = BM_REASON_AUTHFAILURE,
+	[7][25] = BM_REASON_REQUIREPTR,
+	[7][26] = BM_REASON_AUTHFAILURE,
+	[7][27] = BM_REASON_NOTACCEPT,
+	[7][28] = BM_REASON_SPEEDING,
+	[7][29] = BM_REASON_AUTHFAILURE,
+	[7][30] = BM_REASON_FAILEDSTARTTLS,
 };
-
-#define REASON_NCODES (sizeof(reason_codes) / sizeof(reason_codes[0]))
 
 /* Parse "c.s.d"; false unless class is 2, 4 or 5 and both numbers fit. */
 static bool reason_parse_code(const char *s, char *cls, unsigned *subject,
@@ -509,14 +507,12 @@ enum bm_reason reason_from_status(const char *status)
 {
 	char cls;
 	unsigned subject, detail;
-	size_t k;
 
 	if (!reason_parse_code(status, &cls, &subject, &detail))
 		return BM_REASON_UNDEFINED;
 	if (cls == '2')
 		return BM_REASON_DELIVERED;
-	for (k = 0; k < REASON_NCODES; k++)
-		if (reason_codes[k].subject == subject && reason_codes[k].detail == detail)
-			return reason_codes[k].reason;
-	return BM_REASON_UNDEFINED;
+	if (subject > REASON_SUBJECT_MAX || detail > REASON_DETAIL_MAX)
+		return BM_REASON_UNDEFINED;
+	return reason_codes[subject][detail];
 }
