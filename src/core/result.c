@@ -120,8 +120,11 @@ result_scrub_text(char *s, size_t sz)
 static void
 result_scrub_word(char *s, size_t sz)
 {
-	size_t i = result_clean_run(s, sz);
+	size_t i;
 
+	if (sz == 0 || s[0] == '\0')
+		return;         /* empty, as most optional fields are */
+	i = result_clean_run(s, sz);
 	if (i < sz)
 		s[i] = '\0';
 }
