@@ -31,10 +31,38 @@ static bool is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+/* Byte classes, built at compile time: ASCII letter or digit, a byte of
+ * an unquoted local part (RFC 5322 atext and the dot, plus UTF-8 for RFC
+ * 6531), a byte of a domain name label (letters, digits, hyphen,
+ * underscore as seen in real host names, UTF-8 for IDN U-labels). */
+#define ADDR_ALNUM 1
+#define ADDR_LOCAL 2
+#define ADDR_DOMAIN 4
+#define ADDR_TYPE 8     /* of an address-type prefix: ASCII alnum, '-', '_' */
+#define ADDR_IS_ALNUM(c) (((c) >= '0' && (c) <= '9') || \
+                          ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define ADDR_ATEXT_PUNCT(c) ((c) == '!' || (c) == '#' || (c) == '$' || \
+	(c) == '%' || (c) == '&' || (c) == '\'' || (c) == '*' || (c) == '+' || \
+	(c) == '-' || (c) == '/' || (c) == '=' || (c) == '?' || (c) == '^' || \
+	(c) == '_' || (c) == '`' || (c) == '{' || (c) == '|' || (c) == '}' || \
+	(c) == '~' || (c) == '.')
+#define ADDR_CLASS(c) ((ADDR_IS_ALNUM(c) ? ADDR_ALNUM : 0) | \
+	(ADDR_IS_ALNUM(c) || (c) >= 0x80 || ADDR_ATEXT_PUNCT(c) ? ADDR_LOCAL : 0) | \
+	(ADDR_IS_ALNUM(c) || (c) >= 0x80 || (c) == '-' || (c) == '_' ? ADDR_DOMAIN : 0) | \
+	(ADDR_IS_ALNUM(c) || (c) == '-' || (c) == '_' ? ADDR_TYPE : 0))
+#define ADDR_C4(c) ADDR_CLASS(c), ADDR_CLASS((c) + 1), ADDR_CLASS((c) + 2), \
+	ADDR_CLASS((c) + 3)
+#define ADDR_C16(c) ADDR_C4(c), ADDR_C4((c) + 4), ADDR_C4((c) + 8), ADDR_C4((c) + 12)
+#define ADDR_C64(c) ADDR_C16(c), ADDR_C16((c) + 16), ADDR_C16((c) + 32), \
+	ADDR_C16((c) + 48)
+
+static const unsigned char addr_class[256] = {
+	ADDR_C64(0), ADDR_C64(64), ADDR_C64(128), ADDR_C64(192),
+};
+
 static bool is_alnum(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
+	return (addr_class[c] & ADDR_ALNUM) != 0;
 }
 
 static unsigned char to_lower(unsigned char c)
@@ -42,20 +70,14 @@ static unsigned char to_lower(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* Characters allowed in an unquoted local part (RFC 5322 atext and the
- * dot, plus UTF-8 for RFC 6531). */
 static bool local_char(unsigned char c)
 {
-	if (is_alnum(c) || c >= 0x80)
-		return true;
-	return strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL && c != '\0';
+	return (addr_class[c] & ADDR_LOCAL) != 0;
 }
 
-/* Characters allowed in a domain name label (letters, digits, hyphen,
- * underscore as seen in real host names, UTF-8 for IDN U-labels). */
 static bool domain_char(unsigned char c)
 {
-	return is_alnum(c) || c == '-' || c == '_' || c >= 0x80;
+	return (addr_class[c] & ADDR_DOMAIN) != 0;
 }
 
 /* Quotation marks of prose that may touch an address without being part
@@ -273,8 +295,11 @@ static int emit(const char *s, size_t len, char *out, size_t outsz,
 		return -1;
 	if (llen + 1 + dlen + 1 > outsz)
 		return -1;
-	for (i = 0; i < llen; i++)
-		out[i] = fold_local && s[0] != '"' ? (char)to_lower((unsigned char)s[i]) : s[i];
+	if (fold_local && s[0] != '"')
+		for (i = 0; i < llen; i++)
+			out[i] = (char)to_lower((unsigned char)s[i]);
+	else
+		memcpy(out, s, llen);
 	out[llen] = '@';
 	for (i = 0; i < dlen; i++)
 		out[llen + 1 + i] = (char)to_lower((unsigned char)s[llen + 1 + i]);
@@ -377,7 +402,7 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 			len -= i + 1;
 			break;
 		}
-		if (!is_alnum(c) && c != '-' && c != '_')
+		if (!(addr_class[c] & ADDR_TYPE))
 			break;
 	}
 	len = strip_comments(s, len, work, sizeof(work));

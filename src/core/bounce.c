@@ -48,7 +48,9 @@ static const char *const kind_names[] = {
 	[BOUNCE_KIND_FEEDBACK] = "feedback",
 };
 
-/* Subject prefixes of a message a human forwarded or answered. */
+/* Subject prefixes of a message a human forwarded or answered: lower-case
+ * ASCII letters ending in ':', the ':' at most BOUNCE_FWD_MAX - 1 bytes in. */
+#define BOUNCE_FWD_MAX 8
 static const char *const forward_prefixes[] = {
 	"fwd:", "fw:", "re:", "aw:", "wg:", "tr:", "rv:", "sv:", "vs:",
 	"antw:", "doorst:", "rif:", "enc:", "i:", NULL,
@@ -135,8 +137,12 @@ bounce_find_part(const struct mime_msg *m, const char *const *types)
 
 		if (p == NULL)
 			continue;
+		/* the first two bytes tell "multipart/" from "message/" and
+		 * "text/" without a call (no type is empty, so equal first
+		 * bytes are no NUL and both strings have a second byte) */
 		for (t = 0; types[t] != NULL; t++)
-			if (strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
+			if (p->type[0] == types[t][0] && p->type[1] == types[t][1] &&
+			    strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
 				return (int)i;
 	}
 	return -1;
@@ -192,6 +198,15 @@ bounce_returned_header(struct mime_msg *m, int returned,
 	}
 }
 
+/* Offset of the first byte c in s[from..len), or len. */
+static size_t
+bounce_next_byte(const char *s, size_t from, size_t len, char c)
+{
+	const char *p = memchr(s + from, c, len - from);
+
+	return p != NULL ? (size_t)(p - s) : len;
+}
+
 /* Copy HTML to plain text: tags dropped (block tags become a newline),
  * script and style bodies dropped, a few entities decoded.  Returns a
  * malloc'd NUL-terminated buffer or NULL. */
@@ -204,20 +219,39 @@ bounce_strip_html(const char *s, size_t len, size_t *outlen)
 		{ NULL, 0 },
 	};
 	char *out = malloc(len + 1);
-	size_t i = 0, o = 0, e;
+	size_t i = 0, o = 0, e, lt, amp, stop;
 
 	if (out == NULL)
 		return NULL;
+	lt = bounce_next_byte(s, 0, len, '<');
+	amp = bounce_next_byte(s, 0, len, '&');
 	while (i < len) {
+		/* text up to the next '<' or '&' is copied whole; each of the
+		 * two is looked for again only once i has passed it */
+		if (lt < i)
+			lt = bounce_next_byte(s, i, len, '<');
+		if (amp < i)
+			amp = bounce_next_byte(s, i, len, '&');
+		stop = lt < amp ? lt : amp;
+		if (stop > i) {
+			memcpy(out + o, s + i, stop - i);
+			o += stop - i;
+			i = stop;
+			continue;
+		}
 		if (s[i] == '<') {
 			const char *end = memchr(s + i, '>', len - i);
 			size_t tl = end ? (size_t)(end - (s + i)) : len - i;
 			const char *skip_to = NULL;
+			/* the byte after '<' picks the tags worth testing */
+			unsigned char c1 = i + 1 < len ? (unsigned char)(s[i + 1] | 0x20) : 0;
 
-			if (text_starts(s + i, len - i, "<script"))
-				skip_to = "</script";
-			else if (text_starts(s + i, len - i, "<style"))
-				skip_to = "</style";
+			if (c1 == 's') {
+				if (text_starts(s + i, len - i, "<script"))
+					skip_to = "</script";
+				else if (text_starts(s + i, len - i, "<style"))
+					skip_to = "</style";
+			}
 			if (skip_to != NULL) {
 				const char *close = text_find(s + i, len - i, skip_to);
 
@@ -226,13 +260,14 @@ bounce_strip_html(const char *s, size_t len, size_t *outlen)
 				end = memchr(close, '>', len - (size_t)(close - s));
 				tl = end ? (size_t)(end - (s + i)) : len - i;
 			}
-			if (text_starts(s + i, len - i, "<br") ||
+			if (c1 != 's' && c1 != 0 && memchr("bp/dtl", c1, 6) != NULL &&
+			    (text_starts(s + i, len - i, "<br") ||
 			    text_starts(s + i, len - i, "<p") ||
 			    text_starts(s + i, len - i, "</p") ||
 			    text_starts(s + i, len - i, "<div") ||
 			    text_starts(s + i, len - i, "</div") ||
 			    text_starts(s + i, len - i, "<tr") ||
-			    text_starts(s + i, len - i, "<li"))
+			    text_starts(s + i, len - i, "<li")))
 				out[o++] = '\n';
 			i += tl + 1;
 			continue;
@@ -312,9 +347,21 @@ bounce_is_forward(const char *subject)
 			break;
 		subject = strchr(subject, ']') + 1;
 	}
+	/* every prefix is ASCII letters and one ':' at its end, so only a
+	 * prefix as long as the subject's first word up to ':' can match */
+	for (n = 0; n < BOUNCE_FWD_MAX && subject[n] != '\0' && subject[n] != ':'; n++)
+		;
+	if (n == BOUNCE_FWD_MAX || subject[n] != ':')
+		return false;
 	for (i = 0; forward_prefixes[i] != NULL; i++) {
-		n = strlen(forward_prefixes[i]);
-		if (strncasecmp(subject, forward_prefixes[i], n) == 0)
+		const char *p = forward_prefixes[i];
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (p[k] == ':' || p[k] == '\0' ||
+			    (unsigned char)(subject[k] | 0x20) != (unsigned char)p[k])
+				break;
+		if (k == n && p[n] == ':')
 			return true;
 	}
 	return false;
@@ -351,8 +398,17 @@ bounce_is_autoreply(const struct mime_msg *m, const char *subject)
 static bool
 bounce_action_is_success(const char *a)
 {
-	return strcmp(a, "delivered") == 0 || strcmp(a, "relayed") == 0 ||
-	       strcmp(a, "expanded") == 0;
+	/* the first byte picks the one word worth comparing */
+	switch (a[0]) {
+	case 'd':
+		return strcmp(a, "delivered") == 0;
+	case 'r':
+		return strcmp(a, "relayed") == 0;
+	case 'e':
+		return strcmp(a, "expanded") == 0;
+	default:
+		return false;
+	}
 }
 
 /* Keep only failure records when the report has any; true if it has. */

@@ -360,9 +360,13 @@ static bool text_overrides(enum bm_reason r)
 	return false;
 }
 
+/* s equals the lower-case word w, ignoring case; the first byte is
+ * compared inline (w starts with a letter, which only that letter in
+ * either case matches once 0x20 is set), as most calls fail there. */
 static bool word_is(const char *s, const char *w)
 {
-	return s != NULL && strcasecmp(s, w) == 0;
+	return s != NULL && (unsigned char)(s[0] | 0x20) == (unsigned char)w[0] &&
+	       strcasecmp(s, w) == 0;
 }
 
 /* Fill status and reply code from the diagnostic where the record has
@@ -503,12 +507,11 @@ static char ascii_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-/* host[0..n) is domain or a name under it.  The last bytes are compared
- * first: most hosts end otherwise. */
-static bool host_under(const char *host, size_t n, const char *domain)
+/* host[0..n) is domain[0..dlen) or a name under it.  The last bytes are
+ * compared first: most hosts end otherwise. */
+static inline bool host_under(const char *host, size_t n, const char *domain,
+                              size_t dlen)
 {
-	size_t dlen = strlen(domain);
-
 	if (n < dlen || ascii_lower(host[n - 1]) != ascii_lower(domain[dlen - 1]) ||
 	    strncasecmp(host + n - dlen, domain, dlen) != 0)
 		return false;
@@ -527,9 +530,12 @@ static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
 	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
 		/* rules of one domain follow each other: test the hosts once */
 		if (classify_rhost_rules[k].domain != domain) {
+			size_t domain_len;
+
 			domain = classify_rhost_rules[k].domain;
-			under = (at != NULL && host_under(at, at_len, domain)) ||
-			        host_under(r->remote_mta, mta_len, domain);
+			domain_len = strlen(domain);
+			under = (at != NULL && host_under(at, at_len, domain, domain_len)) ||
+			        host_under(r->remote_mta, mta_len, domain, domain_len);
 		}
 		if (!under)
 			continue;
@@ -545,16 +551,18 @@ static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason 
 {
 	enum bm_reason by_host;
 	enum smtpcmd cmd;
+	char digit;
 
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
 	if (rhost_reason(r, &by_host))
 		return by_host;
 	cmd = command_of(r);
+	digit = failure_digit(r);
 	if (cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic))
-		reason = apply_command(reason, cmd, r->status, failure_digit(r));
+		reason = apply_command(reason, cmd, r->status, digit);
 	reason = apply_code(reason, r->status);
-	if (failure_digit(r) == '4')
+	if (digit == '4')
 		reason = apply_transient(reason);
 	return reason;
 }

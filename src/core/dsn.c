@@ -104,6 +104,23 @@ struct dsn_state {
 	size_t first;                /* index of the first record we added */
 };
 
+/* ASCII case-insensitive equality of name[0..len) and a lower-case word. */
+static bool
+dsn_name_eq(const char *name, const char *lower, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		if (c != (unsigned char)lower[i])
+			return false;
+	}
+	return true;
+}
+
 static enum dsn_field
 dsn_field_of(const char *name, size_t len)
 {
@@ -111,7 +128,7 @@ dsn_field_of(const char *name, size_t len)
 
 	for (i = 0; dsn_fields[i].name != NULL; i++)
 		if (dsn_fields[i].len == len &&
-		    strncasecmp(dsn_fields[i].name, name, len) == 0)
+		    dsn_name_eq(name, dsn_fields[i].name, len))
 			return dsn_fields[i].field;
 	return F_OTHER;
 }
@@ -232,10 +249,17 @@ dsn_address(const char *v, size_t len, char *out, size_t outsz)
 	out[0] = '\0';
 }
 
+/* Empty every field: each string is read only up to its NUL (and copied
+ * into a record that way), so clearing its first byte is enough; the
+ * 4 KB block is not zeroed for each record. */
 static void
 dsn_block_reset(struct dsn_block *b)
 {
-	memset(b, 0, sizeof(*b));
+	b->any = b->has_final = b->has_orig = false;
+	b->final_rcpt[0] = b->orig_rcpt[0] = b->actual_rcpt[0] = '\0';
+	b->action[0] = b->status[0] = b->status_raw[0] = '\0';
+	b->remote_mta[0] = b->diag[0] = b->diag_type[0] = '\0';
+	b->category = BM_REASON_UNDEFINED;
 }
 
 static bool
@@ -260,35 +284,34 @@ dsn_replycode(const char *diag)
 	return 0;
 }
 
+/* Bounded copy of a string, cut to fit (as snprintf "%s" does). */
+static void
+dsn_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strnlen(src, dstsz - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Merge a finished block into an existing record of the same recipient. */
 static void
 dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 {
 	if (r->status[0] == '\0' && b->status[0] != '\0')
-		memcpy(r->status, b->status, sizeof(r->status));
+		dsn_copy(r->status, sizeof(r->status), b->status);
 	if (r->diagnostic[0] == '\0' && b->diag[0] != '\0') {
-		memcpy(r->diagnostic, b->diag, sizeof(r->diagnostic));
+		dsn_copy(r->diagnostic, sizeof(r->diagnostic), b->diag);
 		r->replycode = dsn_replycode(r->diagnostic);
 	}
 	(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 	                    smtpcmd_find(b->diag, strlen(b->diag)));
 	if (r->remote_mta[0] == '\0' && b->remote_mta[0] != '\0')
-		memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
+		dsn_copy(r->remote_mta, sizeof(r->remote_mta), b->remote_mta);
 	/* a failure wins over a success report for the same address */
 	if (dsn_action_is_success(r->action) && b->action[0] != '\0' &&
 	    !dsn_action_is_success(b->action))
-		memcpy(r->action, b->action, sizeof(r->action));
-}
-
-/* Bounded copy of a string, cut to fit (as snprintf "%s" does). */
-static void
-dsn_copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t n;
-
-	for (n = 0; n + 1 < dstsz && src[n] != '\0'; n++)
-		dst[n] = src[n];
-	dst[n] = '\0';
+		dsn_copy(r->action, sizeof(r->action), b->action);
 }
 
 static void
@@ -300,10 +323,8 @@ dsn_flush(struct dsn_state *st)
 	char c;
 	size_t i;
 
-	if (!b->any) {
-		dsn_block_reset(b);
-		return;
-	}
+	if (!b->any)
+		return;         /* nothing was stored since the last reset */
 	rcpt = b->final_rcpt[0] ? b->final_rcpt :
 	       b->actual_rcpt[0] ? b->actual_rcpt : b->orig_rcpt;
 	/* a final address on a bare host name ("user@server", a local
@@ -341,11 +362,11 @@ dsn_flush(struct dsn_state *st)
 	dsn_copy(r->recipient, sizeof(r->recipient), rcpt);
 	dsn_copy(r->original_recipient, sizeof(r->original_recipient),
 	         b->orig_rcpt);
-	memcpy(r->action, b->action, sizeof(r->action));
-	memcpy(r->status, b->status, sizeof(r->status));
-	memcpy(r->diagnostic, b->diag, sizeof(r->diagnostic));
-	memcpy(r->remote_mta, b->remote_mta, sizeof(r->remote_mta));
-	memcpy(r->reporting_mta, st->reporting_mta, sizeof(r->reporting_mta));
+	dsn_copy(r->action, sizeof(r->action), b->action);
+	dsn_copy(r->status, sizeof(r->status), b->status);
+	dsn_copy(r->diagnostic, sizeof(r->diagnostic), b->diag);
+	dsn_copy(r->remote_mta, sizeof(r->remote_mta), b->remote_mta);
+	dsn_copy(r->reporting_mta, sizeof(r->reporting_mta), st->reporting_mta);
 	r->replycode = dsn_replycode(r->diagnostic);
 	(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 	                    smtpcmd_find(b->diag, strlen(b->diag)));
@@ -386,11 +407,9 @@ dsn_status(struct dsn_block *b, const char *v, size_t len)
 }
 
 static void
-dsn_field(struct dsn_state *st, const char *name, size_t nlen,
-          const char *v, size_t vlen)
+dsn_field(struct dsn_state *st, enum dsn_field f, const char *v, size_t vlen)
 {
 	struct dsn_block *b = &st->blk;
-	enum dsn_field f = dsn_field_of(name, nlen);
 	char type[BM_WORD_MAX];
 	char addr[BM_ADDR_MAX];
 
@@ -402,14 +421,14 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 		dsn_strip_type(&v, &vlen, type, sizeof(type));
 		result_set_str(st->reporting_mta, sizeof(st->reporting_mta), v, vlen);
 		if (st->res->reporting_mta[0] == '\0')
-			memcpy(st->res->reporting_mta, st->reporting_mta,
-			       sizeof(st->res->reporting_mta));
+			dsn_copy(st->res->reporting_mta,
+			         sizeof(st->res->reporting_mta), st->reporting_mta);
 		return;
 	case F_FINAL_RCPT:
 		if (b->has_final)
 			dsn_flush(st);
 		dsn_address(v, vlen, addr, sizeof(addr));
-		memcpy(b->final_rcpt, addr, sizeof(b->final_rcpt));
+		dsn_copy(b->final_rcpt, sizeof(b->final_rcpt), addr);
 		b->has_final = true;
 		break;
 	case F_ORIG_RCPT:
@@ -420,12 +439,12 @@ dsn_field(struct dsn_state *st, const char *name, size_t nlen,
 		     b->diag[0] != '\0')))
 			dsn_flush(st);
 		dsn_address(v, vlen, addr, sizeof(addr));
-		memcpy(b->orig_rcpt, addr, sizeof(b->orig_rcpt));
+		dsn_copy(b->orig_rcpt, sizeof(b->orig_rcpt), addr);
 		b->has_orig = true;
 		break;
 	case F_ACTUAL_RCPT:
 		dsn_address(v, vlen, addr, sizeof(addr));
-		memcpy(b->actual_rcpt, addr, sizeof(b->actual_rcpt));
+		dsn_copy(b->actual_rcpt, sizeof(b->actual_rcpt), addr);
 		break;
 	case F_ACTION:
 		if (b->action[0] != '\0' && (b->has_final || b->has_orig))
@@ -463,7 +482,8 @@ static void
 dsn_line(struct dsn_state *st, const char *line, size_t len)
 {
 	const char *colon = memchr(line, ':', len);
-	size_t nlen, i;
+	enum dsn_field f;
+	size_t nlen;
 
 	if (colon == NULL)
 		return;
@@ -472,12 +492,12 @@ dsn_line(struct dsn_state *st, const char *line, size_t len)
 		nlen--;
 	if (nlen == 0 || nlen > 64)
 		return;
-	for (i = 0; i < nlen; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if (c <= ' ' || c >= 127)
-			return;
-	}
-	dsn_field(st, line, nlen, colon + 1, len - (size_t)(colon + 1 - line));
+	/* only the known names count, and they hold no space, control or
+	 * 8-bit byte: a name that does is simply not found */
+	f = dsn_field_of(line, nlen);
+	if (f == F_OTHER)
+		return;
+	dsn_field(st, f, colon + 1, len - (size_t)(colon + 1 - line));
 }
 
 size_t
@@ -487,6 +507,8 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 	static char dummy;
 	struct dsn_state st;
 	char field[DSN_FIELD_MAX];
+	const char *cur = field;     /* the field being read: a line of text,
+	                              * or field[] once a continuation came */
 	size_t flen = 0, pos = 0;
 	const char *line;
 	size_t llen;
@@ -498,9 +520,11 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 		text = &dummy;
 		len = 0;
 	}
-	memset(&st, 0, sizeof(st));
 	st.lim = lim;
 	st.res = res;
+	st.reporting_mta[0] = '\0';
+	dsn_block_reset(&st.blk);
+	st.added = 0;
 	st.first = res->nrcpt;
 
 	while (text_next_line(text, len, &pos, &line, &llen)) {
@@ -514,6 +538,10 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 			}
 		if (!blank && (line[0] == ' ' || line[0] == '\t') && have) {
 			/* continuation: append with one space */
+			if (cur != field) {
+				memcpy(field, cur, flen);
+				cur = field;
+			}
 			if (flen + 1 < sizeof(field)) {
 				size_t n = llen;
 
@@ -526,7 +554,7 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 			continue;
 		}
 		if (have) {
-			dsn_line(&st, field, flen);
+			dsn_line(&st, cur, flen);
 			have = false;
 			flen = 0;
 		}
@@ -534,12 +562,13 @@ dsn_parse(const char *text, size_t len, const struct bounce_limits *lim,
 			dsn_flush(&st);
 			continue;
 		}
+		/* read in place; copied only if a continuation follows */
 		flen = llen < sizeof(field) - 1 ? llen : sizeof(field) - 1;
-		memcpy(field, line, flen);
+		cur = line;
 		have = true;
 	}
 	if (have)
-		dsn_line(&st, field, flen);
+		dsn_line(&st, cur, flen);
 	dsn_flush(&st);
 	return st.added;
 }

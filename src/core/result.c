@@ -82,9 +82,11 @@ result_is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
-/* Length of the leading run of s[0..n) that holds no control character,
- * eight bytes at a time: a word with no byte below 0x20 and none equal
- * to 0x7f is skipped whole (exact tests, so no byte is misjudged). */
+/* Length of the leading run of s[0..n) that holds no control character
+ * (NUL included), eight bytes at a time: a word with no byte below 0x20
+ * and none equal to 0x7f is skipped whole (exact tests, so no byte is
+ * misjudged).  The string's NUL ends the run too, so no strnlen() is
+ * needed; the bytes after it that a word may load lie inside the array. */
 static size_t
 result_clean_run(const char *s, size_t n)
 {
@@ -108,9 +110,9 @@ result_clean_run(const char *s, size_t n)
 static void
 result_scrub_text(char *s, size_t sz)
 {
-	size_t i = 0, n = strnlen(s, sz);
+	size_t i = 0;
 
-	while ((i += result_clean_run(s + i, n - i)) < n)
+	while ((i += result_clean_run(s + i, sz - i)) < sz && s[i] != '\0')
 		s[i++] = ' ';
 }
 
@@ -118,9 +120,12 @@ result_scrub_text(char *s, size_t sz)
 static void
 result_scrub_word(char *s, size_t sz)
 {
-	size_t n = strnlen(s, sz), i = result_clean_run(s, n);
+	size_t i;
 
-	if (i < n)
+	if (sz == 0 || s[0] == '\0')
+		return;         /* empty, as most optional fields are */
+	i = result_clean_run(s, sz);
+	if (i < sz)
 		s[i] = '\0';
 }
 

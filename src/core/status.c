@@ -132,8 +132,8 @@ struct status_parts {
 };
 
 /* Read a run of digits at s[*i..len); at most `max` digits allowed. */
-static bool read_number(const char *s, size_t len, size_t *i, unsigned max,
-                        unsigned *val, bool *lz)
+static inline bool read_number(const char *s, size_t len, size_t *i,
+                               unsigned max, unsigned *val, bool *lz)
 {
 	size_t start = *i;
 	unsigned v = 0;
@@ -158,7 +158,10 @@ static bool parse_parts(const char *s, size_t len, struct status_parts *p)
 {
 	size_t i = 1;
 
-	memset(p, 0, sizeof(*p));
+	p->cls = '\0';
+	p->subject = p->detail = 0;
+	p->len = 0;
+	p->leading_zero = false;
 	if (len < 5)
 		return false;
 	p->cls = s[0];

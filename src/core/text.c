@@ -309,45 +309,101 @@ text_trim(const char **s, size_t *len)
 	*len = n;
 }
 
-size_t
-text_collapse(const char *s, size_t len, char *out, size_t outsz)
+/* Length of the leading run of s[0..n) (s[0] is no separator) that
+ * text_collapse() copies as it is: no control character, no 0x7f, no two
+ * spaces in a row, and it ends on a byte other than a space.  Eight bytes
+ * are tested at a time: the word tests say exactly whether the word holds
+ * a control byte, a 0x7f or two adjacent spaces; a word that does is then
+ * walked byte by byte to find where the run stops. */
+static size_t
+text_plain_run(const unsigned char *s, size_t n)
 {
-	size_t i, o = 0;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, del, sp, spaces;
+
+		memcpy(&w, s + i, sizeof(w));
+		del = w ^ (0x7f * ones);
+		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
+			break;
+		sp = w ^ (0x20 * ones);
+		spaces = ~(((sp & lows) + lows) | sp) & highs;  /* exact */
+		if ((spaces & (spaces << 8)) != 0 ||
+		    (i > 0 && s[i] == ' ' && s[i - 1] == ' '))
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x20 || c == 0x7f || (c == ' ' && s[i - 1] == ' '))
+			break;
+	}
+	if (i > 0 && s[i - 1] == ' ')
+		i--;
+	return i;
+}
+
+/* Runs of plain bytes are copied whole (memcpy); the scan stops once out
+ * is full, so a huge span costs no more than the bytes that fit. */
+size_t
+text_collapse(const char *str, size_t len, char *out, size_t outsz)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, o = 0, room, run;
 	bool pending = false;
-	unsigned char c;
 
 	if (outsz == 0)
 		return 0;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c <= 0x20 || c == 0x7f) {
+	while (i < len && o + 1 < outsz) {
+		if (s[i] <= 0x20 || s[i] == 0x7f) {
 			pending = o > 0;
+			i++;
 			continue;
 		}
 		if (pending) {
-			if (o + 2 >= outsz)     /* room for ' ' and c */
+			if (o + 2 >= outsz)     /* room for ' ' and a byte */
 				break;
 			out[o++] = ' ';
 			pending = false;
 		}
-		if (o + 1 >= outsz)
-			break;
-		out[o++] = (char)c;
+		room = outsz - 1 - o;
+		run = text_plain_run(s + i, len - i < room ? len - i : room);
+		memcpy(out + o, s + i, run);
+		o += run;
+		i += run;
 	}
 	out[o] = '\0';
 	return o;
 }
 
+/* Eight bytes at a time: the bytes 0x41..0x5a ('A'..'Z') of a word are
+ * found exactly (each byte tested on its low seven bits, no carry between
+ * bytes, the high bit ruled out) and get the case bit 0x20. */
 void
 text_lower_copy(const char *s, size_t len, char *out, size_t outsz)
 {
-	size_t i;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
+	size_t i = 0;
 
 	if (outsz == 0)
 		return;
 	if (len > outsz - 1)
 		len = outsz - 1;
-	for (i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, x, upper;
+
+		memcpy(&w, s + i, sizeof(w));
+		x = w & lows;
+		upper = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) &
+		        ~w & highs;
+		w |= upper >> 2;
+		memcpy(out + i, &w, sizeof(w));
+	}
+	for (; i < len; i++)
 		out[i] = (char)text_lc((unsigned char)s[i]);
 	out[len] = '\0';
 }

@@ -17,6 +17,7 @@
 #include "bounce.h"
 #include "fixture.h"
 #include "recog.h"
+#include "result.h"
 #include "result_check.h"
 
 extern const struct recog recog_generic;
@@ -139,6 +140,125 @@ test_human_quotes(void **state)
 		assert_int_equal(res.nrcpt, 0);
 		bounce_result_free(&res);
 	}
+}
+
+/* The forward and reply prefixes of a subject from a person, in any case,
+ * after list tags; a longer word, a word without its ':' or one that only
+ * starts like a prefix leaves the bounce a bounce. */
+static void
+test_forward_prefixes(void **state)
+{
+	static const struct {
+		const char *subject;
+		bool forward;
+	} cases[] = {
+		{ "FW: failure notice", true },
+		{ "fwd:failure notice", true },
+		{ "AntW: failure notice", true },
+		{ "DOORST: failure notice", true },
+		{ "i: failure notice", true },
+		{ "[a] [b] Rif: failure notice", true },
+		{ "failure notice", false },
+		{ "Fwdx: failure notice", false },
+		{ "Fw failure notice: x", false },
+		{ "Doorsturen: failure notice", false },
+		{ "ii: failure notice", false },
+		{ "F: failure notice", false },
+		{ "re failure notice:", false },
+	};
+	static const char fmt[] =
+		"From: Alice <alice@example.org>\n"
+		"Subject: %s\n\n"
+		"This is the mail system at host example.org.\n\n"
+		"<bob@example.net>: host mx.example.net said: 550 5.1.1 <bob@example.net>:\n"
+		"    Recipient address rejected: User unknown\n";
+	char msg[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bounce_result res;
+		int n = snprintf(msg, sizeof(msg), fmt, cases[i].subject);
+
+		assert_true(n > 0 && (size_t)n < sizeof(msg));
+		assert_int_equal(bounce_parse(msg, (size_t)n, NULL, &res), 0);
+		if (cases[i].forward != (res.kind == BOUNCE_KIND_NOT_BOUNCE))
+			fail_msg("\"%s\": kind %s", cases[i].subject,
+			         bounce_kind_name(res.kind));
+		bounce_result_free(&res);
+	}
+}
+
+/* result_scrub: a control character (0x7f too) ends a word field and
+ * becomes a space in the diagnostic, at any offset in an eight-byte word;
+ * bytes after a field's NUL are left alone; a field filling its whole
+ * array keeps its bytes. */
+static void
+test_scrub(void **state)
+{
+	struct bounce_result res;
+	struct bounce_rcpt *r;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 20; k++) {
+		memset(&res, 0, sizeof(res));
+		r = result_add_rcpt(&res, NULL);
+		assert_non_null(r);
+		memset(r->recipient, 'a', 30);
+		r->recipient[k] = k % 2 ? '\x7f' : '\n';
+		memset(r->diagnostic, 'b', 30);
+		r->diagnostic[k] = '\t';
+		r->diagnostic[k + 2] = '\x01';
+		r->diagnostic[40] = '\x01';     /* after the NUL at 30 */
+		memset(r->action, 'c', sizeof(r->action));  /* no NUL at all */
+		result_scrub(&res);
+		assert_int_equal(strlen(r->recipient), k);
+		assert_int_equal(r->recipient[k + 1], 'a');
+		assert_int_equal(strlen(r->diagnostic), 30);
+		assert_int_equal(r->diagnostic[k], ' ');
+		assert_int_equal(r->diagnostic[k + 2], ' ');
+		assert_int_equal(r->diagnostic[k + 1], 'b');
+		assert_int_equal(r->diagnostic[40], '\x01');
+		for (size_t i = 0; i < sizeof(r->action); i++)
+			assert_int_equal(r->action[i], 'c');
+		bounce_result_free(&res);
+	}
+}
+
+/* A notice that is only HTML: tags and script bodies dropped, entities
+ * decoded, block tags made line breaks, so the recogniser reads the
+ * recipient and the SMTP reply as in a plain-text notice.  The text runs
+ * of several lengths between the markup test the copying of runs. */
+static void
+test_html_notice(void **state)
+{
+	static const char msg[] =
+		"From: MAILER-DAEMON@example.org (Mail Delivery System)\n"
+		"To: alice@example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/html; charset=us-ascii\n\n"
+		"<html><head><style>p { x: 1 }</style><script>var a = '<p>';</script>"
+		"</head><body><p>This is the mail system at host mx.example.org.</p>"
+		"<div>I'm sorry to have to inform you that your message could not"
+		"<br>be delivered to one or more recipients.</div>"
+		"<p>&lt;bob@example.net&gt;: host mx.example.net[192.0.2.1] said:"
+		" 550 5.1.1 &lt;bob@example.net&gt;: Recipient address rejected:"
+		" User unknown&nbsp;in&amp;virtual mailbox table</p>"
+		"</body></html>\n";
+	struct bounce_result res;
+
+	(void)state;
+	assert_int_equal(bounce_parse(msg, sizeof(msg) - 1, NULL, &res), 0);
+	assert_int_equal(res.nrcpt, 1);
+	assert_string_equal(res.rcpt[0].recipient, "bob@example.net");
+	assert_string_equal(res.rcpt[0].status, "5.1.1");
+	assert_string_equal(res.rcpt[0].diagnostic,
+	                    "host mx.example.net[192.0.2.1] said: 550 5.1.1 "
+	                    "<bob@example.net>: Recipient address rejected: "
+	                    "User unknown in&virtual mailbox table");
+	bounce_result_free(&res);
 }
 
 static void
@@ -466,6 +586,9 @@ main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_human_quotes),
+		cmocka_unit_test(test_forward_prefixes),
+		cmocka_unit_test(test_scrub),
+		cmocka_unit_test(test_html_notice),
 		cmocka_unit_test(test_success_reason),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_limits_default),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "reason.h"
+#include "reason_phrases.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -216,6 +217,87 @@ static void test_status(void **state)
 	assert_int_equal(reason_from_status(NULL), BM_REASON_UNDEFINED);
 }
 
+/* The definition reason_from_text() must agree with: fold byte by byte
+ * (lower case, each run of white space and control bytes one space, a
+ * space at both ends, at most 4096 + 2 bytes), then the first rule with a
+ * phrase found by strstr(). */
+static enum bm_reason model_reason(const char *text, size_t len)
+{
+	static char buf[4096 + 8];
+	size_t i, n = 0, r;
+	int space = 1;
+
+	buf[n++] = ' ';
+	for (i = 0; i < len && n + 2 < 4096 + 3; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c <= 0x20 || c == 0x7f) {
+			if (!space)
+				buf[n++] = ' ';
+			space = 1;
+		} else {
+			buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			space = 0;
+		}
+	}
+	if (!space)
+		buf[n++] = ' ';
+	buf[n] = '\0';
+	if (n <= 1)
+		return BM_REASON_UNDEFINED;
+	for (r = 0; r < reason_nrules; r++) {
+		const char *const *p;
+
+		for (p = reason_rules[r].phrases; *p != NULL; p++)
+			if (strstr(buf, *p) != NULL)
+				return reason_rules[r].reason;
+	}
+	return BM_REASON_UNDEFINED;
+}
+
+/* Every phrase of the tables, in upper and mixed case, with its spaces
+ * doubled or turned into tabs, at every offset within an eight-byte word
+ * and straddling the 4096-byte fold limit, is judged as the model does:
+ * the word-at-a-time fold and the prefix-keyed index miss nothing. */
+static void test_text_every_phrase(void **state)
+{
+	static char text[4200];
+	static const size_t offsets[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+	                                  4080, 4085, 4088, 4090, 4093, 4094 };
+	size_t r, o, v, i, k, n, plen;
+
+	(void)state;
+	for (r = 0; r < reason_nrules; r++) {
+		const char *const *p;
+
+		for (p = reason_rules[r].phrases; *p != NULL; p++) {
+			plen = strlen(*p);
+			for (o = 0; o < sizeof(offsets) / sizeof(offsets[0]); o++)
+				for (v = 0; v < (offsets[o] < 16 ? 3u : 1u); v++) {
+					n = 0;
+					for (i = 0; i < offsets[o]; i++)
+						text[n++] = (i % 7 == 6) ? ' ' : 'q';
+					for (k = 0; k < plen && n + 3 < sizeof(text); k++) {
+						char c = (*p)[k];
+
+						if (c == ' ' && v == 1) {
+							text[n++] = ' ';
+							c = ' ';
+						} else if (c == ' ' && v == 2) {
+							c = '\t';
+						} else if (c >= 'a' && c <= 'z' && (v == 0 || k % 2))
+							c = (char)(c - 32);
+						text[n++] = c;
+					}
+					text[n++] = '.';
+					if (reason_from_text(text, n) != model_reason(text, n))
+						fail_msg("\"%s\" at %zu, variant %zu", *p,
+						         offsets[o], v);
+				}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_case_space),
 		cmocka_unit_test(test_text_hostile),
+		cmocka_unit_test(test_text_every_phrase),
 		cmocka_unit_test(test_status),
 	};
 

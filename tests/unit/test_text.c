@@ -311,6 +311,98 @@ test_span_table(void **state)
 	text_lower_copy("abc", 3, out, 0);
 }
 
+/* The byte-at-a-time definition of text_collapse(): a separator (<= 0x20
+ * or 0x7f) before a kept byte becomes one space, and a byte is kept only
+ * while it fits. */
+static size_t
+collapse_model(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+	int pending = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c == 0x7f) {
+			pending = o > 0;
+			continue;
+		}
+		if (pending) {
+			if (o + 2 >= outsz)
+				break;
+			out[o++] = ' ';
+			pending = 0;
+		}
+		if (o + 1 >= outsz)
+			break;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* text_collapse copies runs a word at a time: it must agree with the
+ * model for every mix of plain bytes, single and double spaces, control
+ * bytes, 0x7f, bytes above 0x7f and NUL, at every position inside and
+ * across an eight-byte word, and for every output size. */
+static void
+test_collapse_model(void **state)
+{
+	static const char alphabet[] = { 'a', 'B', ' ', ' ', ' ', '\t', '\n',
+	                                 '\x7f', '\x80', '\xff', '\0', '\x1f',
+	                                 '!', '~' };
+	char in[48], got[40], want[40];
+	uint32_t seed = 12345;
+	size_t round, len, outsz, i, n, m;
+
+	(void)state;
+	for (round = 0; round < 4000; round++) {
+		len = round % sizeof(in);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain bytes, so that long runs occur */
+			in[i] = (seed >> 16) % 3 ? 'x' :
+			        alphabet[(seed >> 20) % sizeof(alphabet)];
+		}
+		for (outsz = 1; outsz <= sizeof(got); outsz++) {
+			memset(got, '#', sizeof(got));
+			n = text_collapse(in, len, got, outsz);
+			m = collapse_model(in, len, want, outsz);
+			if (n != m || memcmp(got, want, m + 1) != 0)
+				fail_msg("round %zu outsz %zu: \"%s\" want \"%s\"",
+				         round, outsz, got, want);
+		}
+	}
+}
+
+/* text_lower_copy folds eight bytes at a time: every byte value, at every
+ * offset of a word and in the tail, is lowered exactly as one by one
+ * ('A'..'Z' only: '@', '[', 0xc1, 0xda stay as they are). */
+static void
+test_lower_every_byte(void **state)
+{
+	char in[21], out[22];
+	unsigned v;
+	size_t at, i;
+
+	(void)state;
+	for (v = 0; v < 256; v++)
+		for (at = 0; at < sizeof(in); at++) {
+			memset(in, 'Q', sizeof(in));
+			in[at] = (char)v;
+			text_lower_copy(in, sizeof(in), out, sizeof(out));
+			for (i = 0; i < sizeof(in); i++) {
+				unsigned char c = (unsigned char)in[i];
+				unsigned char want = c >= 'A' && c <= 'Z' ? c + 32 : c;
+
+				if ((unsigned char)out[i] != want)
+					fail_msg("byte 0x%02x at %zu: 0x%02x", v, i,
+					         (unsigned char)out[i]);
+			}
+			assert_int_equal(out[sizeof(in)], '\0');
+		}
+}
+
 /* text_token_lower: one token of a field value, never a control character */
 static const struct {
 	const char *in;
@@ -468,6 +560,8 @@ main(void)
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_span_table),
+		cmocka_unit_test(test_collapse_model),
+		cmocka_unit_test(test_lower_every_byte),
 		cmocka_unit_test(test_token_lower),
 		cmocka_unit_test(test_b64_table),
 		cmocka_unit_test(test_qp_table),
