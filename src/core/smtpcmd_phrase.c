@@ -118,6 +118,10 @@ _Static_assert(SMTPCMD_NPHRASES <= 128, "phrase set fits two 64-bit words");
 struct smtpcmd_group {
 	unsigned char key[4];     /* its phrases' first klen bytes, no space */
 	unsigned char klen;
+	/* the key as four text bytes u[i..i+4) read as smtpcmd_le32() would:
+	 * they start with it when (w | kor) & kmask == kword (kor folds the
+	 * case of a letter); never, when a key byte is no folded byte */
+	uint32_t kword, kor, kmask;
 	unsigned char common;     /* bytes all its phrases start with */
 	unsigned char b, e;       /* its phrases: order[b..e) */
 };
@@ -129,11 +133,12 @@ struct smtpcmd_index {
 	struct smtpcmd_group group[SMTPCMD_NPHRASES];
 	unsigned char glo[256], ghi[256]; /* groups of byte b (a letter, either
 	                                     case): group[glo[b]..ghi[b]) */
-	/* pair[b]: bit (c & 31) set when some phrase starting with byte b
-	 * (either case) has second byte c as folded (0: white space), all
-	 * bits when it has none; 0 when no phrase starts with b.  A filter:
-	 * most words fail it. */
-	uint32_t pair[256];
+	/* trio[a][b & 31]: bit (c & 31) set when some phrase starts with
+	 * the letter 'a' + a, then bytes b and c as folded (0: white space);
+	 * all bits when the third byte has no fixed place in raw text (the
+	 * second is a space: the run may be longer) or the phrase is
+	 * shorter.  A filter: most words fail it. */
+	uint32_t trio[26][32];
 	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
 	size_t nalone;
 	unsigned char word[256];  /* smtpcmd_phrase_alnum(), asked per byte */
@@ -150,12 +155,28 @@ static size_t smtpcmd_key_len(const char *ph)
 	return n;
 }
 
+/* Phrase ph (plen bytes) into the trio[] row of its first letter. */
+static void smtpcmd_trio_add(uint32_t row[32], const char *ph, size_t plen)
+{
+	size_t b;
+
+	if (plen < 2) {
+		for (b = 0; b < 32; b++)
+			row[b] = ~(uint32_t)0;
+		return;
+	}
+	b = (ph[1] == ' ' ? 0 : (unsigned char)ph[1]) & 31;
+	if (plen < 3 || ph[1] == ' ')
+		row[b] = ~(uint32_t)0;
+	else
+		row[b] |= (uint32_t)1 << ((ph[2] == ' ' ? 0 : (unsigned char)ph[2]) & 31);
+}
+
 static const struct smtpcmd_index *smtpcmd_index_get(void)
 {
 	static _Thread_local struct smtpcmd_index x;
 	bool placed[SMTPCMD_NPHRASES];
 	size_t k, j, c, ng = 0, pos = 0;
-	uint32_t m;
 
 	if (x.ready)
 		return &x;
@@ -188,12 +209,23 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 					continue;
 				placed[j] = true;
 				x.order[pos++] = (unsigned char)j;
-				m = x.plen[j] < 2 ? ~(uint32_t)0 :
-				    (uint32_t)1 << ((q[1] == ' ' ? 0 : (unsigned char)q[1]) & 31);
-				x.pair['a' + c] |= m;
-				x.pair['A' + c] |= m;
+				smtpcmd_trio_add(x.trio[c], q, x.plen[j]);
 			}
 			g->e = (unsigned char)pos;
+			for (j = 0; j < g->klen; j++) {
+				unsigned char b = g->key[j];
+
+				g->kword |= (uint32_t)b << (8 * j);
+				g->kmask |= (uint32_t)0xff << (8 * j);
+				if (b >= 'a' && b <= 'z')
+					g->kor |= (uint32_t)0x20 << (8 * j);
+				else if (b <= ' ' || b == 0x7f || (b >= 'A' && b <= 'Z'))
+					break;
+			}
+			if (j < g->klen) {        /* no text byte folds to key[j] */
+				g->kmask = 0;
+				g->kword = 1;
+			}
 			/* their common start, matched once per word */
 			g->common = (unsigned char)x.plen[x.order[g->b]];
 			for (j = g->b + 1; j < g->e; j++) {
@@ -379,8 +411,27 @@ static size_t smtpcmd_match(const unsigned char *u, size_t i, size_t len,
 	return i;
 }
 
+/* u[i..i+4) as a number, u[i] in the low byte. */
+static inline uint32_t smtpcmd_le32(const unsigned char *u, size_t i)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t w;
+
+	memcpy(&w, u + i, 4);
+	return w;
+#else
+	return (uint32_t)u[i] | (uint32_t)u[i + 1] << 8 |
+	       (uint32_t)u[i + 2] << 16 | (uint32_t)u[i + 3] << 24;
+#endif
+}
+
 /* The phrases not yet found that start at the word start u[i]: those of
- * the groups of its letter whose key it starts with. */
+ * the groups of its letter whose key it starts with (four bytes compared
+ * at once while four are left), then those whose next byte follows (a
+ * call of smtpcmd_match() each, mostly in vain, was the dearer part). */
+#if defined(__GNUC__)
+__attribute__((noinline))     /* the scan loop keeps its registers */
+#endif
 static void smtpcmd_word_start(const struct smtpcmd_index *x,
                                struct smtpcmd_found *fd,
                                const unsigned char *u, size_t i, size_t len,
@@ -388,17 +439,23 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 {
 	const unsigned char *map = x->fold, *word = x->word;
 	size_t g, ge, b, cm, c;
+	uint32_t w = len - i >= 4 ? smtpcmd_le32(u, i) : 0;
 
 	for (g = x->glo[u[i]], ge = x->ghi[u[i]]; g < ge; g++) {
 		const struct smtpcmd_group *gr = &x->group[g];
 		size_t j = 1, kl = gr->klen;
 
-		if (len - i < kl)
-			continue;
-		while (j < kl && map[u[i + j]] == gr->key[j])
-			j++;
-		if (j < kl)
-			continue;
+		if (len - i >= 4) {
+			if (((w | gr->kor) & gr->kmask) != gr->kword)
+				continue;
+		} else {
+			if (len - i < kl)
+				continue;
+			while (j < kl && map[u[i + j]] == gr->key[j])
+				j++;
+			if (j < kl)
+				continue;
+		}
 		cm = gr->common;
 		c = smtpcmd_match(u, i + kl, len,
 		                  smtpcmd_phrases[x->order[gr->b]].phrase + kl,
@@ -411,6 +468,10 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 
 			if ((fd->bits[k >> 6] >> (k & 63)) & 1)
 				continue;
+			/* its next byte, when no space, is u[c]'s as folded */
+			if (cm < pl && ph[cm] != ' ' &&
+			    (c >= len || map[u[c]] != (unsigned char)ph[cm]))
+				continue;
 			e = smtpcmd_match(u, c, len, ph + cm, pl - cm, para);
 			if (e != SIZE_MAX &&
 			    (e >= len || !word[u[e]] ||
@@ -420,10 +481,11 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 	}
 }
 
-/* Word starts are found a block of bytes at a time: a mask with bit k set
- * when u[i + k] is a word byte (smtpcmd_phrase_alnum()).  With SSE2 (every
- * x86-64) a block is 16 bytes and takes a few vector instructions; other
- * machines, or a build with SMTPCMD_NO_SIMD, ask the table byte by byte. */
+/* Word starts are found a block of bytes at a time: masks with bit k set
+ * when u[i + k] is a word byte (smtpcmd_phrase_alnum(), the result) or an
+ * ASCII letter (*letters).  With SSE2 (every x86-64) a block is 16 bytes
+ * and takes a few vector instructions; other machines, or a build with
+ * SMTPCMD_NO_SIMD, test byte by byte. */
 #define SMTPCMD_BLOCK 16
 
 #if defined(__SSE2__) && !defined(SMTPCMD_NO_SIMD)
@@ -437,14 +499,12 @@ static inline __m128i smtpcmd_in_range(__m128i x, int lo, int n)
 	                      _mm_set1_epi8((char)(-128 + n)));
 }
 
-static inline uint32_t smtpcmd_word_mask(const struct smtpcmd_index *x,
-                                         const unsigned char *u, size_t i,
-                                         size_t len)
+static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
+                                     size_t len, uint32_t *letters)
 {
 	unsigned char b[SMTPCMD_BLOCK] = { 0 };   /* zeros: no word bytes */
 	__m128i v, letter, digit;
 
-	(void)x;
 	if (len - i >= SMTPCMD_BLOCK) {
 		v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
 	} else {
@@ -454,19 +514,24 @@ static inline uint32_t smtpcmd_word_mask(const struct smtpcmd_index *x,
 	/* a letter as lower case; no other byte lands in a..z that way */
 	letter = smtpcmd_in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
 	digit = smtpcmd_in_range(v, '0', 10);
-	return (uint32_t)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+	*letters = (uint32_t)_mm_movemask_epi8(letter);
+	return *letters | (uint32_t)_mm_movemask_epi8(digit);
 }
 #else
-static inline uint32_t smtpcmd_word_mask(const struct smtpcmd_index *x,
-                                         const unsigned char *u, size_t i,
-                                         size_t len)
+static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
+                                     size_t len, uint32_t *letters)
 {
 	size_t k, n = len - i < SMTPCMD_BLOCK ? len - i : SMTPCMD_BLOCK;
-	uint32_t m = 0;
+	uint32_t w = 0, l = 0;
 
-	for (k = 0; k < n; k++)
-		m |= (uint32_t)x->word[u[i + k]] << k;
-	return m;
+	for (k = 0; k < n; k++) {
+		unsigned char c = u[i + k];
+
+		l |= (uint32_t)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) << k;
+		w |= (uint32_t)smtpcmd_phrase_alnum(c) << k;
+	}
+	*letters = l;
+	return w;
 }
 #endif
 
@@ -499,13 +564,13 @@ static inline size_t smtpcmd_lowest(uint32_t m)
  * first space (its group's key; one compare per group of its letter, most
  * letters have none), then the rest of it (a search per phrase cost sixty
  * scans of the text).  Word starts (a word byte whose predecessor is
- * none) are found a block of bytes at a time, not byte by byte.  A phrase that does
- * not start with a lower-case letter is searched for on its own. */
+ * none) are found a block of bytes at a time, not byte by byte.  A phrase
+ * that does not start with a lower-case letter is searched for on its
+ * own. */
 enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
 	const unsigned char *map = x->fold;
-	const uint32_t *pair = x->pair;
 	const unsigned char *u = (const unsigned char *)s;
 	struct smtpcmd_found fd;
 	enum smtpcmd best = SMTPCMD_NONE;
@@ -525,25 +590,29 @@ enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 	}
 	lim = fd.lim;
 	for (i = 0; i < lim; i += SMTPCMD_BLOCK) {
-		uint32_t w = smtpcmd_word_mask(x, u, i, len);
-		uint32_t st = w & ~(w << 1 | prev);   /* word starts */
+		uint32_t lt, w = smtpcmd_block(u, i, len, &lt);
+		/* words that start with a letter (the table's phrases do,
+		 * but those searched alone), before lim */
+		uint32_t st = lt & ~(w << 1 | prev);
 
 		prev = w >> (SMTPCMD_BLOCK - 1);
+		if (lim - i < SMTPCMD_BLOCK)
+			st &= ((uint32_t)1 << (lim - i)) - 1;
 		while (st != 0) {
 			size_t p = i + smtpcmd_lowest(st);
 
 			st &= st - 1;
-			if (p >= lim)
-				goto done;
-			m = pair[u[p]];
-			if (m != 0 &&
-			    (p + 1 >= len || ((m >> (map[u[p + 1]] & 31)) & 1))) {
-				smtpcmd_word_start(x, &fd, u, p, len, para);
-				lim = fd.lim;
+			if (p + 2 < len) {
+				m = x->trio[(u[p] | 0x20) - 'a'][map[u[p + 1]] & 31];
+				if (!((m >> (map[u[p + 2]] & 31)) & 1))
+					continue;
 			}
+			smtpcmd_word_start(x, &fd, u, p, len, para);
+			lim = fd.lim;         /* past p: only fewer starts to try */
+			if (lim - i < SMTPCMD_BLOCK)
+				st &= ((uint32_t)1 << (lim - i)) - 1;
 		}
 	}
-done:
 	/* a phrase's end is by the best's start in the raw text exactly when
 	 * it is in the folded text (both start and end on a word byte) */
 	for (i = 0; i < fd.nhit; i++) {
