@@ -91,6 +91,8 @@ bool smtpcmd_store(char *dst, size_t dstsz, enum smtpcmd c)
 
 /* ------------------------------------------------------------ transcripts */
 
+static bool smtpcmd_no_space(const char *s, size_t len);
+
 struct smtpcmd_sent {
 	enum smtpcmd cmd;
 	bool names_addr;
@@ -99,6 +101,8 @@ struct smtpcmd_sent {
 struct smtpcmd_transcript {
 	const char *addr;             /* NULL or "": any reply counts */
 	size_t addr_len;
+	size_t addr_at;               /* where its '@' is; addr_len: none */
+	bool addr_plain;              /* no white space or control byte */
 	struct smtpcmd_sent queue[SMTPCMD_QUEUE_MAX];
 	size_t nqueue;
 	struct smtpcmd_sent last;     /* the command last answered */
@@ -114,10 +118,46 @@ struct smtpcmd_transcript {
 	bool data_hit;
 };
 
+/* The first occurrence of addr[0..alen) in s[from..len), ASCII case
+ * ignored, or len; addr holds '@' at at and no white space or control
+ * byte (smtpcmd_no_space()).  It finds what text_findn() finds, anchored
+ * on the '@', which is rare in text: memchr() finds each candidate. */
+static size_t smtpcmd_find_addr(const char *s, size_t len, size_t from,
+                                const char *addr, size_t alen, size_t at)
+{
+	const unsigned char *map = smtpcmd_phrase_fold_map();
+	size_t i = from + at, k;
+
+	if (from > len || len - from < alen)
+		return len;
+	/* the '@' of a match that ends by len lies at len - alen + at at most */
+	while (i <= len - alen + at) {
+		const char *p = memchr(s + i, '@', len - alen + at - i + 1);
+		const unsigned char *c;
+
+		if (p == NULL)
+			break;
+		i = (size_t)(p - s);
+		c = (const unsigned char *)s + (i - at);
+		/* folded, no byte of addr is 0 (white space): as text_findn */
+		for (k = 0; k < alen && map[c[k]] == map[(unsigned char)addr[k]]; k++)
+			;
+		if (k == alen)
+			return i - at;
+		i++;
+	}
+	return len;
+}
+
 static bool smtpcmd_names_addr(const struct smtpcmd_transcript *t,
                                const char *s, size_t len)
 {
-	return t->addr_len > 0 && text_findn(s, len, t->addr, t->addr_len) != NULL;
+	if (t->addr_len == 0)
+		return false;
+	if (t->addr_plain && t->addr_at < t->addr_len)
+		return smtpcmd_find_addr(s, len, 0, t->addr, t->addr_len,
+		                         t->addr_at) < len;
+	return text_findn(s, len, t->addr, t->addr_len) != NULL;
 }
 
 static enum smtpcmd smtpcmd_word(const char *s, size_t len)
@@ -190,9 +230,14 @@ static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
 static void smtpcmd_transcript_init(struct smtpcmd_transcript *t,
                                     const char *addr)
 {
+	const char *a;
+
 	memset(t, 0, sizeof(*t));
 	t->addr = addr;
 	t->addr_len = addr != NULL ? strlen(addr) : 0;
+	a = t->addr_len > 0 ? memchr(addr, '@', t->addr_len) : NULL;
+	t->addr_at = a != NULL ? (size_t)(a - addr) : t->addr_len;
+	t->addr_plain = smtpcmd_no_space(addr, t->addr_len);
 }
 
 /* The first run of three bytes c in s[from..len), or len. */
@@ -672,7 +717,7 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 		return t.hit;
 	if (t.data_hit || t.pending)
 		return SMTPCMD_DATA;
-	if (!smtpcmd_no_space(addr, alen))
+	if (!t.addr_plain)
 		return smtpcmd_find_for_folded(text, len, addr, alen);
 
 	/* Folding only lower-cases and squeezes runs of white space, so an
@@ -686,13 +731,12 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	 * non-white-space byte on is the whole text's fold from that byte's
 	 * place on. */
 	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
-		const char *p = text_findn(text + from, len - from, addr, alen);
 		struct smtpcmd_view v;
 		size_t at, w, first;
 
-		if (p == NULL)
+		at = smtpcmd_find_addr(text, len, from, addr, alen, t.addr_at);
+		if (at == len)
 			break;
-		at = (size_t)(p - text);
 		if (smtpcmd_inside_longer(text, len, at, alen)) {
 			from = at + 1;
 			continue;

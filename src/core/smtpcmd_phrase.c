@@ -139,6 +139,10 @@ struct smtpcmd_index {
 	 * second is a space: the run may be longer) or the phrase is
 	 * shorter.  A filter: most words fail it. */
 	uint32_t trio[26][32];
+	/* duo[b]: bit (a & 31) set when trio[] lets a word start with the
+	 * letter a (either case), then the byte b: the first filter, one
+	 * look-up for the two raw bytes */
+	uint32_t duo[256];
 	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
 	size_t nalone;
 	unsigned char word[256];  /* smtpcmd_phrase_alnum(), asked per byte */
@@ -176,6 +180,7 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 {
 	static _Thread_local struct smtpcmd_index x;
 	bool placed[SMTPCMD_NPHRASES];
+	uint32_t lead[32] = { 0 };
 	size_t k, j, c, ng = 0, pos = 0;
 
 	if (x.ready)
@@ -252,6 +257,13 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 		else
 			x.fold[k] = b;
 	}
+	/* duo[]: the letters each folded second byte (& 31) may follow */
+	for (k = 0; k < 32; k++)
+		for (c = 0; c < 26; c++)
+			if (x.trio[c][k] != 0)
+				lead[k] |= (uint32_t)1 << (('a' + c) & 31);
+	for (k = 0; k < 256; k++)
+		x.duo[k] = lead[x.fold[k] & 31];
 	x.ready = true;
 	return &x;
 }
@@ -602,6 +614,8 @@ enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 			size_t p = i + smtpcmd_lowest(st);
 
 			st &= st - 1;
+			if (p + 1 < len && !((x->duo[u[p + 1]] >> (u[p] & 31)) & 1))
+				continue;
 			if (p + 2 < len) {
 				m = x->trio[(u[p] | 0x20) - 'a'][map[u[p + 1]] & 31];
 				if (!((m >> (map[u[p + 2]] & 31)) & 1))
