@@ -532,40 +532,6 @@ static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
 	return i - at;
 }
 
-/* Where the first max folded bytes of u[0..len) (its first byte no white
- * space) end in it: the raw start of what folded byte max is made of (a
- * byte, or the white space run of a separator); len if the fold is no
- * longer. */
-static size_t smtpcmd_fold_reach(const unsigned char *u, size_t len,
-                                 size_t max)
-{
-	const unsigned char *map = smtpcmd_phrase_fold_map();
-	size_t i = 0, n = 0;
-
-	while (i < len) {
-		size_t rs = i;
-
-		if (map[u[i]] != 0) {     /* a word: max - n more bytes fit */
-			size_t end = len - i < max - n ? len : i + (max - n);
-
-			if (i == end)
-				return i;
-			while (i < end && map[u[i]] != 0)
-				i++;
-			n += i - rs;
-			continue;
-		}
-		while (i < len && map[u[i]] == 0)
-			i++;
-		if (i == len)
-			break;                /* no separator after the last byte */
-		if (n == max)
-			return rs;
-		n++;
-	}
-	return len;
-}
-
 /* smtpcmd_window() read in the raw text: the raw length of the window
  * after the occurrence text[at..at + alen), up to the white space run of
  * its second paragraph mark (two line ends), another address in the
@@ -626,7 +592,8 @@ static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
 			break;
 		/* SMTPCMD_WINDOW_MAX raw bytes read: go on to the cap */
 		capped = false;
-		lim = at + smtpcmd_fold_reach(u + at, len - at, SMTPCMD_WINDOW_MAX);
+		lim = at + smtpcmd_phrase_fold_reach(u + at, len - at,
+		                                     SMTPCMD_WINDOW_MAX);
 		if (lim < len)
 			*first = 0;           /* it may end at the cap */
 	}

@@ -529,6 +529,25 @@ static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
 	*letters = (uint32_t)_mm_movemask_epi8(letter);
 	return *letters | (uint32_t)_mm_movemask_epi8(digit);
 }
+
+/* The same for bytes that fold to themselves or a letter: no white space
+ * or control byte (<= ' ', 0x7f).  The zeros past len are white space. */
+static inline uint32_t smtpcmd_solid(const unsigned char *u, size_t i,
+                                     size_t len)
+{
+	unsigned char b[SMTPCMD_BLOCK] = { 0 };
+	__m128i v, space;
+
+	if (len - i >= SMTPCMD_BLOCK) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+	} else {
+		memcpy(b, u + i, len - i);
+		v = _mm_loadu_si128((const __m128i *)(const void *)b);
+	}
+	space = _mm_or_si128(smtpcmd_in_range(v, 0, ' ' + 1),
+	                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+	return ~(uint32_t)_mm_movemask_epi8(space) & 0xffff;
+}
 #else
 static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
                                      size_t len, uint32_t *letters)
@@ -545,6 +564,17 @@ static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
 	*letters = l;
 	return w;
 }
+
+static inline uint32_t smtpcmd_solid(const unsigned char *u, size_t i,
+                                     size_t len)
+{
+	size_t k, n = len - i < SMTPCMD_BLOCK ? len - i : SMTPCMD_BLOCK;
+	uint32_t m = 0;
+
+	for (k = 0; k < n; k++)
+		m |= (uint32_t)(u[i + k] > ' ' && u[i + k] != 0x7f) << k;
+	return m;
+}
 #endif
 
 /* The index of the lowest bit set in m (m != 0). */
@@ -559,6 +589,63 @@ static inline size_t smtpcmd_lowest(uint32_t m)
 		k++;
 	return k;
 #endif
+}
+
+/* Bits set in m. */
+static inline size_t smtpcmd_count(uint32_t m)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_popcount(m);
+#else
+	size_t n = 0;
+
+	for (; m != 0; m &= m - 1)
+		n++;
+	return n;
+#endif
+}
+
+/* The fold of u[0..j) has one byte per solid byte and one separator
+ * before each solid byte at k > 0 whose predecessor is white space: the
+ * blocks the max-th folded byte lies past are counted whole, that one
+ * byte by byte. */
+size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
+                                 size_t max)
+{
+	size_t i, k, n = 0, rs = 0;   /* rs: where the last run of white space
+	                                 starts (past the last solid byte) */
+	uint32_t prev = 1;            /* no separator before u[0] */
+
+	for (i = 0; i < len; i += SMTPCMD_BLOCK) {
+		uint32_t w = smtpcmd_solid(u, i, len);
+		uint32_t sep = w & ~(w << 1 | prev);
+		size_t cnt = smtpcmd_count(w) + smtpcmd_count(sep);
+
+		prev = w >> (SMTPCMD_BLOCK - 1);
+		if (n + cnt <= max) {     /* folded byte max lies further on */
+			n += cnt;
+			for (k = SMTPCMD_BLOCK; k > 0; k--)
+				if ((w >> (k - 1)) & 1) {
+					rs = i + k;
+					break;
+				}
+			continue;
+		}
+		for (k = 0; k < SMTPCMD_BLOCK; k++) {
+			if ((sep >> k) & 1) {
+				if (n == max)
+					return rs;
+				n++;
+			}
+			if ((w >> k) & 1) {
+				if (n == max)
+					return i + k;
+				n++;
+				rs = i + k + 1;
+			}
+		}
+	}
+	return len;
 }
 
 /* Raw text (SMTPCMD_PHRASE_RAW) reads as smtpcmd_phrase_fold() would

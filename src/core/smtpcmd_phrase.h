@@ -55,6 +55,13 @@ void smtpcmd_phrase_fold_run(struct smtpcmd_phrase_fold_state *st,
                              const unsigned char *s, size_t len, char *out,
                              size_t want, size_t outsz, bool para);
 
+/* Where the first max folded bytes of u[0..len) (its first byte no white
+ * space) end in it: the raw start of what folded byte max is made of (a
+ * byte, or the white space run of a separator); len if the fold is no
+ * longer.  Counts a block of bytes at a time. */
+size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
+                                 size_t max);
+
 /* Fold s[0..len) into out (outsz bytes).  Returns the length written (out
  * NUL-terminated when outsz > 0). */
 size_t smtpcmd_phrase_fold(const char *s, size_t len, char *out,
