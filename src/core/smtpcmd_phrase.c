@@ -176,30 +176,35 @@ static void smtpcmd_trio_add(uint32_t row[32], const char *ph, size_t plen)
 		row[b] |= (uint32_t)1 << ((ph[2] == ' ' ? 0 : (unsigned char)ph[2]) & 31);
 }
 
-static const struct smtpcmd_index *smtpcmd_index_get(void)
+static _Thread_local struct smtpcmd_index smtpcmd_index;
+
+/* Build this thread's smtpcmd_index, once (kept out of line: the callers
+ * only test that it is ready). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void smtpcmd_index_build(void)
 {
-	static _Thread_local struct smtpcmd_index x;
+	struct smtpcmd_index *x = &smtpcmd_index;
 	bool placed[SMTPCMD_NPHRASES];
 	uint32_t lead[32] = { 0 };
 	size_t k, j, c, ng = 0, pos = 0;
 
-	if (x.ready)
-		return &x;
-	memset(&x, 0, sizeof(x));
+	memset(x, 0, sizeof(*x));
 	memset(placed, 0, sizeof(placed));
 	for (k = 0; k < SMTPCMD_NPHRASES; k++) {
 		const char *ph = smtpcmd_phrases[k].phrase;
 
-		x.plen[k] = strlen(ph);
-		if (!(ph[0] >= 'a' && ph[0] <= 'z') && x.plen[k] > 0)
-			x.alone[x.nalone++] = (unsigned char)k;  /* searched alone */
+		x->plen[k] = strlen(ph);
+		if (!(ph[0] >= 'a' && ph[0] <= 'z') && x->plen[k] > 0)
+			x->alone[x->nalone++] = (unsigned char)k;  /* searched alone */
 	}
 	/* letter by letter, phrases with the same key together */
 	for (c = 0; c < 26; c++) {
-		x.glo['a' + c] = x.glo['A' + c] = (unsigned char)ng;
+		x->glo['a' + c] = x->glo['A' + c] = (unsigned char)ng;
 		for (k = 0; k < SMTPCMD_NPHRASES; k++) {
 			const char *ph = smtpcmd_phrases[k].phrase;
-			struct smtpcmd_group *g = &x.group[ng];
+			struct smtpcmd_group *g = &x->group[ng];
 
 			if (placed[k] || ph[0] != (char)('a' + c))
 				continue;
@@ -213,8 +218,8 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 				    memcmp(q, g->key, g->klen) != 0)
 					continue;
 				placed[j] = true;
-				x.order[pos++] = (unsigned char)j;
-				smtpcmd_trio_add(x.trio[c], q, x.plen[j]);
+				x->order[pos++] = (unsigned char)j;
+				smtpcmd_trio_add(x->trio[c], q, x->plen[j]);
 			}
 			g->e = (unsigned char)pos;
 			for (j = 0; j < g->klen; j++) {
@@ -232,10 +237,10 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 				g->kword = 1;
 			}
 			/* their common start, matched once per word */
-			g->common = (unsigned char)x.plen[x.order[g->b]];
+			g->common = (unsigned char)x->plen[x->order[g->b]];
 			for (j = g->b + 1; j < g->e; j++) {
-				const char *a = smtpcmd_phrases[x.order[g->b]].phrase;
-				const char *q = smtpcmd_phrases[x.order[j]].phrase;
+				const char *a = smtpcmd_phrases[x->order[g->b]].phrase;
+				const char *q = smtpcmd_phrases[x->order[j]].phrase;
 				size_t n = 0;
 
 				while (n < g->common && a[n] == q[n])
@@ -244,28 +249,34 @@ static const struct smtpcmd_index *smtpcmd_index_get(void)
 			}
 			ng++;
 		}
-		x.ghi['a' + c] = x.ghi['A' + c] = (unsigned char)ng;
+		x->ghi['a' + c] = x->ghi['A' + c] = (unsigned char)ng;
 	}
 	for (k = 0; k < 256; k++) {
 		unsigned char b = (unsigned char)k;
 
-		x.word[k] = smtpcmd_phrase_alnum(b);
+		x->word[k] = smtpcmd_phrase_alnum(b);
 		if (b <= ' ' || b == 0x7f)
-			x.fold[k] = 0;
+			x->fold[k] = 0;
 		else if (b >= 'A' && b <= 'Z')
-			x.fold[k] = (unsigned char)(b - 'A' + 'a');
+			x->fold[k] = (unsigned char)(b - 'A' + 'a');
 		else
-			x.fold[k] = b;
+			x->fold[k] = b;
 	}
 	/* duo[]: the letters each folded second byte (& 31) may follow */
 	for (k = 0; k < 32; k++)
 		for (c = 0; c < 26; c++)
-			if (x.trio[c][k] != 0)
+			if (x->trio[c][k] != 0)
 				lead[k] |= (uint32_t)1 << (('a' + c) & 31);
 	for (k = 0; k < 256; k++)
-		x.duo[k] = lead[x.fold[k] & 31];
-	x.ready = true;
-	return &x;
+		x->duo[k] = lead[x->fold[k] & 31];
+	x->ready = true;
+}
+
+static inline const struct smtpcmd_index *smtpcmd_index_get(void)
+{
+	if (!smtpcmd_index.ready)
+		smtpcmd_index_build();
+	return &smtpcmd_index;
 }
 
 /* ------------------------------------------------------------ folding */
@@ -591,17 +602,26 @@ static inline size_t smtpcmd_lowest(uint32_t m)
 #endif
 }
 
-/* Bits set in m. */
+/* Bits set in m (without a library call where the CPU may lack one). */
 static inline size_t smtpcmd_count(uint32_t m)
 {
-#if defined(__GNUC__)
-	return (size_t)__builtin_popcount(m);
-#else
-	size_t n = 0;
+	m = m - ((m >> 1) & 0x55555555u);
+	m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
+	m = (m + (m >> 4)) & 0x0f0f0f0fu;
+	return (size_t)((m * 0x01010101u) >> 24);
+}
 
-	for (; m != 0; m &= m - 1)
-		n++;
-	return n;
+/* The index of the highest bit set in m (m != 0). */
+static inline size_t smtpcmd_highest(uint32_t m)
+{
+#if defined(__GNUC__)
+	return 31 - (size_t)__builtin_clz(m);
+#else
+	size_t k = 31;
+
+	while (!((m >> k) & 1))
+		k--;
+	return k;
 #endif
 }
 
@@ -624,11 +644,8 @@ size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
 		prev = w >> (SMTPCMD_BLOCK - 1);
 		if (n + cnt <= max) {     /* folded byte max lies further on */
 			n += cnt;
-			for (k = SMTPCMD_BLOCK; k > 0; k--)
-				if ((w >> (k - 1)) & 1) {
-					rs = i + k;
-					break;
-				}
+			if (w != 0)
+				rs = i + smtpcmd_highest(w) + 1;
 			continue;
 		}
 		for (k = 0; k < SMTPCMD_BLOCK; k++) {
