@@ -118,6 +118,41 @@ struct smtpcmd_transcript {
 	bool data_hit;
 };
 
+#define SMTPCMD_ONES ((uint64_t)0x0101010101010101u)
+
+/* Eight bytes with ASCII capitals in lower case: a byte of 'A'..'Z' (its
+ * seven low bits in range, its high bit clear) gets 0x20. */
+static inline uint64_t smtpcmd_lower8(uint64_t x)
+{
+	uint64_t v = x & ~(SMTPCMD_ONES * 0x80);
+	uint64_t up = (v + SMTPCMD_ONES * (0x80 - 'A')) &
+	              ~(v + SMTPCMD_ONES * (0x7f - 'Z')) & ~x & SMTPCMD_ONES * 0x80;
+
+	return x | up >> 2;
+}
+
+/* c[0..n) and a[0..n) are the same, ASCII case ignored; no byte of a is
+ * white space or control, so none folds to another's fold but its own. */
+static bool smtpcmd_same_addr(const unsigned char *c, const char *a,
+                              size_t n)
+{
+	const unsigned char *map = smtpcmd_phrase_fold_map();
+	size_t k = 0;
+
+	for (; k + 8 <= n; k += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, c + k, 8);
+		memcpy(&y, a + k, 8);
+		if (x != y && smtpcmd_lower8(x) != smtpcmd_lower8(y))
+			return false;
+	}
+	for (; k < n; k++)
+		if (map[c[k]] != map[(unsigned char)a[k]])
+			return false;
+	return true;
+}
+
 /* The first occurrence of addr[0..alen) in s[from..len), ASCII case
  * ignored, or len; addr holds '@' at at and no white space or control
  * byte (smtpcmd_no_space()).  It finds what text_findn() finds, anchored
@@ -125,8 +160,7 @@ struct smtpcmd_transcript {
 static size_t smtpcmd_find_addr(const char *s, size_t len, size_t from,
                                 const char *addr, size_t alen, size_t at)
 {
-	const unsigned char *map = smtpcmd_phrase_fold_map();
-	size_t i = from + at, k;
+	size_t i = from + at;
 
 	if (from > len || len - from < alen)
 		return len;
@@ -139,10 +173,7 @@ static size_t smtpcmd_find_addr(const char *s, size_t len, size_t from,
 			break;
 		i = (size_t)(p - s);
 		c = (const unsigned char *)s + (i - at);
-		/* folded, no byte of addr is 0 (white space): as text_findn */
-		for (k = 0; k < alen && map[c[k]] == map[(unsigned char)addr[k]]; k++)
-			;
-		if (k == alen)
+		if (smtpcmd_same_addr(c, addr, alen))   /* as text_findn() */
 			return i - at;
 		i++;
 	}
@@ -600,12 +631,23 @@ static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
 	return lim - at;
 }
 
-/* No byte that smtpcmd_phrase_fold() would squeeze. */
+/* No byte that smtpcmd_phrase_fold() would squeeze: eight bytes a step,
+ * none below 0x21 (x - 0x21 borrows into the high bit only there, with
+ * it clear in x) and none 0x7f (x ^ 0x7f is zero only there). */
 static bool smtpcmd_no_space(const char *s, size_t len)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, d;
+
+		memcpy(&x, s + i, 8);
+		d = x ^ SMTPCMD_ONES * 0x7f;
+		if ((((x - SMTPCMD_ONES * 0x21) | (d - SMTPCMD_ONES)) & ~x & ~d &
+		     SMTPCMD_ONES * 0x80) != 0)
+			break;            /* one may be there: the bytes say */
+	}
+	for (; i < len; i++)
 		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f)
 			return false;
 	return true;
