@@ -122,6 +122,10 @@ struct smtpcmd_group {
 	 * they start with it when (w | kor) & kmask == kword (kor folds the
 	 * case of a letter); never, when a key byte is no folded byte */
 	uint32_t kword, kor, kmask;
+	/* bit (c & 31) set when some phrase of the group goes on with the
+	 * byte c right after the common start (all bits when one ends there
+	 * or goes on with a space): a filter of the text byte there */
+	uint32_t next;
 	unsigned char common;     /* bytes all its phrases start with */
 	unsigned char b, e;       /* its phrases: order[b..e) */
 };
@@ -246,6 +250,15 @@ static void smtpcmd_index_build(void)
 				while (n < g->common && a[n] == q[n])
 					n++;
 				g->common = (unsigned char)n;
+			}
+			for (j = g->b; j < g->e; j++) {
+				const char *q = smtpcmd_phrases[x->order[j]].phrase;
+
+				if (g->common >= x->plen[x->order[j]] ||
+				    q[g->common] == ' ')
+					g->next = ~(uint32_t)0;
+				else
+					g->next |= (uint32_t)1 << ((unsigned char)q[g->common] & 31);
 			}
 			ng++;
 		}
@@ -461,6 +474,7 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
                                int para)
 {
 	const unsigned char *map = x->fold, *word = x->word;
+	const char *ph0;
 	size_t g, ge, b, cm, c;
 	uint32_t w = len - i >= 4 ? smtpcmd_le32(u, i) : 0;
 
@@ -480,10 +494,15 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 				continue;
 		}
 		cm = gr->common;
-		c = smtpcmd_match(u, i + kl, len,
-		                  smtpcmd_phrases[x->order[gr->b]].phrase + kl,
-		                  cm - kl, para);
-		if (c == SIZE_MAX)
+		ph0 = smtpcmd_phrases[x->order[gr->b]].phrase;
+		/* the byte after the key, as smtpcmd_match() would see it */
+		if (cm > kl && (i + kl >= len ||
+		                map[u[i + kl]] != (ph0[kl] == ' ' ? 0 :
+		                                   (unsigned char)ph0[kl])))
+			continue;
+		c = smtpcmd_match(u, i + kl, len, ph0 + kl, cm - kl, para);
+		if (c == SIZE_MAX ||
+		    (c < len && !((gr->next >> (map[u[c]] & 31)) & 1)))
 			continue;
 		for (b = gr->b; b < gr->e; b++) {
 			size_t k = x->order[b], pl = x->plen[k], e;
