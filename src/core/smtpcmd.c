@@ -91,6 +91,8 @@ bool smtpcmd_store(char *dst, size_t dstsz, enum smtpcmd c)
 
 /* ------------------------------------------------------------ transcripts */
 
+static bool smtpcmd_no_space(const char *s, size_t len);
+
 struct smtpcmd_sent {
 	enum smtpcmd cmd;
 	bool names_addr;
@@ -99,6 +101,8 @@ struct smtpcmd_sent {
 struct smtpcmd_transcript {
 	const char *addr;             /* NULL or "": any reply counts */
 	size_t addr_len;
+	size_t addr_at;               /* where its '@' is; addr_len: none */
+	bool addr_plain;              /* no white space or control byte */
 	struct smtpcmd_sent queue[SMTPCMD_QUEUE_MAX];
 	size_t nqueue;
 	struct smtpcmd_sent last;     /* the command last answered */
@@ -114,10 +118,77 @@ struct smtpcmd_transcript {
 	bool data_hit;
 };
 
+#define SMTPCMD_ONES ((uint64_t)0x0101010101010101u)
+
+/* Eight bytes with ASCII capitals in lower case: a byte of 'A'..'Z' (its
+ * seven low bits in range, its high bit clear) gets 0x20. */
+static inline uint64_t smtpcmd_lower8(uint64_t x)
+{
+	uint64_t v = x & ~(SMTPCMD_ONES * 0x80);
+	uint64_t up = (v + SMTPCMD_ONES * (0x80 - 'A')) &
+	              ~(v + SMTPCMD_ONES * (0x7f - 'Z')) & ~x & SMTPCMD_ONES * 0x80;
+
+	return x | up >> 2;
+}
+
+/* c[0..n) and a[0..n) are the same, ASCII case ignored; no byte of a is
+ * white space or control, so none folds to another's fold but its own. */
+static bool smtpcmd_same_addr(const unsigned char *c, const char *a,
+                              size_t n)
+{
+	const unsigned char *map = smtpcmd_phrase_fold_map();
+	size_t k = 0;
+
+	for (; k + 8 <= n; k += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, c + k, 8);
+		memcpy(&y, a + k, 8);
+		if (x != y && smtpcmd_lower8(x) != smtpcmd_lower8(y))
+			return false;
+	}
+	for (; k < n; k++)
+		if (map[c[k]] != map[(unsigned char)a[k]])
+			return false;
+	return true;
+}
+
+/* The first occurrence of addr[0..alen) in s[from..len), ASCII case
+ * ignored, or len; addr holds '@' at at and no white space or control
+ * byte (smtpcmd_no_space()).  It finds what text_findn() finds, anchored
+ * on the '@', which is rare in text: memchr() finds each candidate. */
+static size_t smtpcmd_find_addr(const char *s, size_t len, size_t from,
+                                const char *addr, size_t alen, size_t at)
+{
+	size_t i = from + at;
+
+	if (from > len || len - from < alen)
+		return len;
+	/* the '@' of a match that ends by len lies at len - alen + at at most */
+	while (i <= len - alen + at) {
+		const char *p = memchr(s + i, '@', len - alen + at - i + 1);
+		const unsigned char *c;
+
+		if (p == NULL)
+			break;
+		i = (size_t)(p - s);
+		c = (const unsigned char *)s + (i - at);
+		if (smtpcmd_same_addr(c, addr, alen))   /* as text_findn() */
+			return i - at;
+		i++;
+	}
+	return len;
+}
+
 static bool smtpcmd_names_addr(const struct smtpcmd_transcript *t,
                                const char *s, size_t len)
 {
-	return t->addr_len > 0 && text_findn(s, len, t->addr, t->addr_len) != NULL;
+	if (t->addr_len == 0)
+		return false;
+	if (t->addr_plain && t->addr_at < t->addr_len)
+		return smtpcmd_find_addr(s, len, 0, t->addr, t->addr_len,
+		                         t->addr_at) < len;
+	return text_findn(s, len, t->addr, t->addr_len) != NULL;
 }
 
 static enum smtpcmd smtpcmd_word(const char *s, size_t len)
@@ -190,9 +261,14 @@ static void smtpcmd_segment(struct smtpcmd_transcript *t, const char *s,
 static void smtpcmd_transcript_init(struct smtpcmd_transcript *t,
                                     const char *addr)
 {
+	const char *a;
+
 	memset(t, 0, sizeof(*t));
 	t->addr = addr;
 	t->addr_len = addr != NULL ? strlen(addr) : 0;
+	a = t->addr_len > 0 ? memchr(addr, '@', t->addr_len) : NULL;
+	t->addr_at = a != NULL ? (size_t)(a - addr) : t->addr_len;
+	t->addr_plain = smtpcmd_no_space(addr, t->addr_len);
 }
 
 /* The first run of three bytes c in s[from..len), or len. */
@@ -487,40 +563,6 @@ static size_t smtpcmd_window(struct smtpcmd_view *v, size_t at,
 	return i - at;
 }
 
-/* Where the first max folded bytes of u[0..len) (its first byte no white
- * space) end in it: the raw start of what folded byte max is made of (a
- * byte, or the white space run of a separator); len if the fold is no
- * longer. */
-static size_t smtpcmd_fold_reach(const unsigned char *u, size_t len,
-                                 size_t max)
-{
-	const unsigned char *map = smtpcmd_phrase_fold_map();
-	size_t i = 0, n = 0;
-
-	while (i < len) {
-		size_t rs = i;
-
-		if (map[u[i]] != 0) {     /* a word: max - n more bytes fit */
-			size_t end = len - i < max - n ? len : i + (max - n);
-
-			if (i == end)
-				return i;
-			while (i < end && map[u[i]] != 0)
-				i++;
-			n += i - rs;
-			continue;
-		}
-		while (i < len && map[u[i]] == 0)
-			i++;
-		if (i == len)
-			break;                /* no separator after the last byte */
-		if (n == max)
-			return rs;
-		n++;
-	}
-	return len;
-}
-
 /* smtpcmd_window() read in the raw text: the raw length of the window
  * after the occurrence text[at..at + alen), up to the white space run of
  * its second paragraph mark (two line ends), another address in the
@@ -581,19 +623,31 @@ static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
 			break;
 		/* SMTPCMD_WINDOW_MAX raw bytes read: go on to the cap */
 		capped = false;
-		lim = at + smtpcmd_fold_reach(u + at, len - at, SMTPCMD_WINDOW_MAX);
+		lim = at + smtpcmd_phrase_fold_reach(u + at, len - at,
+		                                     SMTPCMD_WINDOW_MAX);
 		if (lim < len)
 			*first = 0;           /* it may end at the cap */
 	}
 	return lim - at;
 }
 
-/* No byte that smtpcmd_phrase_fold() would squeeze. */
+/* No byte that smtpcmd_phrase_fold() would squeeze: eight bytes a step,
+ * none below 0x21 (x - 0x21 borrows into the high bit only there, with
+ * it clear in x) and none 0x7f (x ^ 0x7f is zero only there). */
 static bool smtpcmd_no_space(const char *s, size_t len)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, d;
+
+		memcpy(&x, s + i, 8);
+		d = x ^ SMTPCMD_ONES * 0x7f;
+		if ((((x - SMTPCMD_ONES * 0x21) | (d - SMTPCMD_ONES)) & ~x & ~d &
+		     SMTPCMD_ONES * 0x80) != 0)
+			break;            /* one may be there: the bytes say */
+	}
+	for (; i < len; i++)
 		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f)
 			return false;
 	return true;
@@ -672,7 +726,7 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 		return t.hit;
 	if (t.data_hit || t.pending)
 		return SMTPCMD_DATA;
-	if (!smtpcmd_no_space(addr, alen))
+	if (!t.addr_plain)
 		return smtpcmd_find_for_folded(text, len, addr, alen);
 
 	/* Folding only lower-cases and squeezes runs of white space, so an
@@ -686,13 +740,12 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	 * non-white-space byte on is the whole text's fold from that byte's
 	 * place on. */
 	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
-		const char *p = text_findn(text + from, len - from, addr, alen);
 		struct smtpcmd_view v;
 		size_t at, w, first;
 
-		if (p == NULL)
+		at = smtpcmd_find_addr(text, len, from, addr, alen, t.addr_at);
+		if (at == len)
 			break;
-		at = (size_t)(p - text);
 		if (smtpcmd_inside_longer(text, len, at, alen)) {
 			from = at + 1;
 			continue;

@@ -7,7 +7,8 @@
  * span wins; the span is read as folded (ASCII lower case, a run of white
  * space or control bytes one space, or a paragraph mark when it holds two
  * line ends), whether it is folded already or raw; no byte outside the
- * span (or past an output buffer's size) is read or written; nothing is
+ * span (or past an output buffer's size) is read or written (a short
+ * last block of the 16-byte SSE2 loads is copied first); nothing is
  * allocated.  Thread-safety: the only state is a per-thread cache
  * (_Thread_local) of tables built once from the constant phrase table, so
  * any number of threads may call it at once.
@@ -54,6 +55,13 @@ bool smtpcmd_phrase_raw_ok(void);
 void smtpcmd_phrase_fold_run(struct smtpcmd_phrase_fold_state *st,
                              const unsigned char *s, size_t len, char *out,
                              size_t want, size_t outsz, bool para);
+
+/* Where the first max folded bytes of u[0..len) (its first byte no white
+ * space) end in it: the raw start of what folded byte max is made of (a
+ * byte, or the white space run of a separator); len if the fold is no
+ * longer.  Counts a block of bytes at a time. */
+size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
+                                 size_t max);
 
 /* Fold s[0..len) into out (outsz bytes).  Returns the length written (out
  * NUL-terminated when outsz > 0). */

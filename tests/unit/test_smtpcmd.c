@@ -1,7 +1,8 @@
 /*
  * test_smtpcmd.c - smtpcmd.c: names, the command a diagnostic states (each
  * MTA's wording), the command a notification text states for one recipient
- * (transcripts, paragraphs, other recipients), and hostile input.
+ * (transcripts, paragraphs, other recipients), hostile input, and phrases
+ * and addresses at every offset of the block-wise readers.
  */
 #include "config.h"
 
@@ -466,6 +467,70 @@ static void test_hostile(void **state)
 	free(s);
 }
 
+/* The phrase scan reads 32 bytes a step and the address search compares
+ * eight at a time: a phrase or an address at every offset around those
+ * steps, each span exactly as long as its bytes (a sanitizer build sees
+ * any read past it), is found the same; glued to a word byte, it is not. */
+static void test_offsets(void **state)
+{
+	static const struct {
+		const char *text;
+		enum smtpcmd want, glued;     /* glued: a shorter phrase in it */
+	} phrases[] = {
+		{ "in reply to RCPT TO command", SMTPCMD_RCPT, SMTPCMD_RCPT },
+		{ "After End Of Data", SMTPCMD_DATA, SMTPCMD_DATA },
+		{ "in reply to EHLO command", SMTPCMD_HELO, SMTPCMD_NONE },
+		{ "SMTP:MAIL", SMTPCMD_MAIL, SMTPCMD_NONE },
+		{ "rcpt_to", SMTPCMD_RCPT, SMTPCMD_NONE },
+		{ "did not like our EHLO", SMTPCMD_HELO, SMTPCMD_NONE },
+	};
+	size_t k, off, n;
+	char *s;
+
+	(void)state;
+	for (k = 0; k < N(phrases); k++) {
+		size_t plen = strlen(phrases[k].text);
+
+		for (off = 0; off < 70; off++) {
+			n = off + plen;
+			s = malloc(n);
+			assert_non_null(s);
+			memset(s, ' ', off);
+			if (off > 0)
+				s[off - 1] = '(';
+			memcpy(s + off, phrases[k].text, plen);
+			if (smtpcmd_find(s, n) != phrases[k].want)
+				fail_msg("\"%s\" at %zu not found", phrases[k].text, off);
+			if (off > 0) {
+				s[off - 1] = 'x';         /* inside a word now */
+				if (smtpcmd_find(s, n) != phrases[k].glued)
+					fail_msg("\"%s\" glued at %zu found", phrases[k].text, off);
+			}
+			free(s);
+		}
+	}
+	/* the recipient's address in any case, at any offset, then a phrase */
+	for (off = 0; off < 40; off++) {
+		static const char tail[] = "<Some.User@Mail.Example.ORG>: 550 unknown "
+		                           "(in reply to RCPT TO command)";
+
+		n = off + sizeof(tail) - 1;
+		s = malloc(n);
+		assert_non_null(s);
+		memset(s, 'q', off);
+		if (off > 0)
+			s[off - 1] = ' ';
+		memcpy(s + off, tail, sizeof(tail) - 1);
+		assert_int_equal(smtpcmd_find_for(s, n, "some.user@mail.example.org"),
+		                 SMTPCMD_RCPT);
+		assert_int_equal(smtpcmd_find_for(s, n, "some.user@mail.example.or"),
+		                 SMTPCMD_NONE);     /* a longer address holds it */
+		assert_int_equal(smtpcmd_find_for(s, n, "some.usex@mail.example.org"),
+		                 SMTPCMD_NONE);
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_long_space),
 		cmocka_unit_test(test_find_raw),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_offsets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
