@@ -52,7 +52,7 @@ static const char *const recog_subject_signals[] = {
  * Every notice family asks whether the text holds one of its banner
  * phrases, and From and Subject one of its own; recog_bounce_signal()
  * asks the same of From and Subject.  Rather than search a field once per
- * phrase of each list, a per-thread index per field (struct common_scan)
+ * phrase of each list, a per-thread index per field (struct phrasescan)
  * learns each list the first time it is asked about, and the first
  * question about a field of a message scans the field once for all the
  * phrases learnt so far; the hits go to ctx->memo.  A list learnt after
@@ -71,14 +71,14 @@ static const size_t recog_window[RECOG_MEMO_FIELDS] = {
 #define RECOG_LIST_SLOTS 128        /* hash slots for them (> 2x lists) */
 
 _Static_assert(sizeof(((struct recog_memo_scan *)0)->hits) ==
-               COMMON_SCAN_WORDS * sizeof(uint64_t),
+               PHRASESCAN_WORDS * sizeof(uint64_t),
                "the memo holds one bit per indexed phrase");
 
 /* A list the index has learnt: its phrases that fit the index have ids
  * first..first+count-1; `direct` when some phrase did not fit, `full`
  * when the index had no room for the list (all searched directly).  When
  * the ids lie in one word of the hits, `mask` holds their bits in word
- * `word` (one test per question); else it is 0 and common_scan_any()
+ * `word` (one test per question); else it is 0 and phrasescan_any()
  * answers. */
 struct recog_list {
 	const char *const *phrases;
@@ -89,7 +89,7 @@ struct recog_list {
 
 struct recog_index {
 	bool ready;
-	struct common_scan scan;
+	struct phrasescan scan;
 	size_t nlists;
 	struct recog_list list[RECOG_LISTS_MAX];
 	unsigned char slot[RECOG_LIST_SLOTS];  /* 1 + list, 0: empty */
@@ -105,7 +105,7 @@ recog_index_get(enum recog_memo_field field)
 	if (x == NULL)
 		return NULL;
 	if (!x[field].ready) {
-		common_scan_init(&x[field].scan, recog_window[field]);
+		phrasescan_init(&x[field].scan, recog_window[field]);
 		x[field].ready = true;
 	}
 	return &x[field];
@@ -132,19 +132,19 @@ recog_list_get(struct recog_index *x, const char *const *phrases)
 	l->first = (unsigned char)x->scan.n;
 	l->direct = l->full = false;
 	for (i = 0; phrases[i] != NULL; i++) {
-		if (common_scan_fits(&x->scan, phrases[i]))
+		if (phrasescan_fits(&x->scan, phrases[i]))
 			n++;
 		else
 			l->direct = true;
 	}
 	/* all of the list's indexable phrases, or none of them */
-	if (x->scan.n + n > COMMON_SCAN_MAX) {
+	if (x->scan.n + n > PHRASESCAN_MAX) {
 		n = 0;
 		l->full = true;
 	} else {
 		for (i = 0; phrases[i] != NULL; i++)
-			if (common_scan_fits(&x->scan, phrases[i]))
-				(void)common_scan_add(&x->scan, phrases[i]);
+			if (phrasescan_fits(&x->scan, phrases[i]))
+				(void)phrasescan_add(&x->scan, phrases[i]);
 	}
 	l->count = (unsigned char)n;
 	l->word = (unsigned char)(l->first / 64);
@@ -194,18 +194,18 @@ recog_field_has(const struct recog_ctx *ctx, enum recog_memo_field field,
 	}
 	if (!memo->scanned) {
 		s = recog_field(ctx, field, &len);
-		common_scan_run(&x->scan, s, len, memo->hits);
+		phrasescan_run(&x->scan, s, len, memo->hits);
 		memo->indexed = x->scan.n;
 		memo->scanned = true;
 	}
 	if (l->mask != 0 ? (memo->hits[l->word] & l->mask) != 0 :
-	    l->count > 0 && common_scan_any(memo->hits, l->first, l->count))
+	    l->count > 0 && phrasescan_any(memo->hits, l->first, l->count))
 		return true;
 	if (!l->direct)
 		return false;
 	s = recog_field(ctx, field, &len);
 	for (i = 0; phrases[i] != NULL; i++)
-		if (!common_scan_fits(&x->scan, phrases[i]) &&
+		if (!phrasescan_fits(&x->scan, phrases[i]) &&
 		    text_find(s, len, phrases[i]) != NULL)
 			return true;
 	return false;

@@ -9,7 +9,7 @@
  * never crash; ordinary mail, a person quoting bounce texts and a
  * non-bounce provider notification must get no failure class and no
  * provider recogniser.  The one-pass phrase search behind the families'
- * checks (common_scan_*, recog_field_has) must answer exactly what
+ * checks (phrasescan_*, recog_field_has) must answer exactly what
  * text_find() / common_has_any() answer, whatever the order lists are
  * asked in.
  */
@@ -347,23 +347,23 @@ static const struct scan_hay scan_hays[] = {
 static void
 scan_check(size_t w, const char *hay, size_t len)
 {
-	static struct common_scan ix;
-	uint64_t hits[COMMON_SCAN_WORDS];
+	static struct phrasescan ix;
+	uint64_t hits[PHRASESCAN_WORDS];
 	int id[sizeof(scan_phrases) / sizeof(scan_phrases[0])];
 	size_t i;
 
-	common_scan_init(&ix, w);
+	phrasescan_init(&ix, w);
 	for (i = 0; scan_phrases[i] != NULL; i++) {
-		id[i] = common_scan_add(&ix, scan_phrases[i]);
-		assert_int_equal(id[i] >= 0, common_scan_fits(&ix, scan_phrases[i]));
+		id[i] = phrasescan_add(&ix, scan_phrases[i]);
+		assert_int_equal(id[i] >= 0, phrasescan_fits(&ix, scan_phrases[i]));
 	}
-	common_scan_run(&ix, hay, len, hits);
+	phrasescan_run(&ix, hay, len, hits);
 	for (i = 0; scan_phrases[i] != NULL; i++) {
 		bool want = text_find(hay, len, scan_phrases[i]) != NULL;
 
 		if (id[i] < 0)
 			continue;
-		if (common_scan_any(hits, (size_t)id[i], 1) != want)
+		if (phrasescan_any(hits, (size_t)id[i], 1) != want)
 			fail_msg("window %zu, phrase \"%s\" in \"%.*s\": %d", w,
 			         scan_phrases[i], (int)len, hay, (int)want);
 	}

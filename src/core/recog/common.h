@@ -12,9 +12,8 @@
  * where the text names it), maps a family's own wording to a reason
  * through a phrase table, and merges a status block quoted as plain text.
  * Everything works on (pointer, length) spans, never reads past them and
- * keeps no state: pure and thread-safe.  The one exception is a struct
- * common_scan, an index of many phrases for finding all of them in one
- * pass over a span: its owner keeps it per thread (_Thread_local).
+ * keeps no state: pure and thread-safe, but for common_has_any_indexed(),
+ * whose per-thread indexes (recog/phrasescan.h) live in tcache.h blocks.
  */
 #ifndef BM_RECOG_COMMON_H
 #define BM_RECOG_COMMON_H
@@ -25,6 +24,7 @@
 
 #include "bounce.h"
 #include "reason.h"
+#include "recog/phrasescan.h"
 
 struct recog_ctx;
 
@@ -43,63 +43,13 @@ struct common_block {
 	size_t body_len;
 };
 
-/* An index of phrases searched in one pass (a multi-phrase search after
- * Wu and Manber: a table of safe shifts over three-byte blocks).  It finds
- * exactly what text_find() finds: ASCII case-insensitive, a phrase may
- * start mid-word.  It holds only phrases of at least `window` bytes
- * without a line break (text_find() matches those CRLF-tolerantly); the
- * caller searches the others one by one.  common_scan_init() makes an
- * empty index; phrases are only ever added, so a phrase keeps its id.
- * The phrases are not copied: they must outlive the index (constant
- * tables). */
-#define COMMON_SCAN_MAX 192        /* phrases an index holds (ids fit a byte) */
-#define COMMON_SCAN_WINDOW_MAX 32  /* the longest window */
-#define COMMON_SCAN_HASH 4096      /* three-byte blocks hash into this many */
-#define COMMON_SCAN_HEADS COMMON_SCAN_HASH /* one chain per block hash */
-#define COMMON_SCAN_WORDS ((COMMON_SCAN_MAX + 63) / 64)
-
-struct common_scan {
-	size_t window;                      /* bytes of each phrase indexed */
-	size_t n;                           /* phrases held, ids 0..n-1 */
-	const char *phrase[COMMON_SCAN_MAX];
-	unsigned short plen[COMMON_SCAN_MAX];
-	unsigned char first[COMMON_SCAN_MAX]; /* lower-cased first byte */
-	/* how far a window of the text that ends in a block of this hash
-	 * may move on: window-2 when no phrase's window holds such a block,
-	 * else window-1-q for the last q where one ends (0: compare) */
-	unsigned char shift[COMMON_SCAN_HASH];
-	/* 1 + first phrase whose window ends in a block of this hash (a
-	 * chain per hash: no phrase of another block is ever compared) */
-	unsigned char head[COMMON_SCAN_HEADS];
-	unsigned char next[COMMON_SCAN_MAX];  /* 1 + next phrase of its chain */
-	unsigned char lc[256];                /* ASCII lower case */
-	/* the block hash of bytes a, b, c is hb[0][a] ^ hb[1][b] ^ hb[2][c]
-	 * (lower-casing and the hash's shifts folded into the tables) */
-	unsigned short hb[3][256];
-};
-
-/* Empty the index; window is clamped to 3..COMMON_SCAN_WINDOW_MAX.  (A
- * zero-filled index must be initialised before use.) */
-void common_scan_init(struct common_scan *ix, size_t window);
-/* Can the index hold this phrase (long enough, no line break, shorter
- * than 64 KiB)?  Says nothing about room. */
-bool common_scan_fits(const struct common_scan *ix, const char *phrase);
-/* Add a phrase: its id, or -1 when it does not fit or the index is full. */
-int common_scan_add(struct common_scan *ix, const char *phrase);
-/* Which indexed phrases occur in s[0..len): bit `id` of hits (an array
- * of COMMON_SCAN_WORDS words, cleared first) is set for each. */
-void common_scan_run(const struct common_scan *ix, const char *s, size_t len,
-                     uint64_t *hits);
-/* true when any phrase of ids first..first+n-1 is in hits. */
-bool common_scan_any(const uint64_t *hits, size_t first, size_t n);
-
 /* true when any phrase of the NULL-terminated list occurs (ASCII case
  * insensitive) in s[0..len). */
 bool common_has_any(const char *s, size_t len, const char *const *phrases);
 
 /* common_has_any() for a list asked about many short spans (the reason
  * words recognisers test each diagnostic for): the first question builds
- * a per-thread index of the list (struct common_scan, its window the
+ * a per-thread index of the list (struct phrasescan, its window the
  * shortest phrase of at least four bytes; shorter ones are searched
  * alone), then each span is read once for all the phrases.
  * Up to COMMON_LISTS_MAX lists per thread; others, and lists with a
