@@ -338,31 +338,6 @@ text_starts(const char *s, size_t len, const char *prefix)
 	return true;
 }
 
-bool
-text_next_line(const char *s, size_t len, size_t *pos,
-               const char **line, size_t *line_len)
-{
-	const char *start, *nl;
-	size_t n;
-
-	if (*pos >= len)
-		return false;
-	start = s + *pos;
-	nl = memchr(start, '\n', len - *pos);
-	if (nl != NULL) {
-		n = (size_t)(nl - start);
-		*pos += n + 1;
-	} else {
-		n = len - *pos;
-		*pos = len;
-	}
-	if (n > 0 && start[n - 1] == '\r')
-		n--;
-	*line = start;
-	*line_len = n;
-	return true;
-}
-
 void
 text_trim(const char **s, size_t *len)
 {
