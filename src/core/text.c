@@ -2,9 +2,9 @@
  * text.c - bounded span helpers (see text.h).
  *
  * text_findn() is the hot path of every recogniser: it finds candidate
- * positions of the needle's rarest byte with memchr (both cases, each
- * position remembered so no byte is scanned twice), then compares the
- * whole needle case-insensitively.  Which byte is rarest is picked once
+ * positions of the needle's rarest byte in one pass over both cases (SSE2
+ * blocks where the compiler targets it, a byte loop elsewhere; no byte is
+ * scanned twice), then compares the whole needle case-insensitively.  Which byte is rarest is picked once
  * per needle and thread (a small memo keyed by the needle's address).  A
  * needle that spans lines ("address\nfailed:") matches the hay with LF or
  * with CRLF line ends.  No allocation anywhere.
