@@ -104,21 +104,47 @@ struct dsn_state {
 	size_t first;                /* index of the first record we added */
 };
 
-/* ASCII case-insensitive equality of name[0..len) and a lower-case word. */
+/* ASCII case-insensitive equality of name[0..len) and a lower-case word
+ * made of letters, digits and '-' (the field names above), eight bytes a
+ * step: the bytes may differ only in bit 0x20, and only where the word
+ * holds a letter (its bit 0x40 set), so "A" matches "a" but a CR never
+ * matches '-'.  The last step overlaps the one before it. */
+static uint64_t
+dsn_word(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
 static bool
 dsn_name_eq(const char *name, const char *lower, size_t len)
 {
+	const uint64_t b40 = 0x4040404040404040u;
+	uint64_t l;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
+	if (len < 8) {
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)name[i];
 
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + ('a' - 'A'));
-		if (c != (unsigned char)lower[i])
-			return false;
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c + ('a' - 'A'));
+			if (c != (unsigned char)lower[i])
+				return false;
+		}
+		return true;
 	}
-	return true;
+	for (i = 0;; i += 8) {
+		if (i + 8 > len)
+			i = len - 8;
+		l = dsn_word(lower + i);
+		if (((dsn_word(name + i) ^ l) & ~((l & b40) >> 1)) != 0)
+			return false;
+		if (i + 8 == len)
+			return true;
+	}
 }
 
 static enum dsn_field

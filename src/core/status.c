@@ -428,7 +428,8 @@ static bool classes_agree(char cls, int reply)
  * in long prose: words of eight bytes with no digit are skipped whole
  * (each byte XOR '0' is below 10 exactly when it is a digit; the test for
  * such a byte is exact). */
-static size_t next_digit(const char *s, size_t i, size_t len)
+static inline __attribute__((always_inline)) size_t
+next_digit(const char *s, size_t i, size_t len)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 

@@ -2,9 +2,9 @@
  * text.c - bounded span helpers (see text.h).
  *
  * text_findn() is the hot path of every recogniser: it finds candidate
- * positions of the needle's rarest byte with memchr (both cases, each
- * position remembered so no byte is scanned twice), then compares the
- * whole needle case-insensitively.  Which byte is rarest is picked once
+ * positions of the needle's rarest byte in one pass over both cases (SSE2
+ * blocks where the compiler targets it, a byte loop elsewhere; no byte is
+ * scanned twice), then compares the whole needle case-insensitively.  Which byte is rarest is picked once
  * per needle and thread (a small memo keyed by the needle's address).  A
  * needle that spans lines ("address\nfailed:") matches the hay with LF or
  * with CRLF line ends.  No allocation anywhere.
@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(TEXT_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
@@ -177,17 +180,93 @@ text_match_at(const unsigned char *h, const unsigned char *end,
 	return nlen;
 }
 
+/* The first position in p[0..stop - p) holding the anchor: a byte b with
+ * (b | fold) == lo, fold being 0x20 for a letter (both cases in one
+ * compare) and 0 otherwise.  h[0..end) is the whole hay: the last short
+ * block may be read from the hay before p (never outside it) and the
+ * bytes before p masked off.  One pass over both cases: two memchr calls
+ * per letter, each restarted after every candidate, cost more set-up
+ * than scanning on the short lines the recognisers search. */
+#if defined(__SSE2__) && !defined(TEXT_NO_SIMD)
+static const unsigned char *
+text_scan(const unsigned char *p, const unsigned char *stop,
+          const unsigned char *h, const unsigned char *end,
+          unsigned char lo, unsigned char fold)
+{
+	const __m128i vl = _mm_set1_epi8((char)lo);
+	const __m128i vf = _mm_set1_epi8((char)fold);
+	unsigned int m;
+
+	while (stop - p >= 64) {
+		__m128i a = _mm_cmpeq_epi8(_mm_or_si128(
+		    _mm_loadu_si128((const __m128i *)p), vf), vl);
+		__m128i b = _mm_cmpeq_epi8(_mm_or_si128(
+		    _mm_loadu_si128((const __m128i *)(p + 16)), vf), vl);
+		__m128i c = _mm_cmpeq_epi8(_mm_or_si128(
+		    _mm_loadu_si128((const __m128i *)(p + 32)), vf), vl);
+		__m128i d = _mm_cmpeq_epi8(_mm_or_si128(
+		    _mm_loadu_si128((const __m128i *)(p + 48)), vf), vl);
+
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
+		    _mm_or_si128(c, d))) != 0) {
+			uint64_t all = (uint64_t)(unsigned int)_mm_movemask_epi8(a) |
+			    (uint64_t)(unsigned int)_mm_movemask_epi8(b) << 16 |
+			    (uint64_t)(unsigned int)_mm_movemask_epi8(c) << 32 |
+			    (uint64_t)(unsigned int)_mm_movemask_epi8(d) << 48;
+			return p + __builtin_ctzll(all);
+		}
+		p += 64;
+	}
+	while (stop - p >= 16) {
+		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(
+		    _mm_loadu_si128((const __m128i *)p), vf), vl));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+	if (p == stop)
+		return NULL;
+	if (end - h >= 16) {
+		/* one block inside the hay covering p..stop, bytes outside masked */
+		const unsigned char *q = stop - h >= 16 ? stop - 16 : h;
+
+		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(
+		    _mm_loadu_si128((const __m128i *)q), vf), vl));
+		m >>= (unsigned int)(p - q);
+		m &= (1u << (unsigned int)(stop - p)) - 1;
+		return m != 0 ? p + __builtin_ctz(m) : NULL;
+	}
+	for (; p < stop; p++)
+		if ((*p | fold) == lo)
+			return p;
+	return NULL;
+}
+#else
+static const unsigned char *
+text_scan(const unsigned char *p, const unsigned char *stop,
+          const unsigned char *h, const unsigned char *end,
+          unsigned char lo, unsigned char fold)
+{
+	(void)h;
+	(void)end;
+	for (; p < stop; p++)
+		if ((*p | fold) == lo)
+			return p;
+	return NULL;
+}
+#endif
+
 /* Searches the candidates of the needle's anchor byte (both cases) in
- * increasing order, so the first match found is the first in the hay:
- * memchr does the skipping, each position is scanned once. */
+ * increasing order, so the first match found is the first in the hay;
+ * each position is scanned once. */
 const char *
 text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
                 size_t *span)
 {
 	const unsigned char *h = (const unsigned char *)hay;
 	const unsigned char *n = (const unsigned char *)needle;
-	const unsigned char *end, *lo_end, *pl, *pu, *c;
-	unsigned char lo, up;
+	const unsigned char *end, *stop, *c;
+	unsigned char lo, fold;
 	size_t j, m;
 
 	if (span != NULL)
@@ -199,21 +278,12 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 	end = h + len;
 	j = text_anchor(n, nlen);
 	lo = text_lc(n[j]);
-	up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
+	fold = (lo >= 'a' && lo <= 'z') ? 0x20 : 0;
 	/* anchor positions: h + j .. the last start + j */
-	lo_end = end - nlen + j;
-	pl = memchr(h + j, lo, (size_t)(lo_end - (h + j)) + 1);
-	pu = lo == up ? NULL : memchr(h + j, up, (size_t)(lo_end - (h + j)) + 1);
-	for (;;) {
-		/* the next candidate; pl and pu are the next of each case */
-		if (pu == NULL || (pl != NULL && pl < pu)) {
-			if ((c = pl) == NULL)
-				return NULL;
-			pl = c < lo_end ? memchr(c + 1, lo, (size_t)(lo_end - c)) : NULL;
-		} else {
-			c = pu;
-			pu = c < lo_end ? memchr(c + 1, up, (size_t)(lo_end - c)) : NULL;
-		}
+	stop = end - nlen + j + 1;
+	for (c = h + j;; c++) {
+		if ((c = text_scan(c, stop, h, end, lo, fold)) == NULL)
+			return NULL;
 		if ((m = text_match_at(c - j, end, n, nlen)) > 0)
 			break;
 	}
@@ -265,31 +335,6 @@ text_starts(const char *s, size_t len, const char *prefix)
 		if (i >= len || (a[i] != p[i] && text_lc(a[i]) != text_lc(p[i])))
 			return false;
 	}
-	return true;
-}
-
-bool
-text_next_line(const char *s, size_t len, size_t *pos,
-               const char **line, size_t *line_len)
-{
-	const char *start, *nl;
-	size_t n;
-
-	if (*pos >= len)
-		return false;
-	start = s + *pos;
-	nl = memchr(start, '\n', len - *pos);
-	if (nl != NULL) {
-		n = (size_t)(nl - start);
-		*pos += n + 1;
-	} else {
-		n = len - *pos;
-		*pos = len;
-	}
-	if (n > 0 && start[n - 1] == '\r')
-		n--;
-	*line = start;
-	*line_len = n;
 	return true;
 }
 

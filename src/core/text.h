@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf;
 
@@ -33,9 +34,33 @@ const char *text_findn_span(const char *hay, size_t len, const char *needle,
 bool text_starts(const char *s, size_t len, const char *prefix);
 
 /* Line iteration: *pos is the offset of the next line.  Returns false at the
- * end; otherwise sets *line and *line_len to the line without its CR/LF. */
-bool text_next_line(const char *s, size_t len, size_t *pos,
-                    const char **line, size_t *line_len);
+ * end; otherwise sets *line and *line_len to the line without its CR/LF.
+ * Inline: every parser walks its text a line at a time, and the call cost
+ * as much as the work on short lines. */
+static inline bool
+text_next_line(const char *s, size_t len, size_t *pos,
+               const char **line, size_t *line_len)
+{
+	const char *start, *nl;
+	size_t n;
+
+	if (*pos >= len)
+		return false;
+	start = s + *pos;
+	nl = memchr(start, '\n', len - *pos);
+	if (nl != NULL) {
+		n = (size_t)(nl - start);
+		*pos += n + 1;
+	} else {
+		n = len - *pos;
+		*pos = len;
+	}
+	if (n > 0 && start[n - 1] == '\r')
+		n--;
+	*line = start;
+	*line_len = n;
+	return true;
+}
 
 /* Trim ASCII white space at both ends of a span. */
 void text_trim(const char **s, size_t *len);

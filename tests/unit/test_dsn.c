@@ -82,6 +82,17 @@ static const struct dsn_case cases[] = {
 	  "Status: 5.1.1 (unknown user)\n",
 	  1, "mx.example.jp",
 	  { { "\xe4\xb8\xad\xe6\x96\x87@example.jp", "", "failed", "5.1.1", 0, "", "" } } },
+	{ "field names in any case; a CR for the '-' is another name",
+	  "REPORTING-MTA: dns; UP.example.com\n"
+	  "\n"
+	  "fInAl-ReCiPiEnT: rfc822; case@example.com\n"
+	  "Original\rRecipient: rfc822; cr@example.com\n"
+	  "aCTION: failed\n"
+	  "STATUS: 5.1.1\n"
+	  "Diagnostic_Code: smtp; 550 not a field\n"
+	  "X-POWERMTA-BOUNCECATEGORY: bad-mailbox\n",
+	  1, "UP.example.com",
+	  { { "case@example.com", "", "failed", "5.1.1", 0, "", "" } } },
 	{ "bare address, no action: inferred from the status",
 	  "Final-Recipient: <bare@example.com>\n"
 	  "Status: 4.2.2\n",

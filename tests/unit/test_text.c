@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -341,6 +342,57 @@ collapse_model(const char *s, size_t len, char *out, size_t outsz)
 	return o;
 }
 
+/* The plain case-insensitive search, byte by byte (needles without '\n'). */
+static const char *
+find_model(const char *h, size_t len, const char *n, size_t nlen)
+{
+	size_t i, k;
+
+	for (i = 0; nlen <= len && i <= len - nlen; i++) {
+		for (k = 0; k < nlen; k++)
+			if (tolower((unsigned char)h[i + k]) !=
+			    tolower((unsigned char)n[k]))
+				break;
+		if (k == nlen)
+			return h + i;
+	}
+	return NULL;
+}
+
+/* text_findn scans for the anchor in blocks (the last one overlapping
+ * bytes already scanned, read from inside the hay only): for every hay
+ * length around the block sizes, a match or a near miss (the anchor's
+ * other case, a byte differing only in bit 0x20) at every position must
+ * agree with the model.  Each hay is a heap copy of exactly its length,
+ * so the sanitizer build catches any read past it. */
+static void
+test_find_blocks(void **state)
+{
+	static const char *needles[] = { "qz", "QZ@", "5.1.1", "@", "zq", "x" };
+	static const char fill[] = { 'a', 'Q' ^ 0x20 ^ 0x40, '0', 'z' ^ 0x20, '\0' };
+	size_t len, pos, ni, fi;
+	char *h;
+
+	(void)state;
+	for (ni = 0; ni < sizeof(needles) / sizeof(needles[0]); ni++)
+		for (fi = 0; fi < sizeof(fill); fi++)
+			for (len = 0; len <= 150; len++)
+				for (pos = 0; pos <= len; pos++) {
+					const char *n = needles[ni];
+					size_t nlen = strlen(n), k;
+
+					h = malloc(len + 1);
+					assert_non_null(h);
+					memset(h, fill[fi], len);
+					for (k = 0; k < nlen && pos + k < len; k++)
+						h[pos + k] = (char)((pos & 1) ?
+						    toupper((unsigned char)n[k]) : n[k]);
+					assert_ptr_equal(text_findn(h, len, n, nlen),
+					                 find_model(h, len, n, nlen));
+					free(h);
+				}
+}
+
 /* text_collapse copies runs a word at a time: it must agree with the
  * model for every mix of plain bytes, single and double spaces, control
  * bytes, 0x7f, bytes above 0x7f and NUL, at every position inside and
@@ -560,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_span_table),
+		cmocka_unit_test(test_find_blocks),
 		cmocka_unit_test(test_collapse_model),
 		cmocka_unit_test(test_lower_every_byte),
 		cmocka_unit_test(test_token_lower),
