@@ -51,6 +51,30 @@ mime_ctype_embeds_message(const char *type)
 	return mime_ctype_in_list(type, mime_ctype_message_types);
 }
 
+/* Classes of the bytes that end tokens in a Content-Type value (a table
+ * built at compile time: the token loops run over every byte of it). */
+enum {
+	MIME_CTYPE_WSP = 1,             /* ' ', '\t' */
+	MIME_CTYPE_SEMI = 2,            /* ';' */
+	MIME_CTYPE_PAREN = 4,           /* '(' */
+	MIME_CTYPE_EQ = 8               /* '=' */
+};
+
+static const unsigned char mime_ctype_class[256] = {
+	['\t'] = MIME_CTYPE_WSP, [' '] = MIME_CTYPE_WSP,
+	[';'] = MIME_CTYPE_SEMI, ['('] = MIME_CTYPE_PAREN,
+	['='] = MIME_CTYPE_EQ,
+};
+
+/* The first byte of [p, e) in one of the classes of mask, or e. */
+static inline const char *
+mime_ctype_upto(const char *p, const char *e, unsigned mask)
+{
+	while (p < e && !(mime_ctype_class[(unsigned char)*p] & mask))
+		p++;
+	return p;
+}
+
 /* ------------------------------------------------------------ parameters */
 
 struct mime_ctype_seg {
@@ -186,7 +210,7 @@ static void
 mime_ctype_params(const char *p, const char *e,
                   struct mime_ctype_found *found)
 {
-	const char *name, *val;
+	const char *name, *val, *q;
 	size_t nl, vl, w;
 	bool quoted;
 
@@ -202,8 +226,8 @@ mime_ctype_params(const char *p, const char *e,
 		if (p >= e)
 			break;
 		name = p;
-		while (p < e && *p != '=' && *p != ';' && !mime_field_wsp(*p))
-			p++;
+		p = mime_ctype_upto(p, e,
+		    MIME_CTYPE_EQ | MIME_CTYPE_SEMI | MIME_CTYPE_WSP);
 		nl = (size_t)(p - name);
 		while (p < e && mime_field_wsp(*p))
 			p++;
@@ -216,6 +240,13 @@ mime_ctype_params(const char *p, const char *e,
 		if (p < e && *p == '"') {
 			quoted = true;
 			val = ++p;
+			/* without a backslash before it the first '"' (or
+			 * the end) closes the value */
+			q = memchr(p, '"', (size_t)(e - p));
+			if (q == NULL)
+				q = e;
+			if (memchr(p, '\\', (size_t)(q - p)) == NULL)
+				p = q;
 			while (p < e && *p != '"') {
 				if (*p == '\\' && p + 1 < e)
 					p++;
@@ -226,8 +257,8 @@ mime_ctype_params(const char *p, const char *e,
 				p++;
 		} else {
 			val = p;
-			while (p < e && *p != ';' && !mime_field_wsp(*p))
-				p++;
+			p = mime_ctype_upto(p, e, MIME_CTYPE_SEMI |
+			    MIME_CTYPE_WSP);
 			vl = (size_t)(p - val);
 		}
 		mime_ctype_param_seen(found, name, nl, val, vl, quoted);
@@ -294,8 +325,8 @@ mime_ctype_parse(struct mime_part *pt, const char *v, size_t vlen,
 	while (v < e && mime_field_wsp(*v))
 		v++;
 	t = v;
-	while (v < e && *v != ';' && !mime_field_wsp(*v) && *v != '(')
-		v++;
+	v = mime_ctype_upto(v, e, MIME_CTYPE_SEMI | MIME_CTYPE_WSP |
+	    MIME_CTYPE_PAREN);
 	if (v > t && (size_t)(v - t) < sizeof(type) &&
 	    memchr(t, '/', (size_t)(v - t)) != NULL && t[0] != '/' &&
 	    v[-1] != '/') {
