@@ -57,8 +57,9 @@ mime_field_free(struct mime_field_table *t)
 
 /* One piece of a value, within *budget bytes (the rest is cut: the parse
  * already marked the message truncated), appended to v[o..) when v is
- * non-NULL with NUL and bare CR made spaces; *last gets the piece's last
- * byte that stays non-blank, if any.  Returns the new length. */
+ * non-NULL with NUL and bare CR made spaces; *last (when last is
+ * non-NULL) gets the piece's last byte that stays non-blank, if any.
+ * Returns the new length. */
 static size_t
 mime_field_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
                  char *last)
@@ -69,7 +70,7 @@ mime_field_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
 	if (n > *budget)
 		n = *budget;
 	*budget -= n;
-	for (k = n; k > 0; k--) {
+	for (k = last != NULL ? n : 0; k > 0; k--) {
 		if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\0' &&
 		    s[k - 1] != '\r') {
 			*last = s[k - 1];
@@ -92,8 +93,8 @@ mime_field_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
  * first line's value, then each further line whole (a fold starts with
  * white space; a line that does not is a broken fold after a ';' and gets
  * one space before it), all bounded by max_bytes together.  Copied to v
- * when non-NULL; returns their length; *last gets the last byte that
- * stays non-blank (0 if none).
+ * when non-NULL; returns their length; *last, when last is non-NULL, gets
+ * the last byte that stays non-blank (0 if none).
  */
 static size_t
 mime_field_pieces(const struct mime_field_table *t,
@@ -102,7 +103,10 @@ mime_field_pieces(const struct mime_field_table *t,
 	size_t budget = t->max_bytes, o = 0;
 	const char *p = h->raw, *e = h->raw + h->rawlen, *nl, *cend;
 
-	*last = '\0';
+	if (last != NULL)
+		*last = '\0';
+	if (!h->folded)         /* one line: no LF inside the span */
+		return mime_field_piece(v, o, p, h->rawlen, &budget, last);
 	for (;;) {
 		nl = memchr(p, '\n', (size_t)(e - p));
 		cend = nl != NULL ? nl : e;
@@ -123,7 +127,7 @@ static int
 mime_field_unfold(const struct mime_field_table *t, struct mime_field_hdr *h)
 {
 	size_t budget = t->max_bytes, cap, o;
-	char *out, *v, last;
+	char *out, *v;
 
 	if (h->copy != NULL)
 		return 0;
@@ -136,7 +140,7 @@ mime_field_unfold(const struct mime_field_table *t, struct mime_field_hdr *h)
 	memcpy(out, h->name, h->nlen);
 	out[h->nlen] = '\0';
 	v = out + h->nlen + 1;
-	o = mime_field_pieces(t, h, v, &last);
+	o = mime_field_pieces(t, h, v, NULL);
 	while (o > 0 && mime_field_wsp(v[o - 1]))
 		o--;
 	v[o] = '\0';
@@ -384,8 +388,11 @@ mime_field_find(const struct mime_field_table *t,
 	wl = strlen(name);
 	h = &t->v[r->first];
 	end = h + r->n;
+	/* first bytes compared with case folded before the call: a name
+	 * of the same length mostly differs there already */
 	for (; h < end; h++)
-		if (h->nlen == wl && strncasecmp(h->name, name, wl) == 0)
+		if (h->nlen == wl && (h->name[0] | 0x20) == (name[0] | 0x20) &&
+		    strncasecmp(h->name, name, wl) == 0)
 			return h;
 	return NULL;
 }
