@@ -40,7 +40,7 @@ mime_ctype_in_list(const char *s, const char *const *list)
 	size_t i;
 
 	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(s, list[i]) == 0)
+		if (s[0] == list[i][0] && strcmp(s, list[i]) == 0)
 			return true;
 	return false;
 }
@@ -169,7 +169,7 @@ mime_ctype_param_seen(struct mime_ctype_found *found, const char *name,
 
 	for (w = 0; w < MIME_CTYPE_NWANT; w++) {
 		wl = mime_ctype_want[w].len;
-		if (nl < wl ||
+		if (nl < wl || (name[0] | 0x20) != mime_ctype_want[w].name[0] ||
 		    strncasecmp(name, mime_ctype_want[w].name, wl) != 0)
 			continue;
 		f = &found[w];
@@ -314,26 +314,26 @@ mime_ctype_parse(struct mime_part *pt, const char *v, size_t vlen,
                  bool digest)
 {
 	const char *e, *t;
-	char type[sizeof(pt->type)];
 	struct mime_ctype_found found[MIME_CTYPE_NWANT];
 	bool fits = true;
 
-	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
-	if (v == NULL)
+	if (v == NULL) {
+		strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
 		return true;
+	}
 	e = v + vlen;
 	while (v < e && mime_field_wsp(*v))
 		v++;
 	t = v;
 	v = mime_ctype_upto(v, e, MIME_CTYPE_SEMI | MIME_CTYPE_WSP |
 	    MIME_CTYPE_PAREN);
-	if (v > t && (size_t)(v - t) < sizeof(type) &&
+	if (v > t && (size_t)(v - t) < sizeof(pt->type) &&
 	    memchr(t, '/', (size_t)(v - t)) != NULL && t[0] != '/' &&
-	    v[-1] != '/') {
-		text_lower_copy(t, (size_t)(v - t), type, sizeof(type));
-		strcpy(pt->type, type);
-	}
-	if (strncmp(pt->type, "multipart/", 10) == 0 &&
+	    v[-1] != '/')
+		text_lower_copy(t, (size_t)(v - t), pt->type, sizeof(pt->type));
+	else
+		strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
+	if (pt->type[0] == 'm' && strncmp(pt->type, "multipart/", 10) == 0 &&
 	    !mime_ctype_in_list(pt->type, mime_ctype_multipart_known))
 		strcpy(pt->type, "multipart/mixed");
 	mime_ctype_params(v, e, found);
