@@ -347,7 +347,8 @@ mime_entity(struct mime_msg *m, const struct mime_ent *en,
 	room = m->lim.max_parts - m->nparts - stack->n;
 	if (m->nparts + stack->n >= m->lim.max_parts)
 		room = 0;
-	if (strncmp(pt->type, "multipart/", 10) == 0 && pt->boundary[0]) {
+	if (pt->type[0] == 'm' && strncmp(pt->type, "multipart/", 10) == 0 &&
+	    pt->boundary[0]) {
 		if (pt->depth >= m->lim.max_depth) {
 			m->truncated = true;
 			return 0;
@@ -520,7 +521,9 @@ mime_body_decoded(struct mime_msg *m, size_t part, const char **out,
 	pt = &m->parts[part];
 	in = &m->info[part];
 	if (!in->done) {
-		if (strcmp(pt->encoding, "base64") == 0) {
+		/* first bytes before the calls: most parts are 7bit ("") */
+		if (pt->encoding[0] == 'b' &&
+		    strcmp(pt->encoding, "base64") == 0) {
 			in->dec = malloc(pt->body_len / 4 * 3 + 4);
 			if (in->dec == NULL)
 				return -1;
@@ -529,7 +532,8 @@ mime_body_decoded(struct mime_msg *m, size_t part, const char **out,
 			in->dec[in->declen] = '\0';
 			if (bad)
 				m->truncated = true;
-		} else if (strcmp(pt->encoding, "quoted-printable") == 0) {
+		} else if (pt->encoding[0] == 'q' &&
+		    strcmp(pt->encoding, "quoted-printable") == 0) {
 			in->dec = malloc(pt->body_len + 1);
 			if (in->dec == NULL)
 				return -1;

@@ -40,7 +40,7 @@ mime_ctype_in_list(const char *s, const char *const *list)
 	size_t i;
 
 	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(s, list[i]) == 0)
+		if (s[0] == list[i][0] && strcmp(s, list[i]) == 0)
 			return true;
 	return false;
 }
@@ -49,6 +49,30 @@ bool
 mime_ctype_embeds_message(const char *type)
 {
 	return mime_ctype_in_list(type, mime_ctype_message_types);
+}
+
+/* Classes of the bytes that end tokens in a Content-Type value (a table
+ * built at compile time: the token loops run over every byte of it). */
+enum {
+	MIME_CTYPE_WSP = 1,             /* ' ', '\t' */
+	MIME_CTYPE_SEMI = 2,            /* ';' */
+	MIME_CTYPE_PAREN = 4,           /* '(' */
+	MIME_CTYPE_EQ = 8               /* '=' */
+};
+
+static const unsigned char mime_ctype_class[256] = {
+	['\t'] = MIME_CTYPE_WSP, [' '] = MIME_CTYPE_WSP,
+	[';'] = MIME_CTYPE_SEMI, ['('] = MIME_CTYPE_PAREN,
+	['='] = MIME_CTYPE_EQ,
+};
+
+/* The first byte of [p, e) in one of the classes of mask, or e. */
+static inline const char *
+mime_ctype_upto(const char *p, const char *e, unsigned mask)
+{
+	while (p < e && !(mime_ctype_class[(unsigned char)*p] & mask))
+		p++;
+	return p;
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -145,7 +169,7 @@ mime_ctype_param_seen(struct mime_ctype_found *found, const char *name,
 
 	for (w = 0; w < MIME_CTYPE_NWANT; w++) {
 		wl = mime_ctype_want[w].len;
-		if (nl < wl ||
+		if (nl < wl || (name[0] | 0x20) != mime_ctype_want[w].name[0] ||
 		    strncasecmp(name, mime_ctype_want[w].name, wl) != 0)
 			continue;
 		f = &found[w];
@@ -186,7 +210,7 @@ static void
 mime_ctype_params(const char *p, const char *e,
                   struct mime_ctype_found *found)
 {
-	const char *name, *val;
+	const char *name, *val, *q;
 	size_t nl, vl, w;
 	bool quoted;
 
@@ -202,8 +226,8 @@ mime_ctype_params(const char *p, const char *e,
 		if (p >= e)
 			break;
 		name = p;
-		while (p < e && *p != '=' && *p != ';' && !mime_field_wsp(*p))
-			p++;
+		p = mime_ctype_upto(p, e,
+		    MIME_CTYPE_EQ | MIME_CTYPE_SEMI | MIME_CTYPE_WSP);
 		nl = (size_t)(p - name);
 		while (p < e && mime_field_wsp(*p))
 			p++;
@@ -216,6 +240,13 @@ mime_ctype_params(const char *p, const char *e,
 		if (p < e && *p == '"') {
 			quoted = true;
 			val = ++p;
+			/* without a backslash before it the first '"' (or
+			 * the end) closes the value */
+			q = memchr(p, '"', (size_t)(e - p));
+			if (q == NULL)
+				q = e;
+			if (memchr(p, '\\', (size_t)(q - p)) == NULL)
+				p = q;
 			while (p < e && *p != '"') {
 				if (*p == '\\' && p + 1 < e)
 					p++;
@@ -226,8 +257,8 @@ mime_ctype_params(const char *p, const char *e,
 				p++;
 		} else {
 			val = p;
-			while (p < e && *p != ';' && !mime_field_wsp(*p))
-				p++;
+			p = mime_ctype_upto(p, e, MIME_CTYPE_SEMI |
+			    MIME_CTYPE_WSP);
 			vl = (size_t)(p - val);
 		}
 		mime_ctype_param_seen(found, name, nl, val, vl, quoted);
@@ -283,26 +314,26 @@ mime_ctype_parse(struct mime_part *pt, const char *v, size_t vlen,
                  bool digest)
 {
 	const char *e, *t;
-	char type[sizeof(pt->type)];
 	struct mime_ctype_found found[MIME_CTYPE_NWANT];
 	bool fits = true;
 
-	strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
-	if (v == NULL)
+	if (v == NULL) {
+		strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
 		return true;
+	}
 	e = v + vlen;
 	while (v < e && mime_field_wsp(*v))
 		v++;
 	t = v;
-	while (v < e && *v != ';' && !mime_field_wsp(*v) && *v != '(')
-		v++;
-	if (v > t && (size_t)(v - t) < sizeof(type) &&
+	v = mime_ctype_upto(v, e, MIME_CTYPE_SEMI | MIME_CTYPE_WSP |
+	    MIME_CTYPE_PAREN);
+	if (v > t && (size_t)(v - t) < sizeof(pt->type) &&
 	    memchr(t, '/', (size_t)(v - t)) != NULL && t[0] != '/' &&
-	    v[-1] != '/') {
-		text_lower_copy(t, (size_t)(v - t), type, sizeof(type));
-		strcpy(pt->type, type);
-	}
-	if (strncmp(pt->type, "multipart/", 10) == 0 &&
+	    v[-1] != '/')
+		text_lower_copy(t, (size_t)(v - t), pt->type, sizeof(pt->type));
+	else
+		strcpy(pt->type, digest ? "message/rfc822" : "text/plain");
+	if (pt->type[0] == 'm' && strncmp(pt->type, "multipart/", 10) == 0 &&
 	    !mime_ctype_in_list(pt->type, mime_ctype_multipart_known))
 		strcpy(pt->type, "multipart/mixed");
 	mime_ctype_params(v, e, found);

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,15 @@
 #include "mime_store.h"
 
 #define MIME_FIELD_NAME_MAX 256 /* longest header field name we accept */
+
+/* Names are scanned eight bytes a step where the first byte of a word is
+ * its lowest and the compiler counts trailing zeros; elsewhere by byte. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MIME_FIELD_WORDS 1
+#else
+#define MIME_FIELD_WORDS 0
+#endif
 
 void
 mime_field_init(struct mime_field_table *t, size_t max_bytes,
@@ -47,8 +57,9 @@ mime_field_free(struct mime_field_table *t)
 
 /* One piece of a value, within *budget bytes (the rest is cut: the parse
  * already marked the message truncated), appended to v[o..) when v is
- * non-NULL with NUL and bare CR made spaces; *last gets the piece's last
- * byte that stays non-blank, if any.  Returns the new length. */
+ * non-NULL with NUL and bare CR made spaces; *last (when last is
+ * non-NULL) gets the piece's last byte that stays non-blank, if any.
+ * Returns the new length. */
 static size_t
 mime_field_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
                  char *last)
@@ -59,7 +70,7 @@ mime_field_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
 	if (n > *budget)
 		n = *budget;
 	*budget -= n;
-	for (k = n; k > 0; k--) {
+	for (k = last != NULL ? n : 0; k > 0; k--) {
 		if (s[k - 1] != ' ' && s[k - 1] != '\t' && s[k - 1] != '\0' &&
 		    s[k - 1] != '\r') {
 			*last = s[k - 1];
@@ -82,8 +93,8 @@ mime_field_piece(char *v, size_t o, const char *s, size_t n, size_t *budget,
  * first line's value, then each further line whole (a fold starts with
  * white space; a line that does not is a broken fold after a ';' and gets
  * one space before it), all bounded by max_bytes together.  Copied to v
- * when non-NULL; returns their length; *last gets the last byte that
- * stays non-blank (0 if none).
+ * when non-NULL; returns their length; *last, when last is non-NULL, gets
+ * the last byte that stays non-blank (0 if none).
  */
 static size_t
 mime_field_pieces(const struct mime_field_table *t,
@@ -92,7 +103,10 @@ mime_field_pieces(const struct mime_field_table *t,
 	size_t budget = t->max_bytes, o = 0;
 	const char *p = h->raw, *e = h->raw + h->rawlen, *nl, *cend;
 
-	*last = '\0';
+	if (last != NULL)
+		*last = '\0';
+	if (!h->folded)         /* one line: no LF inside the span */
+		return mime_field_piece(v, o, p, h->rawlen, &budget, last);
 	for (;;) {
 		nl = memchr(p, '\n', (size_t)(e - p));
 		cend = nl != NULL ? nl : e;
@@ -113,7 +127,7 @@ static int
 mime_field_unfold(const struct mime_field_table *t, struct mime_field_hdr *h)
 {
 	size_t budget = t->max_bytes, cap, o;
-	char *out, *v, last;
+	char *out, *v;
 
 	if (h->copy != NULL)
 		return 0;
@@ -126,7 +140,7 @@ mime_field_unfold(const struct mime_field_table *t, struct mime_field_hdr *h)
 	memcpy(out, h->name, h->nlen);
 	out[h->nlen] = '\0';
 	v = out + h->nlen + 1;
-	o = mime_field_pieces(t, h, v, &last);
+	o = mime_field_pieces(t, h, v, NULL);
 	while (o > 0 && mime_field_wsp(v[o - 1]))
 		o--;
 	v[o] = '\0';
@@ -154,6 +168,23 @@ static const unsigned char mime_field_namechar[256] = {
 	/* 0x80 - 0xff: none */
 };
 
+/* Bytes of x that end a name (no high bit, below '!', DEL, ':'), each
+ * marked by its high bit.  The zero-byte tests ((v - 0x01..) & ~v & 0x80..)
+ * can mark a byte wrongly only above a truly marked one (a borrow runs
+ * upwards), so the lowest mark is exact. */
+#if MIME_FIELD_WORDS
+static inline uint64_t
+mime_field_nameends(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	const uint64_t high = 0x8080808080808080u;
+	uint64_t del = x ^ (ones * 0x7f), col = x ^ (ones * ':');
+
+	return (x | ((x - ones * '!') & ~x) | ((del - ones) & ~del) |
+	    ((col - ones) & ~col)) & high;
+}
+#endif
+
 /* If [p, e) starts with a header field name and colon (white space allowed
  * before the colon, obsolete syntax), return the name's length and set
  * *colon to the colon's offset; else return 0.  The colon must lie within
@@ -165,17 +196,33 @@ mime_field_name(const char *p, const char *e, size_t *colon)
 
 	if (n > MIME_FIELD_NAME_MAX)
 		n = MIME_FIELD_NAME_MAX;
-	/* four bytes a step first: most names are longer than that */
-	while (i + 4 <= n && (mime_field_namechar[(unsigned char)p[i]] &
-	    mime_field_namechar[(unsigned char)p[i + 1]] &
-	    mime_field_namechar[(unsigned char)p[i + 2]] &
-	    mime_field_namechar[(unsigned char)p[i + 3]]))
-		i += 4;
+#if MIME_FIELD_WORDS
+	/* eight bytes a step while they lie within the line: the first
+	 * byte that ends the name is the lowest mark of its word */
+	while (i + 8 <= n) {
+		uint64_t x, m;
+
+		memcpy(&x, p + i, 8);
+		m = mime_field_nameends(x);
+		if (m != 0) {
+			i += (size_t)__builtin_ctzll(m) / 8;
+			goto named;
+		}
+		i += 8;
+	}
+#endif
 	while (i < n && mime_field_namechar[(unsigned char)p[i]])
 		i++;
+#if MIME_FIELD_WORDS
+named:
+#endif
 	name = i;
 	if (name == 0)
 		return 0;
+	if (i < n && p[i] == ':') {     /* the common case: no white space */
+		*colon = i;
+		return name;
+	}
 	while (i < n && mime_field_wsp(p[i]))
 		i++;
 	if (i < n && p[i] == ':') {
@@ -208,10 +255,12 @@ static void
 mime_field_note(struct mime_field_range *r, const char *name, size_t nlen,
                 size_t idx)
 {
-	if (nlen == 12 && r->ctype == 0 &&
+	/* the byte after "Content-" first: other 12-byte names
+	 * ("In-Reply-To", "Content-Base") mostly differ there */
+	if (nlen == 12 && r->ctype == 0 && (name[8] | 0x20) == 't' &&
 	    strncasecmp(name, "Content-Type", 12) == 0)
 		r->ctype = idx + 1;
-	else if (nlen == 25 && r->cte == 0 &&
+	else if (nlen == 25 && r->cte == 0 && (name[8] | 0x20) == 't' &&
 	    strncasecmp(name, "Content-Transfer-Encoding", 25) == 0)
 		r->cte = idx + 1;
 }
@@ -263,11 +312,16 @@ mime_field_parse(struct mime_field_table *t, const char *p, const char *e,
 		cend = lend;
 		if (cend > p && cend[-1] == '\r')
 			cend--;
-		if (mime_field_blank(p, cend)) {
+		/* a blank line is empty or starts with white space */
+		if (p == cend) {
 			*body = next;
 			return 0;
 		}
 		if (mime_field_wsp(*p)) {
+			if (mime_field_blank(p + 1, cend)) {
+				*body = next;
+				return 0;
+			}
 			if (!any)
 				break;          /* no header at all: body starts here */
 			if (hs.open) {
@@ -334,8 +388,11 @@ mime_field_find(const struct mime_field_table *t,
 	wl = strlen(name);
 	h = &t->v[r->first];
 	end = h + r->n;
+	/* first bytes compared with case folded before the call: a name
+	 * of the same length mostly differs there already */
 	for (; h < end; h++)
-		if (h->nlen == wl && strncasecmp(h->name, name, wl) == 0)
+		if (h->nlen == wl && (h->name[0] | 0x20) == (name[0] | 0x20) &&
+		    strncasecmp(h->name, name, wl) == 0)
 			return h;
 	return NULL;
 }

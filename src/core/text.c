@@ -619,6 +619,33 @@ text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
 			te = ke;
 			while (te > i && (s[te - 1] == ' ' || s[te - 1] == '\t'))
 				te--;
+			if (eq < i)
+				eq = text_next_byte(s, i, len, '=');
+			if (us < i)
+				us = text_next_byte(s, i, len, '_');
+			/* the two common lines in one step each: text ending in
+			 * a soft break ('=' right before the line end, so te ==
+			 * ke), and text with no '=' and no '_' to map, then its
+			 * line end; the loop below would do just the same */
+			if (eq + 1 == ke && us > eq) {
+				n = eq - i;
+				if (n > outsz - o)
+					n = outsz - o;
+				memcpy(out + o, s + i, n);
+				o += n;
+				i = le + 1;
+				continue;
+			}
+			if (eq > le && us >= te) {
+				n = te - i;
+				if (n > outsz - o)
+					n = outsz - o;
+				memcpy(out + o, s + i, n);
+				o += n;
+				for (i = ke; i <= le && o < outsz; )
+					out[o++] = s[i++];
+				continue;
+			}
 		}
 		while (i < te && o < outsz) {
 			if (eq < i)

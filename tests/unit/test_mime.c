@@ -713,6 +713,91 @@ test_name_length(void **state)
 	}
 }
 
+/* The name ends at the first byte that is no name byte, wherever it lies
+ * in an eight-byte word: every byte value after names of 1 to 20 bytes,
+ * and a name that runs to the end of the input. */
+static void
+test_name_end_every_byte(void **state)
+{
+	char msg[64];
+	size_t l, len, vlen, want_n, want_len;
+	unsigned c;
+	struct mime_msg *m;
+	const char *name, *v;
+
+	(void)state;
+	for (l = 1; l <= 20; l++) {
+		for (c = 0; c < 256; c++) {
+			memset(msg, 'n', l);
+			msg[l / 2] = 'X';
+			msg[l] = (char)c;
+			memcpy(msg + l + 1, ": v\n\nbody", 10);
+			len = l + 11;
+			if (c > ' ' && c < 0x7f && c != ':') {
+				want_n = 1;
+				want_len = l + 1;       /* the byte is part of it */
+			} else if (c == ':' || c == ' ' || c == '\t') {
+				want_n = 1;
+				want_len = l;
+			} else {
+				want_n = 0;             /* no colon after the name */
+				want_len = 0;
+			}
+			m = mime_parse(msg, len, &test_lim);
+			assert_non_null(m);
+			if (mime_get_part(m, 0)->nheaders != want_n)
+				fail_msg("name of %zu then 0x%02x: %zu fields", l, c,
+				    mime_get_part(m, 0)->nheaders);
+			if (want_n == 1) {
+				assert_true(mime_header_at(m, 0, 0, &name, &v,
+				    &vlen));
+				assert_int_equal(strlen(name), want_len);
+			}
+			mime_free(m);
+		}
+		/* the input ends inside the name: no field */
+		memset(msg, 'n', l);
+		m = mime_parse(msg, l, &test_lim);
+		assert_non_null(m);
+		assert_int_equal(mime_get_part(m, 0)->nheaders, 0);
+		mime_free(m);
+	}
+}
+
+/* Quoted-printable bodies: lines ending in a soft break, plain lines with
+ * trailing white space (dropped) and CRLF or LF, escapes, '_' kept, a
+ * soft break after white space, and a '=' at the very end. */
+static void
+test_qp_lines(void **state)
+{
+	static const struct {
+		const char *body, *want;
+	} cases[] = {
+		{ "abc=\r\ndef  \r\nx=41y =\n\tz\n_q_\nend=",
+		  "abcdef\r\nxAy \tz\n_q_\nend" },
+		{ "=\n=\r\n\n \t\nlast \t", "\n\nlast \t" },
+		{ "a=20=\nb=3D=3d\r\nsoft =  \nc", "a b==\r\nsoft c" },
+		{ "no break at all", "no break at all" },
+	};
+	char msg[256];
+	const char *out;
+	size_t i, olen;
+	struct mime_msg *m;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		snprintf(msg, sizeof(msg), "Content-Transfer-Encoding: "
+		    "quoted-printable\n\n%s", cases[i].body);
+		m = mime_parse(msg, strlen(msg), &test_lim);
+		assert_non_null(m);
+		assert_int_equal(mime_body_decoded(m, 0, &out, &olen), 0);
+		if (olen != strlen(cases[i].want) ||
+		    memcmp(out, cases[i].want, olen) != 0)
+			fail_msg("qp case %zu: got \"%.*s\"", i, (int)olen, out);
+		mime_free(m);
+	}
+}
+
 /* Header fields are unfolded when first asked for: folds, broken folds,
  * the byte cap over several lines, and values that stay put. */
 struct fold_case {
@@ -903,6 +988,8 @@ main(void)
 		cmocka_unit_test(test_fold_table),
 		cmocka_unit_test(test_many_fields_and_parts),
 		cmocka_unit_test(test_name_length),
+		cmocka_unit_test(test_name_end_every_byte),
+		cmocka_unit_test(test_qp_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
