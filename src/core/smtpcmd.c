@@ -450,7 +450,7 @@ static enum smtpcmd smtpcmd_find_span(const char *s, size_t len)
 		return t.any;
 	/* read raw: folding it whole into f loses no byte unless it holds
 	 * len - 1 non-white-space bytes or more (the last ones are cut) */
-	if (len + 2 <= sizeof(f) && smtpcmd_phrase_raw_ok())
+	if (len + 2 <= sizeof(f))
 		return smtpcmd_phrase_scan(s, len, SMTPCMD_PHRASE_RAW);
 	n = smtpcmd_phrase_fold(s, len, f, sizeof(f));
 	return smtpcmd_phrase_scan(f, n, SMTPCMD_PHRASE_FOLDED);
@@ -709,8 +709,6 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	struct smtpcmd_transcript t;
 	enum smtpcmd c = SMTPCMD_NONE;
 	size_t alen, from = 0, k, seen = 0;
-	char f[SMTPCMD_VIEW_MAX + 2];
-	bool raw = smtpcmd_phrase_raw_ok();
 
 	if (text == NULL || len == 0 || addr == NULL)
 		return SMTPCMD_NONE;
@@ -734,13 +732,8 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 	 * in the folded text, in the same order, with neighbours that fold
 	 * to the same verdict of smtpcmd_inside_longer() (white space is
 	 * neither alnum nor punctuation, folded or not).  Find it in the raw
-	 * text and read its window there (smtpcmd_window_raw()).  Only with
-	 * a phrase searched on its own is the window folded, from the
-	 * occurrence on, as far as it reads: a text folded from a
-	 * non-white-space byte on is the whole text's fold from that byte's
-	 * place on. */
+	 * text and read its window there (smtpcmd_window_raw()). */
 	for (k = 0; k < SMTPCMD_OCCUR_MAX && from < len; k++) {
-		struct smtpcmd_view v;
 		size_t at, w, first;
 
 		at = smtpcmd_find_addr(text, len, from, addr, alen, t.addr_at);
@@ -756,20 +749,9 @@ enum smtpcmd smtpcmd_find_for(const char *text, size_t len, const char *addr)
 			from = at + alen;
 			continue;
 		}
-		if (raw) {
-			w = smtpcmd_window_raw(text, len, at, addr, alen, &first);
-			c = smtpcmd_phrase_scan(text + at, w, SMTPCMD_PHRASE_RAW);
-			seen = first < at + w ? first : at + w;
-		} else {
-			memset(&v, 0, sizeof(v));
-			v.f = f;
-			v.max = SMTPCMD_VIEW_MAX;
-			v.s = (const unsigned char *)text + at;
-			v.len = len - at;
-			v.st.nl = -1;
-			w = smtpcmd_window(&v, 0, addr, alen);
-			c = smtpcmd_phrase_scan(f, w, SMTPCMD_PHRASE_FOLDED);
-		}
+		w = smtpcmd_window_raw(text, len, at, addr, alen, &first);
+		c = smtpcmd_phrase_scan(text + at, w, SMTPCMD_PHRASE_RAW);
+		seen = first < at + w ? first : at + w;
 		if (c != SMTPCMD_NONE)
 			break;
 		from = at + alen;

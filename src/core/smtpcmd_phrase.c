@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -150,8 +151,6 @@ struct smtpcmd_index {
 	 * letter a (either case), then the byte b: the first filter, one
 	 * look-up for the two raw bytes */
 	uint32_t duo[256];
-	unsigned char alone[SMTPCMD_NPHRASES]; /* not a lower-case word */
-	size_t nalone;
 	unsigned char word[256];  /* smtpcmd_phrase_alnum(), asked per byte */
 	unsigned char fold[256];  /* byte as folded; 0: white space/control */
 };
@@ -203,8 +202,9 @@ static void smtpcmd_index_build(void)
 		const char *ph = smtpcmd_phrases[k].phrase;
 
 		x->plen[k] = strlen(ph);
-		if (!(ph[0] >= 'a' && ph[0] <= 'z') && x->plen[k] > 0)
-			x->alone[x->nalone++] = (unsigned char)k;  /* searched alone */
+		/* the scan finds phrases where a word starts with their first
+		 * letter: a phrase starting otherwise would never be found */
+		assert(ph[0] >= 'a' && ph[0] <= 'z');
 	}
 	/* letter by letter, phrases with the same key together */
 	for (c = 0; c < 26; c++) {
@@ -302,11 +302,6 @@ const unsigned char *smtpcmd_phrase_fold_map(void)
 	return smtpcmd_index_get()->fold;
 }
 
-bool smtpcmd_phrase_raw_ok(void)
-{
-	return smtpcmd_index_get()->nalone == 0;
-}
-
 void smtpcmd_phrase_fold_run(struct smtpcmd_phrase_fold_state *st,
                              const unsigned char *s, size_t len, char *out,
                              size_t want, size_t outsz, bool para)
@@ -365,30 +360,6 @@ size_t smtpcmd_phrase_fold(const char *s, size_t len, char *out,
 }
 
 /* ------------------------------------------------------------ phrases */
-
-/* First whole-word occurrence of phrase k in f[0..len), or len. */
-static size_t smtpcmd_first_occ(const char *f, size_t len, size_t k,
-                                size_t plen)
-{
-	const char *ph = smtpcmd_phrases[k].phrase;
-	size_t from = 0;
-
-	while (from + plen <= len) {
-		const char *p = text_findn(f + from, len - from, ph, plen);
-		size_t o, e;
-
-		if (p == NULL)
-			break;
-		o = (size_t)(p - f);
-		e = o + plen;
-		if ((o == 0 || !smtpcmd_phrase_alnum((unsigned char)f[o - 1])) &&
-		    (e >= len || !smtpcmd_phrase_alnum((unsigned char)f[e]) ||
-		     !smtpcmd_phrase_alnum((unsigned char)ph[plen - 1])))
-			return o;
-		from = o + 1;
-	}
-	return len;
-}
 
 /* The phrases found so far by smtpcmd_phrase_scan(). */
 struct smtpcmd_found {
@@ -708,8 +679,7 @@ size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
 
 /* Raw text (SMTPCMD_PHRASE_RAW) reads as smtpcmd_phrase_fold() would
  * fold it: an address or a word sits at the same places, the phrases'
- * spaces match white space runs.  Raw text needs no phrase searched alone
- * (x->nalone == 0, smtpcmd_phrase_raw_ok()).
+ * spaces match white space runs.
  *
  * The table is folded in order as a search per phrase did: a phrase
  * replaces the best so far only if it ends by the best's start.  So once
@@ -721,9 +691,9 @@ size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
  * first space (its group's key; one compare per group of its letter, most
  * letters have none), then the rest of it (a search per phrase cost sixty
  * scans of the text).  Word starts (a word byte whose predecessor is
- * none) are found a block of bytes at a time, not byte by byte.  A phrase
- * that does not start with a lower-case letter is searched for on its
- * own. */
+ * none) are found a block of bytes at a time, not byte by byte.  Every
+ * phrase starts with a lower-case letter (checked when the index is
+ * built). */
 enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 {
 	const struct smtpcmd_index *x = smtpcmd_index_get();
@@ -738,18 +708,11 @@ enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 	fd.bits[0] = fd.bits[1] = 0;
 	fd.nhit = 0;
 	fd.lim = len;
-	for (k = 0; k < x->nalone; k++) {
-		size_t a = x->alone[k], o;
-
-		o = smtpcmd_first_occ(s, len, a, x->plen[a]);
-		if (o < len)
-			smtpcmd_hit(&fd, a, o, o + x->plen[a]);
-	}
 	lim = fd.lim;
 	for (i = 0; i < lim; i += SMTPCMD_BLOCK) {
 		uint32_t lt, w = smtpcmd_block(u, i, len, &lt);
-		/* words that start with a letter (the table's phrases do,
-		 * but those searched alone), before lim */
+		/* words that start with a letter (the table's phrases
+		 * do), before lim */
 		uint32_t st = lt & ~(w << 1 | prev);
 
 		prev = w >> (SMTPCMD_BLOCK - 1);

@@ -43,10 +43,6 @@ bool smtpcmd_phrase_alnum(unsigned char c);
  * (256 entries, this thread's copy). */
 const unsigned char *smtpcmd_phrase_fold_map(void);
 
-/* True when raw text may be scanned (SMTPCMD_PHRASE_RAW): no phrase of
- * the table has to be searched for on its own in folded text. */
-bool smtpcmd_phrase_raw_ok(void);
-
 /* Fold s[st->i..len) on into out until want bytes are written (more may
  * be, up to want + 1: a separator and the byte it precedes), the input
  * ends, or only one byte of outsz is left (then a separator that would
@@ -70,7 +66,7 @@ size_t smtpcmd_phrase_fold(const char *s, size_t len, char *out,
 
 /* The command of the earliest phrase of the table in s[0..len), or
  * SMTPCMD_NONE.  The text is folded (para SMTPCMD_PHRASE_FOLDED) or raw
- * (SMTPCMD_PHRASE_RAW, only when smtpcmd_phrase_raw_ok()). */
+ * (SMTPCMD_PHRASE_RAW). */
 enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para);
 
 #endif
