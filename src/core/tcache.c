@@ -34,6 +34,8 @@ static void tcache_free(void *p)
 	for (i = 0; i < TCACHE_SLOTS; i++)
 		free(t->block[i]);
 	free(t);
+	/* a later thread-exit destructor that parses must not reuse it */
+	tcache_mine = NULL;
 }
 
 static void tcache_key_init(void)

@@ -4,8 +4,9 @@
  * Everything works on (pointer, length) spans and never reads past them;
  * nothing allocates except where an output struct buf is passed.  Used by
  * the DSN parser, the recognisers and the reason rules, so that each of
- * them stays a table plus a few calls.  Every helper gives the same answer
- * for text with LF and with CRLF line ends.  Thread-safe, and the same
+ * them stays a table plus a few calls.  The searches (text_find,
+ * text_findn, text_starts) give the same answer for text with LF and with
+ * CRLF line ends.  Thread-safe, and the same
  * answer for the same input (the search keeps a per-thread memo of needle
  * anchors, a cache only).
  * The two transfer decoders (shared by mime.c and hdr.c) write at most

@@ -44,7 +44,8 @@ struct phrasescan {
 	 * else window-1-q for the last q where one ends (0: compare) */
 	unsigned char shift[PHRASESCAN_HASH];
 	/* 1 + first phrase whose window ends in a block of this hash (a
-	 * chain per hash: no phrase of another block is ever compared) */
+	 * chain per hash: only phrases whose blocks share the hash are
+	 * compared) */
 	unsigned char head[PHRASESCAN_HEADS];
 	unsigned char next[PHRASESCAN_MAX];  /* 1 + next phrase of its chain */
 	unsigned char lc[256];                /* ASCII lower case */
