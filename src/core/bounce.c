@@ -395,22 +395,6 @@ bounce_is_autoreply(const struct mime_msg *m, const char *subject)
 	return false;
 }
 
-static bool
-bounce_action_is_success(const char *a)
-{
-	/* the first byte picks the one word worth comparing */
-	switch (a[0]) {
-	case 'd':
-		return strcmp(a, "delivered") == 0;
-	case 'r':
-		return strcmp(a, "relayed") == 0;
-	case 'e':
-		return strcmp(a, "expanded") == 0;
-	default:
-		return false;
-	}
-}
-
 /* Keep only failure records when the report has any; true if it has. */
 static bool
 bounce_drop_successes(struct bounce_result *res)
@@ -419,12 +403,12 @@ bounce_drop_successes(struct bounce_result *res)
 	bool failure = false;
 
 	for (i = 0; i < res->nrcpt; i++)
-		if (!bounce_action_is_success(res->rcpt[i].action))
+		if (!result_action_is_success(res->rcpt[i].action))
 			failure = true;
 	if (!failure)
 		return false;
 	for (i = 0; i < res->nrcpt; i++) {
-		if (bounce_action_is_success(res->rcpt[i].action))
+		if (result_action_is_success(res->rcpt[i].action))
 			continue;
 		if (o != i)
 			res->rcpt[o] = res->rcpt[i];
@@ -450,7 +434,7 @@ bounce_classify_all(struct bounce_result *res)
 		} else if (res->kind == BOUNCE_KIND_AUTO_REPLY) {
 			r->reason = BM_REASON_VACATION;
 			r->cls = BM_CLASS_AUTO_REPLY;
-		} else if (bounce_action_is_success(r->action)) {
+		} else if (result_action_is_success(r->action)) {
 			r->reason = BM_REASON_DELIVERED;
 			r->cls = BM_CLASS_NONE;
 		} else {
@@ -482,7 +466,7 @@ bounce_commands(struct bounce_result *res, const struct recog_ctx *ctx)
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
 
-		if (r->smtp_command[0] != '\0' || bounce_action_is_success(r->action))
+		if (r->smtp_command[0] != '\0' || result_action_is_success(r->action))
 			continue;
 		if (smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 		                  smtpcmd_find(r->diagnostic,

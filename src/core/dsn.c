@@ -288,13 +288,6 @@ dsn_block_reset(struct dsn_block *b)
 	b->category = BM_REASON_UNDEFINED;
 }
 
-static bool
-dsn_action_is_success(const char *a)
-{
-	return strcmp(a, "delivered") == 0 || strcmp(a, "relayed") == 0 ||
-	       strcmp(a, "expanded") == 0;
-}
-
 /* The SMTP reply code of a diagnostic such as "550 5.1.1 ...", or 0. */
 static int
 dsn_replycode(const char *diag)
@@ -335,8 +328,8 @@ dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 	if (r->remote_mta[0] == '\0' && b->remote_mta[0] != '\0')
 		dsn_copy(r->remote_mta, sizeof(r->remote_mta), b->remote_mta);
 	/* a failure wins over a success report for the same address */
-	if (dsn_action_is_success(r->action) && b->action[0] != '\0' &&
-	    !dsn_action_is_success(b->action))
+	if (result_action_is_success(r->action) && b->action[0] != '\0' &&
+	    !result_action_is_success(b->action))
 		dsn_copy(r->action, sizeof(r->action), b->action);
 }
 

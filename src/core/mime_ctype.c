@@ -107,17 +107,6 @@ struct mime_ctype_found {
 
 _Static_assert(MIME_CTYPE_SEGS_MAX <= 32, "segset has a bit per segment");
 
-static int
-mime_ctype_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Copy a parameter value to out[o..): quoted-pair escapes undone, and for
  * RFC 2231 extended values %XX decoded.  Sets *over when out is full. */
 static size_t
@@ -142,8 +131,8 @@ mime_ctype_unquote(const char *s, size_t n, bool quoted, bool ext,
 		if (quoted && c == '\\' && i + 1 < n) {
 			c = s[++i];
 		} else if (ext && c == '%' && i + 2 < n &&
-		    (h = mime_ctype_hex(s[i + 1])) >= 0 &&
-		    (l = mime_ctype_hex(s[i + 2])) >= 0) {
+		    (h = text_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (l = text_hexval((unsigned char)s[i + 2])) >= 0) {
 			c = (char)(h * 16 + l);
 			i += 2;
 		}

@@ -149,3 +149,19 @@ result_scrub(struct bounce_result *res)
 		result_scrub_word(r->smtp_command, sizeof(r->smtp_command));
 	}
 }
+
+bool
+result_action_is_success(const char *a)
+{
+	/* the first byte picks the one word worth comparing */
+	switch (a[0]) {
+	case 'd':
+		return strcmp(a, "delivered") == 0;
+	case 'r':
+		return strcmp(a, "relayed") == 0;
+	case 'e':
+		return strcmp(a, "expanded") == 0;
+	default:
+		return false;
+	}
+}

@@ -13,6 +13,7 @@
 #ifndef BM_RESULT_H
 #define BM_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bounce.h"
@@ -23,5 +24,8 @@ void result_set_str(char *dst, size_t dstsz, const char *src, size_t len);
 void result_scrub(struct bounce_result *res);
 /* Find a record by normalised recipient, or NULL. */
 struct bounce_rcpt *result_find_rcpt(struct bounce_result *res, const char *addr);
+/* Is a DSN Action one that is not a failure ("delivered", "relayed",
+ * "expanded"; RFC 3464 2.3.3)? */
+bool result_action_is_success(const char *action);
 
 #endif

@@ -566,7 +566,7 @@ text_b64_decode(const char *s, size_t len, char *out, size_t outsz, bool *bad)
 	return o;
 }
 
-static int
+int
 text_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')

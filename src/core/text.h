@@ -90,6 +90,8 @@ size_t text_b64_decode(const char *s, size_t len, char *out, size_t outsz,
 /* Quoted-printable: =XX (either case), soft line breaks, trailing white
  * space dropped, a stray '=' kept; with underscore_space, '_' is a space
  * (RFC 2047 Q encoding). */
+/* Value of a hexadecimal digit (either case), or -1. */
+int text_hexval(unsigned char c);
 size_t text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
                       bool underscore_space);
 

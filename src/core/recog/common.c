@@ -138,23 +138,6 @@ common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
 	return false;
 }
 
-bool
-common_starts(const char *s, size_t len, const char *prefix)
-{
-	/* a needle's '\n' may match "\r\n": only then is byte 0 not decisive */
-	if (len > 0 && prefix[0] != '\0' && prefix[0] != '\n') {
-		unsigned char a = (unsigned char)s[0], b = (unsigned char)prefix[0];
-
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a + 32);
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b + 32);
-		if (a != b)
-			return false;
-	}
-	return text_starts(s, len, prefix);
-}
-
 size_t
 common_until_either(const char *s, size_t len, const char *const *markers,
                     const char *const *more)
@@ -168,10 +151,10 @@ common_until_either(const char *s, size_t len, const char *const *markers,
 		if (line_len == 0)
 			continue;
 		for (i = 0; markers[i] != NULL; i++)
-			if (common_starts(line, line_len, markers[i]))
+			if (text_starts(line, line_len, markers[i]))
 				return at;
 		for (i = 0; more != NULL && more[i] != NULL; i++)
-			if (common_starts(line, line_len, more[i]))
+			if (text_starts(line, line_len, more[i]))
 				return at;
 	}
 	return len;
@@ -445,7 +428,7 @@ common_join(const char *s, size_t len, const char *const *skip, char *out,
 		if (line_len == 0)
 			continue;
 		for (i = 0; skip != NULL && skip[i] != NULL; i++)
-			if (common_starts(line, line_len, skip[i]))
+			if (text_starts(line, line_len, skip[i]))
 				drop = true;
 		if (drop)
 			continue;
@@ -515,10 +498,6 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 		return;
 	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
 		common_set_diag(r->diagnostic, sizeof(r->diagnostic), diag, len);
-	/* smtpcmd_store() never overwrites: look only when it would store */
-	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
-		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
-		                    smtpcmd_find(diag, len));
 	if ((r->status[0] == '\0' || r->replycode == 0) && r->diagnostic[0]) {
 		char st[BM_STATUS_MAX];
 		int code = 0;
@@ -535,15 +514,14 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 	if (r->remote_mta[0] == '\0' && r->diagnostic[0])
 		common_remote_mta(r->diagnostic, strlen(r->diagnostic),
 		                  r->remote_mta, sizeof(r->remote_mta));
-	if (r->action[0] == '\0' && action != NULL)
-		result_set_str(r->action, sizeof(r->action), action,
-		               strlen(action));
+	common_fill_more(r, diag, len, action);
 }
 
 void
 common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
                  const char *action)
 {
+	/* smtpcmd_store() never overwrites: look only when it would store */
 	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
 		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 		                    smtpcmd_find(diag, len));
@@ -686,7 +664,7 @@ common_dsn_start(const char *s, size_t len)
 
 	while (at = pos, text_next_line(s, len, &pos, &line, &line_len))
 		for (i = 0; common_dsn_fields[i] != NULL; i++)
-			if (common_starts(line, line_len, common_dsn_fields[i]))
+			if (text_starts(line, line_len, common_dsn_fields[i]))
 				return at;
 	return len;
 }

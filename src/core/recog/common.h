@@ -64,10 +64,6 @@ bool common_has_any_indexed(const char *s, size_t len,
 bool common_find_any(const char *s, size_t len, const char *const *phrases,
                      size_t *start, size_t *end);
 
-/* text_starts(), with a quick no when the first bytes differ (for
- * markers tested against every line of a text). */
-bool common_starts(const char *s, size_t len, const char *prefix);
-
 /* Offset of the first line of s[0..len) that starts (after leading white
  * space) with one of `markers`, or len when there is none. */
 size_t common_until_line(const char *s, size_t len, const char *const *markers);

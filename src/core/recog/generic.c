@@ -86,27 +86,18 @@ static const char *const generic_skip_fields[] = {
 	NULL,
 };
 
-static unsigned char
-generic_lc(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
-/* Does the trimmed span start with a prefix of tab?  The first byte is
- * compared before the whole prefix: most lines match none. */
+/* Does the trimmed span start with a prefix of tab?  (text_starts()
+ * says no at the first byte that differs: most lines match none.) */
 static bool
 generic_starts_any(const char *s, size_t len, const char *const *tab)
 {
-	unsigned char c;
 	size_t i;
 
 	text_trim(&s, &len);
 	if (len == 0)
 		return false;
-	c = generic_lc((unsigned char)s[0]);
 	for (i = 0; tab[i] != NULL; i++)
-		if (generic_lc((unsigned char)tab[i][0]) == c &&
-		    text_starts(s, len, tab[i]))
+		if (text_starts(s, len, tab[i]))
 			return true;
 	return false;
 }

@@ -161,7 +161,7 @@ notice_starts_any(const char *s, size_t len, const char *const *tab)
 	size_t i;
 
 	for (i = 0; tab != NULL && tab[i] != NULL; i++)
-		if (common_starts(s, len, tab[i]))
+		if (text_starts(s, len, tab[i]))
 			return true;
 	return false;
 }
