@@ -24,10 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bounce.h"
-#include "classify.h"
-#include "hdr.h"
-#include "reason.h"
+#include "classify/bounce.h"
+#include "classify/classify.h"
+#include "mime/hdr.h"
+#include "classify/reason.h"
 
 #define CLI_CHUNK 65536
 

@@ -1,5 +1,4 @@
-/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
-#include <config.h>
+#include "config.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -8,16 +7,16 @@
 #include <strings.h>
 #include <time.h>
 
-#include "action.h"
-#include "addr.h"
-#include "bounce.h"
-#include "config.h"
-#include "hdr.h"
-#include "log.h"
-#include "ratecap.h"
-#include "session.h"
-#include "spf.h"
-#include "suppress.h"
+#include "daemon/action.h"
+#include "classify/addr.h"
+#include "classify/bounce.h"
+#include "daemon/conf.h"
+#include "mime/hdr.h"
+#include "util/log.h"
+#include "trust/ratecap.h"
+#include "daemon/session.h"
+#include "trust/spf.h"
+#include "suppress/suppress.h"
 
 #define ACTION_RATECAP_SLOTS 4096
 

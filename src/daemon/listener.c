@@ -1,4 +1,4 @@
-#include <config.h>
+#include "config.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "listener.h"
+#include "daemon/listener.h"
 
 int
 listener_nodelay(char *err, size_t errsz)

@@ -10,8 +10,7 @@
  * SIGUSR1 reload thread, then smfi_main.  libmilter's own signal thread owns
  * HUP and TERM (orderly stop) and INT (abort).
  */
-/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
-#include <config.h>
+#include "config.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,13 +31,13 @@
 
 #include <libmilter/mfapi.h>
 
-#include "action.h"
-#include "config.h"
-#include "listener.h"
-#include "log.h"
-#include "milter.h"
-#include "privs.h"
-#include "spf.h"
+#include "daemon/action.h"
+#include "daemon/conf.h"
+#include "daemon/listener.h"
+#include "util/log.h"
+#include "daemon/milter.h"
+#include "daemon/privs.h"
+#include "trust/spf.h"
 
 #ifndef BM_SYSCONFDIR
 #define BM_SYSCONFDIR "/etc"
@@ -157,7 +156,7 @@ main_reload(void)
 		log_msg(LOG_ERR, "reload: out of memory");
 		return;
 	}
-	nc = config_load(main_conf_path, errs, MAIN_ERRS);
+	nc = conf_load(main_conf_path, errs, MAIN_ERRS);
 	if (nc == NULL) {
 		main_report(errs, true);
 		log_msg(LOG_ERR, "reload: %s has errors; keeping the running configuration",
@@ -166,7 +165,7 @@ main_reload(void)
 		return;
 	}
 	free(errs);
-	cur = config_get();
+	cur = conf_get();
 	if (cur != NULL) {
 		if (main_socket_arg == NULL && strcmp(cur->socket, nc->socket) != 0)
 			log_msg(LOG_WARNING, "reload: socket changed; this takes a restart");
@@ -174,16 +173,16 @@ main_reload(void)
 			log_msg(LOG_WARNING, "reload: user changed; this takes a restart");
 		if (strcmp(cur->dns_zone_file, nc->dns_zone_file) != 0)
 			log_msg(LOG_WARNING, "reload: trust.dns_zone_file changed; this takes a restart");
-		config_put(cur);
+		conf_put(cur);
 	}
 	if (action_list_open(nc, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "reload: suppression list %s: %s; keeping the running configuration",
 		    nc->suppress_file, err);
-		config_free(nc);
+		conf_free(nc);
 		return;
 	}
 	log_open(nc->syslog_ident, nc->syslog_facility, main_foreground);
-	config_install(nc);
+	conf_install(nc);
 	log_msg(LOG_INFO, "configuration reloaded from %s, suppression list %s reopened",
 	    main_conf_path, nc->suppress_file);
 }
@@ -218,14 +217,14 @@ main_check(void)
 		fprintf(stderr, "bounce-milter: out of memory\n");
 		return 1;
 	}
-	c = config_load(main_conf_path, errs, MAIN_ERRS);
+	c = conf_load(main_conf_path, errs, MAIN_ERRS);
 	if (c == NULL) {
 		main_report(errs, false);
 		free(errs);
 		return 1;
 	}
 	printf("%s: configuration OK\n", main_conf_path);
-	config_free(c);
+	conf_free(c);
 	free(errs);
 	return 0;
 }
@@ -288,7 +287,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bounce-milter: out of memory\n");
 		return 1;
 	}
-	cfg = config_load(main_conf_path, errs, MAIN_ERRS);
+	cfg = conf_load(main_conf_path, errs, MAIN_ERRS);
 	if (cfg == NULL) {
 		main_report(errs, false);
 		free(errs);
@@ -348,7 +347,7 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "SPF: %s", err);
 		return 1;
 	}
-	config_install(cfg);
+	conf_install(cfg);
 	if ((rc = pthread_create(&reload, NULL, main_reload_thread, NULL)) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread: %s", strerror(rc));
 		return 1;

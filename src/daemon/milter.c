@@ -1,17 +1,16 @@
-/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
-#include <config.h>
+#include "config.h"
 
 #include <stdbool.h>
 #include <string.h>
 
 #include <libmilter/mfapi.h>
 
-#include "action.h"
-#include "config.h"
-#include "log.h"
-#include "milter.h"
-#include "mta.h"
-#include "session.h"
+#include "daemon/action.h"
+#include "daemon/conf.h"
+#include "util/log.h"
+#include "daemon/milter.h"
+#include "daemon/mta.h"
+#include "daemon/session.h"
 
 #define MILTER_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
 
@@ -86,7 +85,7 @@ bm_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	/* resets any earlier message: the previous one may have ended without
 	 * abort (an early return) */
-	session_mail(s, config_get(), argv != NULL ? argv[0] : NULL);
+	session_mail(s, conf_get(), argv != NULL ? argv[0] : NULL);
 	if (s->msg.cfg == NULL) {
 		log_msg(LOG_ERR, "no configuration loaded");
 		session_msg_reset(s);

@@ -1,5 +1,4 @@
-/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
-#include <config.h>
+#include "config.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,9 +6,9 @@
 
 #include <libmilter/mfapi.h>
 
-#include "log.h"
-#include "mta.h"
-#include "session.h"
+#include "util/log.h"
+#include "daemon/mta.h"
+#include "daemon/session.h"
 
 int
 mta_macro(struct smfi_str *ctx, const char *name, char *out, size_t outsz)

@@ -1,5 +1,4 @@
-/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
-#include <config.h>
+#include "config.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -8,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "privs.h"
+#include "daemon/privs.h"
 
 int
 privs_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errsz)

@@ -1,5 +1,4 @@
-/* autoheader output: angle brackets, because "config.h" is this folder's config.h */
-#include <config.h>
+#include "config.h"
 
 #include <arpa/inet.h>
 #include <fnmatch.h>
@@ -8,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
-#include "session.h"
-#include "spf.h"
+#include "daemon/conf.h"
+#include "daemon/session.h"
+#include "trust/spf.h"
 
 #define SESSION_DEFAULT_BODY (1024 * 1024)
 
@@ -66,7 +65,7 @@ session_msg_reset(struct session *s)
 	if (m->spf != NULL)
 		spf_free(m->spf);
 	if (m->cfg != NULL)
-		config_put(m->cfg);
+		conf_put(m->cfg);
 	memset(m, 0, sizeof *m);
 }
 

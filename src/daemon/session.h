@@ -25,10 +25,10 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#include "authres.h"
-#include "bounce.h"
-#include "buf.h"
-#include "verp.h"
+#include "trust/authres.h"
+#include "classify/bounce.h"
+#include "util/buf.h"
+#include "trust/verp.h"
 
 #define BM_SESSION_HDR_MAX (256 * 1024)  /* re-serialised header bytes kept */
 #define BM_SESSION_FORGED_MAX 32         /* distinct X-Bounce-* names tracked */

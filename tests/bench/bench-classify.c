@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 
 #ifndef BM_DEFAULT_CORPUS
 #define BM_DEFAULT_CORPUS "../shared/corpus/emails"

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "suppress.h"
+#include "suppress/suppress.h"
 
 #define BENCH_MAX_SECONDS 1.0
 #define BENCH_MAX_RSS_MB  100.0

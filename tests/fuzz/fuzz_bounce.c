@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 #include "result_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

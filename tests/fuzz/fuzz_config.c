@@ -1,10 +1,10 @@
 /*
- * fuzz_config.c - libFuzzer target: config_load() over arbitrary file text.
+ * fuzz_config.c - libFuzzer target: conf_load() over arbitrary file text.
  *
  * Each input is written to one private temporary file (created once, in a
  * fresh mkdtemp folder) and loaded.  A NULL result must come with an error
  * message; a loaded config must have its mandatory strings set and sane
- * bounds, and is freed again.  Nothing is installed (config_install is not
+ * bounds, and is freed again.  Nothing is installed (conf_install is not
  * called), so the target keeps no state between inputs.
  */
 #include "config.h"
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/daemon/config.h"
+#include "daemon/conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write_input(data, size) != 0)
 		return 0;
 	memset(errs, 0, sizeof errs);
-	struct bm_config *c = config_load(conf_path, errs, sizeof errs);
+	struct bm_config *c = conf_load(conf_path, errs, sizeof errs);
 	if (memchr(errs, '\0', sizeof errs) == NULL)
 		fail("error text not NUL-terminated");
 	if (c == NULL) {
@@ -74,6 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c->max_message_bytes == 0 || c->max_suppress_per_message == 0 ||
 	    c->max_suppress_per_hour == 0)
 		fail("loaded config has a zero limit");
-	config_free(c);
+	conf_free(c);
 	return 0;
 }

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hdr.h"
+#include "mime/hdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

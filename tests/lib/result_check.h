@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 
 int result_check(const struct bounce_result *res, const struct bounce_limits *lim,
                  char *why, size_t whysz);

@@ -11,7 +11,7 @@
  * message left without abort or eom, a body in 1-byte chunks, CR and LF in
  * different chunks, forged headers, and an unwritable list.
  */
-#include <config.h>
+#include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,13 +30,13 @@
 
 #include <libmilter/mfapi.h>
 
-#include "../../src/daemon/action.h"
-#include "../../src/daemon/config.h"
-#include "../../src/daemon/log.h"
-#include "../../src/daemon/milter.h"
-#include "../../src/daemon/session.h"
-#include "../../src/daemon/spf.h"
-#include "../../src/daemon/verp.h"
+#include "daemon/action.h"
+#include "daemon/conf.h"
+#include "util/log.h"
+#include "daemon/milter.h"
+#include "daemon/session.h"
+#include "trust/spf.h"
+#include "trust/verp.h"
 
 /* ------------------------------------------------------------------ the seam */
 
@@ -277,13 +277,13 @@ static void
 load_conf(void)
 {
 	char errs[2048], err[256];
-	struct bm_config *c = config_load(confpath, errs, sizeof errs);
+	struct bm_config *c = conf_load(confpath, errs, sizeof errs);
 
 	if (c == NULL)
 		fail_msg("config: %s", errs);
 	if (action_list_open(c, err, sizeof err) != 0)
 		fail_msg("list: %s", err);
-	config_install(c);
+	conf_install(c);
 }
 
 static int
@@ -316,7 +316,7 @@ group_teardown(void **state)
 	char cmd[256];
 
 	(void)state;
-	config_install(NULL);
+	conf_install(NULL);
 	action_shutdown();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	return system(cmd) == 0 ? 0 : -1;

@@ -24,7 +24,7 @@
 
 #include <libmilter/mfapi.h>
 
-#include "listener.h"
+#include "daemon/listener.h"
 
 /* per connection: what a real milter would at least keep */
 struct noop_conn {

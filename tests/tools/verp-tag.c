@@ -9,14 +9,14 @@
  * openssl dgst -sha256 -hmac "$secret" | cut -c...` (see verp.h).
  * Exit 0, or 1 on a bad secret file or address, 2 on usage errors.
  */
-#include <config.h>
+#include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "verp.h"
+#include "trust/verp.h"
 
 static void usage(void)
 {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "addr.h"
+#include "classify/addr.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,7 +3,7 @@
  * authserv-id counts; comments, quoted strings, case; malformed and hostile
  * values.
  */
-#include <config.h>
+#include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "authres.h"
+#include "trust/authres.h"
 
 #define ID "mx.example.net"
 

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 #include "fixture.h"
-#include "recog.h"
-#include "result.h"
+#include "classify/recog.h"
+#include "classify/result.h"
 #include "result_check.h"
 
 extern const struct recog recog_generic;

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 struct append_case {
 	const char *label;

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
-#include "classify.h"
-#include "reason.h"
-#include "status.h"
+#include "classify/bounce.h"
+#include "classify/classify.h"
+#include "classify/reason.h"
+#include "classify/status.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

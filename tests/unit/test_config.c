@@ -3,7 +3,7 @@
  * file fails with "file:line: what is wrong", references count, and the
  * option names match the sample config and the man page one for one.
  */
-#include <config.h>
+#include "config.h"
 
 #include <pwd.h>
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/daemon/config.h"
+#include "daemon/conf.h"
 
 #ifndef BM_SRCDIR
 #define BM_SRCDIR "."
@@ -109,7 +109,7 @@ test_good_values(void **state)
 	    "  pass_networks = {\"127.0.0.0/8\", \"::1\"}\n"
 	    "}\n"
 	    "verp { patterns = {\"bounces+{local}={domain}@example.com\"} }\n");
-	c = config_load(path, errs, sizeof errs);
+	c = conf_load(path, errs, sizeof errs);
 	if (c == NULL)
 		fail_msg("good config rejected: %s", errs);
 	assert_string_equal(c->socket, "unix:/tmp/x.sock");
@@ -129,7 +129,7 @@ test_good_values(void **state)
 	assert_int_equal(c->spf_policy, BM_SPF_POLICY_PASS);
 	assert_string_equal(c->pass_networks[1], "::1");
 	assert_string_equal(c->verp_patterns[0], "bounces+{local}={domain}@example.com");
-	config_free(c);
+	conf_free(c);
 }
 
 static void
@@ -141,7 +141,7 @@ test_defaults(void **state)
 	(void)state;
 	snprintf(path, sizeof path, "%s/min.conf", tmpdir);
 	write_conf(path, "suppress {\n  file = \"%LIST%\"\n}\n");
-	c = config_load(path, errs, sizeof errs);
+	c = conf_load(path, errs, sizeof errs);
 	if (c == NULL)
 		fail_msg("minimal config rejected: %s", errs);
 	assert_string_equal(c->socket, "inet:8891@127.0.0.1");
@@ -166,7 +166,7 @@ test_defaults(void **state)
 	assert_null(c->verp_patterns[0]);
 	assert_int_equal(c->verp_secret.tag_len, 16);
 	assert_int_equal(c->verp_secret.key_len, 0);
-	config_free(c);
+	conf_free(c);
 }
 
 /* The shipped sample loads once its list path points somewhere writable. */
@@ -192,10 +192,10 @@ test_sample_loads(void **state)
 	memcpy(p, "%LIST%", 6);
 	snprintf(path, sizeof path, "%s/sample.conf", tmpdir);
 	write_conf(path, text);
-	c = config_load(path, errs, sizeof errs);
+	c = conf_load(path, errs, sizeof errs);
 	if (c == NULL)
 		fail_msg("the sample config does not load: %s", errs);
-	config_free(c);
+	conf_free(c);
 }
 
 /* ------------------------------------------------------------------ bad */
@@ -249,9 +249,9 @@ check_bad(const struct bad_case *bc, const char *path)
 	struct bm_config *c;
 
 	write_conf(path, bc->body);
-	c = config_load(path, errs, sizeof errs);
+	c = conf_load(path, errs, sizeof errs);
 	if (c != NULL) {
-		config_free(c);
+		conf_free(c);
 		fail_msg("%s: accepted a bad config", bc->label);
 	}
 	if (bc->line > 0) {
@@ -282,7 +282,7 @@ test_missing_file(void **state)
 	char errs[512];
 
 	(void)state;
-	assert_null(config_load("/nonexistent-bm-config.conf", errs, sizeof errs));
+	assert_null(conf_load("/nonexistent-bm-config.conf", errs, sizeof errs));
 	assert_non_null(strstr(errs, "/nonexistent-bm-config.conf: "));
 }
 
@@ -306,9 +306,9 @@ test_unwritable_dir(void **state)
 	fprintf(f, "user = \"%s\"\nsuppress {\n  file = \"%s/list.txt\"\n}\n",
 	    root ? "nobody" : "", dir);
 	assert_int_equal(fclose(f), 0);
-	c = config_load(path, errs, sizeof errs);
+	c = conf_load(path, errs, sizeof errs);
 	if (c != NULL) {
-		config_free(c);
+		conf_free(c);
 		fail_msg("a list directory the run-time user cannot write was accepted");
 	}
 	snprintf(want, sizeof want, "%s:3: ", path);
@@ -320,10 +320,10 @@ test_unwritable_dir(void **state)
 
 		assert_non_null(pw);
 		assert_int_equal(chown(dir, pw->pw_uid, pw->pw_gid), 0);
-		c = config_load(path, errs, sizeof errs);
+		c = conf_load(path, errs, sizeof errs);
 		if (c == NULL)
 			fail_msg("writable directory rejected: %s", errs);
-		config_free(c);
+		conf_free(c);
 	}
 	assert_int_equal(rmdir(dir), 0);
 }
@@ -339,21 +339,21 @@ test_refcount(void **state)
 	(void)state;
 	snprintf(path, sizeof path, "%s/rc.conf", tmpdir);
 	write_conf(path, "suppress { file = \"%LIST%\" }\nmax_suppress_per_message = 3\n");
-	a = config_load(path, errs, sizeof errs);
-	b = config_load(path, errs, sizeof errs);
+	a = conf_load(path, errs, sizeof errs);
+	b = conf_load(path, errs, sizeof errs);
 	assert_non_null(a);
 	assert_non_null(b);
-	config_install(a);
-	g1 = config_get();
+	conf_install(a);
+	g1 = conf_get();
 	assert_ptr_equal(g1, a);
-	config_install(b);            /* a is retired but still held by g1 */
-	g2 = config_get();
+	conf_install(b);            /* a is retired but still held by g1 */
+	g2 = conf_get();
 	assert_ptr_equal(g2, b);
 	assert_int_equal(g1->max_suppress_per_message, 3);   /* still readable */
-	config_put(g1);               /* frees a (valgrind/ASan would see misuse) */
-	config_put(g2);
-	config_install(NULL);         /* frees b */
-	assert_null(config_get());
+	conf_put(g1);               /* frees a (valgrind/ASan would see misuse) */
+	conf_put(g2);
+	conf_install(NULL);         /* frees b */
+	assert_null(conf_get());
 }
 
 /* ------------------------------------------------------------------ names */
@@ -361,7 +361,7 @@ test_refcount(void **state)
 static bool
 name_known(const char *name)
 {
-	for (const char *const *n = config_option_names; *n != NULL; n++)
+	for (const char *const *n = conf_option_names; *n != NULL; n++)
 		if (strcmp(*n, name) == 0)
 			return true;
 	return false;
@@ -423,7 +423,7 @@ test_names_in_sample(void **state)
 	for (size_t i = 0; i < n; i++)
 		if (!name_known(names[i]))
 			fail_msg("sample config sets \"%s\", which config.c does not know", names[i]);
-	for (const char *const *o = config_option_names; *o != NULL; o++) {
+	for (const char *const *o = conf_option_names; *o != NULL; o++) {
 		bool found = false;
 
 		for (size_t i = 0; i < n && !found; i++)
@@ -455,7 +455,7 @@ test_names_in_man(void **state)
 		snprintf(seen[n++], 64, "%.63s", line + 3);
 	}
 	fclose(f);
-	for (const char *const *o = config_option_names; *o != NULL; o++) {
+	for (const char *const *o = conf_option_names; *o != NULL; o++) {
 		bool found = false;
 
 		for (size_t i = 0; i < n && !found; i++)

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
-#include "dsn.h"
+#include "classify/bounce.h"
+#include "classify/dsn.h"
 
 struct exp_rcpt {
 	const char *recipient;

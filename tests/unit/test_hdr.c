@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "hdr.h"
+#include "mime/hdr.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

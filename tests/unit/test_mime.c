@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
-#include "mime.h"
+#include "classify/bounce.h"
+#include "mime/mime.h"
 
 #ifndef BM_TEST_DATA
 #define BM_TEST_DATA "tests/data"

@@ -2,7 +2,7 @@
  * test_ratecap.c - per-IP hourly cap: cap reached, window slides, a take
  * given back, eviction, concurrency.  Time is passed in, so every case is deterministic.
  */
-#include <config.h>
+#include "config.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ratecap.h"
+#include "trust/ratecap.h"
 
 #define T0 ((time_t)1700000000)      /* a minute boundary plus 20 s */
 

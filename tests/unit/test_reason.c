@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "reason.h"
-#include "reason_phrases.h"
+#include "classify/reason.h"
+#include "classify/reason_phrases.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -21,12 +21,12 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 #include "fixture.h"
-#include "mime.h"
-#include "recog.h"
-#include "result.h"
-#include "recog/common.h"
+#include "mime/mime.h"
+#include "classify/recog.h"
+#include "classify/result.h"
+#include "classify/recognisers/common.h"
 
 #ifndef BM_TEST_DATA
 #define BM_TEST_DATA "tests/data"

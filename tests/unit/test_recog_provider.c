@@ -26,12 +26,12 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 #include "fixture.h"
-#include "recog.h"
-#include "text.h"
-#include "recog/common.h"
-#include "result.h"
+#include "classify/recog.h"
+#include "util/text.h"
+#include "classify/recognisers/common.h"
+#include "classify/result.h"
 
 #ifndef BM_TEST_DATA
 #define BM_TEST_DATA "tests/data"

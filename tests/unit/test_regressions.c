@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "bounce.h"
+#include "classify/bounce.h"
 #include "result_check.h"
 
 #ifndef BM_REGRESSIONS_DIR

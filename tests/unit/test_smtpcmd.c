@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "smtpcmd.h"
+#include "classify/smtpcmd.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,7 +9,7 @@
  * knows a lookup is in flight when gate_waiting goes up.  No sleeps decide
  * an outcome.  (libspf2's types stay opaque here: only spf.c includes it.)
  */
-#include <config.h>
+#include "config.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <cmocka.h>
 
-#include "spf.h"
+#include "trust/spf.h"
 
 #define ZONE BM_TEST_DATA "/spf/zone.txt"
 #define BAD_ZONE BM_TEST_DATA "/spf/bad-zone.txt"

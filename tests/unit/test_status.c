@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "status.h"
+#include "classify/status.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -31,7 +31,7 @@
 
 #include <cmocka.h>
 
-#include "suppress.h"
+#include "suppress/suppress.h"
 
 #define T_WHEN 1764288000   /* 2025-11-28T00:00:00Z */
 

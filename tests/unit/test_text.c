@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "text.h"
+#include "util/text.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

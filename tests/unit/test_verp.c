@@ -7,7 +7,7 @@
  * Secret files are written at run time into a private temporary directory,
  * because git does not keep file modes.
  */
-#include <config.h>
+#include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "verp.h"
+#include "trust/verp.h"
 
 #define SECRET "correct horse battery staple"
 /* HMAC-SHA256(SECRET, "alice@example.com") and (..., "bob.smith+news@example.org") */

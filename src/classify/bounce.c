@@ -1,0 +1,598 @@
+/*
+ * bounce.c - the facade: one message in, a classified result out.
+ *
+ * Pipeline (first step that applies wins):
+ *   1. a multipart/report whose report-type is neither delivery-status nor
+ *      feedback-report (MDN, TLS report, ...) is not a bounce;
+ *   2. ARF (RFC 5965): kind feedback;
+ *   3. a delivery-status part (RFC 3464 / 6533): kind dsn, then the
+ *      recognisers' enrich hooks fill gaps from the text;
+ *   4. the non-standard recognisers (recog.h): kind nonstandard;
+ *   5. RFC 3834 auto-replies and vacation notices: kind auto-reply;
+ *   6. otherwise not-bounce.
+ * Report parts and notification text inside a returned or forwarded
+ * message (anything under a message/ part) are not used, so a bounce
+ * forwarded inside a human message is not taken for one; the exception is
+ * a notice from a mailer daemon that wraps the bounce it received.  Then
+ * every failed record is classified and the worst class is kept.  A report
+ * with failures keeps only its failed and delayed recipients; a success-only
+ * report keeps its records with reason delivered and class none.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "classify/addr.h"
+#include "classify/arf.h"
+#include "classify/bounce.h"
+#include "classify/classify.h"
+#include "classify/dsn.h"
+#include "mime/hdr.h"
+#include "mime/mime.h"
+#include "classify/recog.h"
+#include "classify/result.h"
+#include "classify/smtpcmd.h"
+#include "util/text.h"
+
+#define BOUNCE_HDR_MAX 1024
+
+/* Subject prefixes of a message a human forwarded or answered: lower-case
+ * ASCII letters ending in ':', the ':' at most BOUNCE_FWD_MAX - 1 bytes in. */
+#define BOUNCE_FWD_MAX 8
+static const char *const forward_prefixes[] = {
+	"fwd:", "fw:", "re:", "aw:", "wg:", "tr:", "rv:", "sv:", "vs:",
+	"antw:", "doorst:", "rif:", "enc:", "i:", NULL,
+};
+
+/* RFC 3834 and the de-facto vacation signals.  `value` NULL: the field's
+ * presence is enough; else a case-insensitive substring of its value. */
+static const struct {
+	const char *field;
+	const char *value;
+} autoreply_headers[] = {
+	{ "Auto-Submitted", "auto-replied" },
+	{ "X-Autoreply", NULL },
+	{ "X-Autorespond", NULL },
+	{ "X-Autoresponder", NULL },
+	{ "X-Apple-Action", "vacation" },
+	{ "Precedence", "auto_reply" },
+	{ "X-Precedence", "auto_reply" },
+	{ "X-Vacation", NULL },
+	{ NULL, NULL },
+};
+
+/* Subjects of vacation / out-of-office notices (prefix match). */
+static const char *const autoreply_subjects[] = {
+	"auto reply", "auto-reply", "autoreply", "automatic reply",
+	"auto response", "autoresponse", "auto-response", "out of office",
+	"out of the office", "abwesenheitsnotiz", "automatische antwort",
+	"r\xc3\xa9ponse automatique", "risposta automatica",
+	"respuesta autom\xc3\xa1tica", NULL,
+};
+
+/* True when part i sits inside a returned or forwarded message. */
+static bool
+bounce_in_message(const struct mime_msg *m, size_t i)
+{
+	const struct mime_part *p = mime_get_part(m, i);
+
+	while (p != NULL && p->parent >= 0) {
+		p = mime_get_part(m, (size_t)p->parent);
+		if (p != NULL && strncmp(p->type, "message/", 8) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* First part of one of `types` outside any returned message; -1 if none. */
+static int
+bounce_find_part(const struct mime_msg *m, const char *const *types)
+{
+	size_t i, n = mime_nparts(m);
+	size_t t;
+
+	for (i = 0; i < n; i++) {
+		const struct mime_part *p = mime_get_part(m, i);
+
+		if (p == NULL)
+			continue;
+		/* the first two bytes tell "multipart/" from "message/" and
+		 * "text/" without a call (no type is empty, so equal first
+		 * bytes are no NUL and both strings have a second byte) */
+		for (t = 0; types[t] != NULL; t++)
+			if (p->type[0] == types[t][0] && p->type[1] == types[t][1] &&
+			    strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
+				return (int)i;
+	}
+	return -1;
+}
+
+static void
+bounce_header(const struct mime_msg *m, size_t part, const char *name,
+              char *out, size_t outsz)
+{
+	size_t vlen;
+	const char *v = mime_header(m, part, name, &vlen);
+
+	out[0] = '\0';
+	if (v != NULL)
+		hdr_decode(v, vlen, out, outsz);
+}
+
+/* A header of the returned message (message/rfc822 child, or the fields of
+ * a text/rfc822-headers part). */
+static void
+bounce_returned_header(struct mime_msg *m, int returned,
+                       const struct bounce_limits *lim, const char *name,
+                       char *out, size_t outsz)
+{
+	const struct mime_part *p;
+	size_t i, n = mime_nparts(m);
+
+	out[0] = '\0';
+	if (returned < 0 || (p = mime_get_part(m, (size_t)returned)) == NULL)
+		return;
+	if (strncmp(p->type, "message/", 8) == 0) {
+		for (i = (size_t)returned + 1; i < n; i++) {
+			const struct mime_part *c = mime_get_part(m, i);
+
+			if (c != NULL && c->parent == returned) {
+				bounce_header(m, i, name, out, outsz);
+				return;
+			}
+		}
+		return;
+	} else {
+		const char *body;
+		size_t blen;
+		struct mime_msg *sub;
+
+		if (mime_body_decoded(m, (size_t)returned, &body, &blen) != 0)
+			return;
+		sub = mime_parse(body, blen, lim);
+		if (sub == NULL)
+			return;
+		bounce_header(sub, 0, name, out, outsz);
+		mime_free(sub);
+	}
+}
+
+/* Offset of the first byte c in s[from..len), or len. */
+static size_t
+bounce_next_byte(const char *s, size_t from, size_t len, char c)
+{
+	const char *p = memchr(s + from, c, len - from);
+
+	return p != NULL ? (size_t)(p - s) : len;
+}
+
+/* Copy HTML to plain text: tags dropped (block tags become a newline),
+ * script and style bodies dropped, a few entities decoded.  Returns a
+ * malloc'd NUL-terminated buffer or NULL. */
+static char *
+bounce_strip_html(const char *s, size_t len, size_t *outlen)
+{
+	static const struct { const char *ent; char c; } ents[] = {
+		{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' },
+		{ NULL, 0 },
+	};
+	char *out = malloc(len + 1);
+	size_t i = 0, o = 0, e, lt, amp, stop;
+
+	if (out == NULL)
+		return NULL;
+	lt = bounce_next_byte(s, 0, len, '<');
+	amp = bounce_next_byte(s, 0, len, '&');
+	while (i < len) {
+		/* text up to the next '<' or '&' is copied whole; each of the
+		 * two is looked for again only once i has passed it */
+		if (lt < i)
+			lt = bounce_next_byte(s, i, len, '<');
+		if (amp < i)
+			amp = bounce_next_byte(s, i, len, '&');
+		stop = lt < amp ? lt : amp;
+		if (stop > i) {
+			memcpy(out + o, s + i, stop - i);
+			o += stop - i;
+			i = stop;
+			continue;
+		}
+		if (s[i] == '<') {
+			const char *end = memchr(s + i, '>', len - i);
+			size_t tl = end ? (size_t)(end - (s + i)) : len - i;
+			const char *skip_to = NULL;
+			/* the byte after '<' picks the tags worth testing */
+			unsigned char c1 = i + 1 < len ? (unsigned char)(s[i + 1] | 0x20) : 0;
+
+			if (c1 == 's') {
+				if (text_starts(s + i, len - i, "<script"))
+					skip_to = "</script";
+				else if (text_starts(s + i, len - i, "<style"))
+					skip_to = "</style";
+			}
+			if (skip_to != NULL) {
+				const char *close = text_find(s + i, len - i, skip_to);
+
+				if (close == NULL)
+					break;
+				end = memchr(close, '>', len - (size_t)(close - s));
+				tl = end ? (size_t)(end - (s + i)) : len - i;
+			}
+			if (c1 != 's' && c1 != 0 && memchr("bp/dtl", c1, 6) != NULL &&
+			    (text_starts(s + i, len - i, "<br") ||
+			    text_starts(s + i, len - i, "<p") ||
+			    text_starts(s + i, len - i, "</p") ||
+			    text_starts(s + i, len - i, "<div") ||
+			    text_starts(s + i, len - i, "</div") ||
+			    text_starts(s + i, len - i, "<tr") ||
+			    text_starts(s + i, len - i, "<li")))
+				out[o++] = '\n';
+			i += tl + 1;
+			continue;
+		}
+		if (s[i] == '&') {
+			for (e = 0; ents[e].ent != NULL; e++)
+				if (text_starts(s + i, len - i, ents[e].ent))
+					break;
+			if (ents[e].ent != NULL) {
+				out[o++] = ents[e].c;
+				i += strlen(ents[e].ent);
+				continue;
+			}
+		}
+		out[o++] = s[i++];
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* The notification text: first text/plain part outside the returned
+ * message; else the first other text part (HTML stripped); else the body
+ * of a one-part message.  *owned is set when the text was allocated. */
+static void
+bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
+                 char **owned)
+{
+	size_t i, n = mime_nparts(m);
+	int html = -1;
+	const char *body;
+	size_t blen;
+
+	*text = "";
+	*len = 0;
+	*owned = NULL;
+	for (i = 0; i < n; i++) {
+		const struct mime_part *p = mime_get_part(m, i);
+
+		if (p == NULL || strncmp(p->type, "text/", 5) != 0 ||
+		    bounce_in_message(m, i))
+			continue;
+		if (strcmp(p->type, "text/plain") == 0) {
+			if (mime_body_decoded(m, i, &body, &blen) == 0) {
+				*text = body;
+				*len = blen;
+			}
+			return;
+		}
+		if (html < 0 && strcmp(p->type, "text/rfc822-headers") != 0)
+			html = (int)i;
+	}
+	if (html >= 0 && mime_body_decoded(m, (size_t)html, &body, &blen) == 0) {
+		*owned = bounce_strip_html(body, blen, len);
+		if (*owned != NULL)
+			*text = *owned;
+		else
+			*len = 0;
+		return;
+	}
+	if (n == 1 && mime_body_decoded(m, 0, &body, &blen) == 0) {
+		*text = body;
+		*len = blen;
+	}
+}
+
+static bool
+bounce_is_forward(const char *subject)
+{
+	size_t i, n;
+
+	for (;;) {
+		while (*subject == ' ' || *subject == '\t')
+			subject++;
+		/* a list tag "[name]" may come first */
+		if (*subject != '[' || strchr(subject, ']') == NULL)
+			break;
+		subject = strchr(subject, ']') + 1;
+	}
+	/* every prefix is ASCII letters and one ':' at its end, so only a
+	 * prefix as long as the subject's first word up to ':' can match */
+	for (n = 0; n < BOUNCE_FWD_MAX && subject[n] != '\0' && subject[n] != ':'; n++)
+		;
+	if (n == BOUNCE_FWD_MAX || subject[n] != ':')
+		return false;
+	for (i = 0; forward_prefixes[i] != NULL; i++) {
+		const char *p = forward_prefixes[i];
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (p[k] == ':' || p[k] == '\0' ||
+			    (unsigned char)(subject[k] | 0x20) != (unsigned char)p[k])
+				break;
+		if (k == n && p[n] == ':')
+			return true;
+	}
+	return false;
+}
+
+static bool
+bounce_is_autoreply(const struct mime_msg *m, const char *subject)
+{
+	char val[BOUNCE_HDR_MAX];
+	size_t i, vlen;
+	const char *v;
+
+	for (i = 0; autoreply_headers[i].field != NULL; i++) {
+		v = mime_header(m, 0, autoreply_headers[i].field, &vlen);
+		if (v == NULL)
+			continue;
+		hdr_decode(v, vlen, val, sizeof(val));
+		if (autoreply_headers[i].value != NULL) {
+			if (text_find(val, strlen(val), autoreply_headers[i].value) != NULL)
+				return true;
+		} else if (strcasecmp(val, "no") != 0 && strcasecmp(val, "false") != 0 &&
+		           strcmp(val, "0") != 0) {
+			return true;     /* the field alone says it, unless it denies */
+		}
+	}
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	for (i = 0; autoreply_subjects[i] != NULL; i++)
+		if (text_starts(subject, strlen(subject), autoreply_subjects[i]))
+			return true;
+	return false;
+}
+
+/* Keep only failure records when the report has any; true if it has. */
+static bool
+bounce_drop_successes(struct bounce_result *res)
+{
+	size_t i, o = 0;
+	bool failure = false;
+
+	for (i = 0; i < res->nrcpt; i++)
+		if (!result_action_is_success(res->rcpt[i].action))
+			failure = true;
+	if (!failure)
+		return false;
+	for (i = 0; i < res->nrcpt; i++) {
+		if (result_action_is_success(res->rcpt[i].action))
+			continue;
+		if (o != i)
+			res->rcpt[o] = res->rcpt[i];
+		o++;
+	}
+	res->nrcpt = o;
+	return true;
+}
+
+static void
+bounce_classify_all(struct bounce_result *res)
+{
+	size_t i;
+
+	res->cls = BM_CLASS_NONE;
+	result_scrub(res);
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		if (res->kind == BOUNCE_KIND_FEEDBACK) {
+			r->reason = BM_REASON_FEEDBACK;
+			r->cls = BM_CLASS_FEEDBACK;
+		} else if (res->kind == BOUNCE_KIND_AUTO_REPLY) {
+			r->reason = BM_REASON_VACATION;
+			r->cls = BM_CLASS_AUTO_REPLY;
+		} else if (result_action_is_success(r->action)) {
+			r->reason = BM_REASON_DELIVERED;
+			r->cls = BM_CLASS_NONE;
+		} else {
+			if (r->action[0] == '\0')
+				snprintf(r->action, sizeof(r->action), "failed");
+			classify_rcpt(r);
+		}
+		res->cls = bm_class_worse(res->cls, r->cls);
+	}
+	if (res->kind == BOUNCE_KIND_FEEDBACK)
+		res->cls = bm_class_worse(res->cls, BM_CLASS_FEEDBACK);
+	else if (res->kind == BOUNCE_KIND_AUTO_REPLY)
+		res->cls = bm_class_worse(res->cls, BM_CLASS_AUTO_REPLY);
+}
+
+/* Records whose SMTP command is looked for in the notification text (each
+ * look reads up to 64 KiB of it); the rest use their diagnostic only. */
+#define BOUNCE_CMD_TEXT_MAX 64
+
+/* The SMTP command each failed record answered: what its diagnostic says,
+ * else what the notification text says near its address. */
+static void
+bounce_commands(struct bounce_result *res, const struct recog_ctx *ctx)
+{
+	size_t i, looked = 0;
+
+	if (res->kind != BOUNCE_KIND_DSN && res->kind != BOUNCE_KIND_NONSTANDARD)
+		return;
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		if (r->smtp_command[0] != '\0' || result_action_is_success(r->action))
+			continue;
+		if (smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+		                  smtpcmd_find(r->diagnostic,
+		                               strnlen(r->diagnostic, sizeof(r->diagnostic)))))
+			continue;
+		if (r->recipient[0] != '\0' && ctx->text != NULL &&
+		    looked++ < BOUNCE_CMD_TEXT_MAX)
+			(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+			                    smtpcmd_find_for(ctx->text, ctx->text_len,
+			                                     r->recipient));
+	}
+}
+
+/* Give a DSN record without a recipient the returned message's To:, when
+ * the report has exactly one record. */
+static void
+bounce_fill_recipient(struct bounce_result *res, const char *to)
+{
+	if (res->nrcpt != 1 || res->rcpt[0].recipient[0] != '\0' || to[0] == '\0')
+		return;
+	if (addr_find(to, strlen(to), res->rcpt[0].recipient,
+	              sizeof(res->rcpt[0].recipient)) != 0)
+		res->rcpt[0].recipient[0] = '\0';
+}
+
+static const char *const dsn_types[] = {
+	"message/delivery-status", "message/global-delivery-status", NULL,
+};
+static const char *const arf_types[] = { "message/feedback-report", NULL };
+static const char *const returned_types[] = {
+	"message/rfc822", "message/global", "text/rfc822-headers",
+	"message/global-headers", NULL,
+};
+
+/* Steps 1-6 of the pipeline on a parsed message. */
+static void
+bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
+                const struct bounce_limits *lim, struct bounce_result *out)
+{
+	const struct mime_part *top = mime_get_part(m, 0);
+	const char *body;
+	size_t blen;
+	int part;
+
+	if (top == NULL)
+		return;
+	if (strcmp(top->type, "multipart/report") == 0 &&
+	    top->report_type[0] != '\0' &&
+	    strcmp(top->report_type, "delivery-status") != 0 &&
+	    strcmp(top->report_type, "global-delivery-status") != 0 &&
+	    strcmp(top->report_type, "feedback-report") != 0)
+		return;
+
+	part = bounce_find_part(m, arf_types);
+	if (part >= 0 || (strcmp(top->type, "multipart/report") == 0 &&
+	                  strcmp(top->report_type, "feedback-report") == 0)) {
+		body = NULL;
+		blen = 0;
+		if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) != 0)
+			body = NULL;
+		out->kind = BOUNCE_KIND_FEEDBACK;
+		snprintf(out->recogniser, sizeof(out->recogniser), "arf");
+		arf_parse(body, blen, ctx->returned_to, lim, out);
+		return;
+	}
+
+	part = bounce_find_part(m, dsn_types);
+	/* a mailer daemon that wraps the bounce it got in its own notice */
+	if (part < 0 && (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM) &&
+	    !bounce_is_forward(ctx->subject))
+		part = mime_find_type(m, dsn_types[0], 0);
+	if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) == 0 &&
+	    dsn_parse(body, blen, lim, out) > 0) {
+		const struct mime_part *p = mime_get_part(m, (size_t)part);
+
+		out->kind = BOUNCE_KIND_DSN;
+		snprintf(out->recogniser, sizeof(out->recogniser), "%s",
+		         p != NULL && strstr(p->type, "global") ? "rfc6533" : "rfc3464");
+		bounce_drop_successes(out);
+		bounce_fill_recipient(out, ctx->returned_to);
+		recog_enrich(ctx, out);
+		return;
+	}
+	out->nrcpt = 0;
+
+	/* "Fwd:"/"Re:" from a person: a bounce shown to someone, not one */
+	if (bounce_is_forward(ctx->subject) &&
+	    !(recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM))
+		return;
+	if (recog_run(ctx, out)) {
+		out->kind = BOUNCE_KIND_NONSTANDARD;
+		bounce_drop_successes(out);
+		return;
+	}
+	out->nrcpt = 0;
+	out->recogniser[0] = '\0';
+
+	/* a mailer daemon's notice that no recogniser could read is not a
+	 * vacation message, whatever its Auto-Submitted says */
+	if (recog_bounce_signal(ctx) == 0 && bounce_is_autoreply(m, ctx->subject)) {
+		struct bounce_rcpt *r = result_add_rcpt(out, lim);
+
+		out->kind = BOUNCE_KIND_AUTO_REPLY;
+		snprintf(out->recogniser, sizeof(out->recogniser), "rfc3834");
+		if (r != NULL && addr_find(ctx->from, strlen(ctx->from), r->recipient,
+		                           sizeof(r->recipient)) != 0)
+			r->recipient[0] = '\0';
+	}
+}
+
+int
+bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
+             struct bounce_result *out)
+{
+	struct bounce_limits def;
+	struct mime_msg *m;
+	struct recog_ctx ctx;
+	struct recog_memo memo;
+	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
+	char *owned = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (lim == NULL) {
+		bounce_limits_default(&def);
+		lim = &def;
+	}
+	if (data == NULL)
+		len = 0;
+	if (len > lim->max_bytes) {
+		len = lim->max_bytes;
+		out->truncated = true;
+	}
+	m = mime_parse(data != NULL ? data : "", len, lim);
+	if (m == NULL)
+		return -1;
+	if (mime_truncated(m))
+		out->truncated = true;
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&memo, 0, sizeof(memo));
+	ctx.memo = &memo;
+	ctx.msg = m;
+	ctx.lim = lim;
+	bounce_header(m, 0, "From", from, sizeof(from));
+	bounce_header(m, 0, "Subject", subject, sizeof(subject));
+	ctx.from = from;
+	ctx.subject = subject;
+	/* every recogniser asks; the answer depends on From and Subject only */
+	ctx.signal_cache = 1 + recog_bounce_signal(&ctx);
+	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned);
+	ctx.returned_part = bounce_find_part(m, returned_types);
+	bounce_returned_header(m, ctx.returned_part, lim, "To", to, sizeof(to));
+	ctx.returned_to = to;
+
+	bounce_pipeline(m, &ctx, lim, out);
+	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {
+		out->nrcpt = 0;
+		out->recogniser[0] = '\0';
+	}
+	bounce_commands(out, &ctx);
+	bounce_classify_all(out);
+
+	free(owned);
+	mime_free(m);
+	return 0;
+}

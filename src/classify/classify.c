@@ -1,0 +1,641 @@
+/*
+ * classify.c - one recipient record -> status, reason and class.
+ *
+ * Order of evidence: the status code from the record (a generic X.0.0, or
+ * one the remote server's own reply contradicts, yields to the code in the
+ * diagnostic); the reason from the recogniser's hint, then from the
+ * diagnostic text, then from the code.  A precise code (X.1.1, X.2.2, ...)
+ * is trusted unless the text names one of the few reasons that override
+ * it; a weak phrase never outranks a code.  Then, unless a recogniser
+ * gave a hint: a remote host's own wording (classify_rhost_rules[], by
+ * recipient domain or remote MTA) decides; else the SMTP command the
+ * failure answered (the record's smtp_command, else the diagnostic's
+ * wording; smtpcmd.h) rewrites an unknown-user reason through
+ * classify_cmd_rules[] (at RCPT it stands, after DATA or with no command
+ * and no X.1.x code it is a filter, at MAIL a sender refusal), and a few
+ * code-specific rules refine it; a delay notice reports "expired" unless
+ * the mailbox is the cause.  The class follows from the reason and the class digit of the
+ * code through classify_policy[], a table.  When no code is found
+ * anywhere, one is inferred from the reason (status_inferred).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#include "classify/record.h"
+#include "classify/classify.h"
+#include "classify/reason.h"
+#include "classify/smtpcmd.h"
+#include "classify/status.h"
+#include "util/text.h"
+
+static bool code_key(const char *status, char *key, size_t keysz);
+
+/* ------------------------------------------------------------ class names */
+
+static const char *const class_names[BM_CLASS_COUNT] = {
+	[BM_CLASS_NONE] = "none",
+	[BM_CLASS_AUTO_REPLY] = "auto-reply",
+	[BM_CLASS_FEEDBACK] = "feedback",
+	[BM_CLASS_UNDETERMINED] = "undetermined",
+	[BM_CLASS_SOFT] = "soft",
+	[BM_CLASS_BLOCK] = "block",
+	[BM_CLASS_HARD] = "hard",
+};
+
+const char *bm_class_name(enum bm_class cls)
+{
+	if ((int)cls < 0 || cls >= BM_CLASS_COUNT)
+		return "none";
+	return class_names[cls];
+}
+
+int bm_class_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < BM_CLASS_COUNT; i++)
+		if (strcasecmp(class_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+bool bm_class_is_failure(enum bm_class cls)
+{
+	return cls == BM_CLASS_HARD || cls == BM_CLASS_BLOCK ||
+	       cls == BM_CLASS_SOFT || cls == BM_CLASS_UNDETERMINED;
+}
+
+enum bm_class bm_class_worse(enum bm_class a, enum bm_class b)
+{
+	/* the enum is declared in the order of severity */
+	if ((int)a < 0 || a >= BM_CLASS_COUNT)
+		a = BM_CLASS_NONE;
+	if ((int)b < 0 || b >= BM_CLASS_COUNT)
+		b = BM_CLASS_NONE;
+	return a > b ? a : b;
+}
+
+/* ------------------------------------------------------------ policy table */
+
+struct classify_policy {
+	enum bm_reason reason;
+	enum bm_class permanent;   /* class when the failure is 5.x.x */
+	enum bm_class transient;   /* class when it is 4.x.x or delayed */
+	const char *code;          /* "X.s.d" inferred when no code is found */
+};
+
+static const struct classify_policy classify_policy[] = {
+	{ BM_REASON_UNDEFINED, BM_CLASS_UNDETERMINED, BM_CLASS_SOFT, NULL },
+	{ BM_REASON_USERUNKNOWN, BM_CLASS_HARD, BM_CLASS_SOFT, "X.1.1" },
+	{ BM_REASON_HOSTUNKNOWN, BM_CLASS_HARD, BM_CLASS_SOFT, "X.1.2" },
+	{ BM_REASON_HASMOVED, BM_CLASS_HARD, BM_CLASS_SOFT, "X.1.6" },
+	{ BM_REASON_NOTACCEPT, BM_CLASS_HARD, BM_CLASS_SOFT, "X.3.2" },
+	{ BM_REASON_MAILBOXFULL, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.2" },
+	{ BM_REASON_SUSPEND, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.1" },
+	{ BM_REASON_EXCEEDLIMIT, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.2.3" },
+	{ BM_REASON_MESGTOOBIG, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.4" },
+	{ BM_REASON_SYSTEMERROR, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.0" },
+	{ BM_REASON_SYSTEMFULL, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.1" },
+	{ BM_REASON_NETWORKERROR, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.4.0" },
+	{ BM_REASON_EXPIRED, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.4.7" },
+	{ BM_REASON_TOOMANYCONN, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.4.5" },
+	{ BM_REASON_RATELIMITED, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.7.28" },
+	{ BM_REASON_SPEEDING, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.7.28" },
+	{ BM_REASON_BLOCKED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_SPAMDETECTED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_VIRUSDETECTED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_POLICYVIOLATION, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_SECURITYERROR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.0" },
+	{ BM_REASON_AUTHFAILURE, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.26" },
+	{ BM_REASON_BADREPUTATION, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_REQUIREPTR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.25" },
+	{ BM_REASON_REJECTED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_NORELAYING, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_FILTERED, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.1" },
+	{ BM_REASON_CONTENTERROR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.6.0" },
+	{ BM_REASON_SYNTAXERROR, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.5.2" },
+	{ BM_REASON_MAILERERROR, BM_CLASS_SOFT, BM_CLASS_SOFT, "X.3.0" },
+	{ BM_REASON_NOTCOMPLIANTRFC, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.6.0" },
+	{ BM_REASON_FAILEDSTARTTLS, BM_CLASS_BLOCK, BM_CLASS_SOFT, "X.7.10" },
+	{ BM_REASON_SUPPRESSED, BM_CLASS_BLOCK, BM_CLASS_SOFT, NULL },
+	{ BM_REASON_ONHOLD, BM_CLASS_SOFT, BM_CLASS_SOFT, NULL },
+	{ BM_REASON_DELIVERED, BM_CLASS_NONE, BM_CLASS_NONE, NULL },
+	{ BM_REASON_VACATION, BM_CLASS_AUTO_REPLY, BM_CLASS_AUTO_REPLY, NULL },
+	{ BM_REASON_FEEDBACK, BM_CLASS_FEEDBACK, BM_CLASS_FEEDBACK, NULL },
+};
+
+#define CLASSIFY_NPOLICY (sizeof(classify_policy) / sizeof(classify_policy[0]))
+
+static const struct classify_policy *policy_for(enum bm_reason r)
+{
+	size_t k;
+
+	for (k = 0; k < CLASSIFY_NPOLICY; k++)
+		if (classify_policy[k].reason == r)
+			return &classify_policy[k];
+	return &classify_policy[0];
+}
+
+/* Codes precise enough that the reason they imply is trusted over the
+ * text, unless the text names one of the reasons in code_overrides[]. */
+static const char *const precise_codes[] = {
+	"X.1.1", "X.1.2", "X.1.6", "X.1.7", "X.1.8", "X.2.2", "X.2.3", "X.3.4",
+	"X.4.4", "X.4.7", "X.7.13", "X.7.20", "X.7.21", "X.7.22", "X.7.23",
+	"X.7.24", "X.7.25", "X.7.26", "X.7.27", "X.7.29", "X.7.30",
+};
+
+/* Reasons the text may name to override even a precise code. */
+static const enum bm_reason code_overrides[] = {
+	BM_REASON_MAILBOXFULL, BM_REASON_SUSPEND, BM_REASON_HASMOVED,
+	BM_REASON_FILTERED, BM_REASON_MAILERERROR, BM_REASON_SPEEDING,
+	BM_REASON_TOOMANYCONN,
+};
+
+/* Reason rewrites by the SMTP command the failure answered (smtpcmd.h:
+ * from the record's smtp_command, else from the wording of the diagnostic):
+ * an "unknown user" at DATA is a content filter (the recipient was accepted
+ * at RCPT); an address refusal at MAIL FROM is about the sender, before
+ * MAIL (greeting, HELO) about the sending host.  At RCPT an unknown-user
+ * text keeps its reason. */
+/* Codes of addressing status (X.1.x): they say the address is the
+ * problem, whatever step refused it. */
+static const char *const codes_address[] = { "X.1.", NULL };
+
+static const struct {
+	enum smtpcmd cmd;
+	enum bm_reason from, to;
+	const char *const *codes;  /* only with these codes; NULL: any */
+	const char *const *unless; /* never with these codes; NULL: none */
+	bool permanent;            /* only for a permanent (5.x.x) failure */
+} classify_cmd_rules[] = {
+	{ SMTPCMD_DATA, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL, codes_address, false },
+	{ SMTPCMD_MAIL, BM_REASON_USERUNKNOWN, BM_REASON_REJECTED, NULL, NULL, false },
+	{ SMTPCMD_MAIL, BM_REASON_HOSTUNKNOWN, BM_REASON_REJECTED, NULL, NULL, false },
+	{ SMTPCMD_HELO, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
+	{ SMTPCMD_HELO, BM_REASON_HOSTUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
+	{ SMTPCMD_CONN, BM_REASON_USERUNKNOWN, BM_REASON_BLOCKED, NULL, NULL, false },
+	/* a refusal of no stated cause: at MAIL the sender was refused,
+	 * before it the sending host */
+	{ SMTPCMD_MAIL, BM_REASON_UNDEFINED, BM_REASON_REJECTED, NULL, NULL, true },
+	{ SMTPCMD_HELO, BM_REASON_UNDEFINED, BM_REASON_BLOCKED, NULL, NULL, true },
+	{ SMTPCMD_CONN, BM_REASON_UNDEFINED, BM_REASON_BLOCKED, NULL, NULL, true },
+	/* Sisimai's rule: an "unknown user" text with no code that names the
+	 * address (X.1.x) and no sign that RCPT was refused came at or after
+	 * DATA, from a filter (Japanese carriers answer so for blocked
+	 * senders); a transient answer is left as it is */
+	{ SMTPCMD_NONE, BM_REASON_USERUNKNOWN, BM_REASON_FILTERED, NULL, codes_address, true },
+};
+
+/* key ("X.s.d") is in the list; an entry ending in '.' ("X.1.") stands
+ * for every code of that subject. */
+static bool code_listed(const char *key, const char *const *codes)
+{
+	for (; *codes != NULL; codes++) {
+		size_t n = strlen(*codes);
+
+		if (n > 0 && (*codes)[n - 1] == '.' ? strncmp(*codes, key, n) == 0 :
+		    strcmp(*codes, key) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A text reason that a particular code turns into another: an "unknown
+ * user" answer that the reporting MTA filed under mailbox status X.2.0
+ * (not addressing, X.1.x) came after DATA, from a content filter. */
+static const struct {
+	const char *code;
+	enum bm_reason from, to;
+} classify_code_rules[] = {
+	{ "X.2.0", BM_REASON_USERUNKNOWN, BM_REASON_FILTERED },
+};
+
+/* Reasons that a transient (4.x.x) code turns into another. */
+static const struct {
+	enum bm_reason from, to;
+} classify_transient_rules[] = {
+	{ BM_REASON_HOSTUNKNOWN, BM_REASON_NETWORKERROR },
+};
+
+/* The command of a record: its smtp_command, else what its diagnostic
+ * says. */
+static enum smtpcmd command_of(const struct bounce_rcpt *r)
+{
+	enum smtpcmd c = smtpcmd_from_name(r->smtp_command);
+
+	if (c != SMTPCMD_NONE)
+		return c;
+	return smtpcmd_find(r->diagnostic, strnlen(r->diagnostic, sizeof(r->diagnostic)));
+}
+
+/* Local delivery agents: their "unknown user" is the mailbox store's own
+ * answer, not a remote server's at some SMTP step, so no command rule
+ * applies to it. */
+static const char *const local_agents[] = {
+	"mail.local:", "procmail:", "maildrop:", "dovecot-lda:", "local delivery",
+};
+
+static bool names_local_agent(const char *diag)
+{
+	size_t k, dlen = strlen(diag);
+
+	for (k = 0; k < sizeof(local_agents) / sizeof(local_agents[0]); k++)
+		if (text_find(diag, dlen, local_agents[k]) != NULL)
+			return true;
+	return false;
+}
+
+static enum bm_reason apply_command(enum bm_reason r, enum smtpcmd cmd,
+                                    const char *status, char digit)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		key[0] = '\0';
+	for (k = 0; k < sizeof(classify_cmd_rules) / sizeof(classify_cmd_rules[0]); k++)
+		if (classify_cmd_rules[k].cmd == cmd && classify_cmd_rules[k].from == r &&
+		    (classify_cmd_rules[k].codes == NULL ||
+		     code_listed(key, classify_cmd_rules[k].codes)) &&
+		    (classify_cmd_rules[k].unless == NULL ||
+		     !code_listed(key, classify_cmd_rules[k].unless)) &&
+		    (!classify_cmd_rules[k].permanent || digit == '5'))
+			return classify_cmd_rules[k].to;
+	return r;
+}
+
+static enum bm_reason apply_transient(enum bm_reason r)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(classify_transient_rules) / sizeof(classify_transient_rules[0]); k++)
+		if (classify_transient_rules[k].from == r)
+			return classify_transient_rules[k].to;
+	return r;
+}
+
+/* Transient codes that still mark the address dead when the reporting MTA
+ * gave up on them (action failed): "450 4.1.1 ... User unknown" is a
+ * mailbox that does not exist, answered with a temporary code.  Any other
+ * 4.x.x failure is soft, whatever the text says. */
+static const char *const transient_hard_codes[] = { "X.1.1" };
+
+static bool code_in(const char *status, const char *const *set, size_t n)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		return false;
+	for (k = 0; k < n; k++)
+		if (strcmp(set[k], key) == 0)
+			return true;
+	return false;
+}
+
+/* Reasons a delay notice keeps; any other becomes "expired". */
+static const enum bm_reason delayed_keep[] = {
+	BM_REASON_MAILBOXFULL, BM_REASON_MAILERERROR, BM_REASON_SYSTEMFULL,
+	BM_REASON_MESGTOOBIG, BM_REASON_EXCEEDLIMIT, BM_REASON_SUSPEND,
+};
+
+static bool reason_in(enum bm_reason r, const enum bm_reason *set, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (set[k] == r)
+			return true;
+	return false;
+}
+
+/* Hint reasons that are not failures. */
+static bool reason_is_nonfailure(enum bm_reason r)
+{
+	return r == BM_REASON_DELIVERED || r == BM_REASON_VACATION ||
+	       r == BM_REASON_FEEDBACK;
+}
+
+/* "X.s.d" of a full code, into key. */
+static bool code_key(const char *status, char *key, size_t keysz)
+{
+	size_t n;
+
+	if (status == NULL || status[0] == '\0' || status[1] != '.')
+		return false;
+	n = strlen(status);     /* the key is as long: 'X' replaces the class */
+	if (n >= keysz)
+		return false;
+	key[0] = 'X';
+	memcpy(key + 1, status + 1, n);
+	return true;
+}
+
+static bool code_is_precise(const char *status)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		return false;
+	for (k = 0; k < sizeof(precise_codes) / sizeof(precise_codes[0]); k++)
+		if (strcmp(precise_codes[k], key) == 0)
+			return true;
+	return false;
+}
+
+static bool text_overrides(enum bm_reason r)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(code_overrides) / sizeof(code_overrides[0]); k++)
+		if (code_overrides[k] == r)
+			return true;
+	return false;
+}
+
+/* s equals the lower-case word w, ignoring case; the first byte is
+ * compared inline (w starts with a letter, which only that letter in
+ * either case matches once 0x20 is set), as most calls fail there. */
+static bool word_is(const char *s, const char *w)
+{
+	return s != NULL && (unsigned char)(s[0] | 0x20) == (unsigned char)w[0] &&
+	       strcasecmp(s, w) == 0;
+}
+
+/* Fill status and reply code from the diagnostic where the record has
+ * none, and normalise what it has. */
+static void fill_status(struct bounce_rcpt *r)
+{
+	char found[BM_STATUS_MAX], norm[BM_STATUS_MAX];
+	int reply = 0;
+	bool have_found;
+	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+
+	found[0] = '\0';
+	have_found = status_find(r->diagnostic, dlen, found, sizeof(found), &reply);
+
+	if (r->status[0] != '\0') {
+		if (status_normalise(r->status, norm, sizeof(norm)))
+			memcpy(r->status, norm, strlen(norm) + 1);
+		else
+			r->status[0] = '\0';
+	}
+	if (r->status[0] == '\0' && have_found && found[0] != '\0') {
+		memcpy(r->status, found, strlen(found) + 1);
+	} else if (r->status[0] != '\0' && found[0] != '\0' && reply != 0 &&
+	           strcmp(found + 1, ".0.0") != 0 &&
+	           (found[0] == r->status[0] || reply / 100 == found[0] - '0')) {
+		/* the remote server's own reply ("550 5.7.1 ...") is more
+		 * precise than the Status field the reporting MTA made up */
+		memcpy(r->status, found, strlen(found) + 1);
+	} else if (r->status[0] != '\0' && found[0] == r->status[0] &&
+	           strcmp(r->status + 1, ".0.0") == 0 &&
+	           strcmp(found + 1, ".0.0") != 0) {
+		/* "Status: 5.0.0" says nothing the diagnostic's code does not */
+		memcpy(r->status, found, strlen(found) + 1);
+	}
+	if (!status_replycode_valid(r->replycode))
+		r->replycode = 0;
+	if (r->replycode == 0 && reply != 0 &&
+	    (r->status[0] == '\0' || r->status[0] - '0' == reply / 100))
+		r->replycode = reply;
+}
+
+/* The class digit this failure has: from the code, the reply code, or the
+ * action. */
+static char failure_digit(const struct bounce_rcpt *r)
+{
+	char c = status_class(r->status);
+
+	if (c != 0)
+		return c;
+	if (r->replycode != 0)
+		return (char)('0' + r->replycode / 100);
+	if (word_is(r->action, "delayed"))
+		return '4';
+	return '5';
+}
+
+static enum bm_reason pick_reason(const struct bounce_rcpt *r)
+{
+	enum bm_reason by_text, by_code;
+	size_t dlen;
+	bool weak = false;
+
+	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
+		return r->reason_hint;
+	if (word_is(r->action, "delivered") || word_is(r->action, "relayed") ||
+	    word_is(r->action, "expanded") || status_class(r->status) == '2')
+		return BM_REASON_DELIVERED;
+
+	dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+	by_text = reason_from_text_weak(r->diagnostic, dlen, &weak);
+	by_code = reason_from_status(r->status);
+	if (by_code == BM_REASON_DELIVERED)
+		by_code = BM_REASON_UNDEFINED;
+
+	if (by_text == BM_REASON_UNDEFINED)
+		return by_code;
+	if (by_code == BM_REASON_UNDEFINED || (weak && by_code == BM_REASON_BLOCKED))
+		return by_text;
+	if (weak)
+		return by_code;
+	if (code_is_precise(r->status) && !text_overrides(by_text))
+		return by_code;
+	return by_text;
+}
+
+static enum bm_reason apply_code(enum bm_reason r, const char *status)
+{
+	char key[BM_STATUS_MAX + 2];
+	size_t k;
+
+	if (!code_key(status, key, sizeof(key)))
+		return r;
+	for (k = 0; k < sizeof(classify_code_rules) / sizeof(classify_code_rules[0]); k++)
+		if (classify_code_rules[k].from == r &&
+		    strcmp(classify_code_rules[k].code, key) == 0)
+			return classify_code_rules[k].to;
+	return r;
+}
+
+/* Remote hosts whose own wording says more than the SMTP step does.  A rule
+ * applies when the recipient's domain or the remote MTA's host name is
+ * `domain` or under it, and the diagnostic holds `phrase`. */
+static const struct {
+	const char *domain;
+	const char *phrase;
+	enum bm_reason reason;
+} classify_rhost_rules[] = {
+	/* au (KDDI): "550 <a@b>: User unknown" names a dead address; the same
+	 * words with no address ("550 : User unknown") answer a sender the
+	 * recipient filters out */
+	{ "ezweb.ne.jp", ">: user unknown", BM_REASON_USERUNKNOWN },
+	{ "au.com", ">: user unknown", BM_REASON_USERUNKNOWN },
+	{ "ezweb.ne.jp", " : user unknown", BM_REASON_FILTERED },
+	{ "au.com", " : user unknown", BM_REASON_FILTERED },
+	/* Orange and La Poste number their refusals (LPN007_416, OFR_416):
+	 * 416 and 418 are invalid recipients, whatever step they answer */
+	{ "laposte.net", "_416", BM_REASON_USERUNKNOWN },
+	{ "laposte.net", "_418", BM_REASON_USERUNKNOWN },
+	{ "orange.fr", "_416", BM_REASON_USERUNKNOWN },
+	{ "orange.fr", "_418", BM_REASON_USERUNKNOWN },
+	{ "wanadoo.fr", "_416", BM_REASON_USERUNKNOWN },
+	{ "wanadoo.fr", "_418", BM_REASON_USERUNKNOWN },
+};
+
+/* Length of the host name at host: up to a space, '(', '[' or ';',
+ * trailing dots dropped. */
+static size_t host_len(const char *host)
+{
+	size_t n = strcspn(host, " ([;");
+
+	while (n > 0 && host[n - 1] == '.')
+		n--;
+	return n;
+}
+
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* host[0..n) is domain[0..dlen) or a name under it.  The last bytes are
+ * compared first: most hosts end otherwise. */
+static inline bool host_under(const char *host, size_t n, const char *domain,
+                              size_t dlen)
+{
+	if (n < dlen || ascii_lower(host[n - 1]) != ascii_lower(domain[dlen - 1]) ||
+	    strncasecmp(host + n - dlen, domain, dlen) != 0)
+		return false;
+	return n == dlen || host[n - dlen - 1] == '.';
+}
+
+static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
+{
+	const char *at = strrchr(r->recipient, '@'), *domain = NULL;
+	size_t k, at_len = 0, mta_len = host_len(r->remote_mta);
+	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+	bool under = false;
+
+	if (at != NULL)
+		at_len = host_len(++at);
+	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
+		/* rules of one domain follow each other: test the hosts once */
+		if (classify_rhost_rules[k].domain != domain) {
+			size_t domain_len;
+
+			domain = classify_rhost_rules[k].domain;
+			domain_len = strlen(domain);
+			under = (at != NULL && host_under(at, at_len, domain, domain_len)) ||
+			        host_under(r->remote_mta, mta_len, domain, domain_len);
+		}
+		if (!under)
+			continue;
+		if (text_find(r->diagnostic, dlen, classify_rhost_rules[k].phrase) != NULL) {
+			*out = classify_rhost_rules[k].reason;
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason reason)
+{
+	enum bm_reason by_host;
+	enum smtpcmd cmd;
+	char digit;
+
+	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
+		return reason;
+	if (rhost_reason(r, &by_host))
+		return by_host;
+	cmd = command_of(r);
+	digit = failure_digit(r);
+	if (cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic))
+		reason = apply_command(reason, cmd, r->status, digit);
+	reason = apply_code(reason, r->status);
+	if (digit == '4')
+		reason = apply_transient(reason);
+	return reason;
+}
+
+static void infer_status(struct bounce_rcpt *r, const struct classify_policy *p,
+                         char digit)
+{
+	char buf[BM_STATUS_MAX];
+	size_t n;
+
+	if (p->code == NULL)
+		return;
+	n = strlen(p->code);    /* digit replaces the 'X' */
+	if (n == 0 || n >= sizeof(buf))
+		return;
+	buf[0] = digit;
+	memcpy(buf + 1, p->code + 1, n);
+	if (!status_valid(buf))
+		return;
+	memcpy(r->status, buf, n + 1);
+	r->status_inferred = true;
+}
+
+void classify_rcpt(struct bounce_rcpt *r)
+{
+	const struct classify_policy *p;
+	bool delayed;
+	char digit;
+
+	if (r == NULL)
+		return;
+	r->status[sizeof(r->status) - 1] = '\0';
+	r->diagnostic[sizeof(r->diagnostic) - 1] = '\0';
+	r->action[sizeof(r->action) - 1] = '\0';
+	r->status_inferred = false;
+
+	fill_status(r);
+	r->reason = refine_reason(r, pick_reason(r));
+	/* "expired" is not an RFC 3464 action, but some MTAs write it */
+	delayed = word_is(r->action, "delayed") || word_is(r->action, "expired");
+
+	/* A delayed message has not failed yet: never a dead address, and
+	 * unless the text names a lasting condition of the mailbox or the
+	 * local mailer, what it reports is that time is running out. */
+	if (delayed && !reason_is_nonfailure(r->reason) &&
+	    !reason_in(r->reason, delayed_keep, sizeof(delayed_keep) / sizeof(delayed_keep[0])))
+		r->reason = BM_REASON_EXPIRED;
+
+	p = policy_for(r->reason);
+	digit = failure_digit(r);
+	if (reason_is_nonfailure(r->reason))
+		r->cls = p->permanent;
+	else if (delayed)
+		r->cls = p->transient;
+	else if (digit == '4' && p->permanent == BM_CLASS_HARD &&
+	         code_in(r->status, transient_hard_codes,
+	                 sizeof(transient_hard_codes) / sizeof(transient_hard_codes[0])))
+		r->cls = BM_CLASS_HARD;
+	else if (digit == '4')
+		r->cls = p->transient;
+	else
+		r->cls = p->permanent;
+
+	/* reason unknown but the code says which family: policy refusals
+	 * (5.7.x) are blocks, transient codes are soft */
+	if (r->reason == BM_REASON_UNDEFINED && !delayed && digit == '5' &&
+	    strncmp(r->status, "5.7.", 4) == 0)
+		r->cls = BM_CLASS_BLOCK;
+
+	if (r->status[0] == '\0' && !reason_is_nonfailure(r->reason))
+		infer_status(r, p, word_is(r->action, "delayed") ? '4' : (digit == '2' ? '5' : digit));
+	if (r->status[0] == '\0' && r->reason == BM_REASON_DELIVERED) {
+		memcpy(r->status, "2.0.0", 6);
+		r->status_inferred = true;
+	}
+}

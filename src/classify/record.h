@@ -1,0 +1,86 @@
+/*
+ * record.h - the records the classifier produces: one per reported
+ * recipient (struct bounce_rcpt), gathered in one struct bounce_result.
+ *
+ * These are the types that the DSN and ARF parsers, the recognisers, the
+ * class rules and the facade (bounce.h) share; they live here, below all of
+ * them, so no module depends on a module that depends on it.  All strings
+ * are NUL-terminated, bounded by their array size and free of control
+ * characters (result_scrub() is the last guard).  The result owns its
+ * recipient array: bounce_result_free() releases it.
+ */
+#ifndef BM_RECORD_H
+#define BM_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "classify/reason.h"
+
+/* What the mailing software should do about one recipient (DESIGN 3);
+ * the rules and the name table are classify.h's. */
+enum bm_class {
+	BM_CLASS_NONE = 0,
+	BM_CLASS_AUTO_REPLY,
+	BM_CLASS_FEEDBACK,
+	BM_CLASS_UNDETERMINED,
+	BM_CLASS_SOFT,
+	BM_CLASS_BLOCK,
+	BM_CLASS_HARD,
+	BM_CLASS_COUNT
+};
+
+#define BM_ADDR_MAX 320   /* an RFC 5321 path is at most 256 octets */
+#define BM_STATUS_MAX 16  /* "5.123.123" plus slack */
+#define BM_DIAG_MAX 1024  /* diagnostic text, whitespace collapsed */
+#define BM_HOST_MAX 256
+#define BM_WORD_MAX 64    /* action, feedback type, recogniser name */
+
+enum bounce_kind {
+	BOUNCE_KIND_NOT_BOUNCE = 0,
+	BOUNCE_KIND_DSN,         /* RFC 3464 / RFC 6533 delivery-status part */
+	BOUNCE_KIND_NONSTANDARD, /* recognised from text by a recogniser */
+	BOUNCE_KIND_AUTO_REPLY,  /* RFC 3834, vacation texts */
+	BOUNCE_KIND_FEEDBACK,    /* ARF, RFC 5965 */
+};
+
+/* One failed (or reported) recipient. All strings are NUL-terminated,
+ * bounded by their array size, and free of control characters. */
+struct bounce_rcpt {
+	char recipient[BM_ADDR_MAX];   /* normalised (addr.h), "" if unknown */
+	char original_recipient[BM_ADDR_MAX]; /* Original-Recipient, if any */
+	char action[BM_WORD_MAX];      /* failed, delayed, delivered, ... lower case */
+	char status[BM_STATUS_MAX];    /* RFC 3463 code, "" if none could be found */
+	int replycode;                 /* SMTP reply code (e.g. 550), 0 if none */
+	char diagnostic[BM_DIAG_MAX];  /* diagnostic text as the bounce gives it */
+	char reporting_mta[BM_HOST_MAX];
+	char remote_mta[BM_HOST_MAX];
+	char feedback_type[BM_WORD_MAX]; /* ARF only */
+	enum bm_reason reason_hint;    /* set by a recogniser that knows better, else UNDEFINED */
+	enum bm_reason reason;         /* filled in by classify */
+	enum bm_class cls;             /* filled in by classify */
+	bool status_inferred;          /* status was made up from the reason */
+	/* SMTP command the remote server's failure answered (smtpcmd.h):
+	 * "CONN", "HELO", "MAIL", "RCPT", "DATA", or "" when no part of the
+	 * bounce says.  Set by the parsers, read by classify. */
+	char smtp_command[BM_WORD_MAX];
+};
+
+struct bounce_result {
+	enum bounce_kind kind;
+	enum bm_class cls;             /* worst class over all recipients */
+	char recogniser[BM_WORD_MAX];  /* "rfc3464", "qmail", "exim", ... or "" */
+	char reporting_mta[BM_HOST_MAX];
+	char feedback_type[BM_WORD_MAX];
+	size_t nrcpt;
+	struct bounce_rcpt *rcpt;      /* nrcpt entries, owned by the result */
+	size_t rcpt_cap;               /* allocated entries (internal) */
+	bool truncated;                /* a cap was hit; the result may be partial */
+	bool rcpt_capped;              /* more recipients than limits.max_rcpt */
+};
+
+void bounce_result_free(struct bounce_result *res);
+
+const char *bounce_kind_name(enum bounce_kind kind);
+
+#endif

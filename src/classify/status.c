@@ -1,0 +1,610 @@
+/*
+ * status.c - RFC 3463 enhanced status codes: the IANA registry, syntax
+ * checks, and extraction of codes from diagnostic text.
+ *
+ * The registry table is the IANA "SMTP Enhanced Status Codes" enumerated
+ * list (RFC 3463, 3886, 4468, 4954, 5248, 6531, 6710, 7293, 7372, 7505,
+ * 8617, 8689 and the X.7.28 registration).  status_find() scans the text
+ * once, collects candidate codes with a score for how much they look like
+ * part of an SMTP reply line, and returns the best one; digit-free text
+ * is skipped a word at a time, and a per-thread memo answers the same
+ * diagnostic asked about again (the DSN parser, the recognisers and
+ * classify_rcpt() each ask) without a second scan.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "classify/status.h"
+
+#define BM_STATUS_FIND_MAX 16
+
+/* ------------------------------------------------------------ registry */
+
+static const struct status_entry status_registry[] = {
+	{ "X.0.0", "Other undefined Status" },
+	{ "X.1.0", "Other address status" },
+	{ "X.1.1", "Bad destination mailbox address" },
+	{ "X.1.2", "Bad destination system address" },
+	{ "X.1.3", "Bad destination mailbox address syntax" },
+	{ "X.1.4", "Destination mailbox address ambiguous" },
+	{ "X.1.5", "Destination address valid" },
+	{ "X.1.6", "Destination mailbox has moved, No forwarding address" },
+	{ "X.1.7", "Bad sender's mailbox address syntax" },
+	{ "X.1.8", "Bad sender's system address" },
+	{ "X.1.9", "Message relayed to non-compliant mailer" },
+	{ "X.1.10", "Recipient address has null MX" },
+	{ "X.2.0", "Other or undefined mailbox status" },
+	{ "X.2.1", "Mailbox disabled, not accepting messages" },
+	{ "X.2.2", "Mailbox full" },
+	{ "X.2.3", "Message length exceeds administrative limit" },
+	{ "X.2.4", "Mailing list expansion problem" },
+	{ "X.3.0", "Other or undefined mail system status" },
+	{ "X.3.1", "Mail system full" },
+	{ "X.3.2", "System not accepting network messages" },
+	{ "X.3.3", "System not capable of selected features" },
+	{ "X.3.4", "Message too big for system" },
+	{ "X.3.5", "System incorrectly configured" },
+	{ "X.3.6", "Requested priority was changed" },
+	{ "X.4.0", "Other or undefined network or routing status" },
+	{ "X.4.1", "No answer from host" },
+	{ "X.4.2", "Bad connection" },
+	{ "X.4.3", "Directory server failure" },
+	{ "X.4.4", "Unable to route" },
+	{ "X.4.5", "Mail system congestion" },
+	{ "X.4.6", "Routing loop detected" },
+	{ "X.4.7", "Delivery time expired" },
+	{ "X.5.0", "Other or undefined protocol status" },
+	{ "X.5.1", "Invalid command" },
+	{ "X.5.2", "Syntax error" },
+	{ "X.5.3", "Too many recipients" },
+	{ "X.5.4", "Invalid command arguments" },
+	{ "X.5.5", "Wrong protocol version" },
+	{ "X.5.6", "Authentication Exchange line is too long" },
+	{ "X.6.0", "Other or undefined media error" },
+	{ "X.6.1", "Media not supported" },
+	{ "X.6.2", "Conversion required and prohibited" },
+	{ "X.6.3", "Conversion required but not supported" },
+	{ "X.6.4", "Conversion with loss performed" },
+	{ "X.6.5", "Conversion Failed" },
+	{ "X.6.6", "Message content not available" },
+	{ "X.6.7", "Non-ASCII addresses not permitted for that sender/recipient" },
+	{ "X.6.8", "UTF-8 string reply is required, but not permitted by the SMTP client" },
+	{ "X.6.9", "UTF-8 header message cannot be transferred to one or more recipients so the message must be rejected" },
+	{ "X.6.10", "UTF-8 string reply is required, but not permitted by the SMTP client (duplicate of X.6.8, deprecated)" },
+	{ "X.7.0", "Other or undefined security status" },
+	{ "X.7.1", "Delivery not authorized, message refused" },
+	{ "X.7.2", "Mailing list expansion prohibited" },
+	{ "X.7.3", "Security conversion required but not possible" },
+	{ "X.7.4", "Security features not supported" },
+	{ "X.7.5", "Cryptographic failure" },
+	{ "X.7.6", "Cryptographic algorithm not supported" },
+	{ "X.7.7", "Message integrity failure" },
+	{ "X.7.8", "Authentication credentials invalid" },
+	{ "X.7.9", "Authentication mechanism is too weak" },
+	{ "X.7.10", "Encryption Needed" },
+	{ "X.7.11", "Encryption required for requested authentication mechanism" },
+	{ "X.7.12", "A password transition is needed" },
+	{ "X.7.13", "User Account Disabled" },
+	{ "X.7.14", "Trust relationship required" },
+	{ "X.7.15", "Priority Level is too low" },
+	{ "X.7.16", "Message is too big for the specified priority" },
+	{ "X.7.17", "Mailbox owner has changed" },
+	{ "X.7.18", "Domain owner has changed" },
+	{ "X.7.19", "RRVS test cannot be completed" },
+	{ "X.7.20", "No passing DKIM signature found" },
+	{ "X.7.21", "No acceptable DKIM signature found" },
+	{ "X.7.22", "No valid author-matched DKIM signature found" },
+	{ "X.7.23", "SPF validation failed" },
+	{ "X.7.24", "SPF validation error" },
+	{ "X.7.25", "Reverse DNS validation failed" },
+	{ "X.7.26", "Multiple authentication checks failed" },
+	{ "X.7.27", "Sender address has null MX" },
+	{ "X.7.28", "Mail flood detected" },
+	{ "X.7.29", "ARC validation failure" },
+	{ "X.7.30", "REQUIRETLS support required" },
+};
+
+#define STATUS_NREG (sizeof(status_registry) / sizeof(status_registry[0]))
+
+/* ------------------------------------------------------------ parsing */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Parsed code: class digit, subject and detail numbers. */
+struct status_parts {
+	char cls;
+	unsigned subject;
+	unsigned detail;
+	size_t len;          /* characters consumed */
+	bool leading_zero;   /* a field had a superfluous leading zero */
+};
+
+/* Read a run of digits at s[*i..len); at most `max` digits allowed. */
+static inline bool read_number(const char *s, size_t len, size_t *i,
+                               unsigned max, unsigned *val, bool *lz)
+{
+	size_t start = *i;
+	unsigned v = 0;
+
+	while (*i < len && is_digit(s[*i])) {
+		if (*i - start >= max)
+			return false;
+		v = v * 10 + (unsigned)(s[*i] - '0');
+		(*i)++;
+	}
+	if (*i == start)
+		return false;
+	if (*i - start > 1 && s[start] == '0')
+		*lz = true;
+	*val = v;
+	return true;
+}
+
+/* Parse "c.sss.ddd" at s[0..len); the class may be any single character
+ * the caller allows (digit or 'X').  Does not check what follows. */
+static bool parse_parts(const char *s, size_t len, struct status_parts *p)
+{
+	size_t i = 1;
+
+	p->cls = '\0';
+	p->subject = p->detail = 0;
+	p->len = 0;
+	p->leading_zero = false;
+	if (len < 5)
+		return false;
+	p->cls = s[0];
+	if (s[1] != '.')
+		return false;
+	i = 2;
+	if (!read_number(s, len, &i, 3, &p->subject, &p->leading_zero))
+		return false;
+	if (i >= len || s[i] != '.')
+		return false;
+	i++;
+	if (!read_number(s, len, &i, 3, &p->detail, &p->leading_zero))
+		return false;
+	p->len = i;
+	return true;
+}
+
+static bool class_ok(char c)
+{
+	return c == '2' || c == '4' || c == '5';
+}
+
+/* "c.subject.detail" into out (at least STATUS_TEXT_MAX bytes), NUL-
+ * terminated; returns its length.  What snprintf("%c.%u.%u") writes,
+ * without the cost of a format interpreter on the hot path. */
+#define STATUS_TEXT_MAX 24
+
+static size_t put_uint(char *out, unsigned v)
+{
+	char tmp[10];
+	size_t n = 0, k;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (k = 0; k < n; k++)
+		out[k] = tmp[n - 1 - k];
+	return n;
+}
+
+static size_t status_text(char *out, char cls, unsigned subject, unsigned detail)
+{
+	size_t n = 0;
+
+	out[n++] = cls;
+	out[n++] = '.';
+	n += put_uint(out + n, subject);
+	out[n++] = '.';
+	n += put_uint(out + n, detail);
+	out[n] = '\0';
+	return n;
+}
+
+bool status_valid(const char *code)
+{
+	struct status_parts p;
+	size_t len;
+
+	if (code == NULL)
+		return false;
+	len = strnlen(code, 32);
+	if (!parse_parts(code, len, &p) || p.len != len)
+		return false;
+	return class_ok(p.cls) && !p.leading_zero;
+}
+
+const struct status_entry *status_lookup(const char *code)
+{
+	struct status_parts p;
+	char key[24];
+	size_t len, k;
+
+	if (code == NULL)
+		return NULL;
+	len = strnlen(code, 32);
+	if (!parse_parts(code, len, &p) || p.len != len)
+		return NULL;
+	if (!class_ok(p.cls) && p.cls != 'X' && p.cls != 'x')
+		return NULL;
+	if (status_text(key, 'X', p.subject, p.detail) >= sizeof(key))
+		return NULL;
+	for (k = 0; k < STATUS_NREG; k++)
+		if (strcmp(status_registry[k].code, key) == 0)
+			return &status_registry[k];
+	return NULL;
+}
+
+bool status_normalise(const char *in, char *out, size_t outsz)
+{
+	struct status_parts p;
+	char buf[STATUS_TEXT_MAX];
+	size_t len, n;
+
+	if (out != NULL && outsz > 0)
+		out[0] = '\0';
+	if (in == NULL || out == NULL || outsz == 0)
+		return false;
+	len = strnlen(in, 64);
+	while (len > 0 && (*in == ' ' || *in == '\t')) {
+		in++;
+		len--;
+	}
+	while (len > 0 && (in[len - 1] == ' ' || in[len - 1] == '\t' ||
+	                   in[len - 1] == '\r' || in[len - 1] == '\n'))
+		len--;
+	if (!parse_parts(in, len, &p) || p.len != len || !class_ok(p.cls))
+		return false;
+	n = status_text(buf, p.cls, p.subject, p.detail);
+	if (n >= outsz)
+		return false;
+	memcpy(out, buf, n + 1);
+	return true;
+}
+
+bool status_replycode_valid(int code)
+{
+	int c = code / 100, d = (code / 10) % 10;
+
+	if (code < 200 || code > 599)
+		return false;
+	return (c == 2 || c == 4 || c == 5) && d <= 5;
+}
+
+char status_class(const char *code)
+{
+	struct status_parts p;
+	size_t len;
+
+	if (code == NULL)
+		return 0;
+	len = strnlen(code, 32);
+	if (!parse_parts(code, len, &p) || p.len != len || !class_ok(p.cls))
+		return 0;
+	return p.cls;
+}
+
+/* ------------------------------------------------------------ finding */
+
+/* Words after which a dotted number is a version, not a status code. */
+static const char *const status_version_words[] = {
+	"version", "ver", "v", "release", "rel", "build", "rev", "revision",
+	"postfix", "exim", "sendmail", "qmail", "courier", "smtpd", "esmtp",
+	"exchange", "domino", "notes", "james", "opensmtpd", "haraka",
+	"zimbra", "postfix-", "iis", "microsoft", "mdaemon", "kerio",
+	"communigate", "imail", "mailenable", "hmailserver", "powermta",
+	"amavisd-new", "amavisd", "spamassassin", "clamav", "dovecot",
+	"cyrus", "lmtp", "rspamd", "firefox", "thunderbird", "outlook",
+	"mozilla", "php", "perl", "python", "openssl", "tls", "tlsv",
+	"ssl", "sslv", "ipv", "rfc", "section", "sec", "chapter", "page",
+	"step", "item", "figure", "table",
+};
+
+#define STATUS_NVERSION (sizeof(status_version_words) / sizeof(status_version_words[0]))
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* true when the word that ends just before s[at] (skipping blanks) is a
+ * version word, or the code is glued to a letter such as "v4.1.1". */
+static bool after_version_word(const char *s, size_t at)
+{
+	size_t end = at, start;
+	size_t k;
+
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' ||
+	                   s[end - 1] == '/'))
+		end--;
+	start = end;
+	while (start > 0 && (is_alpha(s[start - 1]) || s[start - 1] == '-'))
+		start--;
+	if (start == end || end - start > 16)
+		return false;
+	for (k = 0; k < STATUS_NVERSION; k++) {
+		const char *w = status_version_words[k];
+		size_t wl = strlen(w), j;
+
+		if (wl != end - start)
+			continue;
+		for (j = 0; j < wl; j++)
+			if (lower(s[start + j]) != w[j])
+				break;
+		if (j == wl)
+			return true;
+	}
+	return false;
+}
+
+/* A reply code at s[i..i+3): three digits, first 2/4/5, second 0-5,
+ * not part of a longer number or dotted run. */
+static int reply_at(const char *s, size_t len, size_t i)
+{
+	int v;
+
+	if (i + 3 > len)
+		return 0;
+	if (!is_digit(s[i]) || !is_digit(s[i + 1]) || !is_digit(s[i + 2]))
+		return 0;
+	if (i > 0 && (is_digit(s[i - 1]) || is_alpha(s[i - 1]) ||
+	              s[i - 1] == '.' || s[i - 1] == ',' || s[i - 1] == '/' ||
+	              s[i - 1] == '_' || s[i - 1] == '+' || s[i - 1] == '$'))
+		return 0;
+	if (i + 3 < len) {
+		char n = s[i + 3];
+
+		if (is_digit(n) || is_alpha(n) || n == '.' || n == ',' ||
+		    n == '/' || n == '_' || n == '%' || n == '@')
+			return 0;
+		/* "550:" is a reply code, "10:20" a time of day */
+		if (n == ':' && i + 4 < len && is_digit(s[i + 4]))
+			return 0;
+	}
+	v = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+	return status_replycode_valid(v) ? v : 0;
+}
+
+/* The reply code directly before an enhanced code at s[at]: "550 5.1.1",
+ * "550-5.1.1", "550 #5.1.1", "550 (5.1.1)", "550: 5.1.1". */
+static int reply_before(const char *s, size_t at)
+{
+	size_t i = at;
+	int seps = 0;
+
+	while (i > 0 && seps < 3 && (s[i - 1] == ' ' || s[i - 1] == '-' ||
+	                             s[i - 1] == '#' || s[i - 1] == '(' ||
+	                             s[i - 1] == '[' || s[i - 1] == ':' ||
+	                             s[i - 1] == '\'' || s[i - 1] == '"' ||
+	                             s[i - 1] == '\t')) {
+		i--;
+		seps++;
+	}
+	if (seps == 0 || i < 3)
+		return 0;
+	return reply_at(s, at, i - 3);
+}
+
+/* Characters that may stand right before a standalone reply code. */
+static bool reply_lead(const char *s, size_t i)
+{
+	size_t j = i;
+
+	while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+		j--;
+	if (j == 0)
+		return true;
+	switch (s[j - 1]) {
+	case ':': case ';': case '(': case '[': case '<': case '"':
+	case '\'': case '#': case '=': case '\n': case '\r': case '>':
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The code and reply code must be consistent to be paired. */
+static bool classes_agree(char cls, int reply)
+{
+	return reply / 100 == cls - '0';
+}
+
+/* Index of the first digit in s[i..len), or len.  Codes are a few bytes
+ * in long prose: words of eight bytes with no digit are skipped whole
+ * (each byte XOR '0' is below 10 exactly when it is a digit; the test for
+ * such a byte is exact). */
+static inline __attribute__((always_inline)) size_t
+next_digit(const char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, s + i, sizeof(w));
+		t = w ^ ('0' * ones);
+		if (((t - 10 * ones) & ~t & highs) != 0)
+			break;
+	}
+	while (i < len && !is_digit(s[i]))
+		i++;
+	return i;
+}
+
+/* What one scan of a text found, before it is written out. */
+struct status_scan {
+	bool have_best;             /* an enhanced code was found */
+	int best_reply, lone_reply;
+	char best[STATUS_TEXT_MAX];
+};
+
+static void status_scan(const char *text, size_t len, struct status_scan *out)
+{
+	size_t i;
+	int best_score = -1, best_reply = 0, lone_reply = 0;
+	char best[STATUS_TEXT_MAX];
+	bool best_generic = false;
+
+	best[0] = '\0';
+	for (i = next_digit(text, 0, len); i < len; i = next_digit(text, i + 1, len)) {
+		struct status_parts p;
+		char c = text[i];
+		int score, rc;
+		size_t end;
+		bool generic;
+
+		/* standalone reply code, remembered in case no enhanced code */
+		if (lone_reply == 0 && reply_lead(text, i)) {
+			rc = reply_at(text, len, i);
+			if (rc != 0 && (i + 3 >= len || text[i + 3] == ' ' ||
+			                text[i + 3] == '-' || text[i + 3] == '\t' ||
+			                text[i + 3] == ')' || text[i + 3] == ']' ||
+			                text[i + 3] == '\r' || text[i + 3] == '\n'))
+				lone_reply = rc;
+		}
+		if (!class_ok(c))
+			continue;
+		if (i > 0) {
+			char b = text[i - 1];
+
+			if (is_digit(b) || is_alpha(b) || b == '.' || b == '_' ||
+			    b == '/' || b == '+' || b == '$' || b == '@' ||
+			    b == ',' || b == '\\')
+				continue;
+			if (b == '-' && i > 1 && (is_alpha(text[i - 2])))
+				continue;
+		}
+		if (!parse_parts(text + i, len - i, &p))
+			continue;
+		end = i + p.len;
+		if (end < len) {
+			char n = text[end];
+
+			if (is_digit(n) || is_alpha(n) || n == '_' || n == '@' ||
+			    n == '%' || n == '/' || n == '\\')
+				continue;
+			if ((n == '.' || n == ',' || n == '-' || n == ':') &&
+			    end + 1 < len && is_digit(text[end + 1]))
+				continue;
+		}
+		if (after_version_word(text, i))
+			continue;
+
+		rc = reply_before(text, i);
+		if (rc != 0 && classes_agree(p.cls, rc))
+			score = 4;
+		else if (rc != 0)
+			score = 3;
+		else if (i == 0 || (i > 0 && (text[i - 1] == '#' ||
+		                              text[i - 1] == '(' ||
+		                              text[i - 1] == '[' ||
+		                              text[i - 1] == '=')))
+			score = 2;
+		else
+			score = 1;
+
+		generic = (p.subject == 0 && p.detail == 0);
+		if (score > best_score || (score == best_score && best_generic && !generic)) {
+			/* at most "c.999.999": parse_parts reads three digits */
+			if (status_text(best, p.cls, p.subject, p.detail) >= BM_STATUS_FIND_MAX)
+				continue;
+			best_score = score;
+			best_reply = rc;
+			best_generic = generic;
+		}
+		i = end - 1;
+	}
+
+	out->have_best = best_score >= 0;
+	out->best_reply = best_reply;
+	out->lone_reply = lone_reply;
+	memcpy(out->best, best, sizeof(out->best));
+}
+
+/* A per-thread memo of the last few texts scanned: the same diagnostic is
+ * asked about by the DSN parser (its reply code), the recognisers and
+ * classify_rcpt().  Texts longer than STATUS_MEMO_TEXT are not kept. */
+#define STATUS_MEMO_N 2
+#define STATUS_MEMO_TEXT 1024
+
+struct status_memo {
+	size_t len;                 /* 0: empty slot */
+	struct status_scan scan;
+	char text[STATUS_MEMO_TEXT];
+};
+
+static _Thread_local struct status_memo status_memos[STATUS_MEMO_N];
+static _Thread_local unsigned status_memo_next;
+
+static void status_scan_memo(const char *text, size_t len, struct status_scan *out)
+{
+	struct status_memo *m;
+	size_t k;
+
+	if (len == 0 || len > STATUS_MEMO_TEXT) {
+		status_scan(text, len, out);
+		return;
+	}
+	for (k = 0; k < STATUS_MEMO_N; k++) {
+		m = &status_memos[k];
+		if (m->len == len && memcmp(m->text, text, len) == 0) {
+			*out = m->scan;
+			return;
+		}
+	}
+	status_scan(text, len, out);
+	m = &status_memos[status_memo_next++ % STATUS_MEMO_N];
+	m->len = len;
+	m->scan = *out;
+	memcpy(m->text, text, len);
+}
+
+bool status_find(const char *text, size_t len, char *status, size_t statussz,
+                 int *replycode)
+{
+	struct status_scan sc;
+
+	if (status != NULL && statussz > 0)
+		status[0] = '\0';
+	if (replycode != NULL)
+		*replycode = 0;
+	if (text == NULL)
+		return false;
+	status_scan_memo(text, len, &sc);
+	if (sc.have_best) {
+		if (status != NULL && statussz > 0) {
+			size_t bl = strlen(sc.best);
+
+			if (bl < statussz)
+				memcpy(status, sc.best, bl + 1);
+		}
+		if (replycode != NULL) {
+			if (sc.best_reply != 0)
+				*replycode = sc.best_reply;
+			else if (sc.lone_reply != 0 && classes_agree(sc.best[0], sc.lone_reply))
+				*replycode = sc.lone_reply;
+		}
+		return true;
+	}
+	if (sc.lone_reply != 0) {
+		if (replycode != NULL)
+			*replycode = sc.lone_reply;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,84 @@
+/*
+ * conf.h - the daemon's configuration: libconfuse file -> immutable struct.
+ *
+ * conf_load() parses the file (libconfuse lives only in conf*.c), checks
+ * every value and every path (the list's directory must exist and be
+ * writable by the run-time user), and returns a complete, immutable
+ * struct bm_config, or NULL with errors written as "file:line: what is
+ * wrong".  Readers take a reference with conf_get() and drop it with
+ * conf_put(); conf_swap() installs a newly loaded config (SIGUSR1)
+ * without disturbing connections that still hold the old one.  The swap and
+ * the reference counts are under one mutex; the struct itself is never
+ * written after loading, so readers need no lock.
+ *
+ * File syntax (every option documented in conf/bounce-milter.conf and
+ * bounce-milter.conf(5), with its default):
+ *   socket = "inet:8891@127.0.0.1"     user = ""        socket_mode = "0660"
+ *   syslog_facility = "mail"           syslog_ident = "bounce-milter"
+ *   max_message_bytes = 1048576        bounce_address = {}   (globs, e.g. "bounces+*@example.com")
+ *   max_suppress_per_message = 10      max_suppress_per_hour = 1000
+ *   suppress { file = "/var/lib/bounce-milter/suppressed.txt"  format = "plain"
+ *              classes = {"hard"}  reasons = {}  fold_local = true
+ *              fsync = "always"    on_error = "tempfail"  complaints = false }
+ *   trust    { spf = "not-fail"  spf_timeout_ms = 2000  authserv_id = ""
+ *              pass_helo = {}  pass_networks = {}  dns_zone_file = "" }
+ *   verp     { patterns = {}  secret_file = ""  tag_length = 16 }
+ */
+#ifndef BM_CONF_H
+#define BM_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "classify/classify.h"
+#include "classify/reason.h"
+#include "suppress/suppress.h"
+#include "trust/verp.h"
+
+enum bm_spf_policy { BM_SPF_POLICY_PASS, BM_SPF_POLICY_NOT_FAIL, BM_SPF_POLICY_OFF };
+enum bm_on_error { BM_ON_ERROR_TEMPFAIL, BM_ON_ERROR_ACCEPT };
+
+struct bm_config {
+	char *path;                      /* the file it came from */
+	char *socket;
+	char *user;                      /* "" = keep the current user (must not be root) */
+	unsigned socket_mode;
+	int syslog_facility;             /* LOG_MAIL, ... */
+	char *syslog_ident;
+	size_t max_message_bytes;
+	char **bounce_address;           /* NULL-terminated glob list */
+	unsigned max_suppress_per_message;
+	unsigned max_suppress_per_hour;
+
+	char *suppress_file;
+	struct suppress_opts suppress;   /* format, fsync, fold_local */
+	bool suppress_class[BM_CLASS_COUNT];
+	bool suppress_reason[BM_REASON_COUNT];
+	enum bm_on_error on_error;
+	bool suppress_complaints;
+
+	enum bm_spf_policy spf_policy;
+	unsigned spf_timeout_ms;
+	char *authserv_id;               /* "" = never trust Authentication-Results */
+	char **pass_helo;                /* NULL-terminated */
+	char **pass_networks;            /* NULL-terminated */
+	char *dns_zone_file;             /* "" = system resolver */
+
+	char **verp_patterns;            /* NULL-terminated */
+	struct verp_secret verp_secret;  /* key_len 0 = no secret */
+};
+
+/* Load and validate.  errs gets "file:line: message" lines (bounded). */
+struct bm_config *conf_load(const char *path, char *errs, size_t errsz);
+void conf_free(struct bm_config *c);
+
+/* Reference-counted current config. */
+void conf_install(struct bm_config *c);        /* first config, or a swap */
+struct bm_config *conf_get(void);              /* +1 reference */
+void conf_put(struct bm_config *c);            /* -1; frees a retired config at 0 */
+
+/* The names of every option, dotted ("suppress.file"), NULL-terminated:
+ * tests compare this with the sample config and the man page. */
+extern const char *const conf_option_names[];
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * suppress_file.h - the suppression list's file (internal to suppress).
+ *
+ * suppress_file_open() opens the path safely: the directory must exist; no
+ * symbolic link (lstat, then O_NOFOLLOW), a regular file with one link,
+ * not group/world-writable, the same inode before and after open; created
+ * 0640 with O_APPEND|O_CLOEXEC.  Under an exclusive flock it cuts a torn
+ * last line, writes the csv header into an empty csv file, fsyncs (and the
+ * directory after creating the file) when o->fsync, and loads every valid
+ * address into f->set; a file in another format than o->format is
+ * refused.  Errors: -1 and "suppression list PATH: what is wrong" in err.
+ */
+#ifndef BM_SUPPRESS_FILE_H
+#define BM_SUPPRESS_FILE_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+#include "suppress/suppress.h"
+#include "suppress/suppress_set.h"
+
+/* An open, locked-then-unlocked, loaded list file. */
+struct suppress_file {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	struct suppress_set set;
+	size_t repaired;
+	size_t skipped;
+};
+
+int suppress_file_open(const char *path, const struct suppress_opts *o,
+                       struct suppress_file *f, char *err, size_t errsz);
+/* flock(2), retried on EINTR. */
+int suppress_file_lock(int fd, int op);
+/* Does path still name (dev, ino)?  1 yes, 0 no (renamed, removed,
+ * replaced), -1 cannot tell (errno set). */
+int suppress_file_same(const char *path, dev_t dev, ino_t ino);
+
+void suppress_file_err(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Thread-safe strerror into buf. */
+const char *suppress_file_strerror(int errnum, char *buf, size_t bufsz);
+#define SUPPRESS_ESTR(e) suppress_file_strerror((e), ebuf, sizeof(ebuf))
+
+#endif
