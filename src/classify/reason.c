@@ -23,6 +23,7 @@
 
 #include "classify/reason.h"
 #include "classify/reason_phrases.h"
+#include "util/swar.h"
 
 /* Bytes of diagnostic looked at; the rest is ignored. */
 #define REASON_TEXT_MAX 4096
@@ -109,28 +110,15 @@ static const unsigned char reason_fold_map[256] = {
  * them is walked byte by byte.  Returns the length copied. */
 static size_t reason_fold_run(const unsigned char *t, size_t n, char *out)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	const uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		uint64_t w, del, sp, spaces, x, upper;
+		uint64_t w = swar_load(t + i);
 
-		memcpy(&w, t + i, sizeof(w));
-		del = w ^ (0x7f * ones);
-		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
-			break;
-		sp = w ^ (0x20 * ones);
-		spaces = ~(((sp & lows) + lows) | sp) & highs;
-		if ((spaces & (spaces << 8)) != 0 ||
+		if (swar_has_control(w) || swar_has_byte_pair(w, ' ') ||
 		    (i > 0 && t[i] == ' ' && t[i - 1] == ' '))
 			break;
-		/* bytes 0x41..0x5a: at least 'A' and not above 'Z' */
-		x = w & lows;
-		upper = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) &
-		        ~w & highs;
-		w |= upper >> 2;        /* 0x20, the case bit */
-		memcpy(out + i, &w, sizeof(w));
+		swar_store(out + i, swar_ascii_lower(w));
 	}
 	for (; i < n; i++) {
 		unsigned char c = t[i];

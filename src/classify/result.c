@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "classify/result.h"
+#include "util/swar.h"
 #include "util/text.h"
 
 #define RESULT_FIRST_CAP 4
@@ -90,17 +91,11 @@ result_is_ctl(unsigned char c)
 static size_t
 result_clean_run(const char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, del;
-
-		memcpy(&w, s + i, sizeof(w));
-		del = w ^ (0x7f * ones);
-		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
+	for (; i + 8 <= n; i += 8)
+		if (swar_has_control(swar_load(s + i)))
 			break;
-	}
 	while (i < n && !result_is_ctl((unsigned char)s[i]))
 		i++;
 	return i;

@@ -24,6 +24,7 @@
 
 #include "classify/smtpcmd.h"
 #include "classify/smtpcmd_phrase.h"
+#include "util/swar.h"
 #include "util/text.h"
 
 /* Bytes of a diagnostic, and of a notification text, looked at. */
@@ -118,19 +119,6 @@ struct smtpcmd_transcript {
 	bool data_hit;
 };
 
-#define SMTPCMD_ONES ((uint64_t)0x0101010101010101u)
-
-/* Eight bytes with ASCII capitals in lower case: a byte of 'A'..'Z' (its
- * seven low bits in range, its high bit clear) gets 0x20. */
-static inline uint64_t smtpcmd_lower8(uint64_t x)
-{
-	uint64_t v = x & ~(SMTPCMD_ONES * 0x80);
-	uint64_t up = (v + SMTPCMD_ONES * (0x80 - 'A')) &
-	              ~(v + SMTPCMD_ONES * (0x7f - 'Z')) & ~x & SMTPCMD_ONES * 0x80;
-
-	return x | up >> 2;
-}
-
 /* c[0..n) and a[0..n) are the same, ASCII case ignored; no byte of a is
  * white space or control, so none folds to another's fold but its own. */
 static bool smtpcmd_same_addr(const unsigned char *c, const char *a,
@@ -140,11 +128,9 @@ static bool smtpcmd_same_addr(const unsigned char *c, const char *a,
 	size_t k = 0;
 
 	for (; k + 8 <= n; k += 8) {
-		uint64_t x, y;
+		uint64_t x = swar_load(c + k), y = swar_load(a + k);
 
-		memcpy(&x, c + k, 8);
-		memcpy(&y, a + k, 8);
-		if (x != y && smtpcmd_lower8(x) != smtpcmd_lower8(y))
+		if (x != y && swar_ascii_lower(x) != swar_ascii_lower(y))
 			return false;
 	}
 	for (; k < n; k++)
@@ -631,22 +617,15 @@ static size_t smtpcmd_window_raw(const char *text, size_t len, size_t at,
 	return lim - at;
 }
 
-/* No byte that smtpcmd_phrase_fold() would squeeze: eight bytes a step,
- * none below 0x21 (x - 0x21 borrows into the high bit only there, with
- * it clear in x) and none 0x7f (x ^ 0x7f is zero only there). */
+/* No byte that smtpcmd_phrase_fold() would squeeze (white space or a
+ * control byte): eight bytes a step, then the tail byte by byte. */
 static bool smtpcmd_no_space(const char *s, size_t len)
 {
 	size_t i = 0;
 
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x, d;
-
-		memcpy(&x, s + i, 8);
-		d = x ^ SMTPCMD_ONES * 0x7f;
-		if ((((x - SMTPCMD_ONES * 0x21) | (d - SMTPCMD_ONES)) & ~x & ~d &
-		     SMTPCMD_ONES * 0x80) != 0)
-			break;            /* one may be there: the bytes say */
-	}
+	for (; i + 8 <= len; i += 8)
+		if (swar_has_space_or_control(swar_load(s + i)))
+			return false;
 	for (; i < len; i++)
 		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f)
 			return false;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "classify/status.h"
+#include "util/swar.h"
 
 #define BM_STATUS_FIND_MAX 16
 
@@ -426,21 +427,13 @@ static bool classes_agree(char cls, int reply)
 
 /* Index of the first digit in s[i..len), or len.  Codes are a few bytes
  * in long prose: words of eight bytes with no digit are skipped whole
- * (each byte XOR '0' is below 10 exactly when it is a digit; the test for
- * such a byte is exact). */
+ * (swar_has_digit() is exact). */
 static inline __attribute__((always_inline)) size_t
 next_digit(const char *s, size_t i, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w, t;
-
-		memcpy(&w, s + i, sizeof(w));
-		t = w ^ ('0' * ones);
-		if (((t - 10 * ones) & ~t & highs) != 0)
+	for (; i + 8 <= len; i += 8)
+		if (swar_has_digit(swar_load(s + i)))
 			break;
-	}
 	while (i < len && !is_digit(s[i]))
 		i++;
 	return i;

@@ -16,17 +16,9 @@
 
 #include "mime/mime_field.h"
 #include "mime/mime_store.h"
+#include "util/swar.h"
 
 #define MIME_FIELD_NAME_MAX 256 /* longest header field name we accept */
-
-/* Names are scanned eight bytes a step where the first byte of a word is
- * its lowest and the compiler counts trailing zeros; elsewhere by byte. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define MIME_FIELD_WORDS 1
-#else
-#define MIME_FIELD_WORDS 0
-#endif
 
 void
 mime_field_init(struct mime_field_table *t, size_t max_bytes,
@@ -168,22 +160,14 @@ static const unsigned char mime_field_namechar[256] = {
 	/* 0x80 - 0xff: none */
 };
 
-/* Bytes of x that end a name (no high bit, below '!', DEL, ':'), each
- * marked by its high bit.  The zero-byte tests ((v - 0x01..) & ~v & 0x80..)
- * can mark a byte wrongly only above a truly marked one (a borrow runs
- * upwards), so the lowest mark is exact. */
-#if MIME_FIELD_WORDS
+/* Bytes of x that end a name (not ASCII, below '!', DEL, ':'), marked;
+ * a plain mask (swar.h): its lowest mark is exact. */
 static inline uint64_t
 mime_field_nameends(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101u;
-	const uint64_t high = 0x8080808080808080u;
-	uint64_t del = x ^ (ones * 0x7f), col = x ^ (ones * ':');
-
-	return (x | ((x - ones * '!') & ~x) | ((del - ones) & ~del) |
-	    ((col - ones) & ~col)) & high;
+	return swar_mark_nonascii(x) | swar_mark_below(x, '!') |
+	       swar_mark_byte(x, 0x7f) | swar_mark_byte(x, ':');
 }
-#endif
 
 /* If [p, e) starts with a header field name and colon (white space allowed
  * before the colon, obsolete syntax), return the name's length and set
@@ -196,26 +180,20 @@ mime_field_name(const char *p, const char *e, size_t *colon)
 
 	if (n > MIME_FIELD_NAME_MAX)
 		n = MIME_FIELD_NAME_MAX;
-#if MIME_FIELD_WORDS
 	/* eight bytes a step while they lie within the line: the first
 	 * byte that ends the name is the lowest mark of its word */
 	while (i + 8 <= n) {
-		uint64_t x, m;
+		uint64_t m = mime_field_nameends(swar_load(p + i));
 
-		memcpy(&x, p + i, 8);
-		m = mime_field_nameends(x);
 		if (m != 0) {
-			i += (size_t)__builtin_ctzll(m) / 8;
+			i += swar_first_marked_byte(m);
 			goto named;
 		}
 		i += 8;
 	}
-#endif
 	while (i < n && mime_field_namechar[(unsigned char)p[i]])
 		i++;
-#if MIME_FIELD_WORDS
 named:
-#endif
 	name = i;
 	if (name == 0)
 		return 0;

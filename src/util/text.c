@@ -17,6 +17,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "util/swar.h"
 #include "util/text.h"
 
 static inline unsigned char
@@ -363,20 +364,12 @@ text_trim(const char **s, size_t *len)
 static size_t
 text_plain_run(const unsigned char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	const uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		uint64_t w, del, sp, spaces;
+		uint64_t w = swar_load(s + i);
 
-		memcpy(&w, s + i, sizeof(w));
-		del = w ^ (0x7f * ones);
-		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
-			break;
-		sp = w ^ (0x20 * ones);
-		spaces = ~(((sp & lows) + lows) | sp) & highs;  /* exact */
-		if ((spaces & (spaces << 8)) != 0 ||
+		if (swar_has_control(w) || swar_has_byte_pair(w, ' ') ||
 		    (i > 0 && s[i] == ' ' && s[i - 1] == ' '))
 			break;
 	}
@@ -424,30 +417,18 @@ text_collapse(const char *str, size_t len, char *out, size_t outsz)
 	return o;
 }
 
-/* Eight bytes at a time: the bytes 0x41..0x5a ('A'..'Z') of a word are
- * found exactly (each byte tested on its low seven bits, no carry between
- * bytes, the high bit ruled out) and get the case bit 0x20. */
+/* Eight bytes at a time (swar_ascii_lower()), the tail byte by byte. */
 void
 text_lower_copy(const char *s, size_t len, char *out, size_t outsz)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	const uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
 	size_t i = 0;
 
 	if (outsz == 0)
 		return;
 	if (len > outsz - 1)
 		len = outsz - 1;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w, x, upper;
-
-		memcpy(&w, s + i, sizeof(w));
-		x = w & lows;
-		upper = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) &
-		        ~w & highs;
-		w |= upper >> 2;
-		memcpy(out + i, &w, sizeof(w));
-	}
+	for (; i + 8 <= len; i += 8)
+		swar_store(out + i, swar_ascii_lower(swar_load(s + i)));
 	for (; i < len; i++)
 		out[i] = (char)text_lc((unsigned char)s[i]);
 	out[len] = '\0';
