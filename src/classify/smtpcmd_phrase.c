@@ -8,9 +8,9 @@
  * paragraph mark is a run with two line ends); its callers fold into a
  * buffer (smtpcmd_phrase_fold()) only where the raw bytes cannot stand
  * for the folded ones (a cut at a folded length).  Speed: word starts and
- * white space are found 32 bytes a step (SSE2 where the compiler targets
- * it, byte by byte otherwise); a word start is tried only when its first
- * two, then three bytes may begin a phrase (duo[], trio[]).
+ * white space are found 32 bytes a step (util/scan.h block masks); a word
+ * start is tried only when its first two, then three bytes may begin a
+ * phrase (duo[], trio[]).
  */
 #include "config.h"
 
@@ -22,6 +22,7 @@
 
 #include "classify/smtpcmd.h"
 #include "classify/smtpcmd_phrase.h"
+#include "util/scan.h"
 #include "util/text.h"
 
 /* The wording MTAs use to say which step failed, folded (lower case, one
@@ -497,146 +498,6 @@ static void smtpcmd_word_start(const struct smtpcmd_index *x,
 	}
 }
 
-/* Word starts are found a block of bytes at a time: masks with bit k set
- * when u[i + k] is a word byte (smtpcmd_phrase_alnum(), the result) or an
- * ASCII letter (*letters).  With SSE2 (every x86-64) a block of 32 bytes
- * takes a few vector instructions; other machines, or a build with
- * SMTPCMD_NO_SIMD, test byte by byte. */
-#define SMTPCMD_BLOCK 32
-
-#if defined(__SSE2__) && !defined(SMTPCMD_NO_SIMD)
-#include <emmintrin.h>
-
-/* Bytes of x in [lo, lo + n): x + (0x80 - lo) maps them, and only them,
- * to the n lowest signed bytes. */
-static inline __m128i smtpcmd_in_range(__m128i x, int lo, int n)
-{
-	return _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo))),
-	                      _mm_set1_epi8((char)(-128 + n)));
-}
-
-/* The two halves of the block at u[i], zeros past len. */
-static inline void smtpcmd_load(const unsigned char *u, size_t i, size_t len,
-                                __m128i *v0, __m128i *v1)
-{
-	if (len - i >= SMTPCMD_BLOCK) {
-		*v0 = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-		*v1 = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16));
-	} else {
-		unsigned char b[SMTPCMD_BLOCK] = { 0 };
-
-		memcpy(b, u + i, len - i);
-		*v0 = _mm_loadu_si128((const __m128i *)(const void *)b);
-		*v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
-	}
-}
-
-/* Letters (*l) and digits (*d) of a half block, a bit per byte. */
-static inline void smtpcmd_classes(__m128i v, uint32_t *l, uint32_t *d)
-{
-	/* a letter as lower case; no other byte lands in a..z that way */
-	*l = (uint32_t)_mm_movemask_epi8(
-	    smtpcmd_in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26));
-	*d = (uint32_t)_mm_movemask_epi8(smtpcmd_in_range(v, '0', 10));
-}
-
-static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
-                                     size_t len, uint32_t *letters)
-{
-	__m128i v0, v1;
-	uint32_t l0, d0, l1, d1;
-
-	smtpcmd_load(u, i, len, &v0, &v1);
-	smtpcmd_classes(v0, &l0, &d0);
-	smtpcmd_classes(v1, &l1, &d1);
-	*letters = l0 | l1 << 16;
-	return *letters | d0 | d1 << 16;
-}
-
-/* White space or control bytes (<= ' ', 0x7f) of a half block. */
-static inline uint32_t smtpcmd_spaces(__m128i v)
-{
-	return (uint32_t)_mm_movemask_epi8(
-	    _mm_or_si128(smtpcmd_in_range(v, 0, ' ' + 1),
-	                 _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
-}
-
-/* The same for bytes that fold to themselves or a letter: no white space
- * or control byte.  The zeros past len are white space. */
-static inline uint32_t smtpcmd_solid(const unsigned char *u, size_t i,
-                                     size_t len)
-{
-	__m128i v0, v1;
-
-	smtpcmd_load(u, i, len, &v0, &v1);
-	return ~(smtpcmd_spaces(v0) | smtpcmd_spaces(v1) << 16);
-}
-#else
-static inline uint32_t smtpcmd_block(const unsigned char *u, size_t i,
-                                     size_t len, uint32_t *letters)
-{
-	size_t k, n = len - i < SMTPCMD_BLOCK ? len - i : SMTPCMD_BLOCK;
-	uint32_t w = 0, l = 0;
-
-	for (k = 0; k < n; k++) {
-		unsigned char c = u[i + k];
-
-		l |= (uint32_t)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) << k;
-		w |= (uint32_t)smtpcmd_phrase_alnum(c) << k;
-	}
-	*letters = l;
-	return w;
-}
-
-static inline uint32_t smtpcmd_solid(const unsigned char *u, size_t i,
-                                     size_t len)
-{
-	size_t k, n = len - i < SMTPCMD_BLOCK ? len - i : SMTPCMD_BLOCK;
-	uint32_t m = 0;
-
-	for (k = 0; k < n; k++)
-		m |= (uint32_t)(u[i + k] > ' ' && u[i + k] != 0x7f) << k;
-	return m;
-}
-#endif
-
-/* The index of the lowest bit set in m (m != 0). */
-static inline size_t smtpcmd_lowest(uint32_t m)
-{
-#if defined(__GNUC__)
-	return (size_t)__builtin_ctz(m);
-#else
-	size_t k = 0;
-
-	while (!((m >> k) & 1))
-		k++;
-	return k;
-#endif
-}
-
-/* Bits set in m (without a library call where the CPU may lack one). */
-static inline size_t smtpcmd_count(uint32_t m)
-{
-	m = m - ((m >> 1) & 0x55555555u);
-	m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
-	m = (m + (m >> 4)) & 0x0f0f0f0fu;
-	return (size_t)((m * 0x01010101u) >> 24);
-}
-
-/* The index of the highest bit set in m (m != 0). */
-static inline size_t smtpcmd_highest(uint32_t m)
-{
-#if defined(__GNUC__)
-	return 31 - (size_t)__builtin_clz(m);
-#else
-	size_t k = 31;
-
-	while (!((m >> k) & 1))
-		k--;
-	return k;
-#endif
-}
-
 /* The fold of u[0..j) has one byte per solid byte and one separator
  * before each solid byte at k > 0 whose predecessor is white space: the
  * blocks the max-th folded byte lies past are counted whole, that one
@@ -648,19 +509,19 @@ size_t smtpcmd_phrase_fold_reach(const unsigned char *u, size_t len,
 	                                 starts (past the last solid byte) */
 	uint32_t prev = 1;            /* no separator before u[0] */
 
-	for (i = 0; i < len; i += SMTPCMD_BLOCK) {
-		uint32_t w = smtpcmd_solid(u, i, len);
+	for (i = 0; i < len; i += SCAN_BLOCK) {
+		uint32_t w = scan_solid_block(u, i, len);
 		uint32_t sep = w & ~(w << 1 | prev);
-		size_t cnt = smtpcmd_count(w) + smtpcmd_count(sep);
+		size_t cnt = scan_mask_count(w) + scan_mask_count(sep);
 
-		prev = w >> (SMTPCMD_BLOCK - 1);
+		prev = w >> (SCAN_BLOCK - 1);
 		if (n + cnt <= max) {     /* folded byte max lies further on */
 			n += cnt;
 			if (w != 0)
-				rs = i + smtpcmd_highest(w) + 1;
+				rs = i + scan_mask_highest(w) + 1;
 			continue;
 		}
-		for (k = 0; k < SMTPCMD_BLOCK; k++) {
+		for (k = 0; k < SCAN_BLOCK; k++) {
 			if ((sep >> k) & 1) {
 				if (n == max)
 					return rs;
@@ -709,17 +570,17 @@ enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 	fd.nhit = 0;
 	fd.lim = len;
 	lim = fd.lim;
-	for (i = 0; i < lim; i += SMTPCMD_BLOCK) {
-		uint32_t lt, w = smtpcmd_block(u, i, len, &lt);
+	for (i = 0; i < lim; i += SCAN_BLOCK) {
+		uint32_t lt, w = scan_alnum_block(u, i, len, &lt);
 		/* words that start with a letter (the table's phrases
 		 * do), before lim */
 		uint32_t st = lt & ~(w << 1 | prev);
 
-		prev = w >> (SMTPCMD_BLOCK - 1);
-		if (lim - i < SMTPCMD_BLOCK)
+		prev = w >> (SCAN_BLOCK - 1);
+		if (lim - i < SCAN_BLOCK)
 			st &= ((uint32_t)1 << (lim - i)) - 1;
 		while (st != 0) {
-			size_t p = i + smtpcmd_lowest(st);
+			size_t p = i + scan_mask_lowest(st);
 
 			st &= st - 1;
 			if (p + 1 < len && !((x->duo[u[p + 1]] >> (u[p] & 31)) & 1))
@@ -731,7 +592,7 @@ enum smtpcmd smtpcmd_phrase_scan(const char *s, size_t len, int para)
 			}
 			smtpcmd_word_start(x, &fd, u, p, len, para);
 			lim = fd.lim;         /* past p: only fewer starts to try */
-			if (lim - i < SMTPCMD_BLOCK)
+			if (lim - i < SCAN_BLOCK)
 				st &= ((uint32_t)1 << (lim - i)) - 1;
 		}
 	}

@@ -7,9 +7,8 @@
  * span wins; the span is read as folded (ASCII lower case, a run of white
  * space or control bytes one space, or a paragraph mark when it holds two
  * line ends), whether it is folded already or raw; no byte outside the
- * span (or past an output buffer's size) is read or written (a short
- * last block of the 16-byte SSE2 loads is copied first); nothing is
- * allocated.  Thread-safety: the only state is a per-thread cache
+ * span (or past an output buffer's size) is read or written (the block
+ * scanners of util/scan.h read only inside it); nothing is allocated.  Thread-safety: the only state is a per-thread cache
  * (_Thread_local) of tables built once from the constant phrase table, so
  * any number of threads may call it at once.
  */

@@ -2,9 +2,9 @@
  * text.c - bounded span helpers (see text.h).
  *
  * text_findn() is the hot path of every recogniser: it finds candidate
- * positions of the needle's rarest byte in one pass over both cases (SSE2
- * blocks where the compiler targets it, a byte loop elsewhere; no byte is
- * scanned twice), then compares the whole needle case-insensitively.  Which byte is rarest is picked once
+ * positions of the needle's rarest byte in one pass over both cases
+ * (scan_find_either_case(); no byte is scanned twice), then compares the
+ * whole needle case-insensitively.  Which byte is rarest is picked once
  * per needle and thread (a small memo keyed by the needle's address).  A
  * needle that spans lines ("address\nfailed:") matches the hay with LF or
  * with CRLF line ends.  No allocation anywhere.
@@ -13,10 +13,8 @@
 
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__) && !defined(TEXT_NO_SIMD)
-#include <emmintrin.h>
-#endif
 
+#include "util/scan.h"
 #include "util/swar.h"
 #include "util/text.h"
 
@@ -181,85 +179,11 @@ text_match_at(const unsigned char *h, const unsigned char *end,
 	return nlen;
 }
 
-/* The first position in p[0..stop - p) holding the anchor: a byte b with
- * (b | fold) == lo, fold being 0x20 for a letter (both cases in one
- * compare) and 0 otherwise.  h[0..end) is the whole hay: the last short
- * block may be read from the hay before p (never outside it) and the
- * bytes before p masked off.  One pass over both cases: two memchr calls
- * per letter, each restarted after every candidate, cost more set-up
- * than scanning on the short lines the recognisers search. */
-#if defined(__SSE2__) && !defined(TEXT_NO_SIMD)
-static const unsigned char *
-text_scan(const unsigned char *p, const unsigned char *stop,
-          const unsigned char *h, const unsigned char *end,
-          unsigned char lo, unsigned char fold)
-{
-	const __m128i vl = _mm_set1_epi8((char)lo);
-	const __m128i vf = _mm_set1_epi8((char)fold);
-	unsigned int m;
-
-	while (stop - p >= 64) {
-		__m128i a = _mm_cmpeq_epi8(_mm_or_si128(
-		    _mm_loadu_si128((const __m128i *)p), vf), vl);
-		__m128i b = _mm_cmpeq_epi8(_mm_or_si128(
-		    _mm_loadu_si128((const __m128i *)(p + 16)), vf), vl);
-		__m128i c = _mm_cmpeq_epi8(_mm_or_si128(
-		    _mm_loadu_si128((const __m128i *)(p + 32)), vf), vl);
-		__m128i d = _mm_cmpeq_epi8(_mm_or_si128(
-		    _mm_loadu_si128((const __m128i *)(p + 48)), vf), vl);
-
-		if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
-		    _mm_or_si128(c, d))) != 0) {
-			uint64_t all = (uint64_t)(unsigned int)_mm_movemask_epi8(a) |
-			    (uint64_t)(unsigned int)_mm_movemask_epi8(b) << 16 |
-			    (uint64_t)(unsigned int)_mm_movemask_epi8(c) << 32 |
-			    (uint64_t)(unsigned int)_mm_movemask_epi8(d) << 48;
-			return p + __builtin_ctzll(all);
-		}
-		p += 64;
-	}
-	while (stop - p >= 16) {
-		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(
-		    _mm_loadu_si128((const __m128i *)p), vf), vl));
-		if (m != 0)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-	if (p == stop)
-		return NULL;
-	if (end - h >= 16) {
-		/* one block inside the hay covering p..stop, bytes outside masked */
-		const unsigned char *q = stop - h >= 16 ? stop - 16 : h;
-
-		m = (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(
-		    _mm_loadu_si128((const __m128i *)q), vf), vl));
-		m >>= (unsigned int)(p - q);
-		m &= (1u << (unsigned int)(stop - p)) - 1;
-		return m != 0 ? p + __builtin_ctz(m) : NULL;
-	}
-	for (; p < stop; p++)
-		if ((*p | fold) == lo)
-			return p;
-	return NULL;
-}
-#else
-static const unsigned char *
-text_scan(const unsigned char *p, const unsigned char *stop,
-          const unsigned char *h, const unsigned char *end,
-          unsigned char lo, unsigned char fold)
-{
-	(void)h;
-	(void)end;
-	for (; p < stop; p++)
-		if ((*p | fold) == lo)
-			return p;
-	return NULL;
-}
-#endif
-
 /* Searches the candidates of the needle's anchor byte (both cases) in
  * increasing order, so the first match found is the first in the hay;
- * each position is scanned once. */
+ * each position is scanned once.  One pass over both cases: two memchr
+ * calls per letter, each restarted after every candidate, cost more
+ * set-up than scanning on the short lines the recognisers search. */
 const char *
 text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
                 size_t *span)
@@ -267,7 +191,6 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 	const unsigned char *h = (const unsigned char *)hay;
 	const unsigned char *n = (const unsigned char *)needle;
 	const unsigned char *end, *stop, *c;
-	unsigned char lo, fold;
 	size_t j, m;
 
 	if (span != NULL)
@@ -278,12 +201,10 @@ text_findn_span(const char *hay, size_t len, const char *needle, size_t nlen,
 		return NULL;
 	end = h + len;
 	j = text_anchor(n, nlen);
-	lo = text_lc(n[j]);
-	fold = (lo >= 'a' && lo <= 'z') ? 0x20 : 0;
 	/* anchor positions: h + j .. the last start + j */
 	stop = end - nlen + j + 1;
 	for (c = h + j;; c++) {
-		if ((c = text_scan(c, stop, h, end, lo, fold)) == NULL)
+		if ((c = scan_find_either_case(c, stop, h, end, n[j])) == NULL)
 			return NULL;
 		if ((m = text_match_at(c - j, end, n, nlen)) > 0)
 			break;
