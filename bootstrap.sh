@@ -6,7 +6,9 @@
 #                              on 127.0.0.1:8891 with conf/quickstart.conf
 #   sudo ./bootstrap.sh test   install packages, build, run the whole test
 #                              suite (unit, corpus, milter, end to end with a
-#                              real Postfix, fault injection), then again
+#                              real Postfix, fault injection), the unit
+#                              and corpus tests again on the portable
+#                              scanners (--disable-simd), everything again
 #                              under ASan+UBSan, then the fuzz smoke
 #
 # Each step prints what it does; any failure stops the script non-zero.
@@ -87,6 +89,11 @@ test)
 	say "make distcheck: the release tarball builds and passes its tests (Postfix tests ran above)"
 	make -C "$TOP/build" distcheck BM_SKIP_E2E=1 >"$TOP/build/distcheck.log" 2>&1 \
 		|| { tail -60 "$TOP/build/distcheck.log"; exit 1; }
+	say "portable scanners (--disable-simd, no SSE2): util, mime and classify unit tests and the corpus check"
+	configure_build "$TOP/build-nosimd" --disable-simd --enable-werror
+	make -C "$TOP/build-nosimd" -j"$JOBS" check \
+		TESTS='$(UTIL_TESTS) $(MIME_TESTS) $(CLASSIFY_TESTS) tests/corpus-check.sh' \
+		|| { find "$TOP/build-nosimd" -name '*.log' -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }
 	say "build with ASan+UBSan and run the unit and milter tests under them"
 	configure_build "$TOP/build-san" --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
