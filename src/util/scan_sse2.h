@@ -7,8 +7,8 @@
  * is either copied to a zeroed buffer (the block masks) or read from
  * inside the buffer with the bytes outside the span masked off
  * (scan_sse2_find_either_case).  scan_portable.h gives the same answers.
- * Inline, as swar.h: a call per block cost more than the block's work
- * (1.4% of bounce_parse's instructions when these were out of line).
+ * Inline, as swar.h: out of line, the calls (one per block or search)
+ * cost 1.4% of bounce_parse's instructions over the corpus.
  */
 #ifndef BM_SCAN_SSE2_H
 #define BM_SCAN_SSE2_H
