@@ -10,9 +10,10 @@
  * byte of a mask.  The swar_mark_*() masks come in two kinds: the plain
  * ones mark every byte that passes and may falsely mark bytes above the
  * first true mark (a borrow runs upwards), so they are nonzero exactly
- * when some byte passes and their lowest mark is exact; the _exact ones
- * mark exactly the bytes that pass.  Pure functions, no state, no
- * allocation; a caller reads only the eight bytes it loads.
+ * when some byte passes and their lowest mark is exact (so is an OR of
+ * them); the _exact ones mark exactly the bytes that pass.  Pure
+ * functions, no state, no allocation; a caller reads only the eight
+ * bytes it loads.
  */
 #ifndef BM_SWAR_H
 #define BM_SWAR_H
