@@ -34,6 +34,7 @@
 #include "mime/hdr.h"
 #include "mime/mime.h"
 #include "classify/recog.h"
+#include "classify/reason.h"
 #include "classify/result.h"
 #include "classify/smtpcmd.h"
 #include "util/text.h"
@@ -381,6 +382,38 @@ bounce_drop_successes(struct bounce_result *res)
 	return true;
 }
 
+/* The notice of a DSN that reports one failed recipient speaks about that
+ * recipient: a cause it names precisely ("Not enough disk space") is
+ * evidence too, and blocks a hard verdict that rests on a contradicting
+ * code or phrase.  The notice is read only when that can matter. */
+static void
+bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx)
+{
+	/* where a notice starts quoting the returned message's header:
+	 * what follows speaks of that message, not of the failure */
+	static const char *const quoted[] = {
+		"\nreceived: ", "\nauthentication-results:", "\nreturn-path:",
+		"\nreceived-spf:", "original message headers", "\ndkim-signature:",
+	};
+	uint64_t groups = 0;
+	size_t k, len;
+
+	if (res->kind != BOUNCE_KIND_DSN || res->nrcpt != 1 ||
+	    res->rcpt[0].cls != BM_CLASS_HARD || ctx->text == NULL ||
+	    ctx->text_len == 0)
+		return;
+	len = ctx->text_len;
+	for (k = 0; k < sizeof(quoted) / sizeof(quoted[0]); k++) {
+		const char *q = text_find(ctx->text, len, quoted[k]);
+
+		if (q != NULL)
+			len = (size_t)(q - ctx->text);
+	}
+	(void)reason_scan(ctx->text, len, NULL, &groups);
+	classify_reconsider(&res->rcpt[0], groups);
+	res->cls = res->rcpt[0].cls;
+}
+
 static void
 bounce_classify_all(struct bounce_result *res)
 {
@@ -591,6 +624,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	}
 	bounce_commands(out, &ctx);
 	bounce_classify_all(out);
+	bounce_notice_evidence(out, &ctx);
 
 	free(owned);
 	mime_free(m);

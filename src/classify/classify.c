@@ -28,6 +28,8 @@
 #include "classify/record.h"
 #include "classify/classify.h"
 #include "classify/reason.h"
+#include "classify/rhost.h"
+#include "classify/rules.h"
 #include "classify/smtpcmd.h"
 #include "classify/status.h"
 #include "util/text.h"
@@ -380,6 +382,7 @@ static void fill_status(struct bounce_rcpt *r)
 
 	found[0] = '\0';
 	have_found = status_find(r->diagnostic, dlen, found, sizeof(found), &reply);
+	r->ev.status_src = r->status[0] != '\0' ? BM_STATUS_SRC_FIELD : BM_STATUS_SRC_NONE;
 
 	if (r->status[0] != '\0') {
 		if (status_normalise(r->status, norm, sizeof(norm)))
@@ -387,19 +390,24 @@ static void fill_status(struct bounce_rcpt *r)
 		else
 			r->status[0] = '\0';
 	}
+	if (r->status[0] == '\0')
+		r->ev.status_src = BM_STATUS_SRC_NONE;
 	if (r->status[0] == '\0' && have_found && found[0] != '\0') {
 		memcpy(r->status, found, strlen(found) + 1);
+		r->ev.status_src = BM_STATUS_SRC_DIAGNOSTIC;
 	} else if (r->status[0] != '\0' && found[0] != '\0' && reply != 0 &&
 	           strcmp(found + 1, ".0.0") != 0 &&
 	           (found[0] == r->status[0] || reply / 100 == found[0] - '0')) {
 		/* the remote server's own reply ("550 5.7.1 ...") is more
 		 * precise than the Status field the reporting MTA made up */
 		memcpy(r->status, found, strlen(found) + 1);
+		r->ev.status_src = BM_STATUS_SRC_DIAGNOSTIC;
 	} else if (r->status[0] != '\0' && found[0] == r->status[0] &&
 	           strcmp(r->status + 1, ".0.0") == 0 &&
 	           strcmp(found + 1, ".0.0") != 0) {
 		/* "Status: 5.0.0" says nothing the diagnostic's code does not */
 		memcpy(r->status, found, strlen(found) + 1);
+		r->ev.status_src = BM_STATUS_SRC_DIAGNOSTIC;
 	}
 	if (!status_replycode_valid(r->replycode))
 		r->replycode = 0;
@@ -423,23 +431,25 @@ static char failure_digit(const struct bounce_rcpt *r)
 	return '5';
 }
 
-static enum bm_reason pick_reason(const struct bounce_rcpt *r)
+static enum bm_reason pick_reason(struct bounce_rcpt *r)
 {
 	enum bm_reason by_text, by_code;
 	size_t dlen;
 	bool weak = false;
 
+	dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
+	r->ev.text = reason_scan(r->diagnostic, dlen, &weak, &r->ev.groups);
+	r->ev.code = reason_from_status(r->status);
+	if (r->ev.code == BM_REASON_DELIVERED)
+		r->ev.code = BM_REASON_UNDEFINED;
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return r->reason_hint;
 	if (word_is(r->action, "delivered") || word_is(r->action, "relayed") ||
 	    word_is(r->action, "expanded") || status_class(r->status) == '2')
 		return BM_REASON_DELIVERED;
 
-	dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
-	by_text = reason_from_text_weak(r->diagnostic, dlen, &weak);
-	by_code = reason_from_status(r->status);
-	if (by_code == BM_REASON_DELIVERED)
-		by_code = BM_REASON_UNDEFINED;
+	by_text = r->ev.text;
+	by_code = r->ev.code;
 
 	if (by_text == BM_REASON_UNDEFINED)
 		return by_code;
@@ -466,104 +476,42 @@ static enum bm_reason apply_code(enum bm_reason r, const char *status)
 	return r;
 }
 
-/* Remote hosts whose own wording says more than the SMTP step does.  A rule
- * applies when the recipient's domain or the remote MTA's host name is
- * `domain` or under it, and the diagnostic holds `phrase`. */
-static const struct {
-	const char *domain;
-	const char *phrase;
-	enum bm_reason reason;
-} classify_rhost_rules[] = {
-	/* au (KDDI): "550 <a@b>: User unknown" names a dead address; the same
-	 * words with no address ("550 : User unknown") answer a sender the
-	 * recipient filters out */
-	{ "ezweb.ne.jp", ">: user unknown", BM_REASON_USERUNKNOWN },
-	{ "au.com", ">: user unknown", BM_REASON_USERUNKNOWN },
-	{ "ezweb.ne.jp", " : user unknown", BM_REASON_FILTERED },
-	{ "au.com", " : user unknown", BM_REASON_FILTERED },
-	/* Orange and La Poste number their refusals (LPN007_416, OFR_416):
-	 * 416 and 418 are invalid recipients, whatever step they answer */
-	{ "laposte.net", "_416", BM_REASON_USERUNKNOWN },
-	{ "laposte.net", "_418", BM_REASON_USERUNKNOWN },
-	{ "orange.fr", "_416", BM_REASON_USERUNKNOWN },
-	{ "orange.fr", "_418", BM_REASON_USERUNKNOWN },
-	{ "wanadoo.fr", "_416", BM_REASON_USERUNKNOWN },
-	{ "wanadoo.fr", "_418", BM_REASON_USERUNKNOWN },
-};
-
-/* Length of the host name at host: up to a space, '(', '[' or ';',
- * trailing dots dropped. */
-static size_t host_len(const char *host)
+static enum bm_reason refine_reason(struct bounce_rcpt *r, enum bm_reason reason)
 {
-	size_t n = strcspn(host, " ([;");
-
-	while (n > 0 && host[n - 1] == '.')
-		n--;
-	return n;
-}
-
-static char ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* host[0..n) is domain[0..dlen) or a name under it.  The last bytes are
- * compared first: most hosts end otherwise. */
-static inline bool host_under(const char *host, size_t n, const char *domain,
-                              size_t dlen)
-{
-	if (n < dlen || ascii_lower(host[n - 1]) != ascii_lower(domain[dlen - 1]) ||
-	    strncasecmp(host + n - dlen, domain, dlen) != 0)
-		return false;
-	return n == dlen || host[n - dlen - 1] == '.';
-}
-
-static bool rhost_reason(const struct bounce_rcpt *r, enum bm_reason *out)
-{
-	const char *at = strrchr(r->recipient, '@'), *domain = NULL;
-	size_t k, at_len = 0, mta_len = host_len(r->remote_mta);
-	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
-	bool under = false;
-
-	if (at != NULL)
-		at_len = host_len(++at);
-	for (k = 0; k < sizeof(classify_rhost_rules) / sizeof(classify_rhost_rules[0]); k++) {
-		/* rules of one domain follow each other: test the hosts once */
-		if (classify_rhost_rules[k].domain != domain) {
-			size_t domain_len;
-
-			domain = classify_rhost_rules[k].domain;
-			domain_len = strlen(domain);
-			under = (at != NULL && host_under(at, at_len, domain, domain_len)) ||
-			        host_under(r->remote_mta, mta_len, domain, domain_len);
-		}
-		if (!under)
-			continue;
-		if (text_find(r->diagnostic, dlen, classify_rhost_rules[k].phrase) != NULL) {
-			*out = classify_rhost_rules[k].reason;
-			return true;
-		}
-	}
-	return false;
-}
-
-static enum bm_reason refine_reason(const struct bounce_rcpt *r, enum bm_reason reason)
-{
-	enum bm_reason by_host;
+	enum bm_reason by_host, before;
 	enum smtpcmd cmd;
 	char digit;
 
 	if (r->reason_hint > BM_REASON_UNDEFINED && r->reason_hint < BM_REASON_COUNT)
 		return reason;
-	if (rhost_reason(r, &by_host))
+	if (rhost_receipt_rule(r, reason, &by_host)) {
+		r->ev.step = "Amazon SES inbound: a receipt rule's bounce text, not a directory lookup";
 		return by_host;
+	}
+	if (rhost_reason(r, &by_host)) {
+		if (by_host != reason)
+			r->ev.step = "remote host's own wording (classify_rhost_rules)";
+		return by_host;
+	}
 	cmd = command_of(r);
 	digit = failure_digit(r);
+	before = reason;
 	if (cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic))
 		reason = apply_command(reason, cmd, r->status, digit);
+	if (reason != before)
+		r->ev.step = cmd == SMTPCMD_NONE ?
+		    "unknown-user text, no X.1.x code, no sign of RCPT: after DATA, a filter" :
+		    "SMTP command rule (classify_cmd_rules)";
+	before = reason;
 	reason = apply_code(reason, r->status);
-	if (digit == '4')
+	if (reason != before)
+		r->ev.step = "code rule (classify_code_rules)";
+	if (digit == '4') {
+		before = reason;
 		reason = apply_transient(reason);
+		if (reason != before)
+			r->ev.step = "transient code: a host that cannot be reached yet";
+	}
 	return reason;
 }
 
@@ -586,6 +534,131 @@ static void infer_status(struct bounce_rcpt *r, const struct classify_policy *p,
 	r->status_inferred = true;
 }
 
+/* ------------------------------------------------------------ evidence */
+
+static bool reason_is_dead(enum bm_reason r)
+{
+	return r == BM_REASON_USERUNKNOWN || r == BM_REASON_HOSTUNKNOWN ||
+	       r == BM_REASON_HASMOVED || r == BM_REASON_NOTACCEPT;
+}
+
+/* Codes that name a cause other than a dead address precisely (RFC 3463,
+ * RFC 5248 registry): mailbox full, size and recipient limits,
+ * system full, TLS, authentication and rate refusals. */
+static const char *const other_codes[] = {
+	"X.2.2", "X.2.3", "X.3.1", "X.3.4", "X.5.3", "X.7.10",
+	"X.7.11", "X.7.15", "X.7.16", "X.7.20", "X.7.21", "X.7.22", "X.7.23",
+	"X.7.24", "X.7.25", "X.7.26", "X.7.28", "X.7.29", "X.7.30",
+};
+
+/* The first specific group in set whose cause is not a dead address. */
+static enum bm_reason specific_other(uint64_t set)
+{
+	size_t g, n = reason_group_count();
+
+	for (g = 0; g < n && set != 0; g++) {
+		uint64_t bit = (uint64_t)1 << g;
+
+		if ((set & bit) == 0)
+			continue;
+		set &= ~bit;
+		if (reason_group_specific(g) && !reason_is_dead(reason_group_reason(g)))
+			return reason_group_reason(g);
+	}
+	return BM_REASON_UNDEFINED;
+}
+
+static bool has_specific_dead(uint64_t set)
+{
+	size_t g, n = reason_group_count();
+
+	for (g = 0; g < n; g++)
+		if ((set & ((uint64_t)1 << g)) != 0 && reason_group_specific(g) &&
+		    reason_is_dead(reason_group_reason(g)))
+			return true;
+	return false;
+}
+
+/* Fill the evidence of r (its reason already picked) and reduce it to the
+ * facts the decision table reads. */
+static void evidence_facts(struct bounce_rcpt *r, struct rules_facts *f)
+{
+	struct bounce_evidence *ev = &r->ev;
+
+	memset(f, 0, sizeof(*f));
+	ev->dead = BM_REASON_UNDEFINED;
+	ev->dead_by = 0;
+	if (reason_is_dead(r->reason)) {
+		if (r->reason_hint == r->reason)
+			ev->dead_by = 'h';
+		else if (reason_is_dead(ev->code) && !r->status_inferred)
+			ev->dead_by = 'c';
+		else if (has_specific_dead(ev->groups))
+			ev->dead_by = 't';
+		if (ev->dead_by != 0)
+			ev->dead = r->reason;
+	}
+	ev->other = specific_other(ev->groups);
+	ev->other_by = ev->other != BM_REASON_UNDEFINED ? 't' : 0;
+	if (ev->other == BM_REASON_UNDEFINED && !r->status_inferred &&
+	    code_in(r->status, other_codes, sizeof(other_codes) / sizeof(other_codes[0]))) {
+		ev->other = ev->code;
+		ev->other_by = 'c';
+	}
+	if (ev->other == BM_REASON_UNDEFINED) {
+		ev->other = specific_other(ev->notice_groups);
+		ev->other_by = ev->other != BM_REASON_UNDEFINED ? 'n' : 0;
+	}
+
+	if (reason_is_nonfailure(r->reason))
+		f->kind = RULES_NONFAILURE;
+	else if (ev->delayed)
+		f->kind = RULES_DELAYED;
+	else if (ev->digit == '4')
+		f->kind = RULES_TRANSIENT;
+	else
+		f->kind = RULES_PERMANENT;
+	f->dead = ev->dead != BM_REASON_UNDEFINED;
+	f->dead_weak = !f->dead && reason_is_dead(r->reason);
+	f->other = ev->other != BM_REASON_UNDEFINED;
+	f->code_x11 = code_in(r->status, transient_hard_codes,
+	                      sizeof(transient_hard_codes) / sizeof(transient_hard_codes[0]));
+	f->known = r->reason != BM_REASON_UNDEFINED;
+	f->code_5_7 = strncmp(r->status, "5.7.", 4) == 0;
+}
+
+/* Decide r's class by the table; the row is kept in r->ev.rule. */
+static void decide(struct bounce_rcpt *r)
+{
+	struct rules_facts f;
+	const struct rules_row *row;
+
+	evidence_facts(r, &f);
+	r->ev.rule = (unsigned)rules_decide(&f);
+	row = rules_row(r->ev.rule);
+	switch (row->verdict) {
+	case RULES_FIXED:
+		r->cls = row->cls;
+		break;
+	case RULES_REASON:
+		r->cls = policy_for(r->reason)->permanent;
+		break;
+	case RULES_OTHER:
+		r->reason = r->ev.other;
+		r->cls = r->ev.digit == '4' ? policy_for(r->reason)->transient :
+		         policy_for(r->reason)->permanent;
+		break;
+	}
+}
+
+void classify_reconsider(struct bounce_rcpt *r, uint64_t notice_groups)
+{
+	if (r == NULL || r->cls != BM_CLASS_HARD)
+		return;
+	r->ev.notice_groups = notice_groups;
+	decide(r);
+}
+
 void classify_rcpt(struct bounce_rcpt *r)
 {
 	const struct classify_policy *p;
@@ -598,6 +671,9 @@ void classify_rcpt(struct bounce_rcpt *r)
 	r->diagnostic[sizeof(r->diagnostic) - 1] = '\0';
 	r->action[sizeof(r->action) - 1] = '\0';
 	r->status_inferred = false;
+	r->ev.groups = 0;
+	r->ev.notice_groups = 0;
+	r->ev.step = NULL;
 
 	fill_status(r);
 	r->reason = refine_reason(r, pick_reason(r));
@@ -611,31 +687,18 @@ void classify_rcpt(struct bounce_rcpt *r)
 	    !reason_in(r->reason, delayed_keep, sizeof(delayed_keep) / sizeof(delayed_keep[0])))
 		r->reason = BM_REASON_EXPIRED;
 
-	p = policy_for(r->reason);
 	digit = failure_digit(r);
-	if (reason_is_nonfailure(r->reason))
-		r->cls = p->permanent;
-	else if (delayed)
-		r->cls = p->transient;
-	else if (digit == '4' && p->permanent == BM_CLASS_HARD &&
-	         code_in(r->status, transient_hard_codes,
-	                 sizeof(transient_hard_codes) / sizeof(transient_hard_codes[0])))
-		r->cls = BM_CLASS_HARD;
-	else if (digit == '4')
-		r->cls = p->transient;
-	else
-		r->cls = p->permanent;
+	r->ev.digit = digit == '4' ? '4' : '5';
+	r->ev.delayed = delayed;
+	decide(r);
 
-	/* reason unknown but the code says which family: policy refusals
-	 * (5.7.x) are blocks, transient codes are soft */
-	if (r->reason == BM_REASON_UNDEFINED && !delayed && digit == '5' &&
-	    strncmp(r->status, "5.7.", 4) == 0)
-		r->cls = BM_CLASS_BLOCK;
-
+	p = policy_for(r->reason);
 	if (r->status[0] == '\0' && !reason_is_nonfailure(r->reason))
 		infer_status(r, p, word_is(r->action, "delayed") ? '4' : (digit == '2' ? '5' : digit));
 	if (r->status[0] == '\0' && r->reason == BM_REASON_DELIVERED) {
 		memcpy(r->status, "2.0.0", 6);
 		r->status_inferred = true;
 	}
+	if (r->status_inferred)
+		r->ev.status_src = BM_STATUS_SRC_INFERRED;
 }

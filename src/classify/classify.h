@@ -13,6 +13,7 @@
 #define BM_CLASSIFY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "classify/record.h"
 
@@ -27,5 +28,11 @@ enum bm_class bm_class_worse(enum bm_class a, enum bm_class b);
 
 /* Fill status/replycode (if empty, from diagnostic), reason and cls. */
 void classify_rcpt(struct bounce_rcpt *r);
+
+/* A record classify_rcpt() called hard, looked at again with the phrase
+ * groups (reason.h bits) found in the notice of a report that names only
+ * this recipient: specific evidence of another cause there also blocks
+ * hard.  Anything else is left as it is. */
+void classify_reconsider(struct bounce_rcpt *r, uint64_t notice_groups);
 
 #endif

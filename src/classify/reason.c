@@ -295,70 +295,97 @@ static void reason_index_build(void)
 }
 
 /* The first entry of chain k (in rule order, below best) that matches at
- * buf + i, w being the eight bytes there; its rule, or best if none. */
+ * buf + i, w being the eight bytes there; its rule, or best if none.
+ * With all != NULL, every matching entry's rule is added to *all (the
+ * groups found, for the evidence) and the chain is walked to its end. */
+static inline bool reason_entry_at(const struct reason_index *x, uint16_t k,
+                                   const char *buf, size_t n, size_t i, uint64_t w)
+{
+	return (w & x->mask[k]) == x->word[k] &&
+	       (x->len[k] <= REASON_WORD ||
+	        (x->len[k] <= n - i &&
+	         memcmp(buf + i + REASON_WORD, x->phrase[k] + REASON_WORD,
+	                x->len[k] - REASON_WORD) == 0));
+}
+
 static inline size_t reason_walk(const struct reason_index *x, uint16_t k,
                                  const char *buf, size_t n, size_t i, uint64_t w,
-                                 size_t best)
+                                 size_t best, uint64_t *all)
 {
-	for (; k != REASON_NONE && x->rule[k] < best; k = x->next[k])
-		if ((w & x->mask[k]) == x->word[k] &&
-		    (x->len[k] <= REASON_WORD ||
-		     (x->len[k] <= n - i &&
-		      memcmp(buf + i + REASON_WORD, x->phrase[k] + REASON_WORD,
-		             x->len[k] - REASON_WORD) == 0)))
-			return x->rule[k];
+	if (all == NULL) {
+		for (; k != REASON_NONE && x->rule[k] < best; k = x->next[k])
+			if (reason_entry_at(x, k, buf, n, i, w))
+				return x->rule[k];
+		return best;
+	}
+	for (; k != REASON_NONE; k = x->next[k])
+		if (reason_entry_at(x, k, buf, n, i, w)) {
+			*all |= (uint64_t)1 << x->rule[k];
+			if (x->rule[k] < best)
+				best = x->rule[k];
+		}
 	return best;
 }
 
 /* The first rule (in table order) with a phrase in buf[0..n); buf holds
  * REASON_PAD zero bytes past n, so a key loads from any position and
- * never matches past the text (phrases hold no NUL). */
-static size_t reason_match_indexed(const char *buf, size_t n)
+ * never matches past the text (phrases hold no NUL).  With all != NULL,
+ * every rule found is added to *all. */
+static size_t reason_match_indexed(const char *buf, size_t n, uint64_t *all)
 {
 	const struct reason_index *x = &reason_idx;
 	size_t best = reason_nrules, i;
 
-	for (i = 0; i + REASON_KEY <= n && best > 0; i++) {
+	for (i = 0; i + REASON_KEY <= n && (best > 0 || all != NULL); i++) {
 		unsigned h4 = reason_hash4(buf + i), h8;
 		uint64_t w;
 
 		if (!x->busy4[h4])
 			continue;
 		memcpy(&w, buf + i, sizeof(w));
-		best = reason_walk(x, x->head[REASON_K4][h4], buf, n, i, w, best);
+		best = reason_walk(x, x->head[REASON_K4][h4], buf, n, i, w, best, all);
 		if (!x->longer[REASON_K4][h4])
 			continue;
 		h8 = reason_hash8(buf + i);
-		best = reason_walk(x, x->head[REASON_K8][h8], buf, n, i, w, best);
+		best = reason_walk(x, x->head[REASON_K8][h8], buf, n, i, w, best, all);
 		if (x->longer[REASON_K8][h8])
 			best = reason_walk(x, x->head[REASON_K12][reason_hash12(buf + i)],
-			                   buf, n, i, w, best);
+			                   buf, n, i, w, best, all);
 	}
 	return best;
 }
 
 /* The same by plain search, used if the index could not be built. */
-static size_t reason_match_plain(const char *buf)
+static size_t reason_match_plain(const char *buf, uint64_t *all)
 {
-	size_t r;
+	size_t r, best = reason_nrules;
 
 	for (r = 0; r < reason_nrules; r++) {
 		const char *const *p;
 
 		for (p = reason_rules[r].phrases; *p != NULL; p++)
-			if (strstr(buf, *p) != NULL)
-				return r;
+			if (strstr(buf, *p) != NULL) {
+				if (best == reason_nrules)
+					best = r;
+				if (all == NULL)
+					return best;
+				*all |= (uint64_t)1 << r;
+				break;
+			}
 	}
-	return reason_nrules;
+	return best;
 }
 
-enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
+enum bm_reason reason_scan(const char *text, size_t len, bool *weak,
+                           uint64_t *groups)
 {
 	char buf[REASON_TEXT_MAX + 3 + REASON_PAD];
 	size_t n, r;
 
 	if (weak != NULL)
 		*weak = false;
+	if (groups != NULL)
+		*groups = 0;
 	if (text == NULL || len == 0)
 		return BM_REASON_UNDEFINED;
 	n = reason_fold(text, len, buf, REASON_TEXT_MAX + 3);
@@ -366,12 +393,43 @@ enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
 	if (n <= 1)
 		return BM_REASON_UNDEFINED;
 	call_once(&reason_idx_once, reason_index_build);
-	r = reason_idx.ok ? reason_match_indexed(buf, n) : reason_match_plain(buf);
+	r = reason_idx.ok ? reason_match_indexed(buf, n, groups) :
+	    reason_match_plain(buf, groups);
 	if (r >= reason_nrules)
 		return BM_REASON_UNDEFINED;
 	if (weak != NULL)
 		*weak = reason_rules[r].weak;
 	return reason_rules[r].reason;
+}
+
+enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak)
+{
+	return reason_scan(text, len, weak, NULL);
+}
+
+size_t reason_group_count(void)
+{
+	return reason_nrules;
+}
+
+const char *reason_group_name(size_t g)
+{
+	return g < reason_nrules ? reason_rules[g].name : "";
+}
+
+const char *reason_group_source(size_t g)
+{
+	return g < reason_nrules ? reason_rules[g].source : "";
+}
+
+enum bm_reason reason_group_reason(size_t g)
+{
+	return g < reason_nrules ? reason_rules[g].reason : BM_REASON_UNDEFINED;
+}
+
+bool reason_group_specific(size_t g)
+{
+	return g < reason_nrules && reason_rules[g].specific;
 }
 
 /* ------------------------------------------------------------ status codes */

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum bm_reason {
 	BM_REASON_UNDEFINED = 0,
@@ -62,5 +63,20 @@ enum bm_reason reason_from_text(const char *text, size_t len);
  * reason rests on a low-confidence phrase only. */
 enum bm_reason reason_from_text_weak(const char *text, size_t len, bool *weak);
 enum bm_reason reason_from_status(const char *status);
+
+/* As reason_from_text_weak(), and *groups (may be NULL) gets one bit per
+ * phrase group found anywhere in the text (bit g: group g below), for the
+ * evidence.  One pass over the text. */
+enum bm_reason reason_scan(const char *text, size_t len, bool *weak,
+                           uint64_t *groups);
+
+/* The phrase groups, in the order they are tried: how many, and each
+ * one's name, source, reason and whether it names its cause precisely
+ * (DESIGN 3: specific beats generic). */
+size_t reason_group_count(void);
+const char *reason_group_name(size_t g);
+const char *reason_group_source(size_t g);
+enum bm_reason reason_group_reason(size_t g);
+bool reason_group_specific(size_t g);
 
 #endif

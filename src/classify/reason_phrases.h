@@ -13,11 +13,23 @@
 
 #include "classify/reason.h"
 
+/* A phrase group: the phrases of one reason from one kind of source.
+ * `specific` groups name a cause precisely enough to contradict another
+ * cause's code or phrase (DESIGN 3, "specific beats generic"); the rest
+ * ("denied", "policy", "timed out") only name a reason when nothing more
+ * precise is there.  `name` is printed by --explain; `source` says where
+ * the wording comes from. */
 struct reason_rule {
 	enum bm_reason reason;
 	const char *const *phrases;  /* NULL-terminated */
 	bool weak;                   /* low confidence: a status code outranks it */
+	const char *name;            /* short group name, unique */
+	bool specific;
+	const char *source;
 };
+
+/* At most this many groups: the groups found in a text are a bit set. */
+#define REASON_MAX_GROUPS 64
 
 /* The first rule with a phrase in the text wins. */
 extern const struct reason_rule reason_rules[];

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "classify/reason.h"
 
@@ -35,6 +36,34 @@ enum bm_class {
 #define BM_DIAG_MAX 1024  /* diagnostic text, whitespace collapsed */
 #define BM_HOST_MAX 256
 #define BM_WORD_MAX 64    /* action, feedback type, recogniser name */
+
+/* Where a record's status code came from (DESIGN 3, "Evidence"). */
+enum bm_status_source {
+	BM_STATUS_SRC_NONE = 0,
+	BM_STATUS_SRC_FIELD,      /* the DSN's Status field */
+	BM_STATUS_SRC_TEXT,       /* read from the notice by a recogniser */
+	BM_STATUS_SRC_DIAGNOSTIC, /* found in the diagnostic text */
+	BM_STATUS_SRC_INFERRED,   /* made up from the reason */
+};
+
+/* The evidence a record's class was decided on, and the rule that decided
+ * it (classify/rules.h).  Filled by classify_rcpt(); printed by
+ * bounce-classify --explain, logged by the daemon at debug level. */
+struct bounce_evidence {
+	enum bm_status_source status_src;
+	uint64_t groups;          /* phrase groups in the diagnostic (reason.h bits) */
+	uint64_t notice_groups;   /* ... in the notice of a one-recipient DSN */
+	enum bm_reason text;      /* the reason the diagnostic's phrases name */
+	enum bm_reason code;      /* the reason the status code names */
+	enum bm_reason dead;      /* address-dead cause found, else UNDEFINED */
+	enum bm_reason other;     /* specific other cause found, else UNDEFINED */
+	char dead_by;             /* 'c' code, 't' text, 'h' recogniser, 0 */
+	char other_by;            /* 'c' code, 't' text, 'n' notice, 0 */
+	char digit;               /* '4' or '5': transient or permanent */
+	bool delayed;             /* Action delayed (or the non-standard expired) */
+	const char *step;         /* a reason rewrite applied, static text, or NULL */
+	unsigned rule;            /* rules.c row that decided the class */
+};
 
 enum bounce_kind {
 	BOUNCE_KIND_NOT_BOUNCE = 0,
@@ -64,6 +93,10 @@ struct bounce_rcpt {
 	 * "CONN", "HELO", "MAIL", "RCPT", "DATA", or "" when no part of the
 	 * bounce says.  Set by the parsers, read by classify. */
 	char smtp_command[BM_WORD_MAX];
+	/* The address the MTA delivered to after alias expansion, when the
+	 * bounce names both it and the one the sender used (recipient). */
+	char final_recipient[BM_ADDR_MAX];
+	struct bounce_evidence ev;
 };
 
 struct bounce_result {

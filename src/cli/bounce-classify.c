@@ -2,7 +2,7 @@
  * bounce-classify - classify bounce messages offline, with the same core
  * the milter uses.
  *
- * bounce-classify [-o tsv|json] FILE|DIR...   ('-' reads standard input)
+ * bounce-classify [-o tsv|json] [--explain] FILE|DIR...   ('-' reads standard input)
  *
  * One output row per recipient result (TSV with a header row, or one JSON
  * object per line).  The file column is the path as given, or for a file
@@ -10,13 +10,16 @@
  * skipping dotfiles.  Each file is read whole in chunks; only the first
  * max_bytes (the milter's default) are parsed.  An unreadable file is
  * reported on stderr and the others are still processed; the exit status
- * is then 1.
+ * is then 1.  The evidence columns (status_source, evidence, rule,
+ * final_recipient) come after the older ones; --explain adds, under each
+ * row, the evidence and the decision-table row that decided its class.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 
 #include "classify/bounce.h"
 #include "classify/classify.h"
+#include "classify/evidence.h"
 #include "mime/hdr.h"
 #include "classify/reason.h"
 
@@ -36,20 +40,26 @@ enum cli_format { CLI_TSV, CLI_JSON };
 static const char *const cli_columns[] = {
 	"file", "rcpt_index", "recipient", "status", "reason", "class", "action",
 	"replycode", "kind", "diagnostic", "recogniser", "reporting_mta",
-	"feedback_type", "smtp_command", NULL,
+	"feedback_type", "smtp_command", "status_source", "evidence", "rule",
+	"final_recipient", NULL,
 };
 
-#define CLI_NCOLUMNS 14
+#define CLI_NCOLUMNS 18
+#define CLI_EXPLAIN_MAX 8192
+
+static bool cli_explain;
 
 static void
 cli_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: bounce-classify [-o tsv|json] FILE|DIR...\n"
+	    "usage: bounce-classify [-o tsv|json] [--explain] FILE|DIR...\n"
 	    "       bounce-classify -h | -V\n"
 	    "Classify bounce messages; '-' reads standard input.\n"
 	    "  -o tsv   tab-separated rows with a header row (default)\n"
 	    "  -o json  one JSON object per line\n"
+	    "  -x, --explain  under each row, the evidence and the rule that\n"
+	    "           decided its class\n"
 	    "  -h       this help\n"
 	    "  -V       print the version\n");
 }
@@ -144,11 +154,27 @@ cli_json_string(const char *s)
 	free(c);
 }
 
+/* --explain: the evidence of a failed record, indented under its row. */
+static void
+cli_explain_row(const struct bounce_rcpt *r)
+{
+	char *text;
+
+	if (!cli_explain || r == NULL || !bm_class_is_failure(r->cls))
+		return;
+	text = malloc(CLI_EXPLAIN_MAX);
+	if (text == NULL)
+		return;
+	(void)evidence_explain(r, text, CLI_EXPLAIN_MAX);
+	fputs(text, stdout);
+	free(text);
+}
+
 static void
 cli_row(enum cli_format fmt, const char *file, size_t index,
         const struct bounce_result *res, const struct bounce_rcpt *r)
 {
-	char idx[32], code[16];
+	char idx[32], code[16], groups[1024];
 	const char *vals[CLI_NCOLUMNS];
 	size_t i;
 
@@ -170,9 +196,18 @@ cli_row(enum cli_format fmt, const char *file, size_t index,
 	vals[11] = r && r->reporting_mta[0] ? r->reporting_mta : res->reporting_mta;
 	vals[12] = r && r->feedback_type[0] ? r->feedback_type : res->feedback_type;
 	vals[13] = r ? r->smtp_command : "";
+	groups[0] = '\0';
+	if (r != NULL)
+		(void)evidence_groups(r->ev.groups | r->ev.notice_groups, groups,
+		                      sizeof(groups));
+	vals[14] = r ? evidence_status_source(r->ev.status_src) : "";
+	vals[15] = groups;
+	vals[16] = r && bm_class_is_failure(r->cls) ? evidence_rule(r) : "";
+	vals[17] = r ? r->final_recipient : "";
 	if (fmt == CLI_TSV) {
 		for (i = 0; i < CLI_NCOLUMNS; i++)
 			cli_tsv_field(vals[i], i == CLI_NCOLUMNS - 1);
+		cli_explain_row(r);
 		return;
 	}
 	putchar('{');
@@ -189,6 +224,7 @@ cli_row(enum cli_format fmt, const char *file, size_t index,
 			cli_json_string(vals[i]);
 	}
 	puts("}");
+	cli_explain_row(r);
 }
 
 static int
@@ -294,9 +330,17 @@ main(int argc, char **argv)
 	enum cli_format fmt = CLI_TSV;
 	struct bounce_limits lim;
 	int c, i, status = 0;
+	static const struct option longopts[] = {
+		{ "explain", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 
-	while ((c = getopt(argc, argv, "ho:V")) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:Vx", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'x':
+			cli_explain = true;
+			break;
 		case 'h':
 			cli_usage(stdout);
 			return 0;
