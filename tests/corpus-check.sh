@@ -4,11 +4,16 @@
 # that both corpora give identical rows when converted to CRLF line ends.
 #
 # Thresholds (percent; fp = false positives allowed) come from the
-# environment (BM_REQUIRE_DETECT, _RECIPIENT, _STATUS_IN, _CLASS, _FP); the
+# environment (BM_REQUIRE_DETECT, _RECIPIENT, _STATUS_IN, _CLASS, _FP,
+# _HARD_PRECISION, _HARD_RECALL); the
 # defaults sit just under what the tree reaches (2026-11-28: detect 99.8,
 # recipient 99.1, status_in 99.1, class 97.8, fp 0), above the project's
 # targets (detect 98, recipient 97, status_in 97, class 96), and only ever
-# go up: a change that loses accuracy fails here.
+# go up: a change that loses accuracy fails here.  Hard precision (no live
+# address called hard) must stay at 100 (issue 11).  Hard recall is held at
+# what the evidence rules reach (2026-12-07: 93.8); issue 11 asks 97, which
+# the corpus' labels allow only by rules fitted to single samples (see the
+# README, "Evidence, then verdict").
 # Skips (exit 77) when ../shared next to the source tree is missing.
 set -u
 
@@ -20,8 +25,10 @@ CLASSIFY=$BUILD/bounce-classify
 : "${BM_REQUIRE_DETECT:=99}"
 : "${BM_REQUIRE_RECIPIENT:=98}"
 : "${BM_REQUIRE_STATUS_IN:=98}"
-: "${BM_REQUIRE_CLASS:=97}"
+: "${BM_REQUIRE_CLASS:=98}"
 : "${BM_REQUIRE_FP:=0}"
+: "${BM_REQUIRE_HARD_PRECISION:=100}"
+: "${BM_REQUIRE_HARD_RECALL:=93.5}"
 
 if [ ! -d "$SHARED/corpus/emails" ] || [ ! -x "$SHARED/tools/score" ]; then
 	echo "corpus-check: SKIP: $SHARED/corpus/emails or $SHARED/tools/score missing"
@@ -52,7 +59,9 @@ if ! "$PYTHON" "$SHARED/tools/score" "$tmp/bounces.tsv" \
 	--require "recipient=$BM_REQUIRE_RECIPIENT" \
 	--require "status_in=$BM_REQUIRE_STATUS_IN" \
 	--require "class=$BM_REQUIRE_CLASS" \
-	--require "fp=$BM_REQUIRE_FP"; then
+	--require "fp=$BM_REQUIRE_FP" \
+	--require "hard_precision=$BM_REQUIRE_HARD_PRECISION" \
+	--require "hard_recall=$BM_REQUIRE_HARD_RECALL"; then
 	echo "corpus-check: FAIL: the bounce corpus score is below the thresholds" >&2
 	rc=1
 fi

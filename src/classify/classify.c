@@ -375,7 +375,7 @@ static bool word_is(const char *s, const char *w)
  * none, and normalise what it has. */
 static void fill_status(struct bounce_rcpt *r)
 {
-	char found[BM_STATUS_MAX], norm[BM_STATUS_MAX];
+	char found[BM_STATUS_MAX], norm[BM_STATUS_MAX], field[BM_STATUS_MAX];
 	int reply = 0;
 	bool have_found;
 	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
@@ -390,6 +390,7 @@ static void fill_status(struct bounce_rcpt *r)
 		else
 			r->status[0] = '\0';
 	}
+	memcpy(field, r->status, sizeof(field));
 	if (r->status[0] == '\0')
 		r->ev.status_src = BM_STATUS_SRC_NONE;
 	if (r->status[0] == '\0' && have_found && found[0] != '\0') {
@@ -409,6 +410,10 @@ static void fill_status(struct bounce_rcpt *r)
 		memcpy(r->status, found, strlen(found) + 1);
 		r->ev.status_src = BM_STATUS_SRC_DIAGNOSTIC;
 	}
+	/* the same code in the diagnostic and the field: the field's */
+	if (r->ev.status_src == BM_STATUS_SRC_DIAGNOSTIC && field[0] != '\0' &&
+	    strcmp(field, r->status) == 0)
+		r->ev.status_src = BM_STATUS_SRC_FIELD;
 	if (!status_replycode_valid(r->replycode))
 		r->replycode = 0;
 	if (r->replycode == 0 && reply != 0 &&

@@ -60,6 +60,15 @@ static const struct fixture_case fixtures[] = {
 	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
 	{ "forwarded-bounce.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
 	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
+	/* evidence (DESIGN 3): a DNS failure under 5.4.4 is not a dead
+	 * domain; 5.1.1 with a size refusal is not a dead address; a German
+	 * "Empfänger unbekannt" under 5.1.1 is */
+	{ "evidence-dns-failure.eml", BOUNCE_KIND_DSN, BM_CLASS_SOFT, 1,
+	  { "reader@example.net" }, { "5.4.4" }, { BM_CLASS_SOFT }, "rfc3464", "" },
+	{ "evidence-size-not-user.eml", BOUNCE_KIND_DSN, BM_CLASS_SOFT, 1,
+	  { "reader@example.org" }, { "5.1.1" }, { BM_CLASS_SOFT }, "rfc3464", "" },
+	{ "evidence-de-unknown.eml", BOUNCE_KIND_DSN, BM_CLASS_HARD, 1,
+	  { "leser@example.de" }, { "5.1.1" }, { BM_CLASS_HARD }, "rfc3464", "" },
 };
 
 static char *
