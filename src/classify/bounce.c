@@ -382,6 +382,8 @@ bounce_drop_successes(struct bounce_result *res)
 	return true;
 }
 
+#define BOUNCE_NOTICE_MAX 512
+
 /* The notice of a DSN that reports one failed recipient speaks about that
  * recipient: a cause it names precisely ("Not enough disk space") is
  * evidence too, and blocks a hard verdict that rests on a contradicting
@@ -394,6 +396,7 @@ bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx)
 	static const char *const quoted[] = {
 		"\nreceived: ", "\nauthentication-results:", "\nreturn-path:",
 		"\nreceived-spf:", "original message headers", "\ndkim-signature:",
+		"transcript of session follows",
 	};
 	uint64_t groups = 0;
 	size_t k, len;
@@ -402,7 +405,9 @@ bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx)
 	    res->rcpt[0].cls != BM_CLASS_HARD || ctx->text == NULL ||
 	    ctx->text_len == 0)
 		return;
-	len = ctx->text_len;
+	/* the cause a notice names is in its first lines; the rest is
+	 * transcripts and quoted text */
+	len = ctx->text_len < BOUNCE_NOTICE_MAX ? ctx->text_len : BOUNCE_NOTICE_MAX;
 	for (k = 0; k < sizeof(quoted) / sizeof(quoted[0]); k++) {
 		const char *q = text_find(ctx->text, len, quoted[k]);
 

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+#include <threads.h>
 
 #include "classify/record.h"
 #include "classify/classify.h"
@@ -548,40 +549,66 @@ static bool reason_is_dead(enum bm_reason r)
 }
 
 /* Codes that name a cause other than a dead address precisely (RFC 3463,
- * RFC 5248 registry): mailbox full, size and recipient limits,
- * system full, TLS, authentication and rate refusals. */
-static const char *const other_codes[] = {
-	"X.2.2", "X.2.3", "X.3.1", "X.3.4", "X.5.3", "X.7.10",
-	"X.7.11", "X.7.15", "X.7.16", "X.7.20", "X.7.21", "X.7.22", "X.7.23",
-	"X.7.24", "X.7.25", "X.7.26", "X.7.28", "X.7.29", "X.7.30",
+ * RFC 5248 registry): mailbox full (X.2.2), size and recipient limits
+ * (X.2.3, X.3.4, X.5.3), system full (X.3.1), TLS (X.7.10, X.7.11),
+ * policy and size (X.7.15, X.7.16), authentication (X.7.20 to X.7.26,
+ * X.7.29, X.7.30) and rate (X.7.28) refusals.  One bit per detail, by
+ * subject. */
+static const uint32_t other_details[8] = {
+	[2] = 1u << 2 | 1u << 3,
+	[3] = 1u << 1 | 1u << 4,
+	[5] = 1u << 3,
+	[7] = 1u << 10 | 1u << 11 | 1u << 15 | 1u << 16 | 1u << 20 | 1u << 21 |
+	      1u << 22 | 1u << 23 | 1u << 24 | 1u << 25 | 1u << 26 | 1u << 28 |
+	      1u << 29 | 1u << 30,
 };
+
+static bool code_names_other(const char *status)
+{
+	unsigned subject, detail = 0;
+	const char *p;
+
+	if (status[0] == '\0' || status[1] != '.' || status[2] < '0' ||
+	    status[2] > '7' || status[3] != '.')
+		return false;
+	subject = (unsigned)(status[2] - '0');
+	for (p = status + 4; *p >= '0' && *p <= '9' && detail < 100; p++)
+		detail = detail * 10 + (unsigned)(*p - '0');
+	return *p == '\0' && p > status + 4 && detail < 32 &&
+	       (other_details[subject] & (1u << detail)) != 0;
+}
+
+/* The specific groups of address-dead causes and of other causes, as
+ * bit sets over the groups (reason.h), made once. */
+static uint64_t groups_dead, groups_other;
+static once_flag groups_once = ONCE_FLAG_INIT;
+
+static void groups_init(void)
+{
+	size_t g, n = reason_group_count();
+
+	for (g = 0; g < n && g < 64; g++) {
+		if (!reason_group_specific(g))
+			continue;
+		if (reason_is_dead(reason_group_reason(g)))
+			groups_dead |= (uint64_t)1 << g;
+		else
+			groups_other |= (uint64_t)1 << g;
+	}
+}
 
 /* The first specific group in set whose cause is not a dead address. */
 static enum bm_reason specific_other(uint64_t set)
 {
-	size_t g, n = reason_group_count();
-
-	for (g = 0; g < n && set != 0; g++) {
-		uint64_t bit = (uint64_t)1 << g;
-
-		if ((set & bit) == 0)
-			continue;
-		set &= ~bit;
-		if (reason_group_specific(g) && !reason_is_dead(reason_group_reason(g)))
-			return reason_group_reason(g);
-	}
-	return BM_REASON_UNDEFINED;
+	set &= groups_other;
+	if (set == 0)
+		return BM_REASON_UNDEFINED;
+	return reason_group_reason((size_t)__builtin_ctzll(set));
 }
 
 static bool has_specific_dead(uint64_t set)
 {
-	size_t g, n = reason_group_count();
-
-	for (g = 0; g < n; g++)
-		if ((set & ((uint64_t)1 << g)) != 0 && reason_group_specific(g) &&
-		    reason_is_dead(reason_group_reason(g)))
-			return true;
-	return false;
+	return (set & groups_dead) != 0;
 }
 
 /* Fill the evidence of r (its reason already picked) and reduce it to the
@@ -590,6 +617,7 @@ static void evidence_facts(struct bounce_rcpt *r, struct rules_facts *f)
 {
 	struct bounce_evidence *ev = &r->ev;
 
+	call_once(&groups_once, groups_init);
 	memset(f, 0, sizeof(*f));
 	ev->dead = BM_REASON_UNDEFINED;
 	ev->dead_by = 0;
@@ -606,7 +634,7 @@ static void evidence_facts(struct bounce_rcpt *r, struct rules_facts *f)
 	ev->other = specific_other(ev->groups);
 	ev->other_by = ev->other != BM_REASON_UNDEFINED ? 't' : 0;
 	if (ev->other == BM_REASON_UNDEFINED && !r->status_inferred &&
-	    code_in(r->status, other_codes, sizeof(other_codes) / sizeof(other_codes[0]))) {
+	    code_names_other(r->status)) {
 		ev->other = ev->code;
 		ev->other_by = 'c';
 	}
