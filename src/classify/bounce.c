@@ -31,6 +31,7 @@
 #include "classify/bounce.h"
 #include "classify/classify.h"
 #include "classify/dsn.h"
+#include "mime/charset.h"
 #include "mime/hdr.h"
 #include "mime/mime.h"
 #include "classify/recog.h"
@@ -258,7 +259,7 @@ bounce_strip_html(const char *s, size_t len, size_t *outlen)
  * of a one-part message.  *owned is set when the text was allocated. */
 static void
 bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
-                 char **owned)
+                 char **owned, const char **charset)
 {
 	size_t i, n = mime_nparts(m);
 	int html = -1;
@@ -268,6 +269,7 @@ bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
 	*text = "";
 	*len = 0;
 	*owned = NULL;
+	*charset = "";
 	for (i = 0; i < n; i++) {
 		const struct mime_part *p = mime_get_part(m, i);
 
@@ -278,6 +280,7 @@ bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
 			if (mime_body_decoded(m, i, &body, &blen) == 0) {
 				*text = body;
 				*len = blen;
+				*charset = p->charset;
 			}
 			return;
 		}
@@ -285,6 +288,7 @@ bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
 			html = (int)i;
 	}
 	if (html >= 0 && mime_body_decoded(m, (size_t)html, &body, &blen) == 0) {
+		*charset = mime_get_part(m, (size_t)html)->charset;
 		*owned = bounce_strip_html(body, blen, len);
 		if (*owned != NULL)
 			*text = *owned;
@@ -295,6 +299,7 @@ bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
 	if (n == 1 && mime_body_decoded(m, 0, &body, &blen) == 0) {
 		*text = body;
 		*len = blen;
+		*charset = mime_get_part(m, 0)->charset;
 	}
 }
 
@@ -384,13 +389,82 @@ bounce_drop_successes(struct bounce_result *res)
 
 #define BOUNCE_NOTICE_MAX 512
 
+/* ISO-2022-JP switches character sets with ESC $ B, ESC $ @ (JIS X 0208)
+ * and ESC ( B, ESC ( J (back to ASCII); a recogniser that collapses
+ * control characters leaves a space where each ESC was.  For that charset
+ * the designations after a space (or at the start) get their ESC back, in
+ * out (as long as s); else s itself.  A "$B" in ASCII text would turn what
+ * follows into JIS pairs: iconv then finds an invalid pair or the text
+ * reads as nonsense, and no phrase matches it. */
+static const char *
+bounce_jis_escapes(const char *s, char *out, const char *charset)
+{
+	size_t i, n = strnlen(s, BM_DIAG_MAX - 1);
+
+	if (strcasecmp(charset, "iso-2022-jp") != 0 || memchr(s, 0x1b, n) != NULL)
+		return s;
+	memcpy(out, s, n + 1);
+	for (i = 0; i + 2 < n + 1; i++) {
+		bool designation = (out[i + 1] == '$' && (out[i + 2] == 'B' || out[i + 2] == '@')) ||
+		                   (out[i + 1] == '(' && (out[i + 2] == 'B' || out[i + 2] == 'J'));
+
+		if (out[i] == ' ' && designation)
+			out[i] = 0x1b;
+	}
+	if (n >= 2 && out[0] == '$' && (out[1] == 'B' || out[1] == '@')) {
+		if (n + 1 >= BM_DIAG_MAX)
+			return s;
+		memmove(out + 1, out, n + 1);
+		out[0] = 0x1b;
+	}
+	return out;
+}
+
+/* A recogniser copies its diagnostic from the notice as it is written; in
+ * a charset other than UTF-8 (ISO-2022-JP, KOI8-R, windows-1251, ...) the
+ * phrase tables could match only its ASCII parts.  Such diagnostics are
+ * converted (mime/charset.h) before the records are scrubbed of control
+ * characters (ISO-2022-JP's escapes are ESC bytes).  A charset we do not
+ * convert leaves the text as it is. */
+static void
+bounce_to_utf8(struct bounce_result *res, const char *charset)
+{
+	char buf[BM_DIAG_MAX], jis[BM_DIAG_MAX];
+	size_t i, n;
+
+	if (res->kind != BOUNCE_KIND_NONSTANDARD || charset_is_utf8(charset) ||
+	    !charset_known(charset))
+		return;
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+		const unsigned char *p;
+		const char *src;
+		bool plain = true;
+
+		for (p = (const unsigned char *)r->diagnostic; *p != '\0'; p++)
+			if (*p >= 0x80 || *p == 0x1b ||
+			    (*p == '$' && (p[1] == 'B' || p[1] == '@'))) {
+				plain = false;
+				break;
+			}
+		if (plain)
+			continue;
+		src = bounce_jis_escapes(r->diagnostic, jis, charset);
+		n = charset_to_utf8(charset, src, strlen(src), buf, sizeof(buf));
+		if (n != (size_t)-1 && n > 0)
+			memcpy(r->diagnostic, buf, n + 1);
+	}
+}
+
 /* The notice of a DSN that reports one failed recipient speaks about that
  * recipient: a cause it names precisely ("Not enough disk space") is
  * evidence too, and blocks a hard verdict that rests on a contradicting
  * code or phrase.  The notice is read only when that can matter. */
 static void
-bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx)
+bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx,
+                       const char *charset)
 {
+	char utf8[BOUNCE_NOTICE_MAX * 3 + 1];
 	/* where a notice starts quoting the returned message's header:
 	 * what follows speaks of that message, not of the failure */
 	static const char *const quoted[] = {
@@ -413,6 +487,16 @@ bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx)
 
 		if (q != NULL)
 			len = (size_t)(q - ctx->text);
+	}
+	if (!charset_is_utf8(charset)) {
+		size_t n = charset_to_utf8(charset, ctx->text, len, utf8, sizeof(utf8));
+
+		if (n != (size_t)-1) {
+			(void)reason_scan(utf8, n, NULL, &groups);
+			classify_reconsider(&res->rcpt[0], groups);
+			res->cls = res->rcpt[0].cls;
+			return;
+		}
 	}
 	(void)reason_scan(ctx->text, len, NULL, &groups);
 	classify_reconsider(&res->rcpt[0], groups);
@@ -442,6 +526,10 @@ bounce_classify_all(struct bounce_result *res)
 			if (r->action[0] == '\0')
 				snprintf(r->action, sizeof(r->action), "failed");
 			classify_rcpt(r);
+			/* a recogniser's status was read from the notice text */
+			if (res->kind == BOUNCE_KIND_NONSTANDARD &&
+			    r->ev.status_src == BM_STATUS_SRC_FIELD)
+				r->ev.status_src = BM_STATUS_SRC_TEXT;
 		}
 		res->cls = bm_class_worse(res->cls, r->cls);
 	}
@@ -588,6 +676,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct recog_memo memo;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
 	char *owned = NULL;
+	const char *charset = "";
 
 	memset(out, 0, sizeof(*out));
 	if (lim == NULL) {
@@ -617,7 +706,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	ctx.subject = subject;
 	/* every recogniser asks; the answer depends on From and Subject only */
 	ctx.signal_cache = 1 + recog_bounce_signal(&ctx);
-	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned);
+	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	bounce_returned_header(m, ctx.returned_part, lim, "To", to, sizeof(to));
 	ctx.returned_to = to;
@@ -628,8 +717,9 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 		out->recogniser[0] = '\0';
 	}
 	bounce_commands(out, &ctx);
+	bounce_to_utf8(out, charset);
 	bounce_classify_all(out);
-	bounce_notice_evidence(out, &ctx);
+	bounce_notice_evidence(out, &ctx, charset);
 
 	free(owned);
 	mime_free(m);

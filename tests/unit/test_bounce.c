@@ -69,6 +69,9 @@ static const struct fixture_case fixtures[] = {
 	  { "reader@example.org" }, { "5.1.1" }, { BM_CLASS_SOFT }, "rfc3464", "" },
 	{ "evidence-de-unknown.eml", BOUNCE_KIND_DSN, BM_CLASS_HARD, 1,
 	  { "leser@example.de" }, { "5.1.1" }, { BM_CLASS_HARD }, "rfc3464", "" },
+	/* ISO-2022-JP converted before the phrases are matched */
+	{ "evidence-iso2022jp.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "yamada@example.jp" }, { "5.0.0" }, { BM_CLASS_HARD }, "postfix", "" },
 };
 
 static char *
