@@ -35,6 +35,7 @@
 #include "mime/hdr.h"
 #include "mime/mime.h"
 #include "classify/recog.h"
+#include "classify/phrases.h"
 #include "classify/reason.h"
 #include "classify/result.h"
 #include "classify/smtpcmd.h"
@@ -389,6 +390,31 @@ bounce_drop_successes(struct bounce_result *res)
 
 #define BOUNCE_NOTICE_MAX 512
 
+/* A non-standard notice whose Subject says it is a delay warning reports
+ * records that have not failed yet: their action becomes "delayed"
+ * (soft, DESIGN 3), unless the text gave a permanent (5.x.x) code. */
+static void
+bounce_delay_notice(struct bounce_result *res, const char *subject)
+{
+	size_t i, slen = strlen(subject);
+	bool delay = false;
+
+	if (res->kind != BOUNCE_KIND_NONSTANDARD || slen == 0)
+		return;
+	for (i = 0; phrases_delay_subject[i] != NULL && !delay; i++)
+		delay = text_find(subject, slen, phrases_delay_subject[i]) != NULL;
+	if (!delay)
+		return;
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		if (r->status[0] == '5' ||
+		    (r->action[0] != '\0' && strcasecmp(r->action, "failed") != 0))
+			continue;
+		snprintf(r->action, sizeof(r->action), "delayed");
+	}
+}
+
 /* ISO-2022-JP switches character sets with ESC $ B, ESC $ @ (JIS X 0208)
  * and ESC ( B, ESC ( J (back to ASCII); a recogniser that collapses
  * control characters leaves a space where each ESC was.  For that charset
@@ -718,6 +744,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	}
 	bounce_commands(out, &ctx);
 	bounce_to_utf8(out, charset);
+	bounce_delay_notice(out, subject);
 	bounce_classify_all(out);
 	bounce_notice_evidence(out, &ctx, charset);
 

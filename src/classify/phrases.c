@@ -173,3 +173,36 @@ const char *const phrases_intl_spam[] = {
 	"迷惑メール", "垃圾邮件", "垃圾郵件",
 	NULL
 };
+
+/* Challenge/response and confirmation requests: an automatic reply that
+ * asks the sender to prove itself, not a failed delivery.  The wording of
+ * the challenge services' own pages (Spam Arrest, ChoiceMail, Boxbe,
+ * Mailblocks) and of "pre-approved sender" filters. */
+const char *const phrases_challenge[] = {
+	"not pre-approved", "has not been pre-approved", "pre-approved senders",
+	"challenge/response", "challenge-response", "challenge response system",
+	"spam arrest", "spamarrest", "choicemail", "boxbe", "mailblocks",
+	"confirm that you are a person", "confirm that you are a human",
+	"verify that you are a human", "prove that you are a human",
+	"approved senders list", "list of approved senders",
+	"awaiting your confirmation", "please confirm your message",
+	NULL
+};
+
+/* Subjects of delay warnings, the notice that a message is still being
+ * retried: Postfix "Delayed Mail (still being retried)", Exim "Warning:
+ * message ... delayed ... hours", Sendmail "Warning: could not send
+ * message for past ...", Exchange and Gmail "Delivery Status Notification
+ * (Delay)", OpenSMTPD "Delivery status notification: delayed", and their
+ * localised forms.  Lower case, matched anywhere in the Subject. */
+const char *const phrases_delay_subject[] = {
+	"delayed mail", "still being retried", "warning: message",
+	"could not send message for past", "(delay)", "delivery delayed",
+	"delayed delivery", "notification: delayed", "delivery status: delayed",
+	"message delayed", "zustellung verzögert", "verzögerte zustellung",
+	"remise différée", "distribution retardée", "entrega retrasada",
+	"retraso en la entrega", "consegna ritardata", "entrega atrasada",
+	"vertraagde bezorging", "адержка доставки", "配信遅延", "延迟投递",
+	"延遲投遞",
+	NULL
+};

@@ -24,5 +24,8 @@ extern const char *const phrases_intl_host[];
 extern const char *const phrases_intl_full[];
 extern const char *const phrases_intl_big[];
 extern const char *const phrases_intl_spam[];
+extern const char *const phrases_challenge[];
+/* Not a reason_rules[] group: delay-warning Subjects, for bounce.c. */
+extern const char *const phrases_delay_subject[];
 
 #endif

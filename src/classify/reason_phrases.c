@@ -572,6 +572,8 @@ static const char *const p_onhold[] = {
  * newer groups are in phrases.c. */
 #define G(r, p, w, n, spec, src) { r, p, w, n, spec, src }
 const struct reason_rule reason_rules[] = {
+	G(BM_REASON_VACATION, phrases_challenge, false, "challenge", true,
+	  "provider: challenge/response services (Spam Arrest, ChoiceMail, Boxbe, Mailblocks): not a failure"),
 	G(BM_REASON_HASMOVED, p_hasmoved, false, "moved", true,
 	  "mta: Sendmail 551 'user not local; please try', Exchange; RFC 3463 X.1.6"),
 	G(BM_REASON_NORELAYING, p_norelaying, false, "relaying", true,

@@ -160,7 +160,7 @@ cli_explain_row(const struct bounce_rcpt *r)
 {
 	char *text;
 
-	if (!cli_explain || r == NULL || !bm_class_is_failure(r->cls))
+	if (!cli_explain || r == NULL)
 		return;
 	text = malloc(CLI_EXPLAIN_MAX);
 	if (text == NULL)
@@ -202,7 +202,7 @@ cli_row(enum cli_format fmt, const char *file, size_t index,
 		                      sizeof(groups));
 	vals[14] = r ? evidence_status_source(r->ev.status_src) : "";
 	vals[15] = groups;
-	vals[16] = r && bm_class_is_failure(r->cls) ? evidence_rule(r) : "";
+	vals[16] = r ? evidence_rule(r) : "";
 	vals[17] = r ? r->final_recipient : "";
 	if (fmt == CLI_TSV) {
 		for (i = 0; i < CLI_NCOLUMNS; i++)

@@ -69,6 +69,12 @@ static const struct fixture_case fixtures[] = {
 	  { "reader@example.org" }, { "5.1.1" }, { BM_CLASS_SOFT }, "rfc3464", "" },
 	{ "evidence-de-unknown.eml", BOUNCE_KIND_DSN, BM_CLASS_HARD, 1,
 	  { "leser@example.de" }, { "5.1.1" }, { BM_CLASS_HARD }, "rfc3464", "" },
+	/* a plain-text delay warning is soft; a challenge/response request
+	 * sent as a DSN is not a failure */
+	{ "evidence-delay-text.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_SOFT, 1,
+	  { "reader@example.org" }, { "4.4.7" }, { BM_CLASS_SOFT }, "postfix", "" },
+	{ "evidence-challenge-dsn.eml", BOUNCE_KIND_DSN, BM_CLASS_AUTO_REPLY, 1,
+	  { "reader@example.net" }, { "4.7.0" }, { BM_CLASS_AUTO_REPLY }, "rfc3464", "" },
 	/* ISO-2022-JP converted before the phrases are matched */
 	{ "evidence-iso2022jp.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
 	  { "yamada@example.jp" }, { "5.0.0" }, { BM_CLASS_HARD }, "postfix", "" },
