@@ -437,6 +437,40 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 		s += 7;
 		len -= 7;
 	}
+	/* Exchange writes proxy addresses with their type, "SMTP:a@b" or
+	 * "smtp=a@b" */
+	if (starts_ci(s, len, "smtp:") || starts_ci(s, len, "smtp=")) {
+		s += 5;
+		len -= 5;
+	}
+	/* Exchange's IMCEA encapsulation of a foreign address in an X.400 or
+	 * legacy DN: "IMCEASMTP-a+40b+2Eexample@org.example" is a@b.example
+	 * ('+' and two hex digits stand for one byte) */
+	if (starts_ci(s, len, "imceasmtp-")) {
+		char dec[ADDR_OUT_MAX + 1];
+		const char *at = NULL;
+		size_t k, n = 0;
+
+		for (k = len; k > 10; k--)
+			if (s[k - 1] == '@') {
+				at = s + k - 1;
+				break;
+			}
+		for (k = 10; at != NULL && s + k < at && n + 1 < sizeof(dec); k++) {
+			int hi, lo;
+
+			if (s[k] == '+' && s + k + 2 < at &&
+			    (hi = text_hexval((unsigned char)s[k + 1])) >= 0 &&
+			    (lo = text_hexval((unsigned char)s[k + 2])) >= 0) {
+				dec[n++] = (char)(hi * 16 + lo);
+				k += 2;
+			} else {
+				dec[n++] = s[k];
+			}
+		}
+		if (at != NULL && n > 0 && memchr(dec, '@', n) != NULL)
+			return emit(dec, n, out, outsz, fold_local);
+	}
 	/* stray punctuation from prose around the address */
 	for (;;) {
 		size_t b;

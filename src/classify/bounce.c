@@ -390,6 +390,110 @@ bounce_drop_successes(struct bounce_result *res)
 
 #define BOUNCE_NOTICE_MAX 512
 
+/* a and b are one address, quotes around the local part aside. */
+static bool
+bounce_same_addr(const char *a, const char *b)
+{
+	while (*a != '\0' || *b != '\0') {
+		if (*a == '"') {
+			a++;
+			continue;
+		}
+		if (*b == '"') {
+			b++;
+			continue;
+		}
+		if (*a == '\0' || *b == '\0' ||
+		    (*a | 0x20) != (*b | 0x20))
+			return false;
+		a++;
+		b++;
+	}
+	return true;
+}
+
+/* The address the sender used comes first: the mailing software knows it,
+ * not the one an alias expanded to.  A DSN's Original-Recipient (when it
+ * is a valid address other than the final one), or in a Postfix notice
+ * "<final> (expanded from <original>)".  The final address moves to
+ * final_recipient. */
+static void
+bounce_prefer_original(struct bounce_result *res, const struct recog_ctx *ctx)
+{
+	static const char expanded[] = " (expanded from <";
+	bool postfix_text = res->kind == BOUNCE_KIND_NONSTANDARD &&
+	    strcmp(res->recogniser, "postfix") == 0 && ctx->text != NULL &&
+	    text_find(ctx->text, ctx->text_len, expanded) != NULL;
+	size_t i;
+
+	if (res->kind != BOUNCE_KIND_DSN && !postfix_text)
+		return;
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+		char orig[BM_ADDR_MAX], needle[BM_ADDR_MAX + sizeof(expanded) + 2];
+		const char *src = r->original_recipient, *hit;
+		size_t slen = strnlen(src, sizeof(r->original_recipient));
+
+		if (r->recipient[0] == '\0')
+			continue;
+		if (postfix_text) {
+			snprintf(needle, sizeof(needle), "<%s>%s", r->recipient, expanded);
+			hit = text_find(ctx->text, ctx->text_len, needle);
+			if (hit == NULL)
+				continue;
+			src = hit + strlen(needle) - 1;     /* at the '<' */
+			slen = strcspn(src, ">\n");
+			if (src[slen] == '>')
+				slen++;
+		}
+		if (slen == 0 ||
+		    addr_normalise(src, slen, orig, sizeof(orig), false) != 0 ||
+		    bounce_same_addr(orig, r->recipient))
+			continue;
+		memcpy(r->final_recipient, r->recipient, sizeof(r->final_recipient));
+		memcpy(r->recipient, orig, sizeof(r->recipient));
+	}
+}
+
+/* A failed recipient is never the bounce's own addressee nor the sender
+ * of the returned message, unless that message was sent to that address
+ * (a test message to oneself): when the returned message's To: names
+ * someone else, a recogniser that took one of those read the wrong line.
+ * With one record, that To: is the recipient it meant; with more, the
+ * address is dropped (the record stays, with no address, so nothing is
+ * suppressed).  Without a returned To: nothing says it was wrong. */
+static void
+bounce_not_self(struct bounce_result *res, const char *to, const char *from,
+                const char *returned_to)
+{
+	char self[2][BM_ADDR_MAX], rto[BM_ADDR_MAX];
+	size_t i, k;
+
+	if (res->kind != BOUNCE_KIND_NONSTANDARD)
+		return;
+	if (addr_find(to, strlen(to), self[0], sizeof(self[0])) != 0)
+		self[0][0] = '\0';
+	if (addr_find(from, strlen(from), self[1], sizeof(self[1])) != 0)
+		self[1][0] = '\0';
+	if (addr_find(returned_to, strlen(returned_to), rto, sizeof(rto)) != 0)
+		rto[0] = '\0';
+	for (i = 0; i < res->nrcpt; i++) {
+		struct bounce_rcpt *r = &res->rcpt[i];
+
+		for (k = 0; k < 2; k++) {
+			if (self[k][0] == '\0' || rto[0] == '\0' ||
+			    strcasecmp(r->recipient, self[k]) != 0 ||
+			    strcasecmp(rto, self[k]) == 0)
+				continue;
+			if (res->nrcpt == 1 && rto[0] != '\0')
+				memcpy(r->recipient, rto, sizeof(r->recipient));
+			else
+				r->recipient[0] = '\0';
+			break;
+		}
+	}
+}
+
 /* A non-standard notice whose Subject says it is a delay warning reports
  * records that have not failed yet: their action becomes "delayed"
  * (soft, DESIGN 3), unless the text gave a permanent (5.x.x) code. */
@@ -701,6 +805,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct recog_ctx ctx;
 	struct recog_memo memo;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
+	char bounce_to[BOUNCE_HDR_MAX], sender[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 	const char *charset = "";
 
@@ -743,6 +848,10 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 		out->recogniser[0] = '\0';
 	}
 	bounce_commands(out, &ctx);
+	bounce_prefer_original(out, &ctx);
+	bounce_header(m, 0, "To", bounce_to, sizeof(bounce_to));
+	bounce_returned_header(m, ctx.returned_part, lim, "From", sender, sizeof(sender));
+	bounce_not_self(out, bounce_to, sender, ctx.returned_to);
 	bounce_to_utf8(out, charset);
 	bounce_delay_notice(out, subject);
 	bounce_classify_all(out);

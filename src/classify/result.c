@@ -135,6 +135,7 @@ result_scrub(struct bounce_result *res)
 
 		result_scrub_word(r->recipient, sizeof(r->recipient));
 		result_scrub_word(r->original_recipient, sizeof(r->original_recipient));
+		result_scrub_word(r->final_recipient, sizeof(r->final_recipient));
 		result_scrub_word(r->action, sizeof(r->action));
 		result_scrub_word(r->status, sizeof(r->status));
 		result_scrub_text(r->diagnostic, sizeof(r->diagnostic));

@@ -51,6 +51,13 @@ static void test_normalise(void **state)
 		{ "a@b@example.org", false, NULL },
 		{ "neko@example.org.", false, "neko@example.org" },
 		{ "mailto:neko@example.org", false, "neko@example.org" },
+		/* Exchange proxy-address types and IMCEA encapsulation */
+		{ "rfc822; SMTP:Neko@Example.org", false, "Neko@example.org" },
+		{ "smtp=neko@example.org", false, "neko@example.org" },
+		{ "IMCEASMTP-neko+40example+2Eorg@corp.example.com", false,
+		  "neko@example.org" },
+		{ "<IMCEASMTP-neko+2Bx+40example+2Eorg@corp.example.com>", false,
+		  "neko+x@example.org" },
 		{ "neko@[192.0.2.1]", false, "neko@[192.0.2.1]" },
 		{ "neko@localhost", false, "neko@localhost" },
 		/* IDNA: non-ASCII domains stay as they are, ASCII is lowered */

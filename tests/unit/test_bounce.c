@@ -75,6 +75,12 @@ static const struct fixture_case fixtures[] = {
 	  { "reader@example.org" }, { "4.4.7" }, { BM_CLASS_SOFT }, "postfix", "" },
 	{ "evidence-challenge-dsn.eml", BOUNCE_KIND_DSN, BM_CLASS_AUTO_REPLY, 1,
 	  { "reader@example.net" }, { "4.7.0" }, { BM_CLASS_AUTO_REPLY }, "rfc3464", "" },
+	/* recipients: the address the sender used (Original-Recipient), and
+	 * never the returned message's sender */
+	{ "evidence-alias.eml", BOUNCE_KIND_DSN, BM_CLASS_HARD, 1,
+	  { "reader@example.org" }, { "5.1.1" }, { BM_CLASS_HARD }, "rfc3464", "" },
+	{ "evidence-sender-line.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "reader@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "postfix", "" },
 	/* ISO-2022-JP converted before the phrases are matched */
 	{ "evidence-iso2022jp.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
 	  { "yamada@example.jp" }, { "5.0.0" }, { BM_CLASS_HARD }, "postfix", "" },
@@ -131,6 +137,23 @@ test_fixtures(void **state)
 		bounce_result_free(&res);
 		free(data);
 	}
+}
+
+/* The expanded address of an alias stays beside the one the sender used. */
+static void
+test_final_recipient(void **state)
+{
+	struct bounce_result res;
+	size_t len;
+	char *data = read_fixture("evidence-alias.eml", &len);
+
+	(void)state;
+	assert_int_equal(bounce_parse(data, len, NULL, &res), 0);
+	assert_int_equal(res.nrcpt, 1);
+	assert_string_equal(res.rcpt[0].recipient, "reader@example.org");
+	assert_string_equal(res.rcpt[0].final_recipient, "reader.smith@mail.example.org");
+	bounce_result_free(&res);
+	free(data);
 }
 
 /* Bounce texts a person quotes, replies to or forwards are not bounces. */
@@ -602,6 +625,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_final_recipient),
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_human_quotes),
 		cmocka_unit_test(test_forward_prefixes),
