@@ -390,6 +390,19 @@ bounce_drop_successes(struct bounce_result *res)
 
 #define BOUNCE_NOTICE_MAX 512
 
+/* s[0..n) holds a byte that is not 7-bit ASCII text: an 8-bit byte or
+ * ESC (ISO-2022-JP's shifts); pure ASCII reads the same in any charset. */
+static bool
+bounce_has_8bit_or_esc(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == 0x1b)
+			return true;
+	return false;
+}
+
 /* a and b are one address, quotes around the local part aside. */
 static bool
 bounce_same_addr(const char *a, const char *b)
@@ -436,6 +449,16 @@ bounce_prefer_original(struct bounce_result *res, const struct recog_ctx *ctx)
 
 		if (r->recipient[0] == '\0')
 			continue;
+		if (!postfix_text) {
+			/* most DSNs repeat the final address: "rfc822; a@b" */
+			const char *semi = memchr(src, ';', slen);
+			const char *q = semi != NULL ? semi + 1 : src;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (bounce_same_addr(q, r->recipient))
+				continue;
+		}
 		if (postfix_text) {
 			snprintf(needle, sizeof(needle), "<%s>%s", r->recipient, expanded);
 			hit = text_find(ctx->text, ctx->text_len, needle);
@@ -463,29 +486,36 @@ bounce_prefer_original(struct bounce_result *res, const struct recog_ctx *ctx)
  * address is dropped (the record stays, with no address, so nothing is
  * suppressed).  Without a returned To: nothing says it was wrong. */
 static void
-bounce_not_self(struct bounce_result *res, const char *to, const char *from,
-                const char *returned_to)
+bounce_not_self(struct bounce_result *res, struct mime_msg *m,
+                const struct recog_ctx *ctx)
 {
-	char self[2][BM_ADDR_MAX], rto[BM_ADDR_MAX];
+	char self[2][BM_ADDR_MAX], rto[BM_ADDR_MAX], hdr[BOUNCE_HDR_MAX];
 	size_t i, k;
+	bool looked = false;
 
-	if (res->kind != BOUNCE_KIND_NONSTANDARD)
+	if (res->kind != BOUNCE_KIND_NONSTANDARD || ctx->returned_to[0] == '\0' ||
+	    addr_find(ctx->returned_to, strlen(ctx->returned_to), rto, sizeof(rto)) != 0)
 		return;
-	if (addr_find(to, strlen(to), self[0], sizeof(self[0])) != 0)
-		self[0][0] = '\0';
-	if (addr_find(from, strlen(from), self[1], sizeof(self[1])) != 0)
-		self[1][0] = '\0';
-	if (addr_find(returned_to, strlen(returned_to), rto, sizeof(rto)) != 0)
-		rto[0] = '\0';
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
 
+		if (r->recipient[0] == '\0' || strcasecmp(r->recipient, rto) == 0)
+			continue;
+		if (!looked) {  /* the headers only when a record may need them */
+			looked = true;
+			bounce_header(m, 0, "To", hdr, sizeof(hdr));
+			if (addr_find(hdr, strlen(hdr), self[0], sizeof(self[0])) != 0)
+				self[0][0] = '\0';
+			bounce_returned_header(m, ctx->returned_part, ctx->lim, "From",
+			                       hdr, sizeof(hdr));
+			if (addr_find(hdr, strlen(hdr), self[1], sizeof(self[1])) != 0)
+				self[1][0] = '\0';
+		}
 		for (k = 0; k < 2; k++) {
-			if (self[k][0] == '\0' || rto[0] == '\0' ||
-			    strcasecmp(r->recipient, self[k]) != 0 ||
+			if (self[k][0] == '\0' || strcasecmp(r->recipient, self[k]) != 0 ||
 			    strcasecmp(rto, self[k]) == 0)
 				continue;
-			if (res->nrcpt == 1 && rto[0] != '\0')
+			if (res->nrcpt == 1)
 				memcpy(r->recipient, rto, sizeof(r->recipient));
 			else
 				r->recipient[0] = '\0';
@@ -501,13 +531,17 @@ static void
 bounce_delay_notice(struct bounce_result *res, const char *subject)
 {
 	size_t i, slen = strlen(subject);
-	bool delay = false;
+	uint64_t groups = 0;
+	bool candidate = false;
 
 	if (res->kind != BOUNCE_KIND_NONSTANDARD || slen == 0)
 		return;
-	for (i = 0; phrases_delay_subject[i] != NULL && !delay; i++)
-		delay = text_find(subject, slen, phrases_delay_subject[i]) != NULL;
-	if (!delay)
+	for (i = 0; i < res->nrcpt && !candidate; i++)
+		candidate = res->rcpt[i].status[0] != '5';
+	if (!candidate)
+		return;
+	(void)reason_scan(subject, slen, NULL, &groups);
+	if ((groups & reason_group_bit("delay-notice")) == 0)
 		return;
 	for (i = 0; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
@@ -595,15 +629,16 @@ bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx,
                        const char *charset)
 {
 	char utf8[BOUNCE_NOTICE_MAX * 3 + 1];
-	/* where a notice starts quoting the returned message's header:
-	 * what follows speaks of that message, not of the failure */
+	/* where a notice starts quoting the returned message's header or a
+	 * transcript: what follows speaks of that message or session */
 	static const char *const quoted[] = {
-		"\nreceived: ", "\nauthentication-results:", "\nreturn-path:",
-		"\nreceived-spf:", "original message headers", "\ndkim-signature:",
-		"transcript of session follows",
+		"received: ", "authentication-results:", "return-path:",
+		"received-spf:", "dkim-signature:", "original message headers",
+		"   ----- transcript of session follows",
 	};
 	uint64_t groups = 0;
 	size_t k, len;
+	const char *line, *end;
 
 	if (res->kind != BOUNCE_KIND_DSN || res->nrcpt != 1 ||
 	    res->rcpt[0].cls != BM_CLASS_HARD || ctx->text == NULL ||
@@ -612,13 +647,25 @@ bounce_notice_evidence(struct bounce_result *res, const struct recog_ctx *ctx,
 	/* the cause a notice names is in its first lines; the rest is
 	 * transcripts and quoted text */
 	len = ctx->text_len < BOUNCE_NOTICE_MAX ? ctx->text_len : BOUNCE_NOTICE_MAX;
-	for (k = 0; k < sizeof(quoted) / sizeof(quoted[0]); k++) {
-		const char *q = text_find(ctx->text, len, quoted[k]);
+	for (line = ctx->text, end = ctx->text + len; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t left = (size_t)(end - line);
 
-		if (q != NULL)
-			len = (size_t)(q - ctx->text);
+		for (k = 0; k < sizeof(quoted) / sizeof(quoted[0]); k++) {
+			size_t ql = strlen(quoted[k]);
+
+			if (left >= ql && (line[0] | 0x20) == quoted[k][0] &&
+			    strncasecmp(line, quoted[k], ql) == 0) {
+				end = line;
+				break;
+			}
+		}
+		if (nl == NULL || end == line)
+			break;
+		line = nl + 1;
 	}
-	if (!charset_is_utf8(charset)) {
+	len = (size_t)(end - ctx->text);
+	if (!charset_is_utf8(charset) && bounce_has_8bit_or_esc(ctx->text, len)) {
 		size_t n = charset_to_utf8(charset, ctx->text, len, utf8, sizeof(utf8));
 
 		if (n != (size_t)-1) {
@@ -805,7 +852,6 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct recog_ctx ctx;
 	struct recog_memo memo;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
-	char bounce_to[BOUNCE_HDR_MAX], sender[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 	const char *charset = "";
 
@@ -849,9 +895,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	}
 	bounce_commands(out, &ctx);
 	bounce_prefer_original(out, &ctx);
-	bounce_header(m, 0, "To", bounce_to, sizeof(bounce_to));
-	bounce_returned_header(m, ctx.returned_part, lim, "From", sender, sizeof(sender));
-	bounce_not_self(out, bounce_to, sender, ctx.returned_to);
+	bounce_not_self(out, m, &ctx);
 	bounce_to_utf8(out, charset);
 	bounce_delay_notice(out, subject);
 	bounce_classify_all(out);

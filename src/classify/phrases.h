@@ -25,7 +25,8 @@ extern const char *const phrases_intl_full[];
 extern const char *const phrases_intl_big[];
 extern const char *const phrases_intl_spam[];
 extern const char *const phrases_challenge[];
-/* Not a reason_rules[] group: delay-warning Subjects, for bounce.c. */
+/* Delay-warning Subjects: the last, generic group ("delay-notice"), which
+ * bounce.c looks for in a non-standard notice's Subject. */
 extern const char *const phrases_delay_subject[];
 
 #endif

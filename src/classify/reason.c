@@ -427,6 +427,16 @@ enum bm_reason reason_group_reason(size_t g)
 	return g < reason_nrules ? reason_rules[g].reason : BM_REASON_UNDEFINED;
 }
 
+uint64_t reason_group_bit(const char *name)
+{
+	size_t g;
+
+	for (g = 0; g < reason_nrules; g++)
+		if (strcmp(reason_rules[g].name, name) == 0)
+			return (uint64_t)1 << g;
+	return 0;
+}
+
 bool reason_group_specific(size_t g)
 {
 	return g < reason_nrules && reason_rules[g].specific;

@@ -78,5 +78,7 @@ const char *reason_group_name(size_t g);
 const char *reason_group_source(size_t g);
 enum bm_reason reason_group_reason(size_t g);
 bool reason_group_specific(size_t g);
+/* The bit of the group called name, 0 if there is none. */
+uint64_t reason_group_bit(const char *name);
 
 #endif

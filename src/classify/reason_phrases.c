@@ -672,6 +672,8 @@ const struct reason_rule reason_rules[] = {
 	  "provider: quarantine texts"),
 	G(BM_REASON_USERUNKNOWN, p_userunknown_weak, true, "recipient-rejected", false,
 	  "mta: Postfix 'Recipient address rejected' with no more specific text"),
+	G(BM_REASON_EXPIRED, phrases_delay_subject, false, "delay-notice", false,
+	  "mta: delay-warning Subjects of Postfix, Exim, Sendmail, Exchange, OpenSMTPD, localised"),
 };
 #undef G
 
