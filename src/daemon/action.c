@@ -10,6 +10,7 @@
 #include "daemon/action.h"
 #include "classify/addr.h"
 #include "classify/bounce.h"
+#include "classify/evidence.h"
 #include "daemon/conf.h"
 #include "mime/hdr.h"
 #include "util/log.h"
@@ -503,6 +504,20 @@ action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
 	    a->spf_from_authres ? " spf_source=authres" : "",
 	    s->helo[0] != '\0' ? s->helo : "unknown",
 	    s->ip[0] != '\0' ? s->ip : "unknown");
+	/* the evidence behind the class (DESIGN 3), at debug level; group
+	 * and rule names are our own words, without spaces */
+	if (r != NULL) {
+		char groups[512];
+
+		(void)evidence_groups(r->ev.groups | r->ev.notice_groups, groups,
+		                      sizeof(groups));
+		log_qid(LOG_DEBUG, a->qid,
+		    "evidence rcpt=<%s> rule=%s status_source=%s groups=%s",
+		    r->recipient, evidence_rule(r),
+		    r->ev.status_src != BM_STATUS_SRC_NONE ?
+		        evidence_status_source(r->ev.status_src) : "none",
+		    groups[0] != '\0' ? groups : "none");
+	}
 }
 
 static void
