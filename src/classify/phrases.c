@@ -12,9 +12,14 @@
 
 /* A name server that failed to answer is not a name that does not exist
  * (DESIGN 3): Postfix's dns_lookup.c writes "Host not found, try again"
- * for TRY_AGAIN and "malformed or unexpected name server reply"; Sendmail
- * "Host name lookup failure" and "Name server timeout" (EX_TEMPFAIL);
- * qmail "CNAME lookup failed temporarily"; glibc's gai_strerror(EAI_AGAIN)
+ * for TRY_AGAIN, "Non-recoverable error" for NO_RECOVERY and "Malformed or
+ * unexpected name server reply" for a reply it cannot use ("reported as
+ * transient errors", its dns_lookup(3)); Sendmail "Host name lookup
+ * failure" and "Name server timeout" (EX_TEMPFAIL); qmail-remote's
+ * temp_dnscanon() "CNAME lookup failed temporarily. (#4.4.3)" and
+ * temp_dns() "Sorry, I couldn't find any host by that name. (#4.1.2)"
+ * (its permanent perm_dns() says "any host named", a dead domain); Exim's
+ * dnslookup router "host lookup did not complete"; glibc's gai_strerror(EAI_AGAIN)
  * "Temporary failure in name resolution"; Gmail "responded with code
  * SERVFAIL"; Exchange "DNS query failed". */
 const char *const phrases_dnsfail[] = {
@@ -26,7 +31,8 @@ const char *const phrases_dnsfail[] = {
 	"no matches to nameserver query", "unable to resolve mx",
 	"could not resolve domain", "domain not resolvable",
 	"dns temporary failure", "temporary dns failure", "dns timeout",
-	"lookup timed out",
+	"lookup timed out", ": non-recoverable error",
+	"couldn't find any host by that name", "host lookup did not complete",
 	NULL
 };
 
@@ -44,9 +50,11 @@ const char *const phrases_attachments[] = {
 	NULL
 };
 
-/* The recipient's system does not let this sender deliver: Yahoo's
- * "Delivery not authorized, message refused" (its error-code page) and
- * Exchange's RESOLVER.RST.NotAuthorized ("not authorized to send to this
+/* The recipient's system does not let this sender deliver: RFC 3463's
+ * own text for X.7.1, "Delivery not authorized, message refused" ("the
+ * sender is not authorized to send to the destination ... per-host or
+ * per-recipient filtering"), which MTAs write verbatim, and Exchange's
+ * RESOLVER.RST.NotAuthorized ("not authorized to send to this
  * recipient"). */
 const char *const phrases_notauth[] = {
 	"delivery not authorized", "delivery not authorised",

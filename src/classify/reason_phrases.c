@@ -273,7 +273,7 @@ static const char *const p_hostunknown[] = {
 	"name server: host not found", "dns name does not exist",
 	"domain is not reachable",
 	"account or domain may not exist", "mail domain mentioned in email address is unknown",
-	"couldn't find any host named", "couldn't find any host by that name",
+	"couldn't find any host named",
 	"could not find any host", "couldn't find a mail exchanger",
 	NULL
 };
@@ -281,7 +281,7 @@ static const char *const p_hostunknown[] = {
 static const char *const p_notaccept[] = {
 	"does not accept mail", "does not accept e-mail", "does not accept email",
 	"doesn't accept mail", "not accepting mail", "not accepting any mail",
-	"accepts no mail", "no mail accepted", "null mx",
+	"accepts no mail", "no mail accepted", "null mx", "(nullmx)",
 	"domain does not receive", "does not receive mail",
 	"this domain does not accept", "mail is not accepted for",
 	"does not accept incoming mail", "not accepting network messages",
@@ -579,7 +579,7 @@ const struct reason_rule reason_rules[] = {
 	G(BM_REASON_NORELAYING, p_norelaying, false, "relaying", true,
 	  "mta: Postfix 'Relay access denied', qmail rcpthosts, Sendmail 'Relaying denied'"),
 	G(BM_REASON_NETWORKERROR, phrases_dnsfail, false, "dns-failure", true,
-	  "mta: Postfix dns_lookup.c (TRY_AGAIN, malformed reply), Sendmail 'Host name lookup failure', qmail 'CNAME lookup failed temporarily', glibc EAI_AGAIN"),
+	  "mta: Postfix dns_lookup.c (TRY_AGAIN, malformed reply), Sendmail 'Host name lookup failure', qmail-remote temp_dns/temp_dnscanon, Exim 'host lookup did not complete', glibc EAI_AGAIN"),
 	G(BM_REASON_MAILBOXFULL, p_mailboxfull, false, "mailbox-full", true,
 	  "mta: Postfix/Dovecot/Exim/Courier quota texts; provider: Gmail OverQuota, Yahoo, Microsoft"),
 	G(BM_REASON_MAILBOXFULL, phrases_intl_full, false, "mailbox-full-intl", true,
@@ -609,7 +609,7 @@ const struct reason_rule reason_rules[] = {
 	G(BM_REASON_CONTENTERROR, phrases_attachments, false, "attachments", true,
 	  "mta: Exchange attachment filtering, Amavis banned files; provider: Gmail 'blocked for security reasons (attachment)'"),
 	G(BM_REASON_POLICYVIOLATION, phrases_notauth, false, "not-authorized", true,
-	  "provider: Yahoo 'Delivery not authorized, message refused'; Exchange RESOLVER.RST.NotAuthorized"),
+	  "registry: RFC 3463 X.7.1 'Delivery not authorized, message refused'; mta: Exchange RESOLVER.RST.NotAuthorized"),
 	G(BM_REASON_HOSTUNKNOWN, p_hostunknown, false, "host-unknown", true,
 	  "mta: Postfix 'Host or domain name not found', Sendmail 'Host unknown', Exim 'Unrouteable address', qmail; RFC 7505 null MX"),
 	G(BM_REASON_HOSTUNKNOWN, phrases_intl_host, false, "host-unknown-intl", true,

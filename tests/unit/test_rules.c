@@ -96,6 +96,16 @@ static const struct ex_case examples[] = {
 	  "Host or domain name not found. Name service error for name=example.org "
 	  "type=A: Host not found", NULL,
 	  BM_CLASS_HARD, BM_REASON_HOSTUNKNOWN, "address-dead" },
+	{ "qmail's temporary DNS failure", "failed", "",
+	  "Sorry, I couldn't find any host by that name. (#4.1.2) I'm not going "
+	  "to try again; this message has been in the queue too long.", NULL,
+	  BM_CLASS_SOFT, BM_REASON_NETWORKERROR, "transient" },
+	{ "qmail's dead domain", "failed", "",
+	  "Sorry, I couldn't find any host named example.invalid. (#5.1.2)", NULL,
+	  BM_CLASS_HARD, BM_REASON_HOSTUNKNOWN, "address-dead" },
+	{ "Postfix null MX", "failed", "",
+	  "Domain example.org does not accept mail (nullMX)", NULL,
+	  BM_CLASS_HARD, BM_REASON_NOTACCEPT, "address-dead" },
 	{ "not authorized is a block", "failed", "5.1.1",
 	  "551 5.7.1 <a@example.org>: unknown or Delivery not authorized, message refused",
 	  "RCPT", BM_CLASS_BLOCK, BM_REASON_POLICYVIOLATION, "named-cause" },
