@@ -12,7 +12,8 @@
  * reported on stderr and the others are still processed; the exit status
  * is then 1.  The evidence columns (status_source, evidence, rule,
  * final_recipient) come after the older ones; --explain adds, under each
- * row, the evidence and the decision-table row that decided its class.
+ * row, the evidence and the decision-table row that decided its class
+ * (with -o json, an array "explain" inside the row's object).
  */
 #include "config.h"
 
@@ -170,6 +171,40 @@ cli_explain_row(const struct bounce_rcpt *r)
 	free(text);
 }
 
+/* --explain with -o json: the same lines as an array "explain" of
+ * strings, inside the row's object (one object per line stays valid). */
+static void
+cli_explain_json(const struct bounce_rcpt *r)
+{
+	char *text, *line, *next;
+	bool first = true;
+
+	if (!cli_explain || r == NULL)
+		return;
+	text = malloc(CLI_EXPLAIN_MAX);
+	if (text == NULL)
+		return;
+	(void)evidence_explain(r, text, CLI_EXPLAIN_MAX);
+	fputs(",\"explain\":[", stdout);
+	for (line = text; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		while (*line == ' ')
+			line++;
+		if (*line == '\0')
+			continue;
+		if (!first)
+			putchar(',');
+		first = false;
+		cli_json_string(line);
+	}
+	putchar(']');
+	free(text);
+}
+
 static void
 cli_row(enum cli_format fmt, const char *file, size_t index,
         const struct bounce_result *res, const struct bounce_rcpt *r)
@@ -223,8 +258,8 @@ cli_row(enum cli_format fmt, const char *file, size_t index,
 		else
 			cli_json_string(vals[i]);
 	}
+	cli_explain_json(r);
 	puts("}");
-	cli_explain_row(r);
 }
 
 static int
