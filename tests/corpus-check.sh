@@ -6,10 +6,10 @@
 # Thresholds (percent; fp = false positives allowed) come from the
 # environment (BM_REQUIRE_DETECT, _RECIPIENT, _STATUS_IN, _CLASS, _FP,
 # _HARD_PRECISION, _HARD_RECALL); the
-# defaults sit just under what the tree reaches (2026-11-28: detect 99.8,
-# recipient 99.1, status_in 99.1, class 97.8, fp 0), above the project's
-# targets (detect 98, recipient 97, status_in 97, class 96), and only ever
-# go up: a change that loses accuracy fails here.  Hard precision (no live
+# defaults sit just under what the tree reaches (2026-12-07: detect 99.8,
+# recipient 99.1, status_in 99.1, class 98.0, fp 0), at issue 11's targets
+# (detect 99, recipient 99, status_in 99, class 98), and only ever go up:
+# a change that loses accuracy fails here.  Hard precision (no live
 # address called hard) must stay at 100 (issue 11).  Hard recall is held at
 # what the evidence rules reach (2026-12-07: 93.8); issue 11 asks 97, which
 # the corpus' labels allow only by rules fitted to single samples (see the
@@ -23,8 +23,8 @@ SHARED=${BM_SHARED:-$SRCDIR/../shared}
 CLASSIFY=$BUILD/bounce-classify
 
 : "${BM_REQUIRE_DETECT:=99}"
-: "${BM_REQUIRE_RECIPIENT:=98}"
-: "${BM_REQUIRE_STATUS_IN:=98}"
+: "${BM_REQUIRE_RECIPIENT:=99}"
+: "${BM_REQUIRE_STATUS_IN:=99}"
 : "${BM_REQUIRE_CLASS:=98}"
 : "${BM_REQUIRE_FP:=0}"
 : "${BM_REQUIRE_HARD_PRECISION:=100}"
