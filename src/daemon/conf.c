@@ -198,6 +198,44 @@ conf_check_list(struct bm_config *c, struct conf_load *ld)
 	}
 }
 
+/* The connection string may hold a password: its file must be readable
+ * by no one but its owner, root or the run-time user.  Only its mode and
+ * owner are checked here (-t and every reload); main.c reads it once, at
+ * start-up, before privileges are dropped. */
+static void
+conf_check_pg(struct bm_config *c, struct conf_load *ld)
+{
+	struct stat st;
+	uid_t uid = geteuid();
+	char err[256];
+
+	if (c->pg_conninfo_file[0] == '\0')
+		return;
+	if (c->user[0] != '\0') {
+		gid_t g;
+
+		if (privs_lookup(c->user, &uid, &g, err, sizeof err) != 0)
+			return;   /* already reported at the user option */
+	}
+	if (lstat(c->pg_conninfo_file, &st) != 0) {
+		conf_err(ld->line_pg, "pgsql.conninfo_file: %s: %s", c->pg_conninfo_file,
+		    strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_err(ld->line_pg, "pgsql.conninfo_file: %s is not a regular file",
+		    c->pg_conninfo_file);
+		return;
+	}
+	if ((st.st_mode & 077) != 0)
+		conf_err(ld->line_pg, "pgsql.conninfo_file: %s is readable by group or "
+		    "others (mode %04o); it may hold a password: chmod 600",
+		    c->pg_conninfo_file, (unsigned)(st.st_mode & 07777));
+	else if (st.st_uid != 0 && st.st_uid != uid)
+		conf_err(ld->line_pg, "pgsql.conninfo_file: %s must belong to root or "
+		    "to the run-time user", c->pg_conninfo_file);
+}
+
 static struct bm_config *
 conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 {
@@ -206,10 +244,11 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	cfg_t *sup = cfg_getsec(cfg, "suppress");
 	cfg_t *tr = cfg_getsec(cfg, "trust");
 	cfg_t *vp = cfg_getsec(cfg, "verp");
+	cfg_t *pg = cfg_getsec(cfg, "pgsql");
 	char err[256];
 	unsigned mode = 0660;
 
-	if (box == NULL || sup == NULL || tr == NULL || vp == NULL) {
+	if (box == NULL || sup == NULL || tr == NULL || vp == NULL || pg == NULL) {
 		free(box);
 		conf_err(0, "out of memory");
 		return NULL;
@@ -259,11 +298,20 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	c->verp_patterns = conf_strv(vp, "patterns");
 	c->verp_secret.tag_len = (unsigned)cfg_getint(vp, "tag_length");
 
+	c->pg_conninfo_file = conf_dup(pg, "conninfo_file");
+	c->pg_table = conf_dup(pg, "table");
+	c->pg_host = conf_dup(pg, "host");
+	c->pg_batch = (unsigned)cfg_getint(pg, "batch");
+	c->pg_position_file = conf_dup(pg, "position_file");
+	c->pg_retry_max_s = (unsigned)cfg_getint(pg, "retry_max_s");
+
 	if (c->path == NULL || c->socket == NULL || c->user == NULL ||
 	    c->syslog_ident == NULL || c->bounce_address == NULL ||
 	    c->suppress_file == NULL || c->authserv_id == NULL ||
 	    c->pass_helo == NULL || c->pass_networks == NULL ||
-	    c->dns_zone_file == NULL || c->verp_patterns == NULL) {
+	    c->dns_zone_file == NULL || c->verp_patterns == NULL ||
+	    c->pg_conninfo_file == NULL || c->pg_table == NULL ||
+	    c->pg_host == NULL || c->pg_position_file == NULL) {
 		conf_err(0, "out of memory");
 		conf_free(c);
 		return NULL;
@@ -276,6 +324,7 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 		conf_err(ld->line_secret, "verp.secret_file: %s", err);
 
 	conf_check_list(c, ld);
+	conf_check_pg(c, ld);
 	return c;
 }
 
@@ -333,6 +382,10 @@ conf_free(struct bm_config *c)
 	conf_strv_free(c->pass_networks);
 	free(c->dns_zone_file);
 	conf_strv_free(c->verp_patterns);
+	free(c->pg_conninfo_file);
+	free(c->pg_table);
+	free(c->pg_host);
+	free(c->pg_position_file);
 	/* the secret is key material: clear it before the memory goes back */
 	volatile unsigned char *k = c->verp_secret.key;
 	for (size_t i = 0; i < sizeof c->verp_secret.key; i++)

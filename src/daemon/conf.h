@@ -66,6 +66,15 @@ struct bm_config {
 
 	char **verp_patterns;            /* NULL-terminated */
 	struct verp_secret verp_secret;  /* key_len 0 = no secret */
+
+	/* pgsql: ship the list to PostgreSQL (sink_pg.h); "" = off.  The
+	 * connection string itself is read once at start-up (main.c). */
+	char *pg_conninfo_file;
+	char *pg_table;
+	char *pg_host;                   /* "" = gethostname() */
+	unsigned pg_batch;
+	char *pg_position_file;          /* "" = suppress.file + ".pgsql-position" */
+	unsigned pg_retry_max_s;
 };
 
 /* Load and validate.  errs gets "file:line: message" lines (bounded). */

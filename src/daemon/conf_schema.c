@@ -17,6 +17,7 @@
 #include "daemon/conf.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
+#include "daemon/sink_pg.h"
 #include "trust/spf.h"
 
 /* ------------------------------------------------------------------ names */
@@ -32,6 +33,8 @@ const char *const conf_option_names[] = {
 	"trust.spf", "trust.spf_timeout_ms", "trust.authserv_id", "trust.pass_helo",
 	"trust.pass_networks", "trust.dns_zone_file",
 	"verp.patterns", "verp.secret_file", "verp.tag_length",
+	"pgsql.conninfo_file", "pgsql.table", "pgsql.host", "pgsql.batch",
+	"pgsql.position_file", "pgsql.retry_max_s",
 	NULL
 };
 
@@ -379,6 +382,69 @@ vd_secret(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* pgsql: the shipper to PostgreSQL (daemon/sink_pg.h) */
+static int
+vd_pg_conninfo(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = conf_schema_str(opt, 0);
+
+	if (conf_cur != NULL)
+		conf_cur->line_pg = cfg->line;
+	if (*s != '\0' && *s != '/') {
+		cfg_error(cfg, "pgsql.conninfo_file: \"%s\" is not an absolute path", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+vd_pg_table(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = conf_schema_str(opt, 0);
+
+	if (!sink_pg_table_valid(s)) {
+		cfg_error(cfg, "pgsql.table: \"%s\" is not a table name (letters, digits, '_', one optional schema. prefix)", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+vd_pg_host(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = conf_schema_str(opt, 0);
+
+	if (strlen(s) > 255 || conf_schema_has_ctl(s)) {
+		cfg_error(cfg, "pgsql.host: \"%s\" is not a host name", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+vd_pg_batch(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_schema_range(cfg, opt, "pgsql.batch", 1, 1000);
+}
+
+static int
+vd_pg_position(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = conf_schema_str(opt, 0);
+
+	if (*s != '\0' && (*s != '/' || conf_schema_has_ctl(s))) {
+		cfg_error(cfg, "pgsql.position_file: \"%s\" is not an absolute path", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+vd_pg_retry(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_schema_range(cfg, opt, "pgsql.retry_max_s", 1, 3600);
+}
+
 /* ------------------------------------------------------------------ schema */
 
 static cfg_opt_t conf_schema_suppress_opts[] = {
@@ -410,6 +476,16 @@ static cfg_opt_t conf_schema_verp_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t conf_schema_pgsql_opts[] = {
+	CFG_STR("conninfo_file", "", CFGF_NONE),
+	CFG_STR("table", "bounce_suppressed", CFGF_NONE),
+	CFG_STR("host", "", CFGF_NONE),
+	CFG_INT("batch", 500, CFGF_NONE),
+	CFG_STR("position_file", "", CFGF_NONE),
+	CFG_INT("retry_max_s", 60, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t conf_schema_opts[] = {
 	CFG_STR("socket", "inet:8891@127.0.0.1", CFGF_NONE),
 	CFG_STR("user", "", CFGF_NONE),
@@ -423,6 +499,7 @@ static cfg_opt_t conf_schema_opts[] = {
 	CFG_SEC("suppress", conf_schema_suppress_opts, CFGF_NONE),
 	CFG_SEC("trust", conf_schema_trust_opts, CFGF_NONE),
 	CFG_SEC("verp", conf_schema_verp_opts, CFGF_NONE),
+	CFG_SEC("pgsql", conf_schema_pgsql_opts, CFGF_NONE),
 	CFG_END()
 };
 
@@ -444,6 +521,9 @@ static const struct {
 	{ "trust|pass_networks", vd_pass_networks }, { "trust|dns_zone_file", vd_zone },
 	{ "verp|patterns", vd_patterns }, { "verp|secret_file", vd_secret },
 	{ "verp|tag_length", vd_tag_length },
+	{ "pgsql|conninfo_file", vd_pg_conninfo }, { "pgsql|table", vd_pg_table },
+	{ "pgsql|host", vd_pg_host }, { "pgsql|batch", vd_pg_batch },
+	{ "pgsql|position_file", vd_pg_position }, { "pgsql|retry_max_s", vd_pg_retry },
 };
 
 /* ------------------------------------------------------------------ parser */

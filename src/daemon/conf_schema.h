@@ -27,6 +27,7 @@ struct conf_load {
 	size_t len;
 	int nerr;
 	int line_file, line_user, line_secret, line_zone;
+	int line_pg;                  /* pgsql.conninfo_file */
 };
 
 /* Defined in config.c: the load in progress on this thread, else NULL. */

@@ -37,6 +37,7 @@
 #include "util/log.h"
 #include "daemon/milter.h"
 #include "daemon/privs.h"
+#include "daemon/sink_pg.h"
 #include "trust/spf.h"
 
 #ifndef BM_SYSCONFDIR
@@ -171,6 +172,12 @@ main_reload(void)
 			log_msg(LOG_WARNING, "reload: socket changed; this takes a restart");
 		if (strcmp(cur->user, nc->user) != 0)
 			log_msg(LOG_WARNING, "reload: user changed; this takes a restart");
+		if (strcmp(cur->pg_conninfo_file, nc->pg_conninfo_file) != 0 ||
+		    strcmp(cur->pg_table, nc->pg_table) != 0 ||
+		    strcmp(cur->pg_host, nc->pg_host) != 0 ||
+		    strcmp(cur->pg_position_file, nc->pg_position_file) != 0 ||
+		    cur->pg_batch != nc->pg_batch || cur->pg_retry_max_s != nc->pg_retry_max_s)
+			log_msg(LOG_WARNING, "reload: pgsql settings changed; this takes a restart");
 		if (strcmp(cur->dns_zone_file, nc->dns_zone_file) != 0)
 			log_msg(LOG_WARNING, "reload: trust.dns_zone_file changed; this takes a restart");
 		conf_put(cur);
@@ -205,6 +212,52 @@ main_reload_thread(void *arg)
 	return NULL;
 }
 
+/* ------------------------------------------------------------------ pgsql */
+
+/* Start shipping the list to PostgreSQL, if configured (sink_pg.h). */
+static int
+main_pgsql_start(const struct bm_config *cfg, char *conninfo)
+{
+	struct sink_pg_opts o = { 0 };
+	char host[256], pos[PATH_MAX], err[512];
+	int rc;
+
+	if (cfg->pg_host[0] != '\0') {
+		snprintf(host, sizeof host, "%s", cfg->pg_host);
+	} else if (gethostname(host, sizeof host) != 0) {
+		snprintf(host, sizeof host, "unknown");
+	}
+	host[sizeof host - 1] = '\0';
+	if (cfg->pg_position_file[0] != '\0')
+		rc = snprintf(pos, sizeof pos, "%s", cfg->pg_position_file);
+	else
+		rc = snprintf(pos, sizeof pos, "%s.pgsql-position", cfg->suppress_file);
+	if (rc < 0 || (size_t)rc >= sizeof pos) {
+		log_msg(LOG_ERR, "pgsql: position file path too long");
+		return -1;
+	}
+	o.conninfo = conninfo;
+	o.table = cfg->pg_table;
+	o.host = host;
+	o.list = cfg->suppress_file;
+	o.position = pos;
+	o.format = cfg->suppress.format;
+	o.fold_local = cfg->suppress.fold_local;
+	o.batch = cfg->pg_batch;
+	o.retry_max_s = cfg->pg_retry_max_s;
+	o.poll_ms = 200;
+	rc = sink_pg_start(&o, err, sizeof err);
+	memset(conninfo, 0, strlen(conninfo));   /* the thread keeps its copy */
+	free(conninfo);
+	if (rc != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
+	}
+	log_msg(LOG_INFO, "pgsql: shipping %s to table %s as host %s (position %s)",
+	    cfg->suppress_file, cfg->pg_table, host, pos);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static int
@@ -233,7 +286,7 @@ int
 main(int argc, char **argv)
 {
 	struct bm_config *cfg;
-	char *errs, err[256];
+	char *errs, err[256], *pg_conninfo = NULL;
 	const char *sock;
 	sigset_t set;
 	pthread_t reload;
@@ -327,6 +380,12 @@ main(int argc, char **argv)
 	if (listener_nodelay(err, sizeof err) < 0)
 		log_msg(LOG_WARNING, "%s", err);
 
+	/* read as root: the file may be readable by no one else */
+	if (cfg->pg_conninfo_file[0] != '\0' &&
+	    (pg_conninfo = sink_pg_read_conninfo(cfg->pg_conninfo_file, err, sizeof err)) == NULL) {
+		log_msg(LOG_ERR, "%s", err);
+		return 1;
+	}
 	if (privs_drop(cfg->user, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
@@ -347,6 +406,8 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "SPF: %s", err);
 		return 1;
 	}
+	if (pg_conninfo != NULL && main_pgsql_start(cfg, pg_conninfo) != 0)
+		return 1;
 	conf_install(cfg);
 	if ((rc = pthread_create(&reload, NULL, main_reload_thread, NULL)) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread: %s", strerror(rc));
@@ -361,5 +422,6 @@ main(int argc, char **argv)
 	 * leave the list and SPF state to process exit rather than free them
 	 * under a callback; every list write is already durable */
 	log_msg(LOG_INFO, "stopping");
+	sink_pg_stop();   /* after its batch: the position stays right */
 	return rc == MI_SUCCESS ? 0 : 1;
 }

@@ -368,24 +368,29 @@ sup_json_skip(const char *p, const char *end)
 	return depth == 0 ? p : NULL;
 }
 
-/* The "address" member of a one-line JSON object. */
+/* The string member `want` of a one-line JSON object: 0, 1 when the
+ * object has no such member, -1 if unparsable. */
 static int
-sup_parse_jsonl(const char *p, const char *end, char *out, size_t outsz,
-                size_t *n)
+sup_json_member(const char *p, const char *end, const char *want,
+                char *out, size_t outsz, size_t *n)
 {
+	size_t wlen = strlen(want);
 	char key[16];
 	size_t klen;
 
 	p = sup_skip_ws(p, end);
 	if (p >= end || *p++ != '{')
 		return -1;
+	p = sup_skip_ws(p, end);
+	if (p < end && *p == '}')
+		return 1;
 	for (;;) {
 		p = sup_skip_ws(p, end);
 		if (p >= end || *p != '"')
 			return -1;
 		p++;
 		if (sup_json_string(&p, end, key, sizeof(key), &klen) < 0) {
-			/* a long key: skip it, it is not "address" */
+			/* a long key: skip it, it is not one we read */
 			while (p < end && *p != '"')
 				p += (*p == '\\') ? 2 : 1;
 			if (p >= end)
@@ -397,7 +402,7 @@ sup_parse_jsonl(const char *p, const char *end, char *out, size_t outsz,
 		if (p >= end || *p++ != ':')
 			return -1;
 		p = sup_skip_ws(p, end);
-		if (klen == 7 && memcmp(key, "address", 7) == 0) {
+		if (klen == wlen && memcmp(key, want, wlen) == 0) {
 			if (p >= end || *p++ != '"')
 				return -1;
 			return sup_json_string(&p, end, out, outsz, n);
@@ -405,8 +410,67 @@ sup_parse_jsonl(const char *p, const char *end, char *out, size_t outsz,
 		if ((p = sup_json_skip(p, end)) == NULL)
 			return -1;
 		p = sup_skip_ws(p, end);
+		if (p < end && *p == '}')
+			return 1;
 		if (p >= end || *p++ != ',')
 			return -1;
+	}
+}
+
+/* The "address" member of a one-line JSON object. */
+static int
+sup_parse_jsonl(const char *p, const char *end, char *out, size_t outsz,
+                size_t *n)
+{
+	return sup_json_member(p, end, "address", out, outsz, n) == 0 ? 0 : -1;
+}
+
+/* Field `idx` (0 = first) of an RFC 4180 record: 0, 1 when the record
+ * has fewer fields, -1 if unparsable or too long for out. */
+static int
+sup_csv_field(const char *p, const char *end, unsigned idx, char *out,
+              size_t outsz, size_t *n)
+{
+	for (;;) {
+		bool last = false;
+		size_t o = 0;
+
+		if (p < end && *p == '"') {
+			for (p++;; p++) {
+				if (p >= end)
+					return -1;
+				if (*p == '"') {
+					if (p + 1 < end && p[1] == '"')
+						p++;
+					else
+						break;
+				}
+				if (idx == 0) {
+					if (o + 1 >= outsz)
+						return -1;
+					out[o++] = *p;
+				}
+			}
+			p++;        /* the closing quote */
+		} else {
+			for (; p < end && *p != ','; p++) {
+				if (idx == 0) {
+					if (o + 1 >= outsz)
+						return -1;
+					out[o++] = *p;
+				}
+			}
+		}
+		if (p >= end || *p != ',')
+			last = true;
+		if (idx == 0) {
+			*n = o;
+			return 0;
+		}
+		if (last)
+			return 1;
+		p++;            /* the comma */
+		idx--;
 	}
 }
 
@@ -415,31 +479,7 @@ static int
 sup_parse_csv(const char *p, const char *end, char *out, size_t outsz,
               size_t *n)
 {
-	size_t o = 0;
-
-	if (p < end && *p == '"') {
-		for (p++;; p++) {
-			if (p >= end)
-				return -1;
-			if (*p == '"') {
-				if (p + 1 < end && p[1] == '"')
-					p++;
-				else
-					break;
-			}
-			if (o + 1 >= outsz)
-				return -1;
-			out[o++] = *p;
-		}
-	} else {
-		for (; p < end && *p != ','; p++) {
-			if (o + 1 >= outsz)
-				return -1;
-			out[o++] = *p;
-		}
-	}
-	*n = o;
-	return 0;
+	return sup_csv_field(p, end, 0, out, outsz, n) == 0 ? 0 : -1;
 }
 
 /* First whitespace-delimited token (plain: the whole line; postfix: key). */
@@ -514,4 +554,103 @@ suppress_line_parse(enum suppress_format f, const char *p, const char *end,
 	default:
 		return sup_parse_token(p, end, out, outsz, n) < 0 ? -1 : 0;
 	}
+}
+
+/* ------------------------------------------------------------ all fields */
+
+/* One optional string field into dst (cleared when absent or too long:
+ * a journal reader ships what it can read, the address is what counts). */
+static void
+sup_field_json(const char *p, const char *end, const char *key, char *dst,
+               size_t dstsz)
+{
+	size_t n = 0;
+
+	if (sup_json_member(p, end, key, dst, dstsz, &n) != 0)
+		n = 0;
+	dst[n] = '\0';
+}
+
+static void
+sup_field_csv(const char *p, const char *end, unsigned idx, char *dst,
+              size_t dstsz)
+{
+	size_t n = 0;
+
+	if (sup_csv_field(p, end, idx, dst, dstsz, &n) != 0)
+		n = 0;
+	dst[n] = '\0';
+}
+
+/* "addr REJECT 5.1.1 bounce-milter: reason": the status and the reason. */
+static void
+sup_fields_postfix(const char *p, const char *end,
+                   struct suppress_line_fields *f)
+{
+	static const char tag[] = "bounce-milter:";
+	const char *tok[3];
+	size_t len[3], i;
+
+	for (i = 0; i < 3; i++) {
+		p = sup_skip_ws(p, end);
+		tok[i] = p;
+		while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+		len[i] = (size_t)(p - tok[i]);
+	}
+	if (len[2] > 0 && len[2] < sizeof(f->status)) {
+		memcpy(f->status, tok[2], len[2]);
+		f->status[len[2]] = '\0';
+	}
+	p = sup_skip_ws(p, end);
+	if ((size_t)(end - p) > sizeof(tag) - 1 && memcmp(p, tag, sizeof(tag) - 1) == 0) {
+		const char *r = sup_skip_ws(p + sizeof(tag) - 1, end), *re = r;
+
+		while (re < end && *re != ' ' && *re != '\t' && *re != '\r')
+			re++;
+		if ((size_t)(re - r) < sizeof(f->reason)) {
+			memcpy(f->reason, r, (size_t)(re - r));
+			f->reason[re - r] = '\0';
+		}
+	}
+}
+
+int
+suppress_line_fields(enum suppress_format fmt, const char *p, const char *end,
+                     bool fold, struct suppress_line_fields *f)
+{
+	char raw[SUPPRESS_ADDR_MAX + 2];
+	size_t n = 0;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	rc = suppress_line_parse(fmt, p, end, raw, sizeof(raw), &n);
+	if (rc != 0)
+		return rc;
+	if (suppress_line_addr(raw, n, fold, f->addr) < 0)
+		return -1;
+	switch (fmt) {
+	case SUPPRESS_CSV:
+		sup_field_csv(p, end, 1, f->first_seen, sizeof(f->first_seen));
+		sup_field_csv(p, end, 2, f->status, sizeof(f->status));
+		sup_field_csv(p, end, 3, f->reason, sizeof(f->reason));
+		sup_field_csv(p, end, 4, f->reporting_mta, sizeof(f->reporting_mta));
+		sup_field_csv(p, end, 5, f->queue_id, sizeof(f->queue_id));
+		break;
+	case SUPPRESS_JSONL:
+		sup_field_json(p, end, "first_seen", f->first_seen, sizeof(f->first_seen));
+		sup_field_json(p, end, "status", f->status, sizeof(f->status));
+		sup_field_json(p, end, "reason", f->reason, sizeof(f->reason));
+		sup_field_json(p, end, "reporting_mta", f->reporting_mta,
+		    sizeof(f->reporting_mta));
+		sup_field_json(p, end, "queue_id", f->queue_id, sizeof(f->queue_id));
+		sup_field_json(p, end, "origin", f->origin, sizeof(f->origin));
+		break;
+	case SUPPRESS_POSTFIX:
+		sup_fields_postfix(p, end, f);
+		break;
+	default:
+		break;
+	}
+	return 0;
 }

@@ -9,7 +9,8 @@
  * with every field sanitised (control characters become spaces, invalid
  * UTF-8 '?', lengths bounded) and quoted per format (RFC 4180, JSON).
  * suppress_line_guess() and suppress_line_parse() read a line back (ours or
- * hand-written; the caller strips blank and '#' lines).  Pure, thread-safe;
+ * hand-written; the caller strips blank and '#' lines); suppress_line_fields()
+ * reads every field of it, for the journal reader.  Pure, thread-safe;
  * output bounded by the caller's buffer sizes.
  */
 #ifndef BM_SUPPRESS_LINE_H
@@ -42,5 +43,22 @@ enum suppress_format suppress_line_guess(const char *p, const char *end);
  * line that holds no entry (the csv header), -1 if unparsable. */
 int suppress_line_parse(enum suppress_format f, const char *p, const char *end,
                         char *out, size_t outsz, size_t *n);
+
+/* Every field of one line: the validated stored address (as
+ * suppress_line_addr() with fold) and, where the format carries them,
+ * first_seen, status, reason, reporting MTA, queue id and origin level
+ * ("" when absent, unreadable or too long).  0, 1 for a line that holds no
+ * entry (the csv header), -1 if unparsable or the address is invalid. */
+struct suppress_line_fields {
+	char addr[SUPPRESS_ADDR_MAX + 1];
+	char first_seen[40];
+	char status[16];
+	char reason[64];
+	char reporting_mta[256];
+	char queue_id[64];
+	char origin[32];
+};
+int suppress_line_fields(enum suppress_format fmt, const char *p, const char *end,
+                         bool fold, struct suppress_line_fields *f);
 
 #endif
