@@ -28,7 +28,7 @@ need_root() {
 
 install_packages() {
 	local pkgs=(build-essential autoconf automake libtool pkg-config
-		libmilter-dev libspf2-dev libconfuse-dev libcmocka-dev libssl-dev
+		libmilter-dev libspf2-dev libconfuse-dev libcmocka-dev libssl-dev libpq-dev postgresql
 		postfix swaks miltertest python3 clang libclang-rt-14-dev
 		valgrind procps util-linux iproute2 libsisimai-perl)
 	local missing=()

@@ -40,7 +40,7 @@ struct sink_pg {
 	pthread_cond_t wake;
 	bool stop;
 	struct sink_pg_status st;
-	char last_err[256];         /* what was last logged as the reason for DOWN */
+	bool down_logged;           /* an outage is logged and not yet over */
 };
 
 static struct sink_pg S = {
@@ -121,17 +121,18 @@ sink_pg_set_state(enum sink_pg_state s)
 	pthread_mutex_unlock(&S.lock);
 }
 
-/* One log line per change of state or of reason, never one per retry. */
+/* One log line when shipping stops (with the first reason) and one when
+ * it resumes, never one per retry: an outage that changes its symptom
+ * (server gone, then refusing connections) is still one outage. */
 static void
 sink_pg_down(const char *why)
 {
 	bool changed;
 
 	pthread_mutex_lock(&S.lock);
-	changed = S.st.state != SINK_PG_DOWN || strcmp(S.last_err, why) != 0;
+	changed = !S.down_logged;
 	S.st.state = SINK_PG_DOWN;
-	if (changed)
-		snprintf(S.last_err, sizeof S.last_err, "%s", why);
+	S.down_logged = true;
 	pthread_mutex_unlock(&S.lock);
 	if (changed)
 		log_msg(LOG_ERR, "pgsql: shipping stopped: %s; entries wait in the "
@@ -146,7 +147,7 @@ sink_pg_up(uint64_t backlog)
 	pthread_mutex_lock(&S.lock);
 	changed = S.st.state != SINK_PG_UP;
 	S.st.state = SINK_PG_UP;
-	S.last_err[0] = '\0';
+	S.down_logged = false;
 	pthread_mutex_unlock(&S.lock);
 	if (changed)
 		log_msg(LOG_INFO, "pgsql: connected, shipping to %s (backlog %llu bytes)",
@@ -521,6 +522,7 @@ sink_pg_start(const struct sink_pg_opts *o, char *err, size_t errsz)
 	if (j == NULL)
 		goto fail;
 	S.stop = false;
+	S.down_logged = false;
 	memset(&S.st, 0, sizeof S.st);
 	S.st.state = SINK_PG_CONNECTING;
 	if ((e = pthread_create(&S.thread, NULL, sink_pg_main, j)) != 0) {

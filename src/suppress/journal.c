@@ -217,32 +217,41 @@ journal_current(const struct journal *j)
 	return stat(j->list, &st) == 0 && st.st_dev == j->dev && st.st_ino == j->ino;
 }
 
-/* Whole lines of the open file from read_off, under a shared lock.
- * *at_end: no complete line is left after what was read. */
-static int
-journal_scan(struct journal *j, struct suppress_line_fields *out, size_t max,
-             size_t *n, bool *at_end, char *err, size_t errsz)
+/* One pread of the open file at read_off under a shared lock, held only
+ * for the copy: appends wait on it, so the parsing happens after. */
+static ssize_t
+journal_pread(struct journal *j, char *err, size_t errsz)
 {
-	int rc = 0;
+	ssize_t got;
 
-	*at_end = false;
 	while (flock(j->fd, LOCK_SH) < 0) {
 		if (errno != EINTR) {
 			journal_err(err, errsz, "flock", j->list);
 			return -1;
 		}
 	}
+	do
+		got = pread(j->fd, j->buf, JOURNAL_BUF, (off_t)j->read_off);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		journal_err(err, errsz, "read", j->list);
+	(void)flock(j->fd, LOCK_UN);
+	return got;
+}
+
+/* Whole lines of the open file from read_off, up to max entries.
+ * *at_end: no complete line is left after what was read. */
+static int
+journal_scan(struct journal *j, struct suppress_line_fields *out, size_t max,
+             size_t *n, bool *at_end, char *err, size_t errsz)
+{
+	*at_end = false;
 	while (*n < max) {
-		ssize_t got = pread(j->fd, j->buf, JOURNAL_BUF, (off_t)j->read_off);
+		ssize_t got = journal_pread(j, err, errsz);
 		const char *p, *e, *nl;
 
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			journal_err(err, errsz, "read", j->list);
-			rc = -1;
-			break;
-		}
+		if (got < 0)
+			return -1;
 		p = j->buf;
 		e = j->buf + got;
 		if ((nl = memchr(p, '\n', (size_t)got)) == NULL) {
@@ -275,8 +284,7 @@ journal_scan(struct journal *j, struct suppress_line_fields *out, size_t max,
 			nl = p < e ? memchr(p, '\n', (size_t)(e - p)) : NULL;
 		}
 	}
-	(void)flock(j->fd, LOCK_UN);
-	return rc;
+	return 0;
 }
 
 int
