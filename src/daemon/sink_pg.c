@@ -479,6 +479,20 @@ sink_pg_read_conninfo(const char *path, char *err, size_t errsz)
 	return buf;
 }
 
+/* Free the copied options; the connection string may hold a password. */
+static void
+sink_pg_forget(void)
+{
+	if (S.conninfo != NULL)
+		memset(S.conninfo, 0, strlen(S.conninfo));
+	free(S.conninfo);
+	free(S.host);
+	free(S.list);
+	free(S.position);
+	free(S.table);
+	S.conninfo = S.host = S.list = S.position = S.table = NULL;
+}
+
 int
 sink_pg_start(const struct sink_pg_opts *o, char *err, size_t errsz)
 {
@@ -533,12 +547,7 @@ sink_pg_start(const struct sink_pg_opts *o, char *err, size_t errsz)
 	S.running = true;
 	return 0;
 fail:
-	free(S.conninfo);
-	free(S.host);
-	free(S.list);
-	free(S.position);
-	free(S.table);
-	S.conninfo = S.host = S.list = S.position = S.table = NULL;
+	sink_pg_forget();
 	return -1;
 }
 
@@ -554,15 +563,7 @@ sink_pg_stop(void)
 	(void)pthread_join(S.thread, NULL);
 	S.running = false;
 	S.st.state = SINK_PG_OFF;
-	/* the connection string may hold a password */
-	if (S.conninfo != NULL)
-		memset(S.conninfo, 0, strlen(S.conninfo));
-	free(S.conninfo);
-	free(S.host);
-	free(S.list);
-	free(S.position);
-	free(S.table);
-	S.conninfo = S.host = S.list = S.position = S.table = NULL;
+	sink_pg_forget();
 }
 
 void
