@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "daemon/action.h"
+#include "daemon/allowlist.h"
+#include "daemon/stats.h"
 #include "classify/addr.h"
 #include "classify/bounce.h"
 #include "daemon/conf.h"
@@ -108,6 +110,19 @@ action_list_open(const struct bm_config *cfg, char *err, size_t errsz)
 	if (old != NULL)
 		suppress_close(old);
 	return 0;
+}
+
+struct suppress_list *
+action_list_hold(void)
+{
+	pthread_rwlock_rdlock(&action_lock);
+	return action_list;
+}
+
+void
+action_list_release(void)
+{
+	pthread_rwlock_unlock(&action_lock);
 }
 
 /* ------------------------------------------------------------------ decisions */
@@ -271,6 +286,10 @@ action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
 			return;
 		}
 	}
+	if (allowlist_match(a->cfg->ops.allowlist, x->target)) {
+		x->why = "allowlist";
+		return;
+	}
 	if (list != NULL && suppress_contains(list, x->target)) {
 		x->state = ACTION_LISTED;
 		return;
@@ -349,6 +368,7 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 	free(e);
 	if (rc == 0)
 		return true;
+	stats_inc(STATS_LIST_WRITE_ERRORS);
 	action_refund(a, list);
 	if (a->cfg->on_error == BM_ON_ERROR_TEMPFAIL) {
 		log_qid(LOG_ERR, a->qid, "suppression list write failed: %s; answering 451 4.3.0",
@@ -482,7 +502,7 @@ action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
 	else
 		sup = "yes";
 	if (x != NULL && x->state == ACTION_REFUSED && x->why != NULL)
-		snprintf(extra, sizeof extra, " reason=%s", x->why);
+		snprintf(extra, sizeof extra, " why=%s", x->why);
 	else if (x != NULL && x->state == ACTION_LISTED)
 		snprintf(extra, sizeof extra, " already=yes");
 	if (s->msg.verp == VERP_OK && x != NULL) {
@@ -505,6 +525,19 @@ action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
 	    s->ip[0] != '\0' ? s->ip : "unknown");
 }
 
+/* The counters of one reported recipient (stats.h). */
+static void
+action_count(const struct action_rcpt *x)
+{
+	stats_rcpt(x->r->cls, x->r->reason);
+	if (x->state == ACTION_NEW)
+		stats_inc(STATS_LISTED);
+	else if (x->state == ACTION_LISTED)
+		stats_not_listed(STATS_CAUSE_ALREADY);
+	else if (x->state == ACTION_REFUSED)
+		stats_not_listed(stats_cause_from_why(x->why));
+}
+
 static void
 action_log(const struct action_ctx *a)
 {
@@ -513,6 +546,7 @@ action_log(const struct action_ctx *a)
 	for (size_t i = 0; i < a->nrc; i++) {
 		if (!action_reported(a->res, a->rc[i].r))
 			continue;
+		action_count(&a->rc[i]);
 		action_log_one(a, &a->rc[i]);
 		logged++;
 	}
@@ -562,6 +596,7 @@ action_eom(struct session *s, struct action_plan *plan)
 
 	a.spf = action_spf(s, a.cfg, &a.spf_from_authres);
 	a.trusted = action_policy_ok(a.cfg->spf_policy, a.spf);
+	stats_spf(a.spf);
 	a.nrc = res.nrcpt;
 	a.rc = calloc(a.nrc > 0 ? a.nrc : 1, sizeof *a.rc);
 	if (a.rc == NULL) {

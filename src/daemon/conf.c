@@ -14,6 +14,7 @@
 #include <confuse.h>
 
 #include "daemon/conf.h"
+#include "daemon/conf_ops.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 
@@ -276,6 +277,8 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 		conf_err(ld->line_secret, "verp.secret_file: %s", err);
 
 	conf_check_list(c, ld);
+	if (conf_ops_build(cfg, &c->ops, err, sizeof err) != 0)
+		conf_err(0, "%s", err);
 	return c;
 }
 
@@ -333,6 +336,7 @@ conf_free(struct bm_config *c)
 	conf_strv_free(c->pass_networks);
 	free(c->dns_zone_file);
 	conf_strv_free(c->verp_patterns);
+	conf_ops_free(&c->ops);
 	/* the secret is key material: clear it before the memory goes back */
 	volatile unsigned char *k = c->verp_secret.key;
 	for (size_t i = 0; i < sizeof c->verp_secret.key; i++)
