@@ -31,6 +31,8 @@ install_packages() {
 		libmilter-dev libspf2-dev libconfuse-dev libcmocka-dev libssl-dev
 		postfix swaks miltertest python3 clang libclang-rt-14-dev
 		valgrind procps util-linux iproute2 libsisimai-perl)
+	# promtool (tests/ops: "stats prometheus" passes promtool check metrics)
+	pkgs+=(prometheus)
 	local missing=()
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
