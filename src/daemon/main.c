@@ -34,6 +34,8 @@
 #include "daemon/action.h"
 #include "daemon/conf.h"
 #include "daemon/control.h"
+#include "daemon/escalate.h"
+#include "daemon/eventlog.h"
 #include "daemon/listener.h"
 #include "util/log.h"
 #include "daemon/milter.h"
@@ -184,6 +186,14 @@ main_reload_locked(char *msg, size_t msgsz)
 		if (strcmp(cur->ops.control_socket, nc->ops.control_socket) != 0)
 			log_msg(LOG_WARNING, "reload: control.socket changed; this takes a restart");
 		conf_put(cur);
+	}
+	/* before the list: a failure here leaves all of the old in place */
+	if (eventlog_configure(nc, err, sizeof err) != 0 ||
+	    escalate_configure(nc, err, sizeof err) != 0) {
+		snprintf(msg, msgsz, "reload: %s; keeping the running configuration", err);
+		log_msg(LOG_ERR, "%s", msg);
+		conf_free(nc);
+		return -1;
 	}
 	if (action_list_open(nc, err, sizeof err) != 0) {
 		snprintf(msg, msgsz, "reload: suppression list %s: %s; keeping the running "
@@ -378,6 +388,11 @@ main(int argc, char **argv)
 	}
 	if (action_list_open(cfg, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "suppression list %s: %s", cfg->suppress_file, err);
+		return 1;
+	}
+	if (eventlog_configure(cfg, err, sizeof err) != 0 ||
+	    escalate_configure(cfg, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "%s", err);
 		return 1;
 	}
 	if (!main_foreground && daemon(0, 0) != 0) {
