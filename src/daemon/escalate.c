@@ -23,6 +23,7 @@
 
 #define ESC_KEY_MAX 400            /* reason, NUL, address */
 #define ESC_DAYS_MAX 366
+#define ESC_WBUF (1u << 20)        /* compaction write buffer */
 
 struct esc_entry {
 	struct esc_entry *next;
@@ -256,28 +257,40 @@ esc_load(const char *path, uint32_t from, char *err, size_t errsz)
 static int
 esc_compact(const char *path, uint32_t from, char *err, size_t errsz)
 {
-	char tmp[4096], line[ESC_KEY_MAX + 32], dir[4096], *slash;
+	char tmp[4096], dir[4096], *slash, *buf;
+	size_t len = 0;
 	int fd, dfd;
 
 	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp ||
-	    (fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+	    (buf = malloc(ESC_WBUF)) == NULL) {
+		snprintf(err, errsz, "escalation state %s: path too long or out of memory", path);
+		return -1;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		snprintf(err, errsz, "escalation state %s: temporary file: %s", path, strerror(errno));
+		free(buf);
 		return -1;
 	}
 	for (size_t i = 0; i < esc_nb; i++) {
 		for (struct esc_entry *e = esc_tab[i]; e != NULL; e = e->next) {
 			esc_prune(e, from);
 			for (uint16_t d = 0; d < e->n; d++) {
-				int n = snprintf(line, sizeof line, "%u\t%s\n", e->days[d], e->key);
+				int n;
 
-				if (n > 0 && (size_t)n < sizeof line &&
-				    esc_write_all(fd, line, (size_t)n) < 0)
-					goto fail;
+				if (ESC_WBUF - len < ESC_KEY_MAX + 32) {
+					if (esc_write_all(fd, buf, len) < 0)
+						goto fail;
+					len = 0;
+				}
+				n = snprintf(buf + len, ESC_WBUF - len, "%u\t%s\n", e->days[d], e->key);
+				if (n > 0 && (size_t)n < ESC_WBUF - len)
+					len += (size_t)n;
 			}
 		}
 	}
-	if (fsync(fd) < 0 || rename(tmp, path) < 0)
+	if (esc_write_all(fd, buf, len) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0)
 		goto fail;
+	free(buf);
 	snprintf(dir, sizeof dir, "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*(slash == dir ? slash + 1 : slash) = '\0';
@@ -295,6 +308,7 @@ esc_compact(const char *path, uint32_t from, char *err, size_t errsz)
 	return 0;
 fail:
 	snprintf(err, errsz, "escalation state %s: writing: %s", path, strerror(errno));
+	free(buf);
 	(void)close(fd);
 	(void)unlink(tmp);
 	return -1;

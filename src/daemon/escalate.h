@@ -11,7 +11,7 @@
  * stay until they leave the window, so a later soft bounce reaches it
  * again: the list's dedupe set makes that a no-op).
  * The state file is the memory across restarts: escalate_configure() reads
- * it at start-up (cost: one pass, about 0.4 s per million lines), drops
+ * it at start-up (a million lines: 0.6 s, 45 MB; bench-escalate-load), drops
  * days outside the window and rewrites it compacted (new file, fsync,
  * rename, directory fsync).  At most ESCALATE_MAX_ENTRIES addresses are
  * tracked; beyond that, new ones are not (logged once).  Thread-safe (one

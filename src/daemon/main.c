@@ -41,6 +41,7 @@
 #include "daemon/milter.h"
 #include "daemon/privs.h"
 #include "daemon/stats.h"
+#include "daemon/summary.h"
 #include "trust/spf.h"
 
 #ifndef BM_SYSCONFDIR
@@ -405,7 +406,8 @@ main(int argc, char **argv)
 	}
 	stats_init();
 	conf_install(cfg);
-	if (control_start(main_reload, err, sizeof err) != 0) {
+	if (control_start(main_reload, err, sizeof err) != 0 ||
+	    summary_start(err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
 	}

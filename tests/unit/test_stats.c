@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "daemon/stats.h"
+#include "daemon/summary.h"
 
 #define T_THREADS 4
 #define T_ROUNDS 100000
@@ -164,6 +165,34 @@ test_prometheus(void **state)
 	buf_free(&b);
 }
 
+/* The syslog summary: the change between two snapshots, one line. */
+static void
+test_summary(void **state)
+{
+	struct stats_snap a, b;
+	char line[512];
+
+	(void)state;
+	stats_snapshot(&a);
+	for (int i = 0; i < 3; i++) {
+		stats_inc(STATS_MSG_SEEN);
+		stats_rcpt(BM_CLASS_SOFT, BM_REASON_MAILBOXFULL);
+		stats_eom_begin();
+		stats_eom_end(2000);
+	}
+	stats_inc(STATS_LISTED);
+	stats_not_listed(STATS_CAUSE_ALLOWLIST);
+	stats_not_listed(STATS_CAUSE_ORIGIN);
+	stats_snapshot(&b);
+	summary_line(&a, &b, 15, line, sizeof line);
+	assert_string_equal(line, "summary minutes=15 seen=+3 examined=+0 hard=+0 soft=+3 "
+	    "block=+0 listed=+1 not_listed=+2 write_errors=+0 tempfails=+0 escalated=+0 "
+	    "eom_avg_ms=2.0");
+	summary_line(&b, &b, 1, line, sizeof line);
+	assert_non_null(strstr(line, "seen=+0 "));
+	assert_non_null(strstr(line, "eom_avg_ms=0.0"));
+}
+
 int
 main(void)
 {
@@ -172,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_buckets),
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_prometheus),
+		cmocka_unit_test(test_summary),
 	};
 
 	stats_init();
