@@ -186,6 +186,49 @@ fi
 "$CTL" -s "$CSOCK" --textfile "$WORK/bm.prom"
 e2e_check "--textfile wrote the exposition" grep -q '^bounce_milter_messages_examined_total ' "$WORK/bm.prom"
 e2e_check "--textfile left no temporary file" test -z "$(ls "$WORK" | grep '^bm.prom.')"
+
+# the caps, after a reload through the socket: 2 clients, 5 requests a second
+sed -i 's/max_requests_per_second = 10000/max_requests_per_second = 5\n\tmax_clients = 2/' "$WORK/bm.conf"
+e2e_check "reload through the socket answers OK" bash -c "'$CTL' -s '$CSOCK' reload | grep -q 'configuration reloaded'"
+python3 - "$CSOCK" > "$WORK/caps.out" <<'PY'
+import socket, sys, time
+def conn():
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(3); return s
+def drain(s):
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d: break
+            out += d
+    except Exception: pass
+    return out
+time.sleep(1.1)                     # a full bucket
+s = conn(); s.sendall(b"list count\n" * 40)
+out = drain(s); s.close()
+print("busy", out.count(b"ERR busy"), "ok", out.count(b"OK 1 count"))
+time.sleep(1.1)
+a, b = conn(), conn()
+time.sleep(0.3)
+c = conn()
+print("third", drain(c).decode().strip())
+PY
+cat "$WORK/caps.out"
+e2e_check "requests over the rate answered ERR busy" \
+	awk '/^busy/ { exit !($2 >= 30 && $4 >= 1 && $4 <= 10) }' "$WORK/caps.out"
+e2e_check "a third client told ERR too many clients" grep -q '^third ERR too many clients' "$WORK/caps.out"
+sleep 1.1
+echo 'control { socket = "relative" }' >> "$WORK/bm.conf"
+e2e_check "a bad config: reload answers ERR, exit 1" bash -c "! '$CTL' -s '$CSOCK' reload 2> '$WORK/reload.err'"
+e2e_check "the ERR says why" grep -q 'control.socket' "$WORK/reload.err"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	# even with the mode opened up, the peer's uid is checked
+	chmod 666 "$CSOCK"
+	sleep 1.1
+	setpriv --reuid=1 --regid=1 --clear-groups "$CTL" -s "$CSOCK" stats > /dev/null 2> "$WORK/peer.err"
+	e2e_check "another user refused by SO_PEERCRED" grep -q 'ERR permission denied' "$WORK/peer.err"
+	chmod 600 "$CSOCK"
+fi
 e2e_check "daemon still running" e2e_alive "$MILTER_PID"
 echo "$E2E_PASS passed, $E2E_FAIL failed"
 [ "$E2E_FAIL" -eq 0 ]
