@@ -320,6 +320,31 @@ ctl_take_token(unsigned rate)
 	return true;
 }
 
+/* Answer and hang up.  A unix socket closed with unread input makes the
+ * peer's read fail (ECONNRESET) before it sees our answer, so first say we
+ * are done writing and read away what the client sent (at most 100 ms). */
+static void
+ctl_refuse(int fd, const char *msg)
+{
+	char sink[4096];
+	struct pollfd pf = { fd, POLLIN, 0 };
+	struct timespec t0, t1;
+
+	(void)ctl_send(fd, msg, strlen(msg));
+	(void)shutdown(fd, SHUT_WR);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long ms;
+
+		(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = 100 - ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (ms <= 0 || poll(&pf, 1, (int)ms) <= 0 ||
+		    recv(fd, sink, sizeof sink, MSG_DONTWAIT) <= 0)
+			break;
+	}
+	(void)close(fd);
+}
+
 static void
 ctl_close(struct ctl_client *c)
 {
@@ -377,8 +402,9 @@ ctl_readable(struct ctl_client *c, unsigned rate)
 		c->len -= n + 1;
 	}
 	if (c->len == sizeof c->in) {
-		(void)ctl_send(c->fd, "ERR request too long\n", 21);
-		ctl_close(c);
+		ctl_refuse(c->fd, "ERR request too long\n");
+		c->fd = -1;
+		c->len = 0;
 	}
 }
 
@@ -404,8 +430,7 @@ ctl_accept(struct ctl_client *cl, unsigned maxc)
 		return;
 	if (!ctl_peer_ok(fd)) {
 		log_msg(LOG_WARNING, "control: refused a peer that is neither root nor the daemon's user");
-		(void)ctl_send(fd, "ERR permission denied\n", 22);
-		(void)close(fd);
+		ctl_refuse(fd, "ERR permission denied\n");
 		return;
 	}
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -419,8 +444,7 @@ ctl_accept(struct ctl_client *cl, unsigned maxc)
 			return;
 		}
 	}
-	(void)ctl_send(fd, "ERR too many clients\n", 21);
-	(void)close(fd);
+	ctl_refuse(fd, "ERR too many clients\n");
 }
 
 static void *

@@ -169,8 +169,8 @@ main_reload_locked(char *msg, size_t msgsz)
 	nc = conf_load(main_conf_path, errs, MAIN_ERRS);
 	if (nc == NULL) {
 		main_report(errs, true);
-		snprintf(msg, msgsz, "reload: %s has errors (%.*s); keeping the running "
-		    "configuration", main_conf_path, (int)strcspn(errs, "\n"), errs);
+		snprintf(msg, msgsz, "reload: %s has errors; keeping the running "
+		    "configuration (%.*s)", main_conf_path, (int)strcspn(errs, "\n"), errs);
 		log_msg(LOG_ERR, "%s", msg);
 		free(errs);
 		return -1;
