@@ -61,10 +61,24 @@ control_open(const char *path, uid_t uid, gid_t gid, bool give, char *err,
 		snprintf(err, errsz, "control socket %s: path too long", path);
 		return -1;
 	}
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(err, errsz, "control socket %s: exists and is not a socket", path);
 			return -1;
+		}
+		/* a socket someone answers on belongs to a running daemon */
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+			int in_use = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+
+			(void)close(fd);
+			if (in_use) {
+				snprintf(err, errsz, "control socket %s: in use (another bounce-milter "
+				    "running?)", path);
+				return -1;
+			}
 		}
 		if (unlink(path) != 0) {
 			snprintf(err, errsz, "control socket %s: removing the stale socket: %s",
@@ -76,9 +90,6 @@ control_open(const char *path, uid_t uid, gid_t gid, bool give, char *err,
 		snprintf(err, errsz, "control socket: %s", strerror(errno));
 		return -1;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
 		(void)umask(old);

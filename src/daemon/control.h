@@ -3,7 +3,8 @@
  * protocol of control/ctlproto.h, served by one thread.
  *
  * control_open() runs before privileges are dropped: it refuses a path that
- * exists and is not a socket (a stale socket is removed), binds with mode
+ * exists and is not a socket, or a socket a running daemon answers on (a
+ * stale socket is removed), binds with mode
  * 0600 (umask 0177 around bind, so the socket is never reachable by others,
  * not even for a moment), and hands it to uid/gid when running as root.
  * Each accepted peer must be that uid or root (SO_PEERCRED), in addition to

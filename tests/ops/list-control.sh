@@ -72,6 +72,11 @@ e2e_milter_start "$WORK/bm.conf" "$WORK/milter.log"
 for i in $(seq 100); do [ -S "$CSOCK" ] && break; sleep 0.05; done
 e2e_check "control socket is there" test -S "$CSOCK"
 e2e_check "control socket mode 0600" test "$(stat -c %a "$CSOCK")" = 600
+sed 's/^socket = .*/socket = "unix:'"${WORK//\//\\/}"'\/list\/second.sock"/' "$WORK/bm.conf" > "$WORK/second.conf"
+chmod 644 "$WORK/second.conf"
+"$BUILD/bounce-milter" -f -c "$WORK/second.conf" > "$WORK/second.log" 2>&1
+e2e_check "a second daemon refuses the control socket in use" grep -q 'control socket .*: in use' "$WORK/second.log"
+e2e_check "the first daemon's socket is still there" test -S "$CSOCK"
 ctl() { "$CTL" -s "$CSOCK" "$@"; }
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
