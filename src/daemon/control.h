@@ -1,21 +1,17 @@
 /*
- * control.h - the control socket: a unix stream socket speaking the line
- * protocol of control/ctlproto.h, served by one thread.
+ * control.h - the control socket: a unix stream socket speaking
+ * control/ctlproto.h, served by one thread.
  *
  * control_open() runs before privileges are dropped: it refuses a path that
- * exists and is not a socket, or a socket a running daemon answers on (a
- * stale socket is removed), binds with mode
- * 0600 (umask 0177 around bind, so the socket is never reachable by others,
- * not even for a moment), and hands it to uid/gid when running as root.
- * Each accepted peer must be that uid or root (SO_PEERCRED), in addition to
- * the file mode.  control_start() starts the thread: at most
- * control.max_clients connections (one more is told "ERR too many clients"
- * and closed), a global budget of control.max_requests_per_second (a request
- * over it is answered "ERR busy"), requests of at most CTLPROTO_LINE_MAX
- * octets (a longer one is answered with an error and the client closed),
- * idle clients closed after 60 s, answers sent with a 10 s send timeout.
- * The list commands work on the milter's own list object (action.h), so
- * they share its lock and dedupe set; "reload" calls the function given.
+ * is not a socket or a socket a running daemon answers on (a stale one is
+ * removed), binds under umask 0177 (mode 0600 from the first moment) and
+ * hands the socket to uid/gid when root.  Peers must also be that uid or
+ * root (SO_PEERCRED).  control_start() starts the thread.  Caps:
+ * control.max_clients connections ("ERR too many clients"), a budget of
+ * control.max_requests_per_second over all clients ("ERR busy"), requests
+ * of CTLPROTO_LINE_MAX octets, 60 s idle, 10 s to send an answer.  The list
+ * commands use the milter's own list object (action.h): its lock and dedupe
+ * set.  "reload" calls the function given.
  */
 #ifndef BM_CONTROL_H
 #define BM_CONTROL_H

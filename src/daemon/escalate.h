@@ -1,22 +1,17 @@
 /*
  * escalate.h - soft-bounce escalation (off by default).
  *
- * An address that soft-bounces for a persistent reason (escalate.reasons)
- * on at least escalate.days distinct UTC days within escalate.window_days
- * is listed with reason "escalated:REASON".  escalate_note() records one
- * trusted soft bounce: the day it happened on (escalate_clock_now()), in
- * memory and, the first time a day is seen for that address and reason,
- * as one line "DAY<TAB>REASON<TAB>ADDRESS" appended to the state file and
- * fsync'd before it returns; *reached says the threshold is met (the days
- * stay until they leave the window, so a later soft bounce reaches it
- * again: the list's dedupe set makes that a no-op).
- * The state file is the memory across restarts: escalate_configure() reads
- * it at start-up (a million lines: 0.6 s, 45 MB; bench-escalate-load), drops
- * days outside the window and rewrites it compacted (new file, fsync,
- * rename, directory fsync).  At most ESCALATE_MAX_ENTRIES addresses are
- * tracked; beyond that, new ones are not (logged once).  Thread-safe (one
- * mutex).  escalate_clock_now() lives in its own file so that tests can
- * replace it at link time (-Wl,--wrap=escalate_clock_now).
+ * escalate_note() records one trusted soft bounce for a persistent reason
+ * on the day of escalate_clock_now(): in memory, and the first time a day
+ * is seen for that address and reason, as a line "DAY<TAB>REASON<TAB>ADDRESS"
+ * appended and fsync'd to the state file.  *reached: at least `days`
+ * distinct UTC days within `window` (days stay until they leave the window;
+ * the list's dedupe set makes a repeat a no-op).  escalate_configure()
+ * reads the state at start-up (a million lines: 0.6 s, 45 MB), drops days
+ * outside the window and rewrites it (new file, fsync, rename).  At most
+ * ESCALATE_MAX_ENTRIES addresses are tracked.  Thread-safe.
+ * escalate_clock_now() is alone in its file so tests can replace it
+ * (-Wl,--wrap=escalate_clock_now).
  */
 #ifndef BM_ESCALATE_H
 #define BM_ESCALATE_H

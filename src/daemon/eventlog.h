@@ -1,20 +1,16 @@
 /*
  * eventlog.h - the optional event log: one JSON line per examined
- * recipient of every class, for mailing software that keeps its own bounce
- * scores (schema: bounce-milterctl(8)).
+ * recipient of every class (schema: bounce-milterctl(8)).
  *
- * eventlog_configure() opens the file named by the config at start-up and
- * on reload (a changed path closes the old one; "" closes it).  The file is
- * opened as the list is (no symbolic link, a regular file with one link, not
- * group- or world-writable, created 0640).  eventlog_append() writes the
- * lines of one message with one write(2) on an O_APPEND descriptor under
- * flock(2), then fsyncs (eventlog.fsync = always); before writing it checks
- * under the lock that the path still names its file and reopens when a
- * consumer renamed it away (rename, then flock the renamed file before
- * reading it, as for the list).  0, or -1 with err: nothing written (a
- * short write is cut back).  eventlog_format() appends one line to a buf;
- * every string is JSON-escaped, invalid UTF-8 becomes U+FFFD and the
- * diagnostic is cut at EVENTLOG_DIAG_MAX octets.  Thread-safe (one mutex).
+ * eventlog_configure() opens the configured file at start-up and on reload
+ * ("" closes it), as the list is opened: no symbolic link, a regular file
+ * with one link, not group- or world-writable, created 0640.
+ * eventlog_append() writes one message's lines with one write(2) under
+ * flock(2), then fsyncs (eventlog.fsync); under the lock it checks that the
+ * path still names its file and reopens after a consumer's rename.  0, or
+ * -1 with err and nothing written (a short write is cut back).
+ * eventlog_format() appends one line: JSON-escaped, invalid UTF-8 as
+ * U+FFFD, the diagnostic cut at EVENTLOG_DIAG_MAX.  Thread-safe.
  */
 #ifndef BM_EVENTLOG_H
 #define BM_EVENTLOG_H
