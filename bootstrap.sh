@@ -31,6 +31,8 @@ install_packages() {
 		libmilter-dev libspf2-dev libconfuse-dev libcmocka-dev libssl-dev libpq-dev postgresql
 		postfix swaks miltertest python3 clang libclang-rt-14-dev
 		valgrind procps util-linux iproute2 libsisimai-perl)
+	# promtool (tests/ops: "stats prometheus" passes promtool check metrics)
+	pkgs+=(prometheus)
 	local missing=()
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
@@ -98,7 +100,7 @@ test)
 	configure_build "$TOP/build-san" --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		make -C "$TOP/build-san" -j"$JOBS" check BM_SANITIZED=1 || { find "$TOP/build-san" -name '*.log' -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }
-	say "fuzz smoke (clang libFuzzer, about 60 s in all)"
+	say "fuzz smoke (clang libFuzzer, about 75 s in all)"
 	configure_build "$TOP/build-fuzz" CC=clang --enable-fuzz
 	make -C "$TOP/build-fuzz" fuzz FUZZ_SECONDS=15
 	say "all tests passed"

@@ -8,6 +8,10 @@
 #include <time.h>
 
 #include "daemon/action.h"
+#include "daemon/allowlist.h"
+#include "daemon/escalate.h"
+#include "daemon/eventlog.h"
+#include "daemon/stats.h"
 #include "classify/addr.h"
 #include "classify/bounce.h"
 #include "classify/evidence.h"
@@ -111,6 +115,19 @@ action_list_open(const struct bm_config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+struct suppress_list *
+action_list_hold(void)
+{
+	pthread_rwlock_rdlock(&action_lock);
+	return action_list;
+}
+
+void
+action_list_release(void)
+{
+	pthread_rwlock_unlock(&action_lock);
+}
+
 /* ------------------------------------------------------------------ decisions */
 
 enum action_state {
@@ -126,6 +143,8 @@ struct action_rcpt {
 	enum action_state state;
 	const char *why;
 	bool verp_mismatch;
+	bool escalated;            /* a soft bounce listed by escalation */
+	char word[80];             /* the listed reason when escalated */
 };
 
 struct action_ctx {
@@ -201,6 +220,40 @@ action_candidate(const struct action_ctx *a, const struct bounce_rcpt *r)
 	}
 }
 
+/* A soft bounce for a persistent reason, with escalation on? */
+static bool
+action_escalation_candidate(const struct action_ctx *a, const struct bounce_rcpt *r)
+{
+	const struct conf_ops *o = &a->cfg->ops;
+
+	return o->escalate && a->res->kind != BOUNCE_KIND_FEEDBACK &&
+	    a->res->kind != BOUNCE_KIND_AUTO_REPLY && r->cls == BM_CLASS_SOFT &&
+	    r->reason < BM_REASON_COUNT && o->escalate_reason[r->reason];
+}
+
+/* Note the soft bounce's day; true when the address reached the threshold.
+ * A state file that cannot be written counts nothing (logged): the bounce
+ * is soft, so nothing is lost by accepting it. */
+static bool
+action_escalate(const struct action_ctx *a, struct action_rcpt *x)
+{
+	const struct conf_ops *o = &a->cfg->ops;
+	const char *reason = reason_name(x->r->reason);
+	char err[256];
+	bool reached = false;
+
+	if (escalate_note(x->target, reason, o->escalate_days, o->escalate_window,
+	    &reached, err, sizeof err) != 0) {
+		log_qid(LOG_ERR, a->qid, "escalation: %s", err);
+		return false;
+	}
+	if (reached) {
+		x->escalated = true;
+		snprintf(x->word, sizeof x->word, "escalated:%s", reason);
+	}
+	return reached;
+}
+
 static enum spf_res
 action_spf(struct session *s, const struct bm_config *cfg, bool *from_authres)
 {
@@ -241,10 +294,15 @@ action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
 	struct session_msg *m = &a->s->msg;
 	const struct bounce_rcpt *r = x->r;
 	const char *src;
+	bool esc = false;
 
 	if (!action_candidate(a, r)) {
 		x->state = ACTION_NOT_CANDIDATE;
-		return;
+		if (!action_escalation_candidate(a, r))
+			return;
+		esc = true;   /* counts towards escalation only when trusted */
+		if (!a->trusted || m->verp == VERP_BAD_TAG)
+			return;
 	}
 	x->state = ACTION_REFUSED;
 	if (!a->trusted) {
@@ -265,12 +323,20 @@ action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
 	if (m->verp == VERP_OK && r->recipient[0] != '\0' &&
 	    strcasecmp(r->recipient, x->target) != 0)
 		x->verp_mismatch = true;
+	if (esc && !action_escalate(a, x)) {
+		x->state = ACTION_NOT_CANDIDATE;
+		return;
+	}
 	for (size_t j = 0; j < i; j++) {
 		if ((a->rc[j].state == ACTION_NEW || a->rc[j].state == ACTION_LISTED) &&
 		    strcmp(a->rc[j].target, x->target) == 0) {
 			x->state = ACTION_LISTED;   /* same address earlier in this message */
 			return;
 		}
+	}
+	if (allowlist_match(a->cfg->ops.allowlist, x->target)) {
+		x->why = "allowlist";
+		return;
 	}
 	if (list != NULL && suppress_contains(list, x->target)) {
 		x->state = ACTION_LISTED;
@@ -338,7 +404,7 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 				continue;
 			e[n].addr = x->target;
 			e[n].status = x->r->status;
-			e[n].reason = action_reason_word(a->res, x->r);
+			e[n].reason = x->escalated ? x->word : action_reason_word(a->res, x->r);
 			e[n].reporting_mta = x->r->reporting_mta[0] != '\0'
 			    ? x->r->reporting_mta : a->res->reporting_mta;
 			e[n].queue_id = a->qid;
@@ -350,6 +416,7 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 	free(e);
 	if (rc == 0)
 		return true;
+	stats_inc(STATS_LIST_WRITE_ERRORS);
 	action_refund(a, list);
 	if (a->cfg->on_error == BM_ON_ERROR_TEMPFAIL) {
 		log_qid(LOG_ERR, a->qid, "suppression list write failed: %s; answering 451 4.3.0",
@@ -483,9 +550,14 @@ action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
 	else
 		sup = "yes";
 	if (x != NULL && x->state == ACTION_REFUSED && x->why != NULL)
-		snprintf(extra, sizeof extra, " reason=%s", x->why);
+		snprintf(extra, sizeof extra, " why=%s", x->why);
 	else if (x != NULL && x->state == ACTION_LISTED)
 		snprintf(extra, sizeof extra, " already=yes");
+	if (x != NULL && x->escalated) {
+		size_t len = strlen(extra);
+
+		snprintf(extra + len, sizeof extra - len, " escalated=%s", x->word + 10);
+	}
 	if (s->msg.verp == VERP_OK && x != NULL) {
 		size_t len = strlen(extra);
 
@@ -520,6 +592,21 @@ action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
 	}
 }
 
+/* The counters of one reported recipient (stats.h). */
+static void
+action_count(const struct action_rcpt *x)
+{
+	stats_rcpt(x->r->cls, x->r->reason);
+	if (x->state == ACTION_NEW)
+		stats_inc(STATS_LISTED);
+	if (x->state == ACTION_NEW && x->escalated)
+		stats_inc(STATS_ESCALATED);
+	else if (x->state == ACTION_LISTED)
+		stats_not_listed(STATS_CAUSE_ALREADY);
+	else if (x->state == ACTION_REFUSED)
+		stats_not_listed(stats_cause_from_why(x->why));
+}
+
 static void
 action_log(const struct action_ctx *a)
 {
@@ -528,6 +615,7 @@ action_log(const struct action_ctx *a)
 	for (size_t i = 0; i < a->nrc; i++) {
 		if (!action_reported(a->res, a->rc[i].r))
 			continue;
+		action_count(&a->rc[i]);
 		action_log_one(a, &a->rc[i]);
 		logged++;
 	}
@@ -535,6 +623,69 @@ action_log(const struct action_ctx *a)
 		action_log_one(a, NULL);
 	if (a->res->rcpt_capped)
 		log_qid(LOG_WARNING, a->qid, "more recipients than the parser keeps; the rest were ignored");
+}
+
+/* ------------------------------------------------------------------ event log */
+
+static const char *
+action_event_why(const struct action_rcpt *x)
+{
+	switch (x->state) {
+	case ACTION_NEW:
+		return x->escalated ? "escalated" : "new";
+	case ACTION_LISTED:
+		return "already";
+	case ACTION_REFUSED:
+		return x->why != NULL ? x->why : "refused";
+	default:
+		return "not-candidate";
+	}
+}
+
+/* One JSON line per reported recipient, saved before the MTA is answered;
+ * false when that failed and on_error says tempfail. */
+static bool
+action_events(const struct action_ctx *a)
+{
+	const struct session_msg *m = &a->s->msg;
+	char msgid[EVENTLOG_HDR_MAX], listid[EVENTLOG_HDR_MAX], err[256];
+	time_t now = time(NULL);
+	struct buf b;
+	bool ok = true;
+
+	if (!eventlog_enabled())
+		return true;
+	eventlog_orig_headers(m->data.data, m->data.len, m->hdr_bytes, msgid, listid);
+	buf_init(&b, 4u << 20);
+	for (size_t i = 0; i < a->nrc; i++) {
+		const struct action_rcpt *x = &a->rc[i];
+		const struct bounce_rcpt *r = x->r;
+		struct eventlog_event ev = {
+			.when = now, .queue_id = a->qid, .kind = action_kind_word(a->res->kind),
+			.cls = bm_class_name(r->cls), .reason = action_reason_word(a->res, r),
+			.status = r->status, .action = r->action, .recipient = r->recipient,
+			.original_recipient = r->original_recipient,
+			.reporting_mta = r->reporting_mta[0] != '\0' ? r->reporting_mta
+			    : a->res->reporting_mta,
+			.spf = spf_res_name(a->spf), .trusted = a->trusted,
+			.listed = x->state == ACTION_NEW || x->state == ACTION_LISTED,
+			.why = action_event_why(x), .message_id = msgid, .list_id = listid,
+			.diagnostic = r->diagnostic,
+		};
+
+		if (action_reported(a->res, r))
+			(void)eventlog_format(&b, &ev);
+	}
+	if (b.truncated || eventlog_append(b.data, b.len, err, sizeof err) != 0) {
+		if (b.truncated)
+			snprintf(err, sizeof err, "more events than fit in one write");
+		stats_inc(STATS_EVENTLOG_WRITE_ERRORS);
+		ok = a->cfg->on_error != BM_ON_ERROR_TEMPFAIL;
+		log_qid(LOG_ERR, a->qid, "event log write failed: %s; %s", err,
+		    ok ? "accepting (on_error = accept)" : "answering 451 4.3.0");
+	}
+	buf_free(&b);
+	return ok;
 }
 
 /* ------------------------------------------------------------------ eom */
@@ -577,6 +728,7 @@ action_eom(struct session *s, struct action_plan *plan)
 
 	a.spf = action_spf(s, a.cfg, &a.spf_from_authres);
 	a.trusted = action_policy_ok(a.cfg->spf_policy, a.spf);
+	stats_spf(a.spf);
 	a.nrc = res.nrcpt;
 	a.rc = calloc(a.nrc > 0 ? a.nrc : 1, sizeof *a.rc);
 	if (a.rc == NULL) {
@@ -597,6 +749,10 @@ action_eom(struct session *s, struct action_plan *plan)
 		goto out;
 	}
 	pthread_rwlock_unlock(&action_lock);
+	if (!action_events(&a)) {
+		plan->tempfail = true;
+		goto out;
+	}
 
 	action_headers(&a, plan);
 	action_log(&a);

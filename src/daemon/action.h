@@ -45,6 +45,11 @@ void action_shutdown(void);
  * options are unchanged; on failure the old list stays.  0 or -1 (err). */
 int action_list_open(const struct bm_config *cfg, char *err, size_t errsz);
 
+/* The current list for the control socket, held (a read lock) until
+ * action_list_release(): a reload cannot swap it meanwhile.  May be NULL. */
+struct suppress_list *action_list_hold(void);
+void action_list_release(void);
+
 /* Decide, write and log; fill plan (free with action_plan_free). */
 void action_eom(struct session *s, struct action_plan *plan);
 void action_plan_free(struct action_plan *plan);

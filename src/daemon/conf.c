@@ -14,6 +14,7 @@
 #include <confuse.h>
 
 #include "daemon/conf.h"
+#include "daemon/conf_ops.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 
@@ -325,6 +326,8 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 
 	conf_check_list(c, ld);
 	conf_check_pg(c, ld);
+	if (conf_ops_build(cfg, &c->ops, err, sizeof err) != 0)
+		conf_err(0, "%s", err);
 	return c;
 }
 
@@ -386,6 +389,7 @@ conf_free(struct bm_config *c)
 	free(c->pg_table);
 	free(c->pg_host);
 	free(c->pg_position_file);
+	conf_ops_free(&c->ops);
 	/* the secret is key material: clear it before the memory goes back */
 	volatile unsigned char *k = c->verp_secret.key;
 	for (size_t i = 0; i < sizeof c->verp_secret.key; i++)

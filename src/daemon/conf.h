@@ -35,6 +35,25 @@
 #include "suppress/suppress.h"
 #include "trust/verp.h"
 
+struct allowlist;
+
+/* Operations (issue 13; conf_ops.c): control socket, allowlist, event log,
+ * soft-bounce escalation, periodic syslog summary. */
+struct conf_ops {
+	char *control_socket;            /* "" = no control socket */
+	unsigned control_max_clients;
+	unsigned control_rate;           /* requests per second, all clients */
+	struct allowlist *allowlist;     /* never NULL after loading */
+	char *eventlog_file;             /* "" = no event log */
+	bool eventlog_fsync;
+	bool escalate;
+	unsigned escalate_days;          /* distinct days ... */
+	unsigned escalate_window;        /* ... within this many days */
+	bool escalate_reason[BM_REASON_COUNT];
+	char *escalate_state_file;
+	unsigned summary_minutes;        /* 0 = no syslog summary */
+};
+
 enum bm_spf_policy { BM_SPF_POLICY_PASS, BM_SPF_POLICY_NOT_FAIL, BM_SPF_POLICY_OFF };
 enum bm_on_error { BM_ON_ERROR_TEMPFAIL, BM_ON_ERROR_ACCEPT };
 
@@ -75,6 +94,8 @@ struct bm_config {
 	unsigned pg_batch;
 	char *pg_position_file;          /* "" = suppress.file + ".pgsql-position" */
 	unsigned pg_retry_max_s;
+
+	struct conf_ops ops;
 };
 
 /* Load and validate.  errs gets "file:line: message" lines (bounded). */

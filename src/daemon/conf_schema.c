@@ -15,6 +15,7 @@
 #include <confuse.h>
 
 #include "daemon/conf.h"
+#include "daemon/conf_ops.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 #include "daemon/sink_pg.h"
@@ -35,6 +36,11 @@ const char *const conf_option_names[] = {
 	"verp.patterns", "verp.secret_file", "verp.tag_length",
 	"pgsql.conninfo_file", "pgsql.table", "pgsql.host", "pgsql.batch",
 	"pgsql.position_file", "pgsql.retry_max_s",
+	/* operations: conf_ops.c */
+	"control.socket", "control.max_clients", "control.max_requests_per_second",
+	"allowlist.entries", "allowlist.file", "eventlog.file", "eventlog.fsync",
+	"escalate.enabled", "escalate.days", "escalate.window_days", "escalate.reasons",
+	"escalate.state_file", "summary_minutes",
 	NULL
 };
 
@@ -500,6 +506,12 @@ static cfg_opt_t conf_schema_opts[] = {
 	CFG_SEC("trust", conf_schema_trust_opts, CFGF_NONE),
 	CFG_SEC("verp", conf_schema_verp_opts, CFGF_NONE),
 	CFG_SEC("pgsql", conf_schema_pgsql_opts, CFGF_NONE),
+	/* operations: conf_ops.c */
+	CFG_SEC("control", conf_ops_control_opts, CFGF_NONE),
+	CFG_SEC("allowlist", conf_ops_allowlist_opts, CFGF_NONE),
+	CFG_SEC("eventlog", conf_ops_eventlog_opts, CFGF_NONE),
+	CFG_SEC("escalate", conf_ops_escalate_opts, CFGF_NONE),
+	CFG_INT("summary_minutes", 0, CFGF_NONE),
 	CFG_END()
 };
 
@@ -539,5 +551,6 @@ conf_schema_new(cfg_errfunc_t errfunc)
 	for (size_t i = 0; i < sizeof conf_schema_validators / sizeof conf_schema_validators[0]; i++)
 		cfg_set_validate_func(cfg, conf_schema_validators[i].name,
 		    conf_schema_validators[i].cb);
+	conf_ops_validators(cfg);
 	return cfg;
 }

@@ -33,11 +33,16 @@
 
 #include "daemon/action.h"
 #include "daemon/conf.h"
+#include "daemon/control.h"
+#include "daemon/escalate.h"
+#include "daemon/eventlog.h"
 #include "daemon/listener.h"
 #include "util/log.h"
 #include "daemon/milter.h"
 #include "daemon/privs.h"
 #include "daemon/sink_pg.h"
+#include "daemon/stats.h"
+#include "daemon/summary.h"
 #include "trust/spf.h"
 
 #ifndef BM_SYSCONFDIR
@@ -147,23 +152,29 @@ main_socket_setup(const struct bm_config *cfg, const char *sock)
 
 /* ------------------------------------------------------------------ reload */
 
-static void
-main_reload(void)
+/* SIGUSR1 and the control socket's "reload"; one at a time.  0 or -1,
+ * with the result in msg (also logged). */
+static pthread_mutex_t main_reload_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+main_reload_locked(char *msg, size_t msgsz)
 {
 	char *errs = malloc(MAIN_ERRS), err[256];
 	struct bm_config *nc, *cur;
 
 	if (errs == NULL) {
-		log_msg(LOG_ERR, "reload: out of memory");
-		return;
+		snprintf(msg, msgsz, "reload: out of memory");
+		log_msg(LOG_ERR, "%s", msg);
+		return -1;
 	}
 	nc = conf_load(main_conf_path, errs, MAIN_ERRS);
 	if (nc == NULL) {
 		main_report(errs, true);
-		log_msg(LOG_ERR, "reload: %s has errors; keeping the running configuration",
-		    main_conf_path);
+		snprintf(msg, msgsz, "reload: %s has errors; keeping the running "
+		    "configuration (%.*s)", main_conf_path, (int)strcspn(errs, "\n"), errs);
+		log_msg(LOG_ERR, "%s", msg);
 		free(errs);
-		return;
+		return -1;
 	}
 	free(errs);
 	cur = conf_get();
@@ -180,18 +191,42 @@ main_reload(void)
 			log_msg(LOG_WARNING, "reload: pgsql settings changed; this takes a restart");
 		if (strcmp(cur->dns_zone_file, nc->dns_zone_file) != 0)
 			log_msg(LOG_WARNING, "reload: trust.dns_zone_file changed; this takes a restart");
+		if (strcmp(cur->ops.control_socket, nc->ops.control_socket) != 0)
+			log_msg(LOG_WARNING, "reload: control.socket changed; this takes a restart");
 		conf_put(cur);
 	}
-	if (action_list_open(nc, err, sizeof err) != 0) {
-		log_msg(LOG_ERR, "reload: suppression list %s: %s; keeping the running configuration",
-		    nc->suppress_file, err);
+	/* before the list: a failure here leaves all of the old in place */
+	if (eventlog_configure(nc, err, sizeof err) != 0 ||
+	    escalate_configure(nc, err, sizeof err) != 0) {
+		snprintf(msg, msgsz, "reload: %s; keeping the running configuration", err);
+		log_msg(LOG_ERR, "%s", msg);
 		conf_free(nc);
-		return;
+		return -1;
+	}
+	if (action_list_open(nc, err, sizeof err) != 0) {
+		snprintf(msg, msgsz, "reload: suppression list %s: %s; keeping the running "
+		    "configuration", nc->suppress_file, err);
+		log_msg(LOG_ERR, "%s", msg);
+		conf_free(nc);
+		return -1;
 	}
 	log_open(nc->syslog_ident, nc->syslog_facility, main_foreground);
-	conf_install(nc);
-	log_msg(LOG_INFO, "configuration reloaded from %s, suppression list %s reopened",
+	snprintf(msg, msgsz, "configuration reloaded from %s, suppression list %s reopened",
 	    main_conf_path, nc->suppress_file);
+	conf_install(nc);
+	log_msg(LOG_INFO, "%s", msg);
+	return 0;
+}
+
+static int
+main_reload(char *msg, size_t msgsz)
+{
+	int rc;
+
+	pthread_mutex_lock(&main_reload_lock);
+	rc = main_reload_locked(msg, msgsz);
+	pthread_mutex_unlock(&main_reload_lock);
+	return rc;
 }
 
 static void *
@@ -206,8 +241,11 @@ main_reload_thread(void *arg)
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
-		if (sig == SIGUSR1)
-			main_reload();
+		if (sig == SIGUSR1) {
+			char msg[512];
+
+			(void)main_reload(msg, sizeof msg);
+		}
 	}
 	return NULL;
 }
@@ -386,6 +424,20 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
 	}
+	if (cfg->ops.control_socket[0] != '\0') {
+		uid_t uid = 0;
+		gid_t gid = 0;
+		bool give = geteuid() == 0 && cfg->user[0] != '\0';
+
+		if (give && privs_lookup(cfg->user, &uid, &gid, err, sizeof err) != 0) {
+			log_msg(LOG_ERR, "%s", err);
+			return 1;
+		}
+		if (control_open(cfg->ops.control_socket, uid, gid, give, err, sizeof err) != 0) {
+			log_msg(LOG_ERR, "%s", err);
+			return 1;
+		}
+	}
 	if (privs_drop(cfg->user, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
@@ -398,6 +450,11 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "suppression list %s: %s", cfg->suppress_file, err);
 		return 1;
 	}
+	if (eventlog_configure(cfg, err, sizeof err) != 0 ||
+	    escalate_configure(cfg, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return 1;
+	}
 	if (!main_foreground && daemon(0, 0) != 0) {
 		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
 		return 1;
@@ -408,7 +465,13 @@ main(int argc, char **argv)
 	}
 	if (pg_conninfo != NULL && main_pgsql_start(cfg, pg_conninfo) != 0)
 		return 1;
+	stats_init();
 	conf_install(cfg);
+	if (control_start(main_reload, err, sizeof err) != 0 ||
+	    summary_start(err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return 1;
+	}
 	if ((rc = pthread_create(&reload, NULL, main_reload_thread, NULL)) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread: %s", strerror(rc));
 		return 1;

@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 
 #include <libmilter/mfapi.h>
 
@@ -11,6 +12,7 @@
 #include "daemon/milter.h"
 #include "daemon/mta.h"
 #include "daemon/session.h"
+#include "daemon/stats.h"
 
 #define MILTER_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
 
@@ -32,6 +34,7 @@ milter_session(SMFICTX *ctx)
 		session_free(s);
 		return NULL;
 	}
+	stats_connection(1);
 	return s;
 }
 
@@ -86,6 +89,7 @@ bm_envfrom(SMFICTX *ctx, char **argv)
 	/* resets any earlier message: the previous one may have ended without
 	 * abort (an early return) */
 	session_mail(s, conf_get(), argv != NULL ? argv[0] : NULL);
+	stats_inc(STATS_MSG_SEEN);
 	if (s->msg.cfg == NULL) {
 		log_msg(LOG_ERR, "no configuration loaded");
 		session_msg_reset(s);
@@ -167,9 +171,19 @@ bm_eom(SMFICTX *ctx)
 		session_eoh(s);
 	qid = s->msg.qid;
 	memset(&plan, 0, sizeof plan);
-	if (session_examined(s))
+	if (session_examined(s)) {
+		struct timespec t0, t1;
+
+		stats_inc(STATS_MSG_EXAMINED);
+		stats_eom_begin();
+		(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 		action_eom(s, &plan);
+		(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+		stats_eom_end((uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000L +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000));
+	}
 	if (plan.tempfail) {
+		stats_inc(STATS_TEMPFAILS);
 		(void)mta_reply(ctx, "451", "4.3.0",
 		    "Bounce not recorded, please try again later");
 		action_plan_free(&plan);
@@ -199,6 +213,7 @@ bm_close(SMFICTX *ctx)
 	if (s != NULL) {
 		(void)smfi_setpriv(ctx, NULL);
 		session_free(s);
+		stats_connection(-1);
 	}
 	return SMFIS_CONTINUE;
 }

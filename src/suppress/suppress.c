@@ -26,6 +26,7 @@
 #include "suppress/suppress.h"
 #include "suppress/suppress_file.h"
 #include "suppress/suppress_line.h"
+#include "suppress/suppress_list.h"
 #include "suppress/suppress_set.h"
 
 #define SUP_ERR_MAX      512
@@ -85,23 +86,6 @@ struct sup_req {
 	char err[SUP_ERR_MAX];
 };
 
-struct suppress_list {
-	char *path;
-	struct suppress_opts opts;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool busy;                 /* a leader is writing, or a reopen runs */
-	int fd;                    /* -1 after a failed reopen */
-	dev_t dev;
-	ino_t ino;
-	bool need_reopen;
-	struct suppress_set set;
-	size_t repaired;
-	size_t skipped;
-	struct sup_req *qhead, **qtail;
-	char *wbuf;                /* leader only */
-	size_t wcap;
-};
 
 static void
 sup_install(struct suppress_list *l, struct suppress_file *f)
@@ -119,8 +103,8 @@ sup_install(struct suppress_list *l, struct suppress_file *f)
 }
 
 /* Mutex held and busy set (or not yet shared). */
-static int
-sup_reopen_locked(struct suppress_list *l, char *err, size_t errsz)
+int
+suppress_list_reopen_locked(struct suppress_list *l, char *err, size_t errsz)
 {
 	struct suppress_file f;
 
@@ -444,7 +428,7 @@ sup_run_batch(struct suppress_list *l)
 	for (tries = 0; tries < SUP_REOPEN_TRIES; tries++) {
 		if (l->fd < 0 || l->need_reopen ||
 		    (same = suppress_file_same(l->path, l->dev, l->ino)) == 0) {
-			if (sup_reopen_locked(l, err, sizeof(err)) < 0)
+			if (suppress_list_reopen_locked(l, err, sizeof(err)) < 0)
 				break;
 		} else if (same < 0) {
 			char ebuf[128];
@@ -515,7 +499,7 @@ suppress_reopen(struct suppress_list *l, char *err, size_t errsz)
 	while (l->busy)
 		(void)pthread_cond_wait(&l->cv, &l->mu);
 	l->busy = true;
-	rc = sup_reopen_locked(l, err, errsz);
+	rc = suppress_list_reopen_locked(l, err, errsz);
 	l->busy = false;
 	(void)pthread_cond_broadcast(&l->cv);
 	(void)pthread_mutex_unlock(&l->mu);

@@ -89,4 +89,20 @@ int suppress_append(struct suppress_list *l, const struct suppress_entry *e,
  * signal handler: call it from a thread that noticed the signal. */
 int suppress_reopen(struct suppress_list *l, char *err, size_t errsz);
 
+/* Edits for the control socket (suppress_edit.c).  suppress_remove() takes
+ * the list as a writer would (appends queue behind it), reopens first if
+ * the path names another file, then rewrites the file without addr's lines:
+ * a new file in the same directory, fsync, exchanged atomically with the
+ * path (renameat2 RENAME_EXCHANGE; plain rename where the file system lacks
+ * it), the directory fsync'd, the list reopened and its set reloaded.  A
+ * consumer that renamed the list away first keeps its file: the removal
+ * then finds nothing.  *removed says whether anything was removed (an
+ * absent address is not an error).  0 or -1 (err). */
+int suppress_remove(struct suppress_list *l, const char *addr, bool *removed,
+                    char *err, size_t errsz);
+/* Every durable address, sorted, one per line ('\n'): *out is malloc'd
+ * (the caller frees it; NULL when empty), *count the number of lines. */
+int suppress_export(struct suppress_list *l, char **out, size_t *len,
+                    size_t *count, char *err, size_t errsz);
+
 #endif

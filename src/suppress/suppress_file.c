@@ -260,8 +260,8 @@ sup_dirname(const char *path, char *dir, size_t dirsz)
 }
 
 /* Make a new directory entry durable (the file was just created). */
-static int
-sup_sync_dir(const char *path)
+int
+suppress_file_sync_dir(const char *path)
 {
 	char dir[4096];
 	int fd, rc;
@@ -402,7 +402,7 @@ suppress_file_open(const char *path, const struct suppress_opts *o,
 		suppress_file_err(err, errsz, "suppression list %s: fsync: %s", path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
-	if (!existed && o->fsync && sup_sync_dir(path) < 0) {
+	if (!existed && o->fsync && suppress_file_sync_dir(path) < 0) {
 		suppress_file_err(err, errsz, "suppression list %s: fsync of the directory: %s",
 		        path, SUPPRESS_ESTR(errno));
 		goto fail;

@@ -38,6 +38,9 @@ int suppress_file_lock(int fd, int op);
  * replaced), -1 cannot tell (errno set). */
 int suppress_file_same(const char *path, dev_t dev, ino_t ino);
 
+/* fsync the directory holding path (a new or renamed entry); 0 or -1. */
+int suppress_file_sync_dir(const char *path);
+
 void suppress_file_err(char *err, size_t errsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Thread-safe strerror into buf. */

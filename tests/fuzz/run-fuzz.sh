@@ -8,7 +8,7 @@
 # executions of each target.  Exit 1 if a target crashed (the input is kept
 # and its path printed: copy it into tests/fuzz/regressions/), 2 on usage.
 # Environment: FUZZ_BUILDDIR (default: the current directory), FUZZ_TARGETS
-# (default: fuzz_bounce fuzz_hdr fuzz_addr fuzz_config).
+# (default: fuzz_bounce fuzz_hdr fuzz_addr fuzz_config fuzz_ctlproto).
 set -eu
 
 SECONDS_EACH=${1:-}
@@ -17,7 +17,7 @@ case "$SECONDS_EACH" in
 esac
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 BUILDDIR=${FUZZ_BUILDDIR:-$(pwd)}
-TARGETS=${FUZZ_TARGETS:-"fuzz_bounce fuzz_hdr fuzz_addr fuzz_config"}
+TARGETS=${FUZZ_TARGETS:-"fuzz_bounce fuzz_hdr fuzz_addr fuzz_config fuzz_ctlproto"}
 SHARED="$SRCDIR/../shared/corpus/emails"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/run-fuzz.XXXXXX")
 failed=0
@@ -49,6 +49,13 @@ fill_corpus() { # TARGET DIR
 		seed_lines '^(subject|from|to|diagnostic-code|final-recipient|x-[a-z-]+):' "$2" 600 ;;
 	fuzz_addr)
 		seed_lines '@' "$2" 600 ;;
+	fuzz_ctlproto)
+		i=0
+		for r in "stats" "stats prometheus" "list query a@b.example" \
+			"list add a@b.example manual" "list remove a@b.example" "list count" \
+			"list export" "reload" "help" "OK 3 stats" "ERR busy"; do
+			i=$((i + 1)); printf '%s' "$r" > "$2/seed$i"
+		done ;;
 	fuzz_config)
 		for f in "$SRCDIR"/conf/*.conf "$SRCDIR"/tests/data/*.conf "$SRCDIR"/tests/data/*/*.conf; do
 			[ -f "$f" ] && cp "$f" "$2/$(echo "$f" | cksum | cut -d' ' -f1)"
