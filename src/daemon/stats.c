@@ -181,6 +181,7 @@ stats_snapshot(struct stats_snap *s)
 	s->eom_in_flight = ST_GET(st_eom_in_flight);
 	s->connections = ST_GET(st_connections);
 	s->started = ST_GET(st_started);
+	sink_pg_get_status(&s->pg);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -232,6 +233,11 @@ st_render_text(struct buf *b, const struct stats_snap *s)
 	    s->lat_count > 0 ? (double)s->lat_sum_us / (double)s->lat_count / 1000.0 : 0.0);
 	(void)buf_printf(b, "%-22s %lld\n", "eom in flight", (long long)s->eom_in_flight);
 	(void)buf_printf(b, "%-22s %lld\n", "connections", (long long)s->connections);
+	if (s->pg.state != SINK_PG_OFF)
+		(void)buf_printf(b, "%-22s %s, shipped %llu, refused %llu, backlog %llu bytes\n",
+		    "pgsql shipper", sink_pg_state_name(s->pg.state),
+		    (unsigned long long)s->pg.shipped, (unsigned long long)s->pg.refused,
+		    (unsigned long long)s->pg.backlog_bytes);
 }
 
 /* ------------------------------------------------------------------ prometheus */
@@ -299,6 +305,21 @@ st_render_prom(struct buf *b, const struct stats_snap *s)
 	(void)buf_printf(b, ST_PFX "connections %lld\n", (long long)s->connections);
 	st_prom_head(b, "start_time_seconds", "gauge", "Start time of the daemon, unix seconds.");
 	(void)buf_printf(b, ST_PFX "start_time_seconds %lld\n", (long long)s->started);
+	if (s->pg.state == SINK_PG_OFF)
+		return;
+	st_prom_head(b, "pgsql_up", "gauge",
+	    "1 while the PostgreSQL shipper is connected and shipping, else 0.");
+	(void)buf_printf(b, ST_PFX "pgsql_up %d\n", s->pg.state == SINK_PG_UP);
+	st_prom_head(b, "pgsql_shipped_total", "counter",
+	    "List entries stored in PostgreSQL by committed batches.");
+	(void)buf_printf(b, ST_PFX "pgsql_shipped_total %llu\n", (unsigned long long)s->pg.shipped);
+	st_prom_head(b, "pgsql_refused_total", "counter",
+	    "List entries the server refused for their data and that were passed over.");
+	(void)buf_printf(b, ST_PFX "pgsql_refused_total %llu\n", (unsigned long long)s->pg.refused);
+	st_prom_head(b, "pgsql_backlog_bytes", "gauge",
+	    "Bytes of the local list not yet stored in PostgreSQL.");
+	(void)buf_printf(b, ST_PFX "pgsql_backlog_bytes %llu\n",
+	    (unsigned long long)s->pg.backlog_bytes);
 }
 
 int

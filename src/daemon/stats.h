@@ -7,7 +7,8 @@
  * per reason; listed; not listed by cause; SPF results of examined bounces;
  * list and event-log write errors; tempfails; escalations; an end-of-message
  * latency histogram (fixed buckets, microseconds) and two gauges (ends of
- * message in progress, open MTA connections).  stats_render() writes the
+ * message in progress, open MTA connections), and the PostgreSQL shipper's
+ * state, rows shipped and refused, and backlog (sink_pg.h) when it runs.  stats_render() writes the
  * human or the Prometheus text form (exposition format 0.0.4) into a buf;
  * stats_snapshot() copies every value for the periodic syslog summary.
  * Thread-safe; no allocation except in the caller's buf.
@@ -20,6 +21,7 @@
 
 #include "classify/reason.h"
 #include "classify/record.h"
+#include "daemon/sink_pg.h"
 #include "trust/spf.h"
 #include "util/buf.h"
 
@@ -60,6 +62,7 @@ struct stats_snap {
 	uint64_t lat_sum_us, lat_count;
 	int64_t eom_in_flight, connections;
 	int64_t started;                       /* unix time of stats_init */
+	struct sink_pg_status pg;              /* the PostgreSQL shipper (off if none) */
 };
 
 void stats_init(void);

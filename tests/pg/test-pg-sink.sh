@@ -73,6 +73,9 @@ suppress {
 trust {
 	spf = "off"
 }
+control {
+	socket = "$WORK/$n/control.sock"
+}
 pgsql {
 	conninfo_file = "$ci"
 	table = "$table"
@@ -186,6 +189,16 @@ e2e_check "a's consumed and current files together hold what a listed" \
 	test "$(cat "$WORK/a/consumed" "$WORK/a/list/suppressed.txt" 2>/dev/null | grep -c '@')" -eq 2000
 e2e_check "rows from every host and format" \
 	test "$(pg_sql "SELECT count(DISTINCT host) FROM bounce_suppressed")" = 3
+"$BUILD/bounce-milterctl" -s "$WORK/a/control.sock" stats > "$WORK/a/stats.txt" 2>&1
+"$BUILD/bounce-milterctl" -s "$WORK/a/control.sock" stats prometheus > "$WORK/a/stats.prom" 2>&1
+grep 'pgsql' "$WORK/a/stats.txt" | sed 's/^/# /'
+e2e_check "a: stats show the shipper up with no backlog" \
+	grep -q '^pgsql shipper  *up, shipped [0-9]*, refused 0, backlog 0 bytes' "$WORK/a/stats.txt"
+e2e_check "a: Prometheus output has pgsql_up 1 and the backlog gauge" \
+	sh -c "grep -q '^bounce_milter_pgsql_up 1\$' '$WORK/a/stats.prom' && grep -q '^bounce_milter_pgsql_backlog_bytes 0\$' '$WORK/a/stats.prom'"
+if command -v promtool >/dev/null 2>&1; then
+	e2e_check "a: promtool check metrics accepts it" sh -c "promtool check metrics < '$WORK/a/stats.prom'"
+fi
 e2e_check "csv and jsonl rows carry status and reason" \
 	test "$(pg_sql "SELECT count(*) FROM bounce_suppressed WHERE host IN ('mx-b','mx-c') AND status = '5.1.1' AND reason = 'userunknown'")" -gt 0
 
