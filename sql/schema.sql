@@ -32,12 +32,27 @@ CREATE TABLE IF NOT EXISTS bounce_suppressed (
 -- Mailing software reading what is new since its last run.
 CREATE INDEX IF NOT EXISTS bounce_suppressed_shipped ON bounce_suppressed (shipped);
 
+-- The event log (eventlog.file): one row per examined recipient of every
+-- class, as the milter wrote it (schema in bounce-milterctl(8)), for
+-- mailing software that keeps bounce scores.  event_id is a hash of the
+-- host and the line, so a batch sent again after a crash is absorbed.
+CREATE TABLE IF NOT EXISTS bounce_events (
+	event_id   text PRIMARY KEY,
+	host       text NOT NULL,
+	event      jsonb NOT NULL,
+	recipient  text GENERATED ALWAYS AS (event->>'recipient') STORED,
+	class      text GENERATED ALWAYS AS (event->>'class') STORED,
+	shipped    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS bounce_events_recipient ON bounce_events (recipient);
+CREATE INDEX IF NOT EXISTS bounce_events_shipped ON bounce_events (shipped);
+
 INSERT INTO bounce_milter_schema (version) VALUES (1) ON CONFLICT DO NOTHING;
 
 COMMIT;
 
 -- Rights, for a role the milter logs in as (adapt the name):
 --   CREATE ROLE bounce_milter LOGIN PASSWORD '...';
---   GRANT SELECT, INSERT ON bounce_suppressed TO bounce_milter;
+--   GRANT SELECT, INSERT ON bounce_suppressed, bounce_events TO bounce_milter;
 -- and for Postfix's pgsql: lookup role:
 --   GRANT SELECT ON bounce_suppressed TO postfix;

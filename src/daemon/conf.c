@@ -305,6 +305,7 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	c->pg_batch = (unsigned)cfg_getint(pg, "batch");
 	c->pg_position_file = conf_dup(pg, "position_file");
 	c->pg_retry_max_s = (unsigned)cfg_getint(pg, "retry_max_s");
+	c->pg_events_table = conf_dup(pg, "events_table");
 
 	if (c->path == NULL || c->socket == NULL || c->user == NULL ||
 	    c->syslog_ident == NULL || c->bounce_address == NULL ||
@@ -312,7 +313,8 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	    c->pass_helo == NULL || c->pass_networks == NULL ||
 	    c->dns_zone_file == NULL || c->verp_patterns == NULL ||
 	    c->pg_conninfo_file == NULL || c->pg_table == NULL ||
-	    c->pg_host == NULL || c->pg_position_file == NULL) {
+	    c->pg_host == NULL || c->pg_position_file == NULL ||
+	    c->pg_events_table == NULL) {
 		conf_err(0, "out of memory");
 		conf_free(c);
 		return NULL;
@@ -389,6 +391,7 @@ conf_free(struct bm_config *c)
 	free(c->pg_table);
 	free(c->pg_host);
 	free(c->pg_position_file);
+	free(c->pg_events_table);
 	conf_ops_free(&c->ops);
 	/* the secret is key material: clear it before the memory goes back */
 	volatile unsigned char *k = c->verp_secret.key;

@@ -94,6 +94,7 @@ struct bm_config {
 	unsigned pg_batch;
 	char *pg_position_file;          /* "" = suppress.file + ".pgsql-position" */
 	unsigned pg_retry_max_s;
+	char *pg_events_table;           /* "" = the event log is not shipped */
 
 	struct conf_ops ops;
 };

@@ -35,7 +35,7 @@ const char *const conf_option_names[] = {
 	"trust.pass_networks", "trust.dns_zone_file",
 	"verp.patterns", "verp.secret_file", "verp.tag_length",
 	"pgsql.conninfo_file", "pgsql.table", "pgsql.host", "pgsql.batch",
-	"pgsql.position_file", "pgsql.retry_max_s",
+	"pgsql.position_file", "pgsql.retry_max_s", "pgsql.events_table",
 	/* operations: conf_ops.c */
 	"control.socket", "control.max_clients", "control.max_requests_per_second",
 	"allowlist.entries", "allowlist.file", "eventlog.file", "eventlog.fsync",
@@ -416,6 +416,18 @@ vd_pg_table(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+vd_pg_events_table(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = conf_schema_str(opt, 0);
+
+	if (*s != '\0' && !sink_pg_table_valid(s)) {
+		cfg_error(cfg, "pgsql.events_table: \"%s\" is not a table name (letters, digits, '_', one optional schema. prefix)", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 vd_pg_host(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = conf_schema_str(opt, 0);
@@ -489,6 +501,7 @@ static cfg_opt_t conf_schema_pgsql_opts[] = {
 	CFG_INT("batch", 500, CFGF_NONE),
 	CFG_STR("position_file", "", CFGF_NONE),
 	CFG_INT("retry_max_s", 60, CFGF_NONE),
+	CFG_STR("events_table", "bounce_events", CFGF_NONE),
 	CFG_END()
 };
 
@@ -536,6 +549,7 @@ static const struct {
 	{ "pgsql|conninfo_file", vd_pg_conninfo }, { "pgsql|table", vd_pg_table },
 	{ "pgsql|host", vd_pg_host }, { "pgsql|batch", vd_pg_batch },
 	{ "pgsql|position_file", vd_pg_position }, { "pgsql|retry_max_s", vd_pg_retry },
+	{ "pgsql|events_table", vd_pg_events_table },
 };
 
 /* ------------------------------------------------------------------ parser */

@@ -187,6 +187,7 @@ main_reload_locked(char *msg, size_t msgsz)
 		    strcmp(cur->pg_table, nc->pg_table) != 0 ||
 		    strcmp(cur->pg_host, nc->pg_host) != 0 ||
 		    strcmp(cur->pg_position_file, nc->pg_position_file) != 0 ||
+		    strcmp(cur->pg_events_table, nc->pg_events_table) != 0 ||
 		    cur->pg_batch != nc->pg_batch || cur->pg_retry_max_s != nc->pg_retry_max_s)
 			log_msg(LOG_WARNING, "reload: pgsql settings changed; this takes a restart");
 		if (strcmp(cur->dns_zone_file, nc->dns_zone_file) != 0)
@@ -257,7 +258,7 @@ static int
 main_pgsql_start(const struct bm_config *cfg, char *conninfo)
 {
 	struct sink_pg_opts o = { 0 };
-	char host[256], pos[PATH_MAX], err[512];
+	char host[256], pos[PATH_MAX], evpos[PATH_MAX], err[512];
 	int rc;
 
 	if (cfg->pg_host[0] != '\0') {
@@ -284,6 +285,16 @@ main_pgsql_start(const struct bm_config *cfg, char *conninfo)
 	o.batch = cfg->pg_batch;
 	o.retry_max_s = cfg->pg_retry_max_s;
 	o.poll_ms = 200;
+	if (cfg->ops.eventlog_file[0] != '\0' && cfg->pg_events_table[0] != '\0') {
+		rc = snprintf(evpos, sizeof evpos, "%s.pgsql-position", cfg->ops.eventlog_file);
+		if (rc < 0 || (size_t)rc >= sizeof evpos) {
+			log_msg(LOG_ERR, "pgsql: event log position file path too long");
+			return -1;
+		}
+		o.events = cfg->ops.eventlog_file;
+		o.events_position = evpos;
+		o.events_table = cfg->pg_events_table;
+	}
 	rc = sink_pg_start(&o, err, sizeof err);
 	memset(conninfo, 0, strlen(conninfo));   /* the thread keeps its copy */
 	free(conninfo);
@@ -293,6 +304,9 @@ main_pgsql_start(const struct bm_config *cfg, char *conninfo)
 	}
 	log_msg(LOG_INFO, "pgsql: shipping %s to table %s as host %s (position %s)",
 	    cfg->suppress_file, cfg->pg_table, host, pos);
+	if (o.events != NULL)
+		log_msg(LOG_INFO, "pgsql: shipping the event log %s to table %s",
+		    o.events, o.events_table);
 	return 0;
 }
 

@@ -30,10 +30,21 @@ static const char sink_pg_sql_head[] =
 	"queue_id, host, origin) VALUES ";
 static const char sink_pg_sql_tail[] = " ON CONFLICT (address) DO NOTHING";
 
+/* Events: the row's key is a hash of host and line, so a batch sent again
+ * after a crash is absorbed like the list's. */
+#define SINK_PG_EV_BATCH 100
+#define SINK_PG_EV_LINE_MAX 8192    /* longer lines are not ours: passed over */
+static const char sink_pg_ev_head[] = "INSERT INTO %s (event_id, host, event) VALUES ";
+static const char sink_pg_ev_row[] =
+	"%s(encode(sha256(convert_to($1 || E'\\n' || $%u, 'UTF8')), 'hex'), $1, $%u::jsonb)";
+static const char sink_pg_ev_tail[] = " ON CONFLICT (event_id) DO NOTHING";
+
 struct sink_pg {
 	struct sink_pg_opts o;      /* strings below are owned copies */
 	char *conninfo, *host, *list, *position, *table;
+	char *events, *events_position, *events_table;
 	char qtable[160];           /* "schema"."table", quoted */
+	char qevents[160];
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t lock;       /* stop flag, wake-up, status */
@@ -315,24 +326,154 @@ sink_pg_ship(PGconn *c, struct sink_pg_stmt *q,
 	return 0;
 }
 
+/* ------------------------------------------------------------ events */
+
+/* One batch of event lines, copied out of the journal's buffer. */
+struct sink_pg_events {
+	char *arena;                        /* SINK_PG_EV_BATCH lines */
+	size_t len[SINK_PG_EV_BATCH];
+	char sql[sizeof(sink_pg_ev_head) + 160 + SINK_PG_EV_BATCH * 96 + sizeof(sink_pg_ev_tail)];
+	const char *vals[SINK_PG_EV_BATCH + 1];
+};
+
+static int
+sink_pg_ev_take(void *arg, size_t i, const char *line, size_t len)
+{
+	struct sink_pg_events *e = arg;
+
+	if (len >= SINK_PG_EV_LINE_MAX || line[0] != '{')
+		return -1;
+	memcpy(e->arena + i * SINK_PG_EV_LINE_MAX, line, len);
+	e->arena[i * SINK_PG_EV_LINE_MAX + len] = '\0';
+	e->len[i] = len;
+	return 1;
+}
+
+/* INSERT lines [from, from + n); 0, or -1 with the SQLSTATE class. */
+static int
+sink_pg_ev_insert(PGconn *c, struct sink_pg_events *e, size_t from, size_t n,
+                  char *cls, char *why, size_t whysz)
+{
+	size_t len = (size_t)snprintf(e->sql, sizeof e->sql, sink_pg_ev_head, S.qevents);
+	PGresult *r;
+	int rc = -1;
+
+	e->vals[0] = S.host;
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)snprintf(e->sql + len, sizeof e->sql - len, sink_pg_ev_row,
+		    i ? "," : "", (unsigned)(i + 2), (unsigned)(i + 2));
+		e->vals[i + 1] = e->arena + (from + i) * SINK_PG_EV_LINE_MAX;
+	}
+	snprintf(e->sql + len, sizeof e->sql - len, "%s", sink_pg_ev_tail);
+	cls[0] = '\0';
+	r = PQexecParams(c, e->sql, (int)(n + 1), NULL, e->vals, NULL, NULL, 0);
+	if (r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK) {
+		rc = 0;
+	} else {
+		const char *st = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+		if (st != NULL && strlen(st) >= 2) {
+			cls[0] = st[0];
+			cls[1] = st[1];
+			cls[2] = '\0';
+		}
+		sink_pg_why(c, r, why, whysz);
+		if (st != NULL && strcmp(st, "42P01") == 0)
+			snprintf(why, whysz, "table %s does not exist (apply sql/schema.sql)",
+			    S.o.events_table);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+sink_pg_ev_ship(PGconn *c, struct sink_pg_events *e, size_t n, char *why, size_t whysz)
+{
+	char cls[3];
+
+	if (sink_pg_ev_insert(c, e, 0, n, cls, why, whysz) == 0)
+		return 0;
+	if (strcmp(cls, "22") != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (sink_pg_ev_insert(c, e, i, 1, cls, why, whysz) == 0)
+			continue;
+		if (strcmp(cls, "22") != 0)
+			return -1;
+		log_msg(LOG_WARNING, "pgsql: event log line refused by the server, passed over: %s",
+		    why);
+		pthread_mutex_lock(&S.lock);
+		S.st.refused++;
+		pthread_mutex_unlock(&S.lock);
+	}
+	return 0;
+}
+
+/* One batch of the event log: 1 shipped, 0 nothing new, -1 (why set). */
+static int
+sink_pg_events_step(PGconn *c, struct journal *ej, struct sink_pg_events *e,
+                    char *why, size_t whysz)
+{
+	size_t n = 0;
+
+	if (journal_read_with(ej, sink_pg_ev_take, e, SINK_PG_EV_BATCH, &n, why, whysz) < 0)
+		return -1;
+	if (n == 0) {
+		if (journal_commit(ej, why, whysz) < 0)
+			log_msg(LOG_ERR, "pgsql: %s", why);
+		return 0;
+	}
+	if (sink_pg_ev_ship(c, e, n, why, whysz) < 0) {
+		journal_rewind(ej);
+		return -1;
+	}
+	if (journal_commit(ej, why, whysz) < 0)
+		log_msg(LOG_ERR, "pgsql: %s (the batch will be sent again; the server "
+		    "absorbs the repeat)", why);
+	pthread_mutex_lock(&S.lock);
+	S.st.events_shipped += n;
+	pthread_mutex_unlock(&S.lock);
+	return 1;
+}
+
 /* ------------------------------------------------------------ the thread */
+
+struct sink_pg_journals {
+	struct journal *list;
+	struct journal *events;     /* NULL: the event log is not shipped */
+};
+
+static void
+sink_pg_backlog(struct sink_pg_journals *js)
+{
+	uint64_t l = journal_backlog(js->list);
+	uint64_t e = js->events != NULL ? journal_backlog(js->events) : 0;
+
+	pthread_mutex_lock(&S.lock);
+	S.st.backlog_bytes = l;
+	S.st.events_backlog_bytes = e;
+	pthread_mutex_unlock(&S.lock);
+}
 
 static void *
 sink_pg_main(void *arg)
 {
-	struct journal *j = arg;
+	struct sink_pg_journals *js = arg;
+	struct journal *j = js->list;
 	struct suppress_line_fields *rows = calloc(S.o.batch, sizeof *rows);
 	struct sink_pg_stmt *q = malloc(sizeof *q);
+	struct sink_pg_events *ev = js->events != NULL ? malloc(sizeof *ev) : NULL;
 	PGconn *c = NULL;
 	unsigned backoff_ms = 1000;
 	char err[512], why[512];
 
-	if (rows == NULL || q == NULL) {
+	if (ev != NULL && (ev->arena = malloc(SINK_PG_EV_BATCH * SINK_PG_EV_LINE_MAX)) == NULL) {
+		free(ev);
+		ev = NULL;
+	}
+	if (rows == NULL || q == NULL || (js->events != NULL && ev == NULL)) {
 		log_msg(LOG_CRIT, "pgsql: out of memory; shipping disabled");
-		free(rows);
-		free(q);
-		journal_close(j);
-		return NULL;
+		goto out;
 	}
 	if (journal_take_replaced(j))
 		log_msg(LOG_WARNING, "pgsql: %s was replaced while no shipper ran; "
@@ -340,7 +481,7 @@ sink_pg_main(void *arg)
 		    "shipped (a consumer took them)", S.list);
 	for (;;) {
 		size_t n = 0;
-		uint64_t backlog;
+		int evrc = 0;
 
 		pthread_mutex_lock(&S.lock);
 		if (S.stop) {
@@ -360,52 +501,52 @@ sink_pg_main(void *arg)
 		if (n == 0) {
 			if (journal_commit(j, err, sizeof err) < 0)
 				log_msg(LOG_ERR, "pgsql: %s", err);
-			backlog = journal_backlog(j);
-			sink_pg_up(backlog);
-			pthread_mutex_lock(&S.lock);
-			S.st.backlog_bytes = backlog;
-			pthread_mutex_unlock(&S.lock);
-			backoff_ms = 1000;
-			if (sink_pg_sleep(S.o.poll_ms))
-				break;
-			continue;
-		}
-		if (sink_pg_ship(c, q, rows, n, why, sizeof why) < 0) {
+		} else if (sink_pg_ship(c, q, rows, n, why, sizeof why) < 0) {
 			journal_rewind(j);
-			if (PQstatus(c) != CONNECTION_OK) {
-				PQfinish(c);
-				c = NULL;
-			}
-			goto retry;
+			goto failed;
+		} else {
+			/* stored: only now may the position move past these entries */
+			if (journal_commit(j, err, sizeof err) < 0)
+				log_msg(LOG_ERR, "pgsql: %s (the batch will be sent again; "
+				    "the server absorbs the repeat)", err);
+			pthread_mutex_lock(&S.lock);
+			S.st.shipped += n;
+			pthread_mutex_unlock(&S.lock);
 		}
-		/* stored: only now may the position move past these entries */
-		if (journal_commit(j, err, sizeof err) < 0)
-			log_msg(LOG_ERR, "pgsql: %s (the batch will be sent again; "
-			    "the server absorbs the repeat)", err);
-		backlog = journal_backlog(j);
-		sink_pg_up(backlog);
-		pthread_mutex_lock(&S.lock);
-		S.st.shipped += n;
-		S.st.backlog_bytes = backlog;
-		pthread_mutex_unlock(&S.lock);
+		if (js->events != NULL &&
+		    (evrc = sink_pg_events_step(c, js->events, ev, why, sizeof why)) < 0)
+			goto failed;
+		sink_pg_backlog(js);
+		sink_pg_up(journal_backlog(j));
 		backoff_ms = 1000;
+		if (n == 0 && evrc == 0 && sink_pg_sleep(S.o.poll_ms))
+			break;
 		continue;
+failed:
+		if (PQstatus(c) != CONNECTION_OK) {
+			PQfinish(c);
+			c = NULL;
+		}
 retry:
 		sink_pg_down(why);
 retry_keep:
-		pthread_mutex_lock(&S.lock);
-		S.st.backlog_bytes = journal_backlog(j);
-		pthread_mutex_unlock(&S.lock);
+		sink_pg_backlog(js);
 		if (sink_pg_sleep(backoff_ms))
 			break;
 		backoff_ms = backoff_ms * 2 > S.o.retry_max_s * 1000u
 		    ? S.o.retry_max_s * 1000u : backoff_ms * 2;
 	}
+out:
 	if (c != NULL)
 		PQfinish(c);
 	free(rows);
 	free(q);
-	journal_close(j);
+	if (ev != NULL)
+		free(ev->arena);
+	free(ev);
+	journal_close(js->list);
+	journal_close(js->events);
+	free(js);
 	return NULL;
 }
 
@@ -490,22 +631,28 @@ sink_pg_forget(void)
 	free(S.list);
 	free(S.position);
 	free(S.table);
+	free(S.events);
+	free(S.events_position);
+	free(S.events_table);
 	S.conninfo = S.host = S.list = S.position = S.table = NULL;
+	S.events = S.events_position = S.events_table = NULL;
 }
 
 int
 sink_pg_start(const struct sink_pg_opts *o, char *err, size_t errsz)
 {
-	struct journal *j;
-	bool ok = true;
+	struct sink_pg_journals *js;
+	bool ok = true, events = o->events != NULL && o->events[0] != '\0';
 	int e;
 
 	if (S.running) {
 		snprintf(err, errsz, "pgsql: the shipper is already running");
 		return -1;
 	}
-	if (!sink_pg_table_valid(o->table)) {
-		snprintf(err, errsz, "pgsql: \"%s\" is not a table name", o->table);
+	if (!sink_pg_table_valid(o->table) ||
+	    (events && !sink_pg_table_valid(o->events_table != NULL ? o->events_table : ""))) {
+		snprintf(err, errsz, "pgsql: \"%s\" is not a table name",
+		    !sink_pg_table_valid(o->table) ? o->table : o->events_table);
 		return -1;
 	}
 	S.o = *o;
@@ -522,8 +669,15 @@ sink_pg_start(const struct sink_pg_opts *o, char *err, size_t errsz)
 	S.list = sink_pg_dup(o->list, &ok);
 	S.position = sink_pg_dup(o->position, &ok);
 	S.table = sink_pg_dup(o->table, &ok);
-	if (!ok) {
+	if (events) {
+		S.events = sink_pg_dup(o->events, &ok);
+		S.events_position = sink_pg_dup(o->events_position, &ok);
+		S.events_table = sink_pg_dup(o->events_table, &ok);
+	}
+	js = calloc(1, sizeof *js);
+	if (!ok || js == NULL) {
 		snprintf(err, errsz, "pgsql: out of memory");
+		free(js);
 		goto fail;
 	}
 	S.o.conninfo = S.conninfo;
@@ -531,21 +685,31 @@ sink_pg_start(const struct sink_pg_opts *o, char *err, size_t errsz)
 	S.o.list = S.list;
 	S.o.position = S.position;
 	S.o.table = S.table;
+	S.o.events = S.events;
+	S.o.events_position = S.events_position;
+	S.o.events_table = S.events_table;
 	sink_pg_quote_table(S.table, S.qtable, sizeof S.qtable);
-	j = journal_open(S.list, S.position, o->format, o->fold_local, err, errsz);
-	if (j == NULL)
-		goto fail;
+	if (events)
+		sink_pg_quote_table(S.events_table, S.qevents, sizeof S.qevents);
+	js->list = journal_open(S.list, S.position, o->format, o->fold_local, err, errsz);
+	if (js->list == NULL ||
+	    (events && (js->events = journal_open(S.events, S.events_position,
+	    SUPPRESS_JSONL, false, err, errsz)) == NULL))
+		goto fail_js;
 	S.stop = false;
 	S.down_logged = false;
 	memset(&S.st, 0, sizeof S.st);
 	S.st.state = SINK_PG_CONNECTING;
-	if ((e = pthread_create(&S.thread, NULL, sink_pg_main, j)) != 0) {
+	if ((e = pthread_create(&S.thread, NULL, sink_pg_main, js)) != 0) {
 		snprintf(err, errsz, "pgsql: cannot start the shipper: %s", strerror(e));
-		journal_close(j);
-		goto fail;
+		goto fail_js;
 	}
 	S.running = true;
 	return 0;
+fail_js:
+	journal_close(js->list);
+	journal_close(js->events);
+	free(js);
 fail:
 	sink_pg_forget();
 	return -1;

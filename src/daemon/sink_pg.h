@@ -35,6 +35,12 @@ struct sink_pg_opts {
 	unsigned batch;             /* rows per INSERT, 1..1000 */
 	unsigned retry_max_s;       /* back-off cap, seconds */
 	unsigned poll_ms;           /* how often an idle shipper looks */
+	/* the event log (eventlog.h), shipped the same way into its own
+	 * table, one row per line keyed by a hash of host and line; NULL or
+	 * "" file: not shipped */
+	const char *events;
+	const char *events_position;
+	const char *events_table;
 };
 
 enum sink_pg_state { SINK_PG_OFF = 0, SINK_PG_CONNECTING, SINK_PG_UP, SINK_PG_DOWN };
@@ -44,6 +50,8 @@ struct sink_pg_status {
 	uint64_t shipped;           /* rows sent in committed batches */
 	uint64_t refused;           /* rows the server refused for their data */
 	uint64_t backlog_bytes;     /* journal bytes not yet committed */
+	uint64_t events_shipped;    /* event log lines stored */
+	uint64_t events_backlog_bytes;
 };
 
 /* Letters, digits and '_', one optional "schema." prefix, <= 63 per part. */

@@ -238,6 +238,10 @@ st_render_text(struct buf *b, const struct stats_snap *s)
 		    "pgsql shipper", sink_pg_state_name(s->pg.state),
 		    (unsigned long long)s->pg.shipped, (unsigned long long)s->pg.refused,
 		    (unsigned long long)s->pg.backlog_bytes);
+	if (s->pg.state != SINK_PG_OFF && (s->pg.events_shipped > 0 || s->pg.events_backlog_bytes > 0))
+		(void)buf_printf(b, "%-22s shipped %llu, backlog %llu bytes\n", "pgsql events",
+		    (unsigned long long)s->pg.events_shipped,
+		    (unsigned long long)s->pg.events_backlog_bytes);
 }
 
 /* ------------------------------------------------------------------ prometheus */
@@ -320,6 +324,14 @@ st_render_prom(struct buf *b, const struct stats_snap *s)
 	    "Bytes of the local list not yet stored in PostgreSQL.");
 	(void)buf_printf(b, ST_PFX "pgsql_backlog_bytes %llu\n",
 	    (unsigned long long)s->pg.backlog_bytes);
+	st_prom_head(b, "pgsql_events_shipped_total", "counter",
+	    "Event log lines stored in PostgreSQL by committed batches.");
+	(void)buf_printf(b, ST_PFX "pgsql_events_shipped_total %llu\n",
+	    (unsigned long long)s->pg.events_shipped);
+	st_prom_head(b, "pgsql_events_backlog_bytes", "gauge",
+	    "Bytes of the event log not yet stored in PostgreSQL.");
+	(void)buf_printf(b, ST_PFX "pgsql_events_backlog_bytes %llu\n",
+	    (unsigned long long)s->pg.events_backlog_bytes);
 }
 
 int

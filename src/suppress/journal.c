@@ -242,7 +242,7 @@ journal_pread(struct journal *j, char *err, size_t errsz)
 /* Whole lines of the open file from read_off, up to max entries.
  * *at_end: no complete line is left after what was read. */
 static int
-journal_scan(struct journal *j, struct suppress_line_fields *out, size_t max,
+journal_scan(struct journal *j, journal_take_fn take, void *arg, size_t max,
              size_t *n, bool *at_end, char *err, size_t errsz)
 {
 	*at_end = false;
@@ -272,9 +272,9 @@ journal_scan(struct journal *j, struct suppress_line_fields *out, size_t max,
 			if (le > s && le[-1] == '\r')
 				le--;
 			if (s < le && *s != '#') {
-				int r = suppress_line_fields(j->fmt, s, le, j->fold, &out[*n]);
+				int r = take(arg, *n, s, (size_t)(le - s));
 
-				if (r == 0)
+				if (r > 0)
 					(*n)++;
 				else if (r < 0)
 					j->skipped++;
@@ -288,8 +288,8 @@ journal_scan(struct journal *j, struct suppress_line_fields *out, size_t max,
 }
 
 int
-journal_read(struct journal *j, struct suppress_line_fields *out, size_t max,
-             size_t *n, char *err, size_t errsz)
+journal_read_with(struct journal *j, journal_take_fn take, void *arg, size_t max,
+                  size_t *n, char *err, size_t errsz)
 {
 	*n = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -304,7 +304,7 @@ journal_read(struct journal *j, struct suppress_line_fields *out, size_t max,
 		/* seen before the lock: any append that passed its own inode
 		 * check (under its exclusive lock) is complete once we hold ours */
 		renamed = !journal_current(j);
-		if (journal_scan(j, out, max, n, &at_end, err, errsz) < 0)
+		if (journal_scan(j, take, arg, max, n, &at_end, err, errsz) < 0)
 			return -1;
 		if (*n > 0 || !renamed || !at_end)
 			return 0;
@@ -319,6 +319,30 @@ journal_read(struct journal *j, struct suppress_line_fields *out, size_t max,
 			return -1;
 	}
 	return 0;
+}
+
+/* A list line -> out[i] (journal_read). */
+struct journal_fields_arg {
+	struct journal *j;
+	struct suppress_line_fields *out;
+};
+
+static int
+journal_take_fields(void *arg, size_t i, const char *line, size_t len)
+{
+	struct journal_fields_arg *a = arg;
+	int r = suppress_line_fields(a->j->fmt, line, line + len, a->j->fold, &a->out[i]);
+
+	return r == 0 ? 1 : r > 0 ? 0 : -1;
+}
+
+int
+journal_read(struct journal *j, struct suppress_line_fields *out, size_t max,
+             size_t *n, char *err, size_t errsz)
+{
+	struct journal_fields_arg a = { j, out };
+
+	return journal_read_with(j, journal_take_fields, &a, max, n, err, errsz);
 }
 
 int

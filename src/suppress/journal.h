@@ -33,6 +33,17 @@ struct journal *journal_open(const char *list, const char *pos,
                              char *err, size_t errsz);
 void journal_close(struct journal *j);
 
+/* Called for each meaningful line (not blank, not '#') of a read, with the
+ * index the entry would take: 1 taken, 0 not an entry (passed over
+ * silently), -1 invalid (passed over and counted).  The line is not
+ * NUL-terminated and lives only during the call. */
+typedef int (*journal_take_fn)(void *arg, size_t i, const char *line, size_t len);
+
+/* As journal_read(), for any line-oriented file written under the same
+ * protocol (the event log): the caller's function keeps what it takes. */
+int journal_read_with(struct journal *j, journal_take_fn take, void *arg,
+                      size_t max, size_t *n, char *err, size_t errsz);
+
 /* Up to max entries after the committed position into out; *n gets how
  * many.  0 (with *n == 0 when there is nothing new), or -1 with err set on
  * an I/O error (the position is unchanged).  Lines with no valid entry are

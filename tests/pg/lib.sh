@@ -33,7 +33,7 @@ pg_up() {
 	pg_sql "CREATE DATABASE mail" postgres >/dev/null &&
 	PGPASSWORD=pg-super-pass "$PGBIN/psql" -q -X -v ON_ERROR_STOP=1 -h "$PG_SOCK" \
 		-U postgres -d mail -f "$SRCDIR/sql/schema.sql" >"$PG_DIR/schema.log" 2>&1 &&
-	pg_sql "GRANT SELECT, INSERT ON bounce_suppressed TO bm" >/dev/null
+	pg_sql "GRANT SELECT, INSERT ON bounce_suppressed, bounce_events TO bm" >/dev/null
 }
 
 pg_start() {

@@ -10,6 +10,7 @@
 #     entry still arrives, no message is tempfailed, end-of-message p99
 #     stays within the budget, and each milter logs the outage once;
 #   - a consumer renames one journal away twice while it ships;
+#   - each daemon's event log is shipped into its own table, once per line;
 #   - kill -9 of a milter while its shipper works through a backlog, then a
 #     restart: no loss, the repeats absorbed;
 #   - a wrong password and a missing table each give a clear log line while
@@ -75,6 +76,9 @@ trust {
 }
 control {
 	socket = "$WORK/$n/control.sock"
+}
+eventlog {
+	file = "$WORK/$n/list/events.jsonl"
 }
 pgsql {
 	conninfo_file = "$ci"
@@ -199,6 +203,19 @@ e2e_check "a: Prometheus output has pgsql_up 1 and the backlog gauge" \
 if command -v promtool >/dev/null 2>&1; then
 	e2e_check "a: promtool check metrics accepts it" sh -c "promtool check metrics < '$WORK/a/stats.prom'"
 fi
+for n in a b c; do
+	lines=$(cat "$WORK/$n/list/events.jsonl" 2>/dev/null | grep -c '^{')
+	rows=""
+	for i in $(seq 100); do
+		rows=$(pg_sql "SELECT count(*) FROM bounce_events WHERE host = 'mx-$n'")
+		[ "$rows" = "$lines" ] && break
+		sleep 0.1
+	done
+	e2e_check "$n: every event log line shipped once ($lines lines, $rows rows)" \
+		test "$rows" = "$lines" -a "$lines" -ge 2000
+done
+e2e_check "event rows are JSON with the recipient and class columns filled" \
+	test "$(pg_sql "SELECT count(*) FROM bounce_events WHERE recipient LIKE 'user%@pg.example' AND class = 'hard'")" -ge 6000
 e2e_check "csv and jsonl rows carry status and reason" \
 	test "$(pg_sql "SELECT count(*) FROM bounce_suppressed WHERE host IN ('mx-b','mx-c') AND status = '5.1.1' AND reason = 'userunknown'")" -gt 0
 
