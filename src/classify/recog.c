@@ -1,5 +1,5 @@
 /*
- * recog.c - run the recogniser registry (recog/registry.c), the shared
+ * recog.c - run the recogniser registry (recognisers/registry.c), the shared
  * bounce signal and the per-message memo of phrase lists in From, Subject
  * and the text (recog_field_has).
  *
@@ -17,6 +17,7 @@
 #include "util/tcache.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
+#include "classify/recognisers/notice.h"
 
 /* From: substrings (case-insensitive) that mark an automatic bounce. */
 static const char *const recog_from_signals[] = {
@@ -235,10 +236,15 @@ recog_run(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	for (i = 0; recog_registry[i] != NULL; i++) {
 		const struct recog *r = recog_registry[i];
+		int found;
 
-		if (r->match == NULL)
+		if (r->match != NULL)
+			found = r->match(ctx, res);
+		else if (r->notice != NULL)
+			found = notice_match(ctx, res, r->notice);
+		else
 			continue;
-		if (r->match(ctx, res) == 1 && res->nrcpt > keep) {
+		if (found == 1 && res->nrcpt > keep) {
 			size_t n = strlen(r->name);
 
 			/* snprintf("%s") without the formatting machinery */
@@ -258,7 +264,12 @@ recog_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	size_t i;
 
-	for (i = 0; recog_registry[i] != NULL; i++)
-		if (recog_registry[i]->enrich != NULL)
-			recog_registry[i]->enrich(ctx, res);
+	for (i = 0; recog_registry[i] != NULL; i++) {
+		const struct recog *r = recog_registry[i];
+
+		if (r->enrich != NULL)
+			r->enrich(ctx, res);
+		else if (r->notice != NULL && (r->notice->flags & NOTICE_ENRICH))
+			notice_enrich(ctx, res, r->notice);
+	}
 }

@@ -35,6 +35,7 @@
 struct mime_msg;
 struct bounce_result;
 struct bounce_limits;
+struct notice_spec;
 
 /* Answers computed at most once per message (see above).  All zero (as
  * memset leaves it) means "nothing known yet"; a NULL ctx->memo means
@@ -79,6 +80,10 @@ struct recog {
 	int (*match)(const struct recog_ctx *ctx, struct bounce_result *res);
 	/* Optional: improve records parsed from a DSN; may be NULL. */
 	void (*enrich)(const struct recog_ctx *ctx, struct bounce_result *res);
+	/* A data-only family, a row of recog/notice_table.c: match and
+	 * enrich are NULL, notice_match() reads the notice this describes
+	 * (and notice_enrich() with NOTICE_ENRICH, recog/notice.h). */
+	const struct notice_spec *notice;
 };
 
 /* NULL-terminated registry, in the order tried. */

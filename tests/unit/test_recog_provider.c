@@ -1,8 +1,9 @@
 /*
  * test_recog_provider.c - the provider and appliance recognisers (Gmail,
  * Google Groups, Yahoo, Exchange, Amazon SES / WorkMail, Zoho, Notes,
- * Domino, the Japanese carriers, the unnamed X formats, ...) and their
- * table-driven reader recog/notice.c, on fixtures in tests/data/recog
+ * Domino, the Japanese carriers, the unnamed X formats, ...), their table
+ * (recognisers/notice_table.c: every row filled and tried once) and its
+ * reader recognisers/notice.c, on fixtures in tests/data/recog
  * written for these tests (made-up addresses and hosts).  Each fixture
  * must be chosen by its family through bounce_parse() with the right
  * recipients, status codes and actions; a truncated copy of each must
@@ -31,6 +32,7 @@
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
+#include "classify/recognisers/notice.h"
 #include "classify/result.h"
 
 #ifndef BM_TEST_DATA
@@ -650,6 +652,41 @@ test_fill_collapsed(void **state)
 	}
 }
 
+/* Every row of notice_table.c is filled (enum notice_row and the
+ * designated rows kept in step) and tried exactly once; every registry
+ * entry has a name and something to run. */
+static void
+test_notice_rows(void **state)
+{
+	size_t i, k, seen;
+
+	(void)state;
+	for (k = 0; k < NOTICE_ROWS; k++) {
+		const struct recog *row = &notice_table[k];
+
+		assert_non_null(row->name);
+		assert_non_null(row->notice);
+		assert_non_null(row->notice->banner);
+		assert_null(row->match);
+		assert_null(row->enrich);
+		seen = 0;
+		for (i = 0; recog_registry[i] != NULL; i++)
+			if (recog_registry[i] == row)
+				seen++;
+		assert_int_equal(seen, 1);
+	}
+	for (i = 0; recog_registry[i] != NULL; i++) {
+		const struct recog *r = recog_registry[i];
+
+		assert_non_null(r->name);
+		assert_true(r->match != NULL || r->notice != NULL ||
+		            r->enrich != NULL);
+		assert_false(r->match != NULL && r->notice != NULL);
+	}
+	/* the generic fall-back stays last */
+	assert_string_equal(recog_registry[i - 1]->name, "generic");
+}
+
 int
 main(void)
 {
@@ -664,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_field_memo),
 		cmocka_unit_test(test_has_any_indexed),
 		cmocka_unit_test(test_fill_collapsed),
+		cmocka_unit_test(test_notice_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -547,5 +547,7 @@ generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 }
 
 const struct recog recog_generic = {
-	"generic", generic_match, generic_enrich,
+	.name = "generic",
+	.match = generic_match,
+	.enrich = generic_enrich,
 };

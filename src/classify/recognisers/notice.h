@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 
+#include "classify/recog.h"
 #include "classify/recognisers/common.h"
 
 struct recog_ctx;
@@ -37,6 +38,7 @@ enum notice_shape {
 #define NOTICE_SECTION_DIAG 2u /* the section is the error of every record */
 #define NOTICE_BRACKETED 4u    /* only an address in <> opens a record */
 #define NOTICE_DAEMON 8u       /* From must also name a bounce daemon */
+#define NOTICE_ENRICH 16u      /* a row's enrich hook: notice_enrich() */
 
 struct notice_spec {
 	const char *const *from;    /* From contains one (NULL: any bounce From) */
@@ -52,6 +54,42 @@ struct notice_spec {
 	enum notice_shape shape;
 	unsigned flags;
 };
+
+/* The data-only families: the rows of recog/notice_table.c, named after
+ * the product or format whose notice they read.  Each row is a recogniser
+ * (struct recog with .notice set, recog.h); registry.c lists the rows in
+ * the order tried, among the recognisers that have code. */
+enum notice_row {
+	NOTICE_GOOGLE_GROUPS,
+	NOTICE_YAHOO,
+	NOTICE_EXCHANGE2003,
+	NOTICE_ZOHO,
+	NOTICE_LOTUS_NOTES,
+	NOTICE_DOMINO,
+	NOTICE_MXLOGIC,
+	NOTICE_MFILTER,
+	NOTICE_INTERSCAN_MSS,
+	NOTICE_IMAIL_SERVER,
+	NOTICE_ACTIVE_HUNTER,
+	NOTICE_GMX,
+	NOTICE_TECHNICAL_DETAILS,  /* "x3" */
+	NOTICE_TROUBLE_DELIVERING, /* "x6" */
+	NOTICE_DELIVERY_ERRORS,    /* "x1" */
+	NOTICE_MAILFOUNDRY,
+	NOTICE_MAILMARSHAL,
+	NOTICE_KDDI,
+	NOTICE_EZWEB,
+	NOTICE_EZWEB_TITLED,       /* "ezweb" too, tried after NOTICE_EZWEB */
+	NOTICE_VERIZON,
+	NOTICE_BIGLOBE,
+	NOTICE_FML,
+	NOTICE_MESSAGING_SERVER,
+	NOTICE_SMAIL,
+	NOTICE_MIMECAST,
+	NOTICE_ROWS
+};
+
+extern const struct recog notice_table[NOTICE_ROWS];
 
 /* Identify, then add one record per failed recipient; 1 when at least
  * one was added, else 0. */
