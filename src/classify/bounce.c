@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "classify/analysis.h"
 #include "classify/addr.h"
 #include "classify/amend.h"
 #include "classify/arf.h"
@@ -557,7 +558,7 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 
 	part = bounce_find_part(m, dsn_types);
 	/* a mailer daemon that wraps the bounce it got in its own notice */
-	if (part < 0 && (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM) &&
+	if (part < 0 && (ctx->an->signal & ANALYSIS_SIGNAL_FROM) &&
 	    !bounce_is_forward(ctx->subject))
 		part = mime_find_type(m, dsn_types[0], 0);
 	if (part >= 0 && mime_body_decoded(m, (size_t)part, &body, &blen) == 0 &&
@@ -576,7 +577,7 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 
 	/* "Fwd:"/"Re:" from a person: a bounce shown to someone, not one */
 	if (bounce_is_forward(ctx->subject) &&
-	    !(recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM))
+	    !(ctx->an->signal & ANALYSIS_SIGNAL_FROM))
 		return;
 	if (recog_run(ctx, out)) {
 		out->kind = BOUNCE_KIND_NONSTANDARD;
@@ -588,7 +589,7 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 
 	/* a mailer daemon's notice that no recogniser could read is not a
 	 * vacation message, whatever its Auto-Submitted says */
-	if (recog_bounce_signal(ctx) == 0 && bounce_is_autoreply(m, ctx->subject)) {
+	if (ctx->an->signal == 0 && bounce_is_autoreply(m, ctx->subject)) {
 		struct bounce_rcpt *r = result_add_rcpt(out, lim);
 
 		out->kind = BOUNCE_KIND_AUTO_REPLY;
@@ -606,7 +607,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct bounce_limits def;
 	struct mime_msg *m;
 	struct recog_ctx ctx;
-	struct recog_memo memo;
+	struct analysis an;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 	const char *charset = "";
@@ -629,20 +630,19 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 		out->truncated = true;
 
 	memset(&ctx, 0, sizeof(ctx));
-	memset(&memo, 0, sizeof(memo));
-	ctx.memo = &memo;
 	ctx.msg = m;
 	ctx.lim = lim;
 	bounce_header(m, 0, "From", from, sizeof(from));
 	bounce_header(m, 0, "Subject", subject, sizeof(subject));
 	ctx.from = from;
 	ctx.subject = subject;
-	/* every recogniser asks; the answer depends on From and Subject only */
-	ctx.signal_cache = 1 + recog_bounce_signal(&ctx);
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	bounce_returned_header(m, ctx.returned_part, lim, "To", to, sizeof(to));
 	ctx.returned_to = to;
+	/* what every reader asks of From, Subject and the text, found once */
+	analysis_init(&an, from, subject, ctx.text, ctx.text_len);
+	ctx.an = &an;
 
 	bounce_pipeline(m, &ctx, lim, out);
 	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {

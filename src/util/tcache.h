@@ -18,8 +18,9 @@
 #include <stddef.h>
 
 enum tcache_slot {
-	TCACHE_RECOG_INDEX,     /* recog.c: phrase indexes of the message memo */
-	TCACHE_COMMON_LISTS,    /* recog/common.c: indexed phrase lists */
+	TCACHE_ANALYSIS_INDEX,  /* classify/analysis.c: phrase indexes of the
+	                           fields of a message */
+	TCACHE_COMMON_LISTS,    /* classify/recognisers/common.c: indexed lists */
 	TCACHE_SLOTS
 };
 

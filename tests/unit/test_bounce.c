@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "classify/analysis.h"
 #include "classify/bounce.h"
 #include "fixture.h"
 #include "classify/recog.h"
@@ -489,6 +490,7 @@ test_generic(void **state)
 	bounce_limits_default(&lim);
 	for (c = 0; c < sizeof(generic_cases) / sizeof(generic_cases[0]); c++) {
 		struct recog_ctx ctx;
+		struct analysis an;
 		struct bounce_result res;
 
 		print_message("generic: %s\n", generic_cases[c].label);
@@ -501,6 +503,8 @@ test_generic(void **state)
 		ctx.text_len = strlen(ctx.text);
 		ctx.returned_part = -1;
 		ctx.returned_to = "";
+		analysis_init(&an, ctx.from, ctx.subject, ctx.text, ctx.text_len);
+		ctx.an = &an;
 		assert_int_equal(recog_generic.match(&ctx, &res), generic_cases[c].match);
 		if (generic_cases[c].match) {
 			assert_int_equal(res.nrcpt, 1);

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "classify/analysis.h"
 #include "classify/bounce.h"
 #include "fixture.h"
 #include "mime/mime.h"
@@ -130,6 +131,7 @@ struct mta_msg {
 	struct mime_msg *m;
 	struct bounce_limits lim;
 	struct recog_ctx ctx;
+	struct analysis an;
 	char from[512], subject[512];
 };
 
@@ -169,6 +171,9 @@ mta_open(struct mta_msg *mm, const char *data, size_t len)
 		part = 0;
 	assert_int_equal(mime_body_decoded(mm->m, (size_t)part, &mm->ctx.text,
 	                                   &mm->ctx.text_len), 0);
+	analysis_init(&mm->an, mm->from, mm->subject, mm->ctx.text,
+	              mm->ctx.text_len);
+	mm->ctx.an = &mm->an;
 }
 
 static void

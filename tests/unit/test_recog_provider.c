@@ -10,7 +10,7 @@
  * never crash; ordinary mail, a person quoting bounce texts and a
  * non-bounce provider notification must get no failure class and no
  * provider recogniser.  The one-pass phrase search behind the families'
- * checks (phrasescan_*, recog_field_has) must answer exactly what
+ * checks (phrasescan_*, analysis_has) must answer exactly what
  * text_find() / common_has_any() answer, whatever the order lists are
  * asked in.
  */
@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "classify/analysis.h"
 #include "classify/bounce.h"
 #include "fixture.h"
 #include "classify/recog.h"
@@ -439,7 +440,7 @@ test_scan_random(void **state)
 	}
 }
 
-/* Lists as notice families and recog_bounce_signal() ask them. */
+/* Lists as notice families and the bounce signal ask them. */
 static const char *const field_a[] = {
 	"Delivery to the following recipient failed permanently",
 	"Delivery to the following recipient has been delayed", NULL
@@ -455,48 +456,33 @@ static const char *const *const field_lists[] = {
 };
 
 static bool
-field_direct(const struct recog_ctx *ctx, enum recog_memo_field f,
+field_direct(const struct analysis *an, enum analysis_field f,
              const char *const *l)
 {
-	const char *s = f == RECOG_MEMO_TEXT ? ctx->text :
-	                f == RECOG_MEMO_FROM ? ctx->from : ctx->subject;
-	size_t len = f == RECOG_MEMO_TEXT ? ctx->text_len : strlen(s);
-
-	return common_has_any(s, len, l);
+	return common_has_any(an->field[f], an->len[f], l);
 }
 
-/* Ask the lists in an order that depends on `round`, some twice, with a
- * memo and without: the same answers as common_has_any(). */
+/* Ask the lists in an order that depends on `round`, some twice: the
+ * analysis answers as common_has_any() does. */
 static void
 field_check(const char *text, size_t len, const char *line, size_t round)
 {
-	struct recog_ctx ctx, bare;
-	struct recog_memo memo;
+	struct analysis an;
 	size_t k, nl = sizeof(field_lists) / sizeof(field_lists[0]);
-	enum recog_memo_field f;
+	enum analysis_field f;
 
-	memset(&ctx, 0, sizeof(ctx));
-	memset(&memo, 0, sizeof(memo));
-	ctx.text = text;
-	ctx.text_len = len;
-	ctx.from = line;
-	ctx.subject = line;
-	bare = ctx;
-	ctx.memo = &memo;
+	analysis_init(&an, line, line, text, len);
 	for (k = 0; k < 2 * nl; k++) {
 		const char *const *l = field_lists[(k + round) % nl];
 
-		for (f = RECOG_MEMO_TEXT; f < RECOG_MEMO_FIELDS; f++) {
-			bool want = field_direct(&bare, f, l);
-
-			assert_int_equal(recog_field_has(&ctx, f, l), want);
-			assert_int_equal(recog_field_has(&bare, f, l), want);
-		}
+		for (f = ANALYSIS_TEXT; f < ANALYSIS_FIELDS; f++)
+			assert_int_equal(analysis_has(&an, f, l),
+			                 field_direct(&an, f, l));
 	}
 }
 
 /* Lists no other test asks about: learnt by this thread's index only
- * after the memo's scan of the text they are asked about. */
+ * after the analysis has scanned the text they are asked about. */
 static const char *const late_first[] = { "Technical details of failure",
 	NULL };
 static const char *const late_second[] = { "The mail server said so",
@@ -507,27 +493,51 @@ test_field_late(void **state)
 {
 	static const char text[] =
 		"Technical details of failure:\nThe MAIL SERVER said so.\n";
-	struct recog_ctx ctx;
-	struct recog_memo memo;
+	struct analysis an;
 
 	(void)state;
-	memset(&ctx, 0, sizeof(ctx));
-	memset(&memo, 0, sizeof(memo));
-	ctx.text = text;
-	ctx.text_len = sizeof(text) - 1;
-	ctx.from = ctx.subject = "";
-	ctx.memo = &memo;
-	assert_true(recog_field_has(&ctx, RECOG_MEMO_TEXT, late_first));
+	analysis_init(&an, "", "", text, sizeof(text) - 1);
+	assert_true(analysis_has(&an, ANALYSIS_TEXT, late_first));
 	/* not in this message's scan: still found */
-	assert_true(recog_field_has(&ctx, RECOG_MEMO_TEXT, late_second));
+	assert_true(analysis_has(&an, ANALYSIS_TEXT, late_second));
 	/* a new message: both in its scan */
-	memset(&memo, 0, sizeof(memo));
-	assert_true(recog_field_has(&ctx, RECOG_MEMO_TEXT, late_second));
-	assert_true(recog_field_has(&ctx, RECOG_MEMO_TEXT, late_first));
-	ctx.text_len = 30;              /* "...failure:\nThe" */
-	memset(&memo, 0, sizeof(memo));
-	assert_false(recog_field_has(&ctx, RECOG_MEMO_TEXT, late_second));
-	assert_true(recog_field_has(&ctx, RECOG_MEMO_TEXT, late_first));
+	analysis_init(&an, "", "", text, sizeof(text) - 1);
+	assert_true(analysis_has(&an, ANALYSIS_TEXT, late_second));
+	assert_true(analysis_has(&an, ANALYSIS_TEXT, late_first));
+	analysis_init(&an, "", "", text, 30);   /* "...failure:\nThe" */
+	assert_false(analysis_has(&an, ANALYSIS_TEXT, late_second));
+	assert_true(analysis_has(&an, ANALYSIS_TEXT, late_first));
+}
+
+/* The signal and the daemon sender found at set-up. */
+static void
+test_analysis_signal(void **state)
+{
+	static const struct {
+		const char *from, *subject;
+		int signal;
+		bool daemon;
+	} sigs[] = {
+		{ "MAILER-DAEMON@example.org", "hello", ANALYSIS_SIGNAL_FROM, true },
+		{ "<>", "", ANALYSIS_SIGNAL_FROM, true },
+		{ "Mailer Daemon <daemon@example.org>", "x", 0, true },
+		{ "alice@example.org", "Undelivered Mail Returned to Sender",
+		  ANALYSIS_SIGNAL_SUBJECT, false },
+		{ "Mail Delivery System <x@example.org>", "Delivery Status Notification",
+		  ANALYSIS_SIGNAL_FROM | ANALYSIS_SIGNAL_SUBJECT, true },
+		{ "alice@example.org", "lunch?", 0, false },
+		{ NULL, NULL, 0, false },
+	};
+	struct analysis an;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		analysis_init(&an, sigs[i].from, sigs[i].subject, NULL, 0);
+		assert_int_equal(an.signal, sigs[i].signal);
+		assert_int_equal(an.daemon, sigs[i].daemon);
+		assert_false(analysis_has(&an, ANALYSIS_TEXT, late_first));
+	}
 }
 
 static void
@@ -696,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_provider_truncated),
 		cmocka_unit_test(test_provider_enrich),
 		cmocka_unit_test(test_field_late),
+		cmocka_unit_test(test_analysis_signal),
 		cmocka_unit_test(test_scan_table),
 		cmocka_unit_test(test_scan_random),
 		cmocka_unit_test(test_field_memo),

@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/recog.h"
 #include "classify/result.h"
@@ -113,7 +114,7 @@ amazonses_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	size_t before = res->nrcpt, off;
 
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !recog_field_has(ctx, RECOG_MEMO_FROM, amazonses_from))
+	    !analysis_has(ctx->an, ANALYSIS_FROM, amazonses_from))
 		return 0;
 	if (amazonses_value(ctx->text, ctx->text_len, "notificationType", type,
 	                    sizeof(type)) == 0 || strcmp(type, "Bounce") != 0)

@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -40,7 +41,7 @@ james_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	char diag[BM_DIAG_MAX];
 
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !common_from_daemon(ctx))
+	    !ctx->an->daemon)
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, james_error, &es, &ee) ||
 	    !common_find_any(ctx->text + ee, ctx->text_len - ee, james_details,

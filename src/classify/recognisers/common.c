@@ -179,30 +179,6 @@ common_reason(const struct common_phrase *tab, const char *s, size_t len)
 	return BM_REASON_UNDEFINED;
 }
 
-/* From words of bounce daemons beyond the shared recog_bounce_signal()
- * list ("Mailer Daemon" of OpenSMTPD, "post_master", "Mail.Delivery..."). */
-static const char *const common_daemon_from[] = {
-	"mailer daemon", "mail delivery", "post_master", "mail.delivery",
-	NULL
-};
-
-bool
-common_from_daemon(const struct recog_ctx *ctx)
-{
-	bool daemon;
-
-	if (ctx == NULL || ctx->from == NULL)
-		return false;
-	/* asked by many families per message: the memo keeps the answer */
-	if (ctx->memo != NULL && ctx->memo->daemon != 0)
-		return ctx->memo->daemon == 2;
-	daemon = (recog_bounce_signal(ctx) & RECOG_SIGNAL_FROM) ||
-	         common_has_any(ctx->from, strlen(ctx->from), common_daemon_from);
-	if (ctx->memo != NULL)
-		ctx->memo->daemon = daemon ? 2 : 1;
-	return daemon;
-}
-
 const char *
 common_header(const struct recog_ctx *ctx, const char *name, size_t *len)
 {

@@ -26,6 +26,7 @@
 #include "classify/reason.h"
 #include "classify/recognisers/phrasescan.h"
 
+struct bounce_limits;
 struct recog_ctx;
 
 /* A phrase of an MTA's own wording and the reason it states. */
@@ -78,12 +79,6 @@ size_t common_until_either(const char *s, size_t len,
  * phrase. */
 enum bm_reason common_reason(const struct common_phrase *tab, const char *s,
                              size_t len);
-
-/* true when the From field names a bounce daemon rather than a person
- * (MAILER-DAEMON, postmaster, "Mail Delivery System", ...): the shared
- * recog_bounce_signal() plus a few words some MTAs use.  The answer is
- * kept in ctx->memo (recog.h) when there is one. */
-bool common_from_daemon(const struct recog_ctx *ctx);
 
 /* Value of a top-level header of the message, or NULL (ctx->msg may be
  * NULL). */

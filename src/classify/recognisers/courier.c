@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -71,8 +72,8 @@ courier_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	struct common_block b;
 
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !common_from_daemon(ctx) ||
-	    !recog_field_has(ctx, RECOG_MEMO_TEXT, courier_banner))
+	    !ctx->an->daemon ||
+	    !analysis_has(ctx->an, ANALYSIS_TEXT, courier_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, courier_starts, &start,
 	                     &end))

@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -71,8 +72,8 @@ dma_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx) ||
-	    !recog_field_has(ctx, RECOG_MEMO_TEXT, dma_banner))
+	if (!ctx->an->daemon ||
+	    !analysis_has(ctx->an, ANALYSIS_TEXT, dma_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, dma_starts, &start,
 	                     &end))

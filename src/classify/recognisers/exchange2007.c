@@ -105,9 +105,9 @@ static const struct notice_spec exchange2007_people_spec = {
 	.flags = NOTICE_BLANK_ENDS,
 };
 
-/* The banners of both specs are answered from the per-message phrase
- * memo (recog_field_has, through notice_is_family): no pre-test of the
- * text is needed. */
+/* The banners of both specs are answered from the message's phrase hits
+ * (analysis_has(), through notice_is_family): no pre-test of the text is
+ * needed. */
 static int
 exchange2007_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
@@ -125,8 +125,9 @@ static const char exchange2007_people_word[] =
 	"Delivery has failed to these recipients or groups";
 
 /* Can the text be an Exchange notice?  For the enrich hook: the reports
- * it sees were mostly read by no recogniser, so the per-message memo has
- * not scanned the text yet, and three searches cost less than that scan.
+ * it sees were mostly read by no recogniser, so the message's analysis
+ * has not scanned the text yet, and three searches cost less than that
+ * scan.
  * A text without the words holds no banner: notice_enrich() would then
  * only give the hints. */
 static bool

@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -316,10 +317,10 @@ exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx) &&
+	if (!ctx->an->daemon &&
 	    common_header(ctx, "X-Failed-Recipients", NULL) == NULL)
 		return 0;
-	if (!recog_field_has(ctx, RECOG_MEMO_TEXT, exim_banner))
+	if (!analysis_has(ctx->an, ANALYSIS_TEXT, exim_banner))
 		return 0;
 	if (!exim_find_start(ctx->text, ctx->text_len, &start, &end))
 		return 0;

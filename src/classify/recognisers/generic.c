@@ -4,7 +4,7 @@
  * Conservative by design: the message must announce itself as a bounce in
  * From (MAILER-DAEMON, postmaster, Mail Delivery System, ...) or Subject
  * ("Undelivered Mail Returned to Sender", "failure notice", ...), see
- * recog_bounce_signal(); without that signal nothing matches.  When both
+ * the analysis' signal (analysis.h); without it nothing matches.  When both
  * signals are there but no error line names a recipient, one record for
  * the returned message's To: is reported with the notice as diagnostic
  * (usually class undetermined: a bounce whose cause could not be read).  Then the notification text is read line by
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "classify/analysis.h"
 #include "classify/addr.h"
 #include "classify/record.h"
 #include "classify/dsn.h"
@@ -492,7 +493,7 @@ static int
 generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	size_t before = res->nrcpt;
-	int sig = recog_bounce_signal(ctx);
+	int sig = ctx->an->signal;
 
 	if (sig == 0)
 		return 0;
@@ -503,10 +504,10 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	}
 	res->nrcpt = before;
 	if (ctx->text != NULL && ctx->text_len > 0)
-		generic_scan(ctx, res, (sig & RECOG_SIGNAL_SUBJECT) != 0 ||
+		generic_scan(ctx, res, (sig & ANALYSIS_SIGNAL_SUBJECT) != 0 ||
 		             generic_notice_text(ctx), NULL);
 	if (res->nrcpt == before &&
-	    sig == (RECOG_SIGNAL_FROM | RECOG_SIGNAL_SUBJECT))
+	    sig == (ANALYSIS_SIGNAL_FROM | ANALYSIS_SIGNAL_SUBJECT))
 		generic_unread(ctx, res);
 	return res->nrcpt > before ? 1 : 0;
 }

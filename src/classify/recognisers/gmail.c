@@ -26,6 +26,7 @@
  */
 #include "config.h"
 
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/recog.h"
 #include "classify/recognisers/notice.h"
@@ -120,7 +121,7 @@ gmail_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	if (res->nrcpt != 1 || res->rcpt[0].reason_hint != BM_REASON_UNDEFINED ||
 	    ctx->text == NULL ||
-	    !recog_field_has(ctx, RECOG_MEMO_FROM, gmail_from))
+	    !analysis_has(ctx->an, ANALYSIS_FROM, gmail_from))
 		return;
 	res->rcpt[0].reason_hint = common_reason(gmail_verdicts, ctx->text,
 	                                         ctx->text_len);

@@ -2,14 +2,15 @@
  * notice.c - table-driven reader for provider notices (see notice.h).
  *
  * Every family asks whether the text holds one of its banner phrases (and
- * From and Subject one of its own): recog_field_has() (recog.c) answers
- * all of them from one scan of each field per message.
+ * From and Subject one of its own): the message's analysis (analysis.h)
+ * answers all of them from one scan of each field per message.
  */
 #include "config.h"
 
 #include <string.h>
 #include <strings.h>
 
+#include "classify/analysis.h"
 #include "classify/addr.h"
 #include "classify/record.h"
 #include "classify/recog.h"
@@ -42,19 +43,19 @@ notice_is_family(const struct recog_ctx *ctx, const struct notice_spec *spec)
 	if (ctx->text == NULL || ctx->text_len == 0 || spec->banner == NULL)
 		return false;
 	if (spec->from != NULL &&
-	    !recog_field_has(ctx, RECOG_MEMO_FROM, spec->from))
+	    !analysis_has(ctx->an, ANALYSIS_FROM, spec->from))
 		return false;
 	if (spec->subject != NULL &&
-	    !recog_field_has(ctx, RECOG_MEMO_SUBJECT, spec->subject))
+	    !analysis_has(ctx->an, ANALYSIS_SUBJECT, spec->subject))
 		return false;
 	/* a family known by its banner alone still needs a bounce signal;
 	 * one whose users share the daemon's domain needs the daemon */
 	if (spec->from == NULL && spec->subject == NULL &&
-	    !common_from_daemon(ctx) && recog_bounce_signal(ctx) == 0)
+	    !ctx->an->daemon && ctx->an->signal == 0)
 		return false;
-	if ((spec->flags & NOTICE_DAEMON) && !common_from_daemon(ctx))
+	if ((spec->flags & NOTICE_DAEMON) && !ctx->an->daemon)
 		return false;
-	return recog_field_has(ctx, RECOG_MEMO_TEXT, spec->banner);
+	return analysis_has(ctx->an, ANALYSIS_TEXT, spec->banner);
 }
 
 /* The span holding the records: after a start phrase, up to an end line. */
@@ -302,7 +303,7 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 	    !notice_section(ctx, spec, &sec, &len))
 		return 0;
 	action = spec->delayed != NULL &&
-	         recog_field_has(ctx, RECOG_MEMO_TEXT, spec->delayed) ?
+	         analysis_has(ctx->an, ANALYSIS_TEXT, spec->delayed) ?
 	         "delayed" : "failed";
 	if (spec->shape == NOTICE_HEADER)
 		common_rcpts_from_header(ctx, res, "X-Failed-Recipients",

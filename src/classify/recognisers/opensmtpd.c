@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -64,8 +65,8 @@ osmtpd_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	size_t line_len;
 
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !common_from_daemon(ctx) ||
-	    !recog_field_has(ctx, RECOG_MEMO_TEXT, osmtpd_banner))
+	    !ctx->an->daemon ||
+	    !analysis_has(ctx->an, ANALYSIS_TEXT, osmtpd_banner))
 		return 0;
 	if (!common_find_any(ctx->text, ctx->text_len, osmtpd_starts, &start,
 	                     &end))

@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -146,14 +147,14 @@ static int
 pf_match(const struct recog_ctx *ctx, struct bounce_result *res)
 {
 	if (ctx->text == NULL || ctx->text_len == 0 ||
-	    !common_from_daemon(ctx))
+	    !ctx->an->daemon)
 		return 0;
 	if (text_starts(ctx->subject, strlen(ctx->subject),
 	                "Postfix SMTP server: errors from") &&
 	    text_find(ctx->text, ctx->text_len, "Transcript of session follows")
 	    != NULL)
 		return pf_transcript(ctx, res) > 0;
-	if (!recog_field_has(ctx, RECOG_MEMO_TEXT, pf_banner))
+	if (!analysis_has(ctx->an, ANALYSIS_TEXT, pf_banner))
 		return 0;
 	if (pf_blocks(ctx, res) == 0)
 		return 0;

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/analysis.h"
 #include "classify/addr.h"
 #include "classify/recog.h"
 #include "classify/result.h"
@@ -351,8 +352,8 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 
 	if (ctx->text == NULL || ctx->text_len == 0)
 		return 0;
-	if (!common_from_daemon(ctx) ||
-	    !recog_field_has(ctx, RECOG_MEMO_TEXT, sm_banner))
+	if (!ctx->an->daemon ||
+	    !analysis_has(ctx->an, ANALYSIS_TEXT, sm_banner))
 		return 0;
 	st = sm_state_new();
 	if (st == NULL)
@@ -396,7 +397,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 		common_fill(&res->rcpt[before], st->pending,
 		            strlen(st->pending), NULL);
 
-	expired = recog_field_has(ctx, RECOG_MEMO_TEXT, sm_expired) ||
+	expired = analysis_has(ctx->an, ANALYSIS_TEXT, sm_expired) ||
 	          common_has_any(ctx->subject, strlen(ctx->subject),
 	                         sm_expired);
 	for (i = before; i < res->nrcpt; i++) {
@@ -466,7 +467,7 @@ sm_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 	struct sm_state *st;
 	struct bounce_result tmp;
 
-	if (res->nrcpt == 0 || ctx->text == NULL || !common_from_daemon(ctx))
+	if (res->nrcpt == 0 || ctx->text == NULL || !ctx->an->daemon)
 		return;
 	/* the transcript is read only if it can improve a record (asked
 	 * first: a look at the records costs less than the text search) */
