@@ -40,6 +40,7 @@
 #include "mime/hdr.h"
 #include "mime/mime.h"
 #include "classify/recog.h"
+#include "classify/recognisers/registry.h"
 #include "classify/result.h"
 #include "classify/smtpcmd.h"
 #include "util/text.h"
@@ -570,7 +571,7 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 		         p != NULL && strstr(p->type, "global") ? "rfc6533" : "rfc3464");
 		bounce_drop_successes(out);
 		bounce_fill_recipient(out, ctx->returned_to);
-		recog_enrich(ctx, out);
+		registry_enrich(ctx, out);
 		return;
 	}
 	out->nrcpt = 0;
@@ -579,7 +580,7 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 	if (bounce_is_forward(ctx->subject) &&
 	    !(ctx->an->signal & ANALYSIS_SIGNAL_FROM))
 		return;
-	if (recog_run(ctx, out)) {
+	if (registry_run(ctx, out)) {
 		out->kind = BOUNCE_KIND_NONSTANDARD;
 		bounce_drop_successes(out);
 		return;

@@ -1,11 +1,11 @@
 /*
- * recog.h - registry of recognisers for non-standard bounces.
+ * recog.h - what a recogniser of non-standard bounces is, and what it reads.
  *
  * A recogniser knows one MTA or provider family (qmail, Exim, Exchange, ...)
  * and is a file recognisers/<family>.c, or a row of
  * recognisers/notice_table.c when its notice is read from data alone.
- * Each is tried in registry order on a message that has no usable
- * delivery-status part; the first that returns 1 wins.  A recogniser first checks cheap signatures (From, Subject,
+ * Each is tried in the order of recognisers/registry.c on a message that
+ * has no usable delivery-status part; the first that returns 1 wins.  A recogniser first checks cheap signatures (From, Subject,
  * a few fixed phrases), then extracts per-recipient records with
  * result_add_rcpt() (result.h).  It fills recipient, diagnostic, and where
  * it can status, replycode, action ("failed" or "delayed"), remote_mta and
@@ -58,13 +58,5 @@ struct recog {
 	 * describes (and notice_enrich() with NOTICE_ENRICH, notice.h). */
 	const struct notice_spec *notice;
 };
-
-/* NULL-terminated registry, in the order tried. */
-extern const struct recog *const recog_registry[];
-
-/* Try the registry; returns 1 and sets res->recogniser if one matched. */
-int recog_run(const struct recog_ctx *ctx, struct bounce_result *res);
-/* Run every enrich hook that applies to a DSN result. */
-void recog_enrich(const struct recog_ctx *ctx, struct bounce_result *res);
 
 #endif

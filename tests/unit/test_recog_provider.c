@@ -34,6 +34,7 @@
 #include "util/text.h"
 #include "classify/recognisers/common.h"
 #include "classify/recognisers/notice.h"
+#include "classify/recognisers/registry.h"
 #include "classify/result.h"
 
 #ifndef BM_TEST_DATA
@@ -680,13 +681,13 @@ test_notice_rows(void **state)
 		assert_null(row->match);
 		assert_null(row->enrich);
 		seen = 0;
-		for (i = 0; recog_registry[i] != NULL; i++)
-			if (recog_registry[i] == row)
+		for (i = 0; registry_list[i] != NULL; i++)
+			if (registry_list[i] == row)
 				seen++;
 		assert_int_equal(seen, 1);
 	}
-	for (i = 0; recog_registry[i] != NULL; i++) {
-		const struct recog *r = recog_registry[i];
+	for (i = 0; registry_list[i] != NULL; i++) {
+		const struct recog *r = registry_list[i];
 
 		assert_non_null(r->name);
 		assert_true(r->match != NULL || r->notice != NULL ||
@@ -694,7 +695,7 @@ test_notice_rows(void **state)
 		assert_false(r->match != NULL && r->notice != NULL);
 	}
 	/* the generic fall-back stays last */
-	assert_string_equal(recog_registry[i - 1]->name, "generic");
+	assert_string_equal(registry_list[i - 1]->name, "generic");
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * registry.c - the list of recognisers, in the order they are tried.
+ * registry.c - the list of recognisers, in the order they are tried, and
+ * trying them (registry.h).
  *
  * Two kinds of entry: CODE(<family>) is a recogniser with code of its own,
  * recognisers/<family>.c defining
@@ -15,9 +16,12 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
+#include "classify/record.h"
 #include "classify/recog.h"
 #include "classify/recognisers/notice.h"
+#include "classify/recognisers/registry.h"
 
 #define RECOG_FAMILIES(CODE, ROW) \
 	ROW(GOOGLE_GROUPS) \
@@ -68,7 +72,52 @@
 
 RECOG_FAMILIES(RECOG_DECLARE, RECOG_NONE)
 
-const struct recog *const recog_registry[] = {
+const struct recog *const registry_list[] = {
 	RECOG_FAMILIES(RECOG_CODE, RECOG_ROW)
 	NULL,
 };
+
+int
+registry_run(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	size_t i, keep = res->nrcpt;
+
+	for (i = 0; registry_list[i] != NULL; i++) {
+		const struct recog *r = registry_list[i];
+		int found;
+
+		if (r->match != NULL)
+			found = r->match(ctx, res);
+		else if (r->notice != NULL)
+			found = notice_match(ctx, res, r->notice);
+		else
+			continue;
+		if (found == 1 && res->nrcpt > keep) {
+			size_t n = strlen(r->name);
+
+			/* snprintf("%s") without the formatting machinery */
+			if (n >= sizeof(res->recogniser))
+				n = sizeof(res->recogniser) - 1;
+			memcpy(res->recogniser, r->name, n);
+			res->recogniser[n] = '\0';
+			return 1;
+		}
+		res->nrcpt = keep;
+	}
+	return 0;
+}
+
+void
+registry_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	size_t i;
+
+	for (i = 0; registry_list[i] != NULL; i++) {
+		const struct recog *r = registry_list[i];
+
+		if (r->enrich != NULL)
+			r->enrich(ctx, res);
+		else if (r->notice != NULL && (r->notice->flags & NOTICE_ENRICH))
+			notice_enrich(ctx, res, r->notice);
+	}
+}
