@@ -14,6 +14,7 @@
 
 #include "classify/addr.h"
 #include "classify/amend.h"
+#include "classify/analysis.h"
 #include "classify/classify.h"
 #include "classify/reason.h"
 #include "mime/charset.h"
@@ -201,8 +202,10 @@ amend_to_utf8(struct bounce_result *res, const char *charset)
 			continue;
 		src = amend_jis_escapes(r->diagnostic, jis, charset);
 		n = charset_to_utf8(charset, src, strlen(src), buf, sizeof(buf));
-		if (n != (size_t)-1 && n > 0)
+		if (n != (size_t)-1 && n > 0) {
 			memcpy(r->diagnostic, buf, n + 1);
+			analysis_diag_forget(r);
+		}
 	}
 }
 

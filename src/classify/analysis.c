@@ -1,6 +1,17 @@
 /*
  * analysis.c - a message's and its records' analysis, each part read once
  * (see analysis.h).
+ *
+ * Many readers ask the same questions: the facade and every recogniser
+ * whether From or Subject announce a bounce and which phrases of their
+ * lists From, Subject and the notification text hold; the DSN parser, the
+ * recognisers (common_fill(), sendmail's enrich hook), the command pass
+ * and classify_rcpt() what a record's diagnostic says.  Each answer is
+ * kept with what it is about, the message or the record, and computed
+ * the first time it is asked for.  A record's reading travels with it
+ * when records are copied or compacted; the parsers that write into a
+ * diagnostic (DSN blocks, notice and generic recognisers, sendmail's
+ * transcript, result_scrub(), classify_rcpt()'s terminator) forget it.
  */
 #include "config.h"
 
@@ -8,6 +19,9 @@
 #include <string.h>
 
 #include "classify/analysis.h"
+#include "classify/record.h"
+#include "classify/smtpcmd.h"
+#include "classify/status.h"
 #include "util/tcache.h"
 #include "util/text.h"
 #include "classify/recognisers/common.h"
@@ -15,6 +29,8 @@
 
 _Static_assert(ANALYSIS_PHRASES == PHRASESCAN_MAX,
                "a scan holds one bit per phrase an index can hold");
+_Static_assert(ANALYSIS_STATUS_MAX == BM_STATUS_MAX,
+               "a record's status and its diagnostic's have one size");
 
 /* From: substrings (case-insensitive) that mark an automatic bounce. */
 static const char *const analysis_from_signals[] = {
@@ -213,4 +229,50 @@ analysis_init(struct analysis *an, const char *from, const char *subject,
 	             ((an->signal & ANALYSIS_SIGNAL_FROM) ||
 	              common_has_any(from, an->len[ANALYSIS_FROM],
 	                             analysis_daemon_from));
+}
+
+/* ------------------------------------------------ a record's diagnostic */
+
+bool
+analysis_diag_status(struct bounce_rcpt *r, char *status, size_t statussz,
+                     int *replycode)
+{
+	struct analysis_diag *d = &r->diag_read;
+
+	if (!(d->read & ANALYSIS_DIAG_STATUS)) {
+		d->found = status_find(r->diagnostic,
+		                       strnlen(r->diagnostic, sizeof(r->diagnostic)),
+		                       d->status, sizeof(d->status), &d->replycode);
+		d->read |= ANALYSIS_DIAG_STATUS;
+	}
+	/* as status_find() fills them: the code only when it fits */
+	if (status != NULL && statussz > 0) {
+		size_t n = strlen(d->status);
+
+		status[0] = '\0';
+		if (n < statussz)
+			memcpy(status, d->status, n + 1);
+	}
+	if (replycode != NULL)
+		*replycode = d->replycode;
+	return d->found;
+}
+
+enum smtpcmd
+analysis_diag_command(struct bounce_rcpt *r)
+{
+	struct analysis_diag *d = &r->diag_read;
+
+	if (!(d->read & ANALYSIS_DIAG_COMMAND)) {
+		d->command = (unsigned char)smtpcmd_find(r->diagnostic,
+		    strnlen(r->diagnostic, sizeof(r->diagnostic)));
+		d->read |= ANALYSIS_DIAG_COMMAND;
+	}
+	return (enum smtpcmd)d->command;
+}
+
+void
+analysis_diag_forget(struct bounce_rcpt *r)
+{
+	r->diag_read.read = 0;
 }

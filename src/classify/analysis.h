@@ -1,27 +1,19 @@
 /*
- * analysis.h - what the classifier learns about one message, each thing
- * learnt once and handed to the readers that need it.
+ * analysis.h - what is read out of a message and its records, read once
+ * and handed to every reader that asks (no memo keyed by a text's bytes).
  *
- * Many readers ask the same questions: the facade and every recogniser
- * whether From or Subject announce a bounce and which phrases of their
- * lists From, Subject and the notification text hold; the DSN parser, the
- * recognisers, the command pass and classify_rcpt() what a record's
- * diagnostic says.  The answers are kept with what they are about, never
- * in memos keyed by the bytes of a text:
- *
- * struct analysis, one per message.  bounce_parse() sets it up with
- * analysis_init() and keeps it on its stack; the recognisers reach it as
- * recog_ctx.an.  The bounce signal and the daemon sender are found at
- * set-up.  The first question about a field (analysis_has()) scans it once
- * for every phrase of the lists learnt so far; later questions are
- * answered from the hits (a DSN seldom asks about its text, so no scan is
- * made before a question).  The analysis points into the caller's
- * strings, which must outlive it.
- *
- * Every answer is the one common_has_any() gives.  The analysis belongs to
- * whoever owns the message and is never shared between threads; the only
- * state beyond it is a per-thread phrase index per field (util/tcache),
- * learnt from the constant lists asked about.
+ * struct analysis, one per message: bounce_parse() sets it up on its stack
+ * from the decoded From, Subject and notification text (which must outlive
+ * it) and the recognisers reach it as recog_ctx.an.  The bounce signal and
+ * the daemon sender are found at set-up; which phrases of the lists asked
+ * about a field holds comes from one scan of the field, made at the first
+ * question.  struct analysis_diag, one per record inside struct
+ * bounce_rcpt (so it moves with the record): status_find() and
+ * smtpcmd_find() of its diagnostic, each read at the first question;
+ * whoever writes into a diagnostic calls analysis_diag_forget().  Answers
+ * equal common_has_any(), status_find() and smtpcmd_find()'s.  Owned by
+ * the owner of the message or record, never shared between threads; the
+ * only other state is a per-thread phrase index per field (util/tcache).
  */
 #ifndef BM_ANALYSIS_H
 #define BM_ANALYSIS_H
@@ -29,6 +21,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "classify/smtpcmd.h"
+
+struct bounce_rcpt;
 
 /* The fields of a message analysis_has() answers about. */
 enum analysis_field {
@@ -71,5 +67,26 @@ void analysis_init(struct analysis *an, const char *from, const char *subject,
  * identifies it: the per-thread index learns it the first time. */
 bool analysis_has(struct analysis *an, enum analysis_field field,
                   const char *const *phrases);
+
+/* What one record's diagnostic says (see above).  All zero: nothing read. */
+#define ANALYSIS_STATUS_MAX 16     /* = BM_STATUS_MAX (asserted) */
+struct analysis_diag {
+	unsigned char read;        /* ANALYSIS_DIAG_* parts that are known */
+	unsigned char command;     /* enum smtpcmd, when read */
+	bool found;                /* status_find()'s answer, when read */
+	int replycode;
+	char status[ANALYSIS_STATUS_MAX];
+};
+#define ANALYSIS_DIAG_STATUS  1u
+#define ANALYSIS_DIAG_COMMAND 2u
+
+/* status_find() of r->diagnostic into status (statussz bytes) and
+ * *replycode (either may be NULL), read once per diagnostic. */
+bool analysis_diag_status(struct bounce_rcpt *r, char *status,
+                          size_t statussz, int *replycode);
+/* smtpcmd_find() of r->diagnostic, read once per diagnostic. */
+enum smtpcmd analysis_diag_command(struct bounce_rcpt *r);
+/* r->diagnostic was written: what was read of it no longer holds. */
+void analysis_diag_forget(struct bounce_rcpt *r);
 
 #endif

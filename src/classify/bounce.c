@@ -30,9 +30,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "classify/analysis.h"
 #include "classify/addr.h"
 #include "classify/amend.h"
+#include "classify/analysis.h"
 #include "classify/arf.h"
 #include "classify/bounce.h"
 #include "classify/classify.h"
@@ -493,8 +493,7 @@ bounce_commands(struct bounce_result *res, const struct recog_ctx *ctx)
 		if (r->smtp_command[0] != '\0' || result_action_is_success(r->action))
 			continue;
 		if (smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
-		                  smtpcmd_find(r->diagnostic,
-		                               strnlen(r->diagnostic, sizeof(r->diagnostic)))))
+		                  analysis_diag_command(r)))
 			continue;
 		if (r->recipient[0] != '\0' && ctx->text != NULL &&
 		    looked++ < BOUNCE_CMD_TEXT_MAX)

@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <threads.h>
 
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/classify.h"
 #include "classify/reason.h"
@@ -227,14 +228,14 @@ static const struct {
 };
 
 /* The command of a record: its smtp_command, else what its diagnostic
- * says. */
-static enum smtpcmd command_of(const struct bounce_rcpt *r)
+ * says (read once for the record, analysis.h). */
+static enum smtpcmd command_of(struct bounce_rcpt *r)
 {
 	enum smtpcmd c = smtpcmd_from_name(r->smtp_command);
 
 	if (c != SMTPCMD_NONE)
 		return c;
-	return smtpcmd_find(r->diagnostic, strnlen(r->diagnostic, sizeof(r->diagnostic)));
+	return analysis_diag_command(r);
 }
 
 /* Local delivery agents: their "unknown user" is the mailbox store's own
@@ -379,10 +380,9 @@ static void fill_status(struct bounce_rcpt *r)
 	char found[BM_STATUS_MAX], norm[BM_STATUS_MAX], field[BM_STATUS_MAX];
 	int reply = 0;
 	bool have_found;
-	size_t dlen = strnlen(r->diagnostic, sizeof(r->diagnostic));
 
 	found[0] = '\0';
-	have_found = status_find(r->diagnostic, dlen, found, sizeof(found), &reply);
+	have_found = analysis_diag_status(r, found, sizeof(found), &reply);
 	r->ev.status_src = r->status[0] != '\0' ? BM_STATUS_SRC_FIELD : BM_STATUS_SRC_NONE;
 
 	if (r->status[0] != '\0') {
@@ -701,7 +701,10 @@ void classify_rcpt(struct bounce_rcpt *r)
 	if (r == NULL)
 		return;
 	r->status[sizeof(r->status) - 1] = '\0';
-	r->diagnostic[sizeof(r->diagnostic) - 1] = '\0';
+	if (r->diagnostic[sizeof(r->diagnostic) - 1] != '\0') {
+		r->diagnostic[sizeof(r->diagnostic) - 1] = '\0';
+		analysis_diag_forget(r);
+	}
 	r->action[sizeof(r->action) - 1] = '\0';
 	r->status_inferred = false;
 	r->ev.groups = 0;

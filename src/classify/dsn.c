@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "classify/addr.h"
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/dsn.h"
 #include "classify/result.h"
@@ -94,6 +95,10 @@ struct dsn_block {
 	char diag_type[BM_WORD_MAX];   /* "smtp", "x-unix", ... lower case */
 	enum bm_reason category;       /* from an extension field, or UNDEFINED */
 };
+
+_Static_assert(sizeof(((struct dsn_block *)0)->diag) ==
+               sizeof(((struct bounce_rcpt *)0)->diagnostic),
+               "a record's diagnostic holds a block's whole");
 
 struct dsn_state {
 	const struct bounce_limits *lim;
@@ -288,16 +293,17 @@ dsn_block_reset(struct dsn_block *b)
 	b->category = BM_REASON_UNDEFINED;
 }
 
-/* The SMTP reply code of a diagnostic such as "550 5.1.1 ...", or 0. */
+/* The SMTP reply code of a record's diagnostic such as "550 5.1.1 ...",
+ * or 0 (read once for the record, analysis.h). */
 static int
-dsn_replycode(const char *diag)
+dsn_replycode(struct bounce_rcpt *r)
 {
 	char sbuf[BM_STATUS_MAX];
 	int code = 0;
 
-	if (diag[0] == '\0')
+	if (r->diagnostic[0] == '\0')
 		return 0;
-	if (status_find(diag, strlen(diag), sbuf, sizeof(sbuf), &code) &&
+	if (analysis_diag_status(r, sbuf, sizeof(sbuf), &code) &&
 	    status_replycode_valid(code))
 		return code;
 	return 0;
@@ -321,7 +327,8 @@ dsn_merge(struct bounce_rcpt *r, const struct dsn_block *b)
 		dsn_copy(r->status, sizeof(r->status), b->status);
 	if (r->diagnostic[0] == '\0' && b->diag[0] != '\0') {
 		dsn_copy(r->diagnostic, sizeof(r->diagnostic), b->diag);
-		r->replycode = dsn_replycode(r->diagnostic);
+		analysis_diag_forget(r);
+		r->replycode = dsn_replycode(r);
 	}
 	(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
 	                    smtpcmd_find(b->diag, strlen(b->diag)));
@@ -384,11 +391,15 @@ dsn_flush(struct dsn_state *st)
 	dsn_copy(r->action, sizeof(r->action), b->action);
 	dsn_copy(r->status, sizeof(r->status), b->status);
 	dsn_copy(r->diagnostic, sizeof(r->diagnostic), b->diag);
+	analysis_diag_forget(r);
 	dsn_copy(r->remote_mta, sizeof(r->remote_mta), b->remote_mta);
 	dsn_copy(r->reporting_mta, sizeof(r->reporting_mta), st->reporting_mta);
-	r->replycode = dsn_replycode(r->diagnostic);
+	r->replycode = dsn_replycode(r);
+	/* the diagnostic is b->diag whole (arrays of one size): its command
+	 * is read once for the record, and the command pass and classify
+	 * find it there */
 	(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
-	                    smtpcmd_find(b->diag, strlen(b->diag)));
+	                    analysis_diag_command(r));
 	/* diagnostic-type X-Unix: the local delivery program (a pipe, procmail,
 	 * a mailer) failed, whatever generic status the MTA put on it */
 	if (strcmp(b->diag_type, "x-unix") == 0) {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "classify/analysis.h"
 #include "classify/reason.h"
 
 /* What the mailing software should do about one recipient (DESIGN 3);
@@ -97,6 +98,9 @@ struct bounce_rcpt {
 	 * bounce names both it and the one the sender used (recipient). */
 	char final_recipient[BM_ADDR_MAX];
 	struct bounce_evidence ev;
+	/* Internal: what `diagnostic` says, read once (analysis.h); whoever
+	 * writes into `diagnostic` calls analysis_diag_forget(). */
+	struct analysis_diag diag_read;
 };
 
 struct bounce_result {

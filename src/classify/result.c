@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "classify/analysis.h"
 #include "classify/result.h"
 #include "util/swar.h"
 #include "util/text.h"
@@ -101,14 +102,18 @@ result_clean_run(const char *s, size_t n)
 	return i;
 }
 
-/* Free text: each control character becomes a space. */
-static void
+/* Free text: each control character becomes a space.  true when one did. */
+static bool
 result_scrub_text(char *s, size_t sz)
 {
 	size_t i = 0;
+	bool changed = false;
 
-	while ((i += result_clean_run(s + i, sz - i)) < sz && s[i] != '\0')
+	while ((i += result_clean_run(s + i, sz - i)) < sz && s[i] != '\0') {
 		s[i++] = ' ';
+		changed = true;
+	}
+	return changed;
 }
 
 /* A word or a host name: it ends at the first control character. */
@@ -138,7 +143,8 @@ result_scrub(struct bounce_result *res)
 		result_scrub_word(r->final_recipient, sizeof(r->final_recipient));
 		result_scrub_word(r->action, sizeof(r->action));
 		result_scrub_word(r->status, sizeof(r->status));
-		result_scrub_text(r->diagnostic, sizeof(r->diagnostic));
+		if (result_scrub_text(r->diagnostic, sizeof(r->diagnostic)))
+			analysis_diag_forget(r);
 		result_scrub_word(r->reporting_mta, sizeof(r->reporting_mta));
 		result_scrub_word(r->remote_mta, sizeof(r->remote_mta));
 		result_scrub_word(r->feedback_type, sizeof(r->feedback_type));

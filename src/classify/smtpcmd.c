@@ -383,53 +383,16 @@ static void smtpcmd_transcript_lines(struct smtpcmd_transcript *t,
 
 /* ------------------------------------------------------------ public */
 
-/* Diagnostics remembered by smtpcmd_find(): the parser asks about one
- * record's diagnostic several times (recogniser fill, DSN merge, the
- * command pass, classify), each ask a fold and a phrase scan. */
-#define SMTPCMD_MEMO_SLOTS 8
-#define SMTPCMD_MEMO_BYTES 1024
-
-struct smtpcmd_memo {
-	size_t len[SMTPCMD_MEMO_SLOTS];      /* 0: slot empty */
-	enum smtpcmd cmd[SMTPCMD_MEMO_SLOTS];
-	char span[SMTPCMD_MEMO_SLOTS][SMTPCMD_MEMO_BYTES];
-	size_t next;                         /* slot replaced next */
-};
-
-static enum smtpcmd smtpcmd_find_span(const char *s, size_t len);
-
 enum smtpcmd smtpcmd_find(const char *s, size_t len)
-{
-	/* per thread: the milter parses on several threads at once */
-	static _Thread_local struct smtpcmd_memo m;
-	enum smtpcmd c;
-	size_t k;
-
-	if (s == NULL || len == 0)
-		return SMTPCMD_NONE;
-	if (len > SMTPCMD_SPAN_MAX)
-		len = SMTPCMD_SPAN_MAX;
-	if (len > SMTPCMD_MEMO_BYTES)
-		return smtpcmd_find_span(s, len);
-	for (k = 0; k < SMTPCMD_MEMO_SLOTS; k++)
-		if (m.len[k] == len && memcmp(m.span[k], s, len) == 0)
-			return m.cmd[k];
-	c = smtpcmd_find_span(s, len);
-	k = m.next;
-	m.next = (k + 1) % SMTPCMD_MEMO_SLOTS;
-	memcpy(m.span[k], s, len);
-	m.len[k] = len;
-	m.cmd[k] = c;
-	return c;
-}
-
-/* smtpcmd_find() without the memo; len is already bounded. */
-static enum smtpcmd smtpcmd_find_span(const char *s, size_t len)
 {
 	char f[SMTPCMD_SPAN_MAX];
 	struct smtpcmd_transcript t;
 	size_t n;
 
+	if (s == NULL || len == 0)
+		return SMTPCMD_NONE;
+	if (len > SMTPCMD_SPAN_MAX)
+		len = SMTPCMD_SPAN_MAX;
 	smtpcmd_transcript_init(&t, NULL);
 	smtpcmd_transcript_span(&t, s, len);
 	if (t.any != SMTPCMD_NONE)

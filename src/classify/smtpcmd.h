@@ -12,8 +12,7 @@
  * it, else the wording near its address).  Both match fixed phrases of a
  * table (ASCII case and white space folded, whole words), look at a bounded
  * prefix of their input and never read past it.  Thread-safe: their only
- * state is per-thread (_Thread_local) caches, the phrase tables built once
- * per thread and a memo of the last diagnostics smtpcmd_find() read; an
+ * state is the phrase tables, built once per thread (_Thread_local); an
  * answer depends on the input alone.  Names are the upper-case command
  * words ("RCPT", "DATA", "MAIL", "HELO", "CONN" for the greeting), ""
  * when unknown.

@@ -7,9 +7,8 @@
  * 8617, 8689 and the X.7.28 registration).  status_find() scans the text
  * once, collects candidate codes with a score for how much they look like
  * part of an SMTP reply line, and returns the best one; digit-free text
- * is skipped a word at a time, and a per-thread memo answers the same
- * diagnostic asked about again (the DSN parser, the recognisers and
- * classify_rcpt() each ask) without a second scan.
+ * is skipped a word at a time.  It keeps no memo: a record's diagnostic,
+ * which several readers ask about, is read once by analysis.h.
  */
 #include "config.h"
 
@@ -529,44 +528,6 @@ static void status_scan(const char *text, size_t len, struct status_scan *out)
 	memcpy(out->best, best, sizeof(out->best));
 }
 
-/* A per-thread memo of the last few texts scanned: the same diagnostic is
- * asked about by the DSN parser (its reply code), the recognisers and
- * classify_rcpt().  Texts longer than STATUS_MEMO_TEXT are not kept. */
-#define STATUS_MEMO_N 2
-#define STATUS_MEMO_TEXT 1024
-
-struct status_memo {
-	size_t len;                 /* 0: empty slot */
-	struct status_scan scan;
-	char text[STATUS_MEMO_TEXT];
-};
-
-static _Thread_local struct status_memo status_memos[STATUS_MEMO_N];
-static _Thread_local unsigned status_memo_next;
-
-static void status_scan_memo(const char *text, size_t len, struct status_scan *out)
-{
-	struct status_memo *m;
-	size_t k;
-
-	if (len == 0 || len > STATUS_MEMO_TEXT) {
-		status_scan(text, len, out);
-		return;
-	}
-	for (k = 0; k < STATUS_MEMO_N; k++) {
-		m = &status_memos[k];
-		if (m->len == len && memcmp(m->text, text, len) == 0) {
-			*out = m->scan;
-			return;
-		}
-	}
-	status_scan(text, len, out);
-	m = &status_memos[status_memo_next++ % STATUS_MEMO_N];
-	m->len = len;
-	m->scan = *out;
-	memcpy(m->text, text, len);
-}
-
 bool status_find(const char *text, size_t len, char *status, size_t statussz,
                  int *replycode)
 {
@@ -578,7 +539,7 @@ bool status_find(const char *text, size_t len, char *status, size_t statussz,
 		*replycode = 0;
 	if (text == NULL)
 		return false;
-	status_scan_memo(text, len, &sc);
+	status_scan(text, len, &sc);
 	if (sc.have_best) {
 		if (status != NULL && statussz > 0) {
 			size_t bl = strlen(sc.best);

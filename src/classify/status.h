@@ -10,9 +10,7 @@
  * "#5.1.0", "(5.2.2)", "[5.7.1]", "status=5.1.1"; when several occur it
  * prefers the one in an SMTP reply line ("550 5.1.1"), then the first.  It
  * does not match version numbers, IP addresses, dates or longer digit runs.
- * All functions are thread-safe and answer the same for the same input
- * (status_find() remembers its last few texts in a per-thread memo, a
- * cache only); output buffers are bounded.
+ * All functions are pure and thread-safe; output buffers are bounded.
  */
 #ifndef BM_STATUS_H
 #define BM_STATUS_H

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/recog.h"
 #include "classify/recognisers/notice.h"
@@ -55,8 +56,10 @@ amazonworkmail_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (!notice_match(ctx, res, &amazonworkmail_spec))
 		return 0;
 	/* the technical report is the error: its fields replace the line */
-	for (i = before; i < res->nrcpt; i++)
+	for (i = before; i < res->nrcpt; i++) {
 		res->rcpt[i].diagnostic[0] = '\0';
+		analysis_diag_forget(&res->rcpt[i]);
+	}
 	(void)common_dsn_text(ctx, res);
 	return 1;
 }

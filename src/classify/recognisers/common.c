@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classify/addr.h"
+#include "classify/analysis.h"
 #include "classify/dsn.h"
 #include "mime/mime.h"
 #include "classify/recog.h"
@@ -442,8 +443,9 @@ common_rcpt(struct bounce_result *res, const struct bounce_limits *lim,
  * pass are mostly collapsed already (common_join(), text_collapse()):
  * when src is (no control byte, no white space but single spaces between
  * words) and fits, collapsing it again would copy it unchanged, and a
- * check of the bytes costs less than the collapse. */
-static void
+ * check of the bytes costs less than the collapse.  true when dst holds
+ * src[0..len) as it is (known only on that fast path). */
+static bool
 common_set_diag(char *dst, size_t dstsz, const char *src, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)src;
@@ -451,7 +453,7 @@ common_set_diag(char *dst, size_t dstsz, const char *src, size_t len)
 
 	if (len == 0 || len >= dstsz || u[0] == ' ' || u[len - 1] == ' ') {
 		result_set_str(dst, dstsz, src, len);
-		return;
+		return false;
 	}
 	for (i = 0; i < len; i++) {
 		if (u[i] > 0x20 && u[i] != 0x7f)
@@ -459,28 +461,50 @@ common_set_diag(char *dst, size_t dstsz, const char *src, size_t len)
 		/* i + 1 < len: the last byte is no space */
 		if (u[i] != ' ' || u[i + 1] == ' ') {
 			result_set_str(dst, dstsz, src, len);
-			return;
+			return false;
 		}
 	}
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+	return true;
+}
+
+/* common_fill_more(); `same` when r->diagnostic is diag[0..len) as it is,
+ * so that the record's own reading of its command (analysis.h) serves the
+ * command pass and classify as well. */
+static void
+common_fill_tail(struct bounce_rcpt *r, const char *diag, size_t len,
+                 const char *action, bool same)
+{
+	/* smtpcmd_store() never overwrites: look only when it would store */
+	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
+		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
+		                    same ? analysis_diag_command(r) :
+		                    smtpcmd_find(diag, len));
+	if (r->action[0] == '\0' && action != NULL)
+		result_set_str(r->action, sizeof(r->action), action,
+		               strlen(action));
 }
 
 void
 common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
             const char *action)
 {
+	bool same = false;
+
 	if (r == NULL)
 		return;
-	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0)
-		common_set_diag(r->diagnostic, sizeof(r->diagnostic), diag, len);
+	if (r->diagnostic[0] == '\0' && diag != NULL && len > 0) {
+		same = common_set_diag(r->diagnostic, sizeof(r->diagnostic),
+		                       diag, len);
+		analysis_diag_forget(r);
+	}
 	if ((r->status[0] == '\0' || r->replycode == 0) && r->diagnostic[0]) {
 		char st[BM_STATUS_MAX];
 		int code = 0;
 
 		st[0] = '\0';
-		if (status_find(r->diagnostic, strlen(r->diagnostic), st,
-		                sizeof(st), &code)) {
+		if (analysis_diag_status(r, st, sizeof(st), &code)) {
 			if (r->status[0] == '\0')
 				memcpy(r->status, st, strlen(st) + 1);
 			if (r->replycode == 0)
@@ -490,20 +514,14 @@ common_fill(struct bounce_rcpt *r, const char *diag, size_t len,
 	if (r->remote_mta[0] == '\0' && r->diagnostic[0])
 		common_remote_mta(r->diagnostic, strlen(r->diagnostic),
 		                  r->remote_mta, sizeof(r->remote_mta));
-	common_fill_more(r, diag, len, action);
+	common_fill_tail(r, diag, len, action, same);
 }
 
 void
 common_fill_more(struct bounce_rcpt *r, const char *diag, size_t len,
                  const char *action)
 {
-	/* smtpcmd_store() never overwrites: look only when it would store */
-	if (r->smtp_command[0] == '\0' && diag != NULL && len > 0)
-		(void)smtpcmd_store(r->smtp_command, sizeof(r->smtp_command),
-		                    smtpcmd_find(diag, len));
-	if (r->action[0] == '\0' && action != NULL)
-		result_set_str(r->action, sizeof(r->action), action,
-		               strlen(action));
+	common_fill_tail(r, diag, len, action, false);
 }
 
 /* Where a diagnostic names the remote host: the phrase before the name and
@@ -678,9 +696,11 @@ common_dsn_text(const struct recog_ctx *ctx, struct bounce_result *res)
 			memcpy(r->action, d->action, sizeof(r->action));
 		if (r->replycode == 0)
 			r->replycode = d->replycode;
-		if (r->diagnostic[0] == '\0')
+		if (r->diagnostic[0] == '\0') {
 			memcpy(r->diagnostic, d->diagnostic,
 			       sizeof(r->diagnostic));
+			r->diag_read = d->diag_read;   /* the same text */
+		}
 		if (r->remote_mta[0] == '\0')
 			memcpy(r->remote_mta, d->remote_mta,
 			       sizeof(r->remote_mta));

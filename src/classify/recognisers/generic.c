@@ -21,8 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "classify/analysis.h"
 #include "classify/addr.h"
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/dsn.h"
 #include "mime/hdr.h"
@@ -243,14 +243,17 @@ generic_add(const struct recog_ctx *ctx, struct bounce_result *res,
 	struct bounce_rcpt *r;
 
 	if ((r = result_find_rcpt(res, rcpt)) != NULL) {
-		if (r->diagnostic[0] == '\0')
+		if (r->diagnostic[0] == '\0') {
 			generic_copy(r->diagnostic, sizeof(r->diagnostic), diag);
+			analysis_diag_forget(r);
+		}
 		return 0;
 	}
 	if ((r = result_add_rcpt(res, ctx->lim)) == NULL)
 		return -1;
 	generic_copy(r->recipient, sizeof(r->recipient), rcpt);
 	generic_copy(r->diagnostic, sizeof(r->diagnostic), diag);
+	analysis_diag_forget(r);
 	generic_error_line(diag, strlen(diag), r->status, sizeof(r->status),
 	                   &r->replycode, false);
 	generic_copy(r->action, sizeof(r->action),
@@ -458,6 +461,7 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 		dlen += text_collapse(line, llen, r->diagnostic + dlen,
 		                      sizeof(r->diagnostic) - dlen);
 	}
+	analysis_diag_forget(r);
 }
 
 static bool
@@ -537,8 +541,10 @@ generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res)
 			t = &tmp.rcpt[0];
 		if (t == NULL)
 			continue;
-		if (r->diagnostic[0] == '\0')
+		if (r->diagnostic[0] == '\0') {
 			memcpy(r->diagnostic, t->diagnostic, sizeof(r->diagnostic));
+			r->diag_read = t->diag_read;   /* the same text */
+		}
 		if (r->status[0] == '\0' && t->status[0] != '\0')
 			memcpy(r->status, t->status, sizeof(r->status));
 		if (r->replycode == 0)

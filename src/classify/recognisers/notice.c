@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "classify/analysis.h"
 #include "classify/addr.h"
+#include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/recog.h"
 #include "classify/result.h"
@@ -325,6 +325,7 @@ notice_match(const struct recog_ctx *ctx, struct bounce_result *res,
 
 		if (flags & NOTICE_SECTION_DIAG) {
 			r->diagnostic[0] = '\0';
+			analysis_diag_forget(r);
 			r->status[0] = '\0';
 			r->replycode = 0;
 		}
@@ -371,9 +372,11 @@ notice_enrich(const struct recog_ctx *ctx, struct bounce_result *res,
 		if (t == NULL && res->nrcpt == 1 && text.nrcpt == 1)
 			t = &text.rcpt[0];
 		if (t != NULL) {
-			if (r->diagnostic[0] == '\0')
+			if (r->diagnostic[0] == '\0') {
 				memcpy(r->diagnostic, t->diagnostic,
 				       sizeof(r->diagnostic));
+				r->diag_read = t->diag_read; /* same text */
+			}
 			if (r->status[0] == '\0')
 				memcpy(r->status, t->status, sizeof(r->status));
 			if (r->replycode == 0)

@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/analysis.h"
 #include "classify/addr.h"
+#include "classify/analysis.h"
 #include "classify/recog.h"
 #include "classify/result.h"
 #include "classify/status.h"
@@ -415,23 +415,23 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	return res->nrcpt > before;
 }
 
-/* The SMTP reply code in a record's diagnostic (0: none). */
+/* The SMTP reply code in a record's diagnostic (0: none), read once for
+ * the record (analysis.h). */
 static int
-sm_diag_code(const struct bounce_rcpt *r)
+sm_diag_code(struct bounce_rcpt *r)
 {
 	char old[BM_STATUS_MAX];
 	int oldcode = 0;
 
 	old[0] = '\0';
-	(void)status_find(r->diagnostic, strlen(r->diagnostic), old,
-	                  sizeof(old), &oldcode);
+	(void)analysis_diag_status(r, old, sizeof(old), &oldcode);
 	return oldcode;
 }
 
 /* Can sm_improve() change the record at all?  Only when its diagnostic
  * lacks a failure reply or its status is a bare X.0.0. */
 static bool
-sm_improvable(const struct bounce_rcpt *r)
+sm_improvable(struct bounce_rcpt *r)
 {
 	return sm_diag_code(r) < 400 || strcmp(r->status + 1, ".0.0") == 0;
 }
@@ -453,6 +453,7 @@ sm_improve(struct bounce_rcpt *r, const char *diag)
 	if (sm_diag_code(r) < 400) {
 		result_set_str(r->diagnostic, sizeof(r->diagnostic), diag,
 		               strlen(diag));
+		analysis_diag_forget(r);
 		r->replycode = code;
 	}
 	if (st[0] != '\0' && status_class(st) == status_class(r->status) &&
