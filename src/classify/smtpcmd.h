@@ -12,8 +12,8 @@
  * it, else the wording near its address).  Both match fixed phrases of a
  * table (ASCII case and white space folded, whole words), look at a bounded
  * prefix of their input and never read past it.  Thread-safe: their only
- * state is the phrase tables, built once per thread (_Thread_local); an
- * answer depends on the input alone.  Names are the upper-case command
+ * state is the phrase tables, built once for the process and read-only
+ * after; an answer depends on the input alone.  Names are the upper-case command
  * words ("RCPT", "DATA", "MAIL", "HELO", "CONN" for the greeting), ""
  * when unknown.
  */

@@ -15,10 +15,12 @@
 #include "config.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <threads.h>
 
 #include "classify/smtpcmd.h"
 #include "classify/smtpcmd_phrase.h"
@@ -136,7 +138,6 @@ struct smtpcmd_group {
 };
 
 struct smtpcmd_index {
-	bool ready;
 	size_t plen[SMTPCMD_NPHRASES];
 	unsigned char order[SMTPCMD_NPHRASES];  /* by letter, then group */
 	struct smtpcmd_group group[SMTPCMD_NPHRASES];
@@ -183,10 +184,16 @@ static void smtpcmd_trio_add(uint32_t row[32], const char *ph, size_t plen)
 		row[b] |= (uint32_t)1 << ((ph[2] == ' ' ? 0 : (unsigned char)ph[2]) & 31);
 }
 
-static _Thread_local struct smtpcmd_index smtpcmd_index;
+/* One index for the process, built once from the constant table and only
+ * read after: `ready` is set (release) when it is whole, and a reader that
+ * sees it set (acquire) sees the whole index; the first readers build it
+ * through call_once(). */
+static struct smtpcmd_index smtpcmd_index;
+static atomic_bool smtpcmd_index_ready;
+static once_flag smtpcmd_index_once = ONCE_FLAG_INIT;
 
-/* Build this thread's smtpcmd_index, once (kept out of line: the callers
- * only test that it is ready). */
+/* Build smtpcmd_index (kept out of line: the callers only test that it is
+ * ready). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -286,13 +293,13 @@ static void smtpcmd_index_build(void)
 				lead[k] |= (uint32_t)1 << (('a' + c) & 31);
 	for (k = 0; k < 256; k++)
 		x->duo[k] = lead[x->fold[k] & 31];
-	x->ready = true;
+	atomic_store_explicit(&smtpcmd_index_ready, true, memory_order_release);
 }
 
 static inline const struct smtpcmd_index *smtpcmd_index_get(void)
 {
-	if (!smtpcmd_index.ready)
-		smtpcmd_index_build();
+	if (!atomic_load_explicit(&smtpcmd_index_ready, memory_order_acquire))
+		call_once(&smtpcmd_index_once, smtpcmd_index_build);
 	return &smtpcmd_index;
 }
 

@@ -8,9 +8,10 @@
  * space or control bytes one space, or a paragraph mark when it holds two
  * line ends), whether it is folded already or raw; no byte outside the
  * span (or past an output buffer's size) is read or written (the block
- * scanners of util/scan.h read only inside it); nothing is allocated.  Thread-safety: the only state is a per-thread cache
- * (_Thread_local) of tables built once from the constant phrase table, so
- * any number of threads may call it at once.
+ * scanners of util/scan.h read only inside it); nothing is allocated.
+ * Thread-safety: the only state is one set of tables for the process,
+ * built once (call_once) from the constant phrase table and only read
+ * after, so any number of threads may call it at once.
  */
 #ifndef BM_SMTPCMD_PHRASE_H
 #define BM_SMTPCMD_PHRASE_H

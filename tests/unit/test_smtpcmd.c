@@ -1,8 +1,9 @@
 /*
  * test_smtpcmd.c - smtpcmd.c: names, the command a diagnostic states (each
  * MTA's wording), the command a notification text states for one recipient
- * (transcripts, paragraphs, other recipients), hostile input, and phrases
- * and addresses at every offset of the block-wise readers.
+ * (transcripts, paragraphs, other recipients), hostile input, phrases
+ * and addresses at every offset of the block-wise readers, and threads
+ * that race to build the phrase tables (one set for the process).
  */
 #include "config.h"
 
@@ -12,12 +13,48 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include <cmocka.h>
 
 #include "classify/smtpcmd.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Runs first: several threads race to build the phrase tables, then read
+ * them at once; each must get every answer right. */
+static int race_worker(void *arg)
+{
+	static const char diag[] = "host mx.example.org said: 550 5.1.1 user "
+	                           "unknown (in reply to RCPT TO command)";
+	static const char text[] = "<a@example.org>:\nSMTP error from remote "
+	                           "mail server after end of data:\n554 spam";
+	int i, bad = 0;
+
+	(void)arg;
+	for (i = 0; i < 2000; i++) {
+		if (smtpcmd_find(diag, sizeof(diag) - 1) != SMTPCMD_RCPT)
+			bad++;
+		if (smtpcmd_find_for(text, sizeof(text) - 1, "a@example.org") !=
+		    SMTPCMD_DATA)
+			bad++;
+	}
+	return bad;
+}
+
+static void test_threads(void **state)
+{
+	thrd_t t[4];
+	int i, rc;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(thrd_create(&t[i], race_worker, NULL), thrd_success);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(thrd_join(t[i], &rc), thrd_success);
+		assert_int_equal(rc, 0);
+	}
+}
 
 static void test_names(void **state)
 {
@@ -534,6 +571,7 @@ static void test_offsets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_find_for),
