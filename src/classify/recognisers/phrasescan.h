@@ -8,8 +8,8 @@
  * span once (a multi-phrase search after Wu and Manber: a table of safe
  * shifts over three-byte blocks).  It finds exactly what text_find() finds:
  * ASCII case-insensitive, a phrase may start mid-word.  An index is plain
- * data with no hidden state: whoever builds it owns it (recog.c and
- * recog/common.c keep theirs per thread, in tcache.h blocks).
+ * data with no hidden state: whoever builds it owns it (analysis.c and
+ * recognisers/common.c keep theirs per thread, in tcache.h blocks).
  */
 #ifndef BM_RECOG_PHRASESCAN_H
 #define BM_RECOG_PHRASESCAN_H
