@@ -48,7 +48,7 @@ struct analysis_scan {
 };
 
 struct analysis {
-	const char *field[ANALYSIS_FIELDS];  /* never NULL ("" if none) */
+	const char *field[ANALYSIS_FIELDS];  /* NULL if the message has none */
 	size_t len[ANALYSIS_FIELDS];
 	int signal;      /* ANALYSIS_SIGNAL_* of From and Subject (0: none) */
 	bool daemon;     /* From names a bounce daemon: the signal's From
