@@ -24,13 +24,10 @@
 #include "classify/status.h"
 #include "util/tcache.h"
 #include "util/text.h"
-#include "classify/recognisers/common.h"
 #include "classify/recognisers/phrasescan.h"
 
 _Static_assert(ANALYSIS_PHRASES == PHRASESCAN_MAX,
                "a scan holds one bit per phrase an index can hold");
-_Static_assert(ANALYSIS_STATUS_MAX == BM_STATUS_MAX,
-               "a record's status and its diagnostic's have one size");
 
 /* From: substrings (case-insensitive) that mark an automatic bounce. */
 static const char *const analysis_from_signals[] = {
@@ -78,7 +75,7 @@ static const char *const analysis_daemon_from[] = {
  * field of a message scans the field once for all the phrases learnt so
  * far; the hits go to the message's analysis.  A list learnt after that
  * scan and a phrase the index cannot hold (short, or spanning lines) are
- * searched directly: the answer is always common_has_any()'s. */
+ * searched directly: the answer is always text_find_any()'s. */
 
 /* Phrases shorter than their field's window are searched directly (a
  * longer window lets the one-pass search skip further): text phrases are
@@ -188,7 +185,7 @@ analysis_has(struct analysis *an, enum analysis_field field,
 	l = x != NULL ? analysis_list_get(x, phrases) : NULL;
 	if (l == NULL || l->full ||
 	    (scan->scanned && (size_t)l->first + l->count > scan->indexed))
-		return common_has_any(s, len, phrases); /* not in the scan */
+		return text_find_any(s, len, phrases); /* not in the scan */
 	if (!scan->scanned) {
 		phrasescan_run(&x->scan, s, len, scan->hits);
 		scan->indexed = x->scan.n;
@@ -227,7 +224,7 @@ analysis_init(struct analysis *an, const char *from, const char *subject,
 		an->signal |= ANALYSIS_SIGNAL_SUBJECT;
 	an->daemon = from != NULL &&
 	             ((an->signal & ANALYSIS_SIGNAL_FROM) ||
-	              common_has_any(from, an->len[ANALYSIS_FROM],
+	              text_find_any(from, an->len[ANALYSIS_FROM],
 	                             analysis_daemon_from));
 }
 
@@ -237,13 +234,13 @@ bool
 analysis_diag_status(struct bounce_rcpt *r, char *status, size_t statussz,
                      int *replycode)
 {
-	struct analysis_diag *d = &r->diag_read;
+	struct record_diag *d = &r->diag_read;
 
-	if (!(d->read & ANALYSIS_DIAG_STATUS)) {
+	if (!(d->read & RECORD_DIAG_STATUS)) {
 		d->found = status_find(r->diagnostic,
 		                       strnlen(r->diagnostic, sizeof(r->diagnostic)),
 		                       d->status, sizeof(d->status), &d->replycode);
-		d->read |= ANALYSIS_DIAG_STATUS;
+		d->read |= RECORD_DIAG_STATUS;
 	}
 	/* as status_find() fills them: the code only when it fits */
 	if (status != NULL && statussz > 0) {
@@ -261,12 +258,12 @@ analysis_diag_status(struct bounce_rcpt *r, char *status, size_t statussz,
 enum smtpcmd
 analysis_diag_command(struct bounce_rcpt *r)
 {
-	struct analysis_diag *d = &r->diag_read;
+	struct record_diag *d = &r->diag_read;
 
-	if (!(d->read & ANALYSIS_DIAG_COMMAND)) {
+	if (!(d->read & RECORD_DIAG_COMMAND)) {
 		d->command = (unsigned char)smtpcmd_find(r->diagnostic,
 		    strnlen(r->diagnostic, sizeof(r->diagnostic)));
-		d->read |= ANALYSIS_DIAG_COMMAND;
+		d->read |= RECORD_DIAG_COMMAND;
 	}
 	return (enum smtpcmd)d->command;
 }

@@ -7,11 +7,11 @@
  * it) and the recognisers reach it as recog_ctx.an.  The bounce signal and
  * the daemon sender are found at set-up; which phrases of the lists asked
  * about a field holds comes from one scan of the field, made at the first
- * question.  struct analysis_diag, one per record inside struct
- * bounce_rcpt (so it moves with the record): status_find() and
- * smtpcmd_find() of its diagnostic, each read at the first question;
+ * question.  Per record, analysis_diag_*(): status_find() and
+ * smtpcmd_find() of its diagnostic, each read at the first question and
+ * kept in the record (struct record_diag, so it moves with the record);
  * whoever writes into a diagnostic calls analysis_diag_forget().  Answers
- * equal common_has_any(), status_find() and smtpcmd_find()'s.  Owned by
+ * equal text_find_any(), status_find() and smtpcmd_find()'s.  Owned by
  * the owner of the message or record, never shared between threads; the
  * only other state is a per-thread phrase index per field (util/tcache).
  */
@@ -24,7 +24,7 @@
 
 #include "classify/smtpcmd.h"
 
-struct bounce_rcpt;
+struct bounce_rcpt;  /* record.h */
 
 /* The fields of a message analysis_has() answers about. */
 enum analysis_field {
@@ -63,22 +63,13 @@ void analysis_init(struct analysis *an, const char *from, const char *subject,
                    const char *text, size_t text_len);
 
 /* Does the field hold a phrase of the constant NULL-terminated list
- * (ASCII case-insensitive, as common_has_any())?  The list's address
+ * (ASCII case-insensitive, as text_find_any())?  The list's address
  * identifies it: the per-thread index learns it the first time. */
 bool analysis_has(struct analysis *an, enum analysis_field field,
                   const char *const *phrases);
 
-/* What one record's diagnostic says (see above).  All zero: nothing read. */
-#define ANALYSIS_STATUS_MAX 16     /* = BM_STATUS_MAX (asserted) */
-struct analysis_diag {
-	unsigned char read;        /* ANALYSIS_DIAG_* parts that are known */
-	unsigned char command;     /* enum smtpcmd, when read */
-	bool found;                /* status_find()'s answer, when read */
-	int replycode;
-	char status[ANALYSIS_STATUS_MAX];
-};
-#define ANALYSIS_DIAG_STATUS  1u
-#define ANALYSIS_DIAG_COMMAND 2u
+/* A record's diagnostic, read once (see above): what was read is kept in
+ * r->diag_read (struct record_diag, record.h). */
 
 /* status_find() of r->diagnostic into status (statussz bytes) and
  * *replycode (either may be NULL), read once per diagnostic. */

@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "classify/analysis.h"
 #include "classify/reason.h"
 
 /* What the mailing software should do about one recipient (DESIGN 3);
@@ -74,6 +73,20 @@ enum bounce_kind {
 	BOUNCE_KIND_FEEDBACK,    /* ARF, RFC 5965 */
 };
 
+/* What analysis.h has read of a record's diagnostic, kept in the record
+ * so that it moves with it; all zero: nothing read.  Only analysis.c
+ * reads or writes it (a copy of a record, or of a diagnostic together
+ * with it, keeps it true). */
+struct record_diag {
+	unsigned char read;        /* RECORD_DIAG_* parts that are known */
+	unsigned char command;     /* enum smtpcmd (smtpcmd.h), when read */
+	bool found;                /* status_find()'s answer, when read */
+	int replycode;
+	char status[BM_STATUS_MAX];
+};
+#define RECORD_DIAG_STATUS  1u
+#define RECORD_DIAG_COMMAND 2u
+
 /* One failed (or reported) recipient. All strings are NUL-terminated,
  * bounded by their array size, and free of control characters. */
 struct bounce_rcpt {
@@ -100,7 +113,7 @@ struct bounce_rcpt {
 	struct bounce_evidence ev;
 	/* Internal: what `diagnostic` says, read once (analysis.h); whoever
 	 * writes into `diagnostic` calls analysis_diag_forget(). */
-	struct analysis_diag diag_read;
+	struct record_diag diag_read;
 };
 
 struct bounce_result {

@@ -228,6 +228,19 @@ text_find(const char *hay, size_t len, const char *needle)
 	return text_findn(hay, len, needle, strlen(needle));
 }
 
+bool
+text_find_any(const char *hay, size_t len, const char *const *needles)
+{
+	size_t i;
+
+	if (hay == NULL || needles == NULL)
+		return false;
+	for (i = 0; needles[i] != NULL; i++)
+		if (text_find(hay, len, needles[i]) != NULL)
+			return true;
+	return false;
+}
+
 /* text_starts() of a prefix holding a line break: compared CRLF-tolerantly
  * from the start, as text_findn does.  Kept out of line so that the hot
  * loop of text_starts() saves no registers. */

@@ -31,6 +31,9 @@ const char *text_findn(const char *hay, size_t len, const char *needle, size_t n
  * which exceeds nlen by the CRs of CRLF line ends inside the match. */
 const char *text_findn_span(const char *hay, size_t len, const char *needle,
                             size_t nlen, size_t *span);
+/* Does text_find() find any needle of the NULL-terminated list in
+ * hay[0..len)?  false for a NULL hay or list. */
+bool text_find_any(const char *hay, size_t len, const char *const *needles);
 /* Case-insensitive prefix test of s[0..len) (line ends as text_find). */
 bool text_starts(const char *s, size_t len, const char *prefix);
 

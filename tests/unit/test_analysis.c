@@ -188,7 +188,7 @@ test_diag_classify(void **state)
 	memcpy(a.diagnostic + sizeof(a.diagnostic) - 9, " 5.1.1 x", 8);
 	a.diagnostic[sizeof(a.diagnostic) - 1] = '1';
 	/* what an unterminated text would read, up to the array's end */
-	a.diag_read.read = ANALYSIS_DIAG_STATUS | ANALYSIS_DIAG_COMMAND;
+	a.diag_read.read = RECORD_DIAG_STATUS | RECORD_DIAG_COMMAND;
 	a.diag_read.found = true;
 	memcpy(a.diag_read.status, "4.0.0", 6);
 	classify_rcpt(&a);

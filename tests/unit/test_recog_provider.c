@@ -11,7 +11,7 @@
  * non-bounce provider notification must get no failure class and no
  * provider recogniser.  The one-pass phrase search behind the families'
  * checks (phrasescan_*, analysis_has) must answer exactly what
- * text_find() / common_has_any() answer, whatever the order lists are
+ * text_find() / text_find_any() answer, whatever the order lists are
  * asked in.
  */
 #include "config.h"
@@ -460,11 +460,11 @@ static bool
 field_direct(const struct analysis *an, enum analysis_field f,
              const char *const *l)
 {
-	return common_has_any(an->field[f], an->len[f], l);
+	return text_find_any(an->field[f], an->len[f], l);
 }
 
 /* Ask the lists in an order that depends on `round`, some twice: the
- * analysis answers as common_has_any() does. */
+ * analysis answers as text_find_any() does. */
 static void
 field_check(const char *text, size_t len, const char *line, size_t round)
 {
@@ -562,7 +562,7 @@ test_field_memo(void **state)
 	}
 }
 
-/* common_has_any_indexed() answers as common_has_any(): lists with a
+/* common_has_any_indexed() answers as text_find_any(): lists with a
  * word under four bytes, a line break, more lists than a thread indexes. */
 static const char *const any_short[] = { "MX ", "full", "quota",
 	"Received >>> ", NULL };
@@ -578,7 +578,7 @@ any_check(const char *hay, size_t len)
 
 	for (i = 0; i < sizeof(any_lists) / sizeof(any_lists[0]); i++)
 		if (common_has_any_indexed(hay, len, any_lists[i]) !=
-		    common_has_any(hay, len, any_lists[i]))
+		    text_find_any(hay, len, any_lists[i]))
 			fail_msg("list %zu in \"%.*s\"", i, (int)len, hay);
 }
 

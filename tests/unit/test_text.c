@@ -197,6 +197,26 @@ test_find_leading_lf(void **state)
 	assert_true(text_starts("AB\r\nCDe", 7, "ab\ncd"));
 }
 
+/* text_find_any(): any needle of a list, as text_find() finds each. */
+static void
+test_find_any(void **state)
+{
+	static const char *const list[] = { "user unknown", "mailbox\nfull",
+		"MX ", NULL };
+	static const char *const none[] = { NULL };
+	static const char hay[] = "550 5.2.2 Mailbox\r\nFULL here";
+
+	(void)state;
+	assert_true(text_find_any(hay, sizeof(hay) - 1, list));
+	assert_false(text_find_any(hay, 20, list));      /* cut inside it */
+	assert_true(text_find_any("no mx record", 12, list));
+	assert_false(text_find_any("no mx", 5, list));
+	assert_true(text_find_any("User Unknown", 12, list));
+	assert_false(text_find_any(hay, sizeof(hay) - 1, none));
+	assert_false(text_find_any(NULL, 0, list));
+	assert_false(text_find_any(hay, sizeof(hay) - 1, NULL));
+}
+
 static void
 test_utf8(void **state)
 {
@@ -608,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_find_span),
 		cmocka_unit_test(test_find_memo),
 		cmocka_unit_test(test_find_leading_lf),
+		cmocka_unit_test(test_find_any),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_lines),

@@ -52,19 +52,6 @@ common_find_any(const char *s, size_t len, const char *const *phrases,
 	return true;
 }
 
-bool
-common_has_any(const char *s, size_t len, const char *const *phrases)
-{
-	size_t i;
-
-	if (s == NULL || phrases == NULL)
-		return false;
-	for (i = 0; phrases[i] != NULL; i++)
-		if (text_find(s, len, phrases[i]) != NULL)
-			return true;
-	return false;
-}
-
 /* A list's per-thread index of its phrases of at least the window;
  * `direct` when some are shorter (searched one by one), `ok` false when a
  * phrase does not fit otherwise (the list is searched phrase by phrase). */
@@ -97,7 +84,7 @@ common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
 		return false;
 	t = tcache_get(TCACHE_COMMON_LISTS, sizeof(*t));
 	if (t == NULL)
-		return common_has_any(s, len, phrases);
+		return text_find_any(s, len, phrases);
 	for (i = 0; i < t->n; i++)
 		if (t->list[i].phrases == phrases) {
 			l = &t->list[i];
@@ -105,7 +92,7 @@ common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
 		}
 	if (l == NULL) {
 		if (t->n >= COMMON_LISTS_MAX)
-			return common_has_any(s, len, phrases);
+			return text_find_any(s, len, phrases);
 		l = &t->list[t->n++];
 		l->phrases = phrases;
 		w = SIZE_MAX;
@@ -124,7 +111,7 @@ common_has_any_indexed(const char *s, size_t len, const char *const *phrases)
 		}
 	}
 	if (!l->ok)
-		return common_has_any(s, len, phrases);
+		return text_find_any(s, len, phrases);
 	if (l->direct)
 		for (i = 0; phrases[i] != NULL; i++)
 			if (strlen(phrases[i]) < l->scan.window &&

@@ -44,18 +44,14 @@ struct common_block {
 	size_t body_len;
 };
 
-/* true when any phrase of the NULL-terminated list occurs (ASCII case
- * insensitive) in s[0..len). */
-bool common_has_any(const char *s, size_t len, const char *const *phrases);
-
-/* common_has_any() for a list asked about many short spans (the reason
+/* text_find_any() for a list asked about many short spans (the reason
  * words recognisers test each diagnostic for): the first question builds
  * a per-thread index of the list (struct phrasescan, its window the
  * shortest phrase of at least four bytes; shorter ones are searched
  * alone), then each span is read once for all the phrases.
  * Up to COMMON_LISTS_MAX lists per thread; others, and lists with a
  * phrase the index cannot hold, are searched phrase by phrase.  The
- * answer is always common_has_any()'s. */
+ * answer is always text_find_any()'s. */
 #define COMMON_LISTS_MAX 4
 bool common_has_any_indexed(const char *s, size_t len,
                             const char *const *phrases);

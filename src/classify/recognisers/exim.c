@@ -302,7 +302,7 @@ exim_blocks(const struct recog_ctx *ctx, struct bounce_result *res,
 			                               strlen(diag));
 		/* a pipe or file transport failed: the local mailer's error */
 		if (r->reason_hint == BM_REASON_UNDEFINED &&
-		    common_has_any(b.head, b.head_len, exim_local_transport))
+		    text_find_any(b.head, b.head_len, exim_local_transport))
 			r->reason_hint = BM_REASON_MAILERERROR;
 		added++;
 	}
@@ -327,7 +327,7 @@ exim_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	delay = text_find(ctx->text + start, ctx->text_len - start,
 	                  exim_delay_word);
 	action = delay != NULL &&
-	         common_has_any(delay, ctx->text_len - (size_t)(delay -
+	         text_find_any(delay, ctx->text_len - (size_t)(delay -
 	                        ctx->text), exim_delay) ? "delayed" : "failed";
 	sec = ctx->text + end;
 	stop = common_until_line(sec, ctx->text_len - end, exim_ends);

@@ -71,7 +71,7 @@ osmtpd_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (!common_find_any(ctx->text, ctx->text_len, osmtpd_starts, &start,
 	                     &end))
 		return 0;
-	action = common_has_any(ctx->text, end, osmtpd_delay) ? "delayed" :
+	action = text_find_any(ctx->text, end, osmtpd_delay) ? "delayed" :
 	         "failed";
 	sec = ctx->text + end;
 	stop = common_until_line(sec, ctx->text_len - end, osmtpd_ends);

@@ -99,8 +99,8 @@ qmail_hint(const char *diag)
 		r = common_reason(qmail_reasons, diag, len);
 
 	if (r == BM_REASON_UNDEFINED &&
-	    common_has_any(diag, len, qmail_expired) &&
-	    !common_has_any(diag, len, qmail_remote_said))
+	    text_find_any(diag, len, qmail_expired) &&
+	    !text_find_any(diag, len, qmail_remote_said))
 		r = BM_REASON_EXPIRED;
 	return r;
 }

@@ -398,7 +398,7 @@ sm_match(const struct recog_ctx *ctx, struct bounce_result *res)
 		            strlen(st->pending), NULL);
 
 	expired = analysis_has(ctx->an, ANALYSIS_TEXT, sm_expired) ||
-	          common_has_any(ctx->subject, strlen(ctx->subject),
+	          text_find_any(ctx->subject, strlen(ctx->subject),
 	                         sm_expired);
 	for (i = before; i < res->nrcpt; i++) {
 		struct bounce_rcpt *r = &res->rcpt[i];
