@@ -3,7 +3,7 @@
 #
 #   sudo ./bootstrap.sh run    install packages, build, classify the sample
 #                              bounce, then run bounce-milter in the foreground
-#                              on 127.0.0.1:8891 with conf/quickstart.conf
+#                              on 127.0.0.1:9704 with conf/quickstart.conf
 #   sudo ./bootstrap.sh test   install packages, build, run the whole test
 #                              suite (unit, corpus, milter, end to end with a
 #                              real Postfix, fault injection), the unit
@@ -76,7 +76,7 @@ run)
 		chown "$runuser" "$TOP/build/run"
 		chmod 755 "$TOP/build/run"
 	fi
-	say "starting bounce-milter in the foreground on inet:8891@127.0.0.1 (Ctrl-C stops it)"
+	say "starting bounce-milter in the foreground on inet:9704@127.0.0.1 (Ctrl-C stops it)"
 	say "suppression list: $TOP/build/run/suppressed.txt"
 	sed -e "s|@RUNDIR@|$TOP/build/run|g" -e "s|@RUNUSER@|$runuser|g" \
 		"$TOP/conf/quickstart.conf" > "$TOP/build/run/quickstart.conf"

@@ -13,7 +13,7 @@
  *
  * File syntax (every option documented in conf/bounce-milter.conf and
  * bounce-milter.conf(5), with its default):
- *   socket = "inet:8891@127.0.0.1"     user = ""        socket_mode = "0660"
+ *   socket = "inet:9704@127.0.0.1"     user = ""        socket_mode = "0660"
  *   syslog_facility = "mail"           syslog_ident = "bounce-milter"
  *   max_message_bytes = 1048576        bounce_address = {}   (globs, e.g. "bounces+*@example.com")
  *   max_suppress_per_message = 10      max_suppress_per_hour = 1000

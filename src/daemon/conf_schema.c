@@ -506,7 +506,7 @@ static cfg_opt_t conf_schema_pgsql_opts[] = {
 };
 
 static cfg_opt_t conf_schema_opts[] = {
-	CFG_STR("socket", "inet:8891@127.0.0.1", CFGF_NONE),
+	CFG_STR("socket", "inet:9704@127.0.0.1", CFGF_NONE),
 	CFG_STR("user", "", CFGF_NONE),
 	CFG_STR("socket_mode", "0660", CFGF_NONE),
 	CFG_STR("syslog_facility", "mail", CFGF_NONE),

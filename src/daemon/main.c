@@ -3,8 +3,8 @@
  * drop, signals, smfi_main.
  *
  * Start-up order (libmilter-notes section 10): load and check the config,
- * open syslog, block SIGUSR1/HUP/TERM/INT before any thread exists, set the
- * connection, register, open the socket (removing a stale UNIX socket), set
+ * open the log (syslog, or stderr only with -f), block SIGUSR1/HUP/TERM/INT
+ * before any thread exists, set the connection, register, open the socket (removing a stale UNIX socket), set
  * its mode and owner, set TCP_NODELAY on a TCP listener, drop privileges,
  * open the suppression list, detach unless -f, start the SPF module and the
  * SIGUSR1 reload thread, then smfi_main.  libmilter's own signal thread owns
@@ -83,7 +83,7 @@ main_usage(FILE *f)
 	    "usage: bounce-milter [-f] [-c FILE] [-p SOCKET]\n"
 	    "       bounce-milter -t [-c FILE]\n"
 	    "       bounce-milter -V | -h\n"
-	    "  -f         stay in the foreground and log to stderr too\n"
+	    "  -f         stay in the foreground and log to stderr only (not syslog)\n"
 	    "  -c FILE    configuration file (default %s)\n"
 	    "  -p SOCKET  listen on SOCKET (inet:PORT@HOST, inet6:PORT@HOST, unix:/PATH),\n"
 	    "             overriding \"socket\" in the configuration\n"

@@ -3,15 +3,36 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/log.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char log_ident[64] = "bounce-milter";
-static bool log_stderr;
-static bool log_opened;
+static bool log_stderr;         /* foreground: stderr only, no syslog */
+static bool log_journal;        /* stderr is the journal: "<N>line" */
+static bool log_opened;         /* openlog() is in effect */
+
+/* systemd sets JOURNAL_STREAM="DEV:INO" for a service whose stderr is
+ * connected to the journal (systemd.exec(5)); a child that inherited the
+ * variable but writes elsewhere sees another device or inode. */
+static bool
+log_stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	if (js == NULL || sscanf(js, "%llu:%llu%c", &dev, &ino, &tail) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_open(const char *ident, int facility, bool to_stderr)
@@ -19,12 +40,16 @@ log_open(const char *ident, int facility, bool to_stderr)
 	pthread_mutex_lock(&log_lock);
 	if (log_opened)
 		closelog();
+	log_opened = false;
 	/* openlog() keeps the pointer: the copy stays in static storage */
 	snprintf(log_ident, sizeof log_ident, "%s",
 	    ident != NULL && *ident != '\0' ? ident : "bounce-milter");
-	openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
 	log_stderr = to_stderr;
-	log_opened = true;
+	log_journal = to_stderr && log_stderr_is_journal();
+	if (!to_stderr) {
+		openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
+		log_opened = true;
+	}
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -68,9 +93,12 @@ log_emit(int prio, const char *prefix, const char *fmt, va_list ap)
 	log_clean(line);
 
 	pthread_mutex_lock(&log_lock);
-	syslog(prio, "%s", line);
-	if (log_stderr)
+	if (log_journal)
+		fprintf(stderr, "<%d>%s\n", LOG_PRI(prio), line);
+	else if (log_stderr)
 		fprintf(stderr, "%s[%ld]: %s\n", log_ident, (long)getpid(), line);
+	else
+		syslog(prio, "%s", line);
 	pthread_mutex_unlock(&log_lock);
 }
 

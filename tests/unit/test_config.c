@@ -144,7 +144,7 @@ test_defaults(void **state)
 	c = conf_load(path, errs, sizeof errs);
 	if (c == NULL)
 		fail_msg("minimal config rejected: %s", errs);
-	assert_string_equal(c->socket, "inet:8891@127.0.0.1");
+	assert_string_equal(c->socket, "inet:9704@127.0.0.1");
 	assert_string_equal(c->user, "");
 	assert_int_equal(c->socket_mode, 0660);
 	assert_string_equal(c->syslog_ident, "bounce-milter");
