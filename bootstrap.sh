@@ -1,15 +1,20 @@
 #!/bin/bash
 # bootstrap.sh - set up a fresh Debian 12 machine, build, and run or test.
 #
-#   sudo ./bootstrap.sh run    install packages, build, classify the sample
-#                              bounce, then run bounce-milter in the foreground
-#                              on 127.0.0.1:9704 with conf/quickstart.conf
-#   sudo ./bootstrap.sh test   install packages, build, run the whole test
-#                              suite (unit, corpus, milter, end to end with a
-#                              real Postfix, fault injection), the unit
-#                              and corpus tests again on the portable
-#                              scanners (--disable-simd), everything again
-#                              under ASan+UBSan, then the fuzz smoke
+#   sudo ./bootstrap.sh run    install what building and running need (no
+#                              MTA, no test tools), build, classify the
+#                              sample bounce, then run bounce-milter in the
+#                              foreground on 127.0.0.1:9704 with
+#                              conf/quickstart.conf
+#   sudo ./bootstrap.sh test   install those and the test tools (Postfix,
+#                              swaks, clang, valgrind, Sisimai, debhelper,
+#                              lintian...), build, run the whole test suite
+#                              (unit, corpus, milter, end to end with a real
+#                              Postfix, fault injection), build, lint, install
+#                              and try the Debian package, make distcheck,
+#                              the unit and corpus tests again on the
+#                              portable scanners (--disable-simd), everything
+#                              again under ASan+UBSan, then the fuzz smoke
 #
 # Each step prints what it does; any failure stops the script non-zero.
 set -euo pipefail
@@ -26,13 +31,22 @@ need_root() {
 	fi
 }
 
-install_packages() {
-	local pkgs=(build-essential autoconf automake libtool pkg-config
-		libmilter-dev libspf2-dev libconfuse-dev libcmocka-dev libssl-dev libpq-dev postgresql
-		postfix swaks miltertest python3 clang libclang-rt-14-dev
-		valgrind procps util-linux iproute2 libsisimai-perl)
-	# promtool (tests/ops: "stats prometheus" passes promtool check metrics)
-	pkgs+=(prometheus)
+# What building and running need: `run` installs only these, so that the
+# quick start never touches the machine's MTA (installing Postfix would
+# replace an Exim or a Sendmail).
+RUN_PKGS=(build-essential autoconf automake pkg-config
+	libmilter-dev libspf2-dev libconfuse-dev libssl-dev libpq-dev)
+# What the tests add: cmocka, a real Postfix and an SMTP client, miltertest,
+# a PostgreSQL server for the shipper's tests, clang for the fuzz build,
+# valgrind, Sisimai for the benchmarks, promtool (tests/ops: "stats
+# prometheus" passes promtool check metrics), and the Debian packaging tools
+# for tests/package/test-deb.sh.
+TEST_PKGS=(libcmocka-dev postfix swaks miltertest python3 postgresql clang
+	libclang-rt-14-dev valgrind procps util-linux iproute2 libsisimai-perl
+	prometheus debhelper dh-autoreconf fakeroot lintian)
+
+install_packages() { # PACKAGE...
+	local pkgs=("$@")
 	local missing=()
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
@@ -45,8 +59,8 @@ install_packages() {
 	need_root
 	say "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	# Postfix must not configure (or start) a system instance: tests run
-	# their own instance on loopback.
+	# Postfix (test only) must not configure (or start) a system instance:
+	# tests run their own instance on loopback.
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
@@ -62,7 +76,7 @@ configure_build() { # DIR [configure args...]
 
 case "${1:-}" in
 run)
-	install_packages
+	install_packages "${RUN_PKGS[@]}"
 	say "building in build/"
 	configure_build "$TOP/build" --enable-werror
 	say "classifying the sample bounce tests/data/sample-bounce.eml"
@@ -84,10 +98,13 @@ run)
 	exec "$TOP/build/bounce-milter" -f -c "$TOP/build/run/quickstart.conf"
 	;;
 test)
-	install_packages
+	install_packages "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
 	say "build with -Werror, then make check (unit, corpus, milter, end to end)"
 	configure_build "$TOP/build" --enable-werror
 	make -C "$TOP/build" -j"$JOBS" check || { find "$TOP/build" -name '*.log' -newer "$TOP/build/config.status" -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }
+	say "the Debian package: build in a copy of the tree, lintian, install, one bounce through Postfix, purge"
+	rc=0; BUILD="$TOP/build" SRCDIR="$TOP" bash "$TOP/tests/package/test-deb.sh" || rc=$?
+	case $rc in 0) ;; 77) echo "(package test skipped)" ;; *) exit 1 ;; esac
 	say "make distcheck: the release tarball builds and passes its tests (Postfix tests ran above)"
 	make -C "$TOP/build" distcheck BM_SKIP_E2E=1 >"$TOP/build/distcheck.log" 2>&1 \
 		|| { tail -60 "$TOP/build/distcheck.log"; exit 1; }
