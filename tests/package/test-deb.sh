@@ -101,6 +101,13 @@ e2e_check "/var/lib/bounce-milter belongs to bounce-milter, mode 750" \
 	test "$(stat -c '%U:%G %a' /var/lib/bounce-milter 2>/dev/null)" = "bounce-milter:bounce-milter 750"
 e2e_check "the service is installed but not enabled" \
 	test ! -e /etc/systemd/system/multi-user.target.wants/bounce-milter.service
+# systemd's own check of the unit: syntax, the executables and the man
+# pages it names exist (it needs no running systemd)
+if command -v systemd-analyze >/dev/null 2>&1; then
+	systemd-analyze verify /lib/systemd/system/bounce-milter.service >"$WORK/verify.log" 2>&1
+	e2e_check "systemd-analyze verify accepts the installed unit" test $? -eq 0
+	sed 's/^/#   /' "$WORK/verify.log"
+fi
 e2e_check "the installed bounce-milter -V says $want" \
 	test "$(/usr/sbin/bounce-milter -V)" = "bounce-milter $want"
 
