@@ -89,9 +89,10 @@ fi
 e2e_ok "the package is installed"
 e2e_check "/etc/bounce-milter.conf is a conffile" \
 	sh -c "dpkg-query -W -f='\${Conffiles}' bounce-milter | grep -q ' /etc/bounce-milter.conf '"
-for f in /usr/sbin/bounce-milter /usr/bin/bounce-classify /lib/systemd/system/bounce-milter.service \
-	/usr/share/man/man8/bounce-milter.8.gz /usr/share/man/man5/bounce-milter.conf.5.gz \
-	/usr/share/man/man1/bounce-classify.1.gz; do
+for f in /usr/sbin/bounce-milter /usr/sbin/bounce-milterctl /usr/bin/bounce-classify \
+	/lib/systemd/system/bounce-milter.service /usr/share/bounce-milter/schema.sql \
+	/usr/share/man/man8/bounce-milter.8.gz /usr/share/man/man8/bounce-milterctl.8.gz \
+	/usr/share/man/man5/bounce-milter.conf.5.gz /usr/share/man/man1/bounce-classify.1.gz; do
 	e2e_check "the package holds $f" sh -c "dpkg -L bounce-milter | grep -qx '$f'"
 done
 e2e_check "the system user bounce-milter exists, without a login shell" \

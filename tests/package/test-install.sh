@@ -19,9 +19,11 @@ inst install || { cat "$dest.log"; rm -f "$dest.log"; exit 1; }
 conf=$(find "$dest" -path '*/etc/bounce-milter.conf' | head -1)
 sample=$SRCDIR/conf/bounce-milter.conf
 check "the config is installed, equal to the sample" cmp -s "$sample" "$conf"
-for f in sbin/bounce-milter bin/bounce-classify lib/sysusers.d/bounce-milter.conf \
+for f in sbin/bounce-milter sbin/bounce-milterctl bin/bounce-classify \
+	share/bounce-milter/schema.sql lib/sysusers.d/bounce-milter.conf \
 	lib/tmpfiles.d/bounce-milter.conf lib/systemd/system/bounce-milter.service \
-	man/man8/bounce-milter.8 man/man5/bounce-milter.conf.5 man/man1/bounce-classify.1; do
+	man/man8/bounce-milter.8 man/man8/bounce-milterctl.8 man/man5/bounce-milter.conf.5 \
+	man/man1/bounce-classify.1; do
 	check "$f is installed" test -n "$(find "$dest" -path "*/$f" | head -1)"
 done
 unit=$(find "$dest" -name bounce-milter.service | head -1)
