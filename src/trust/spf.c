@@ -46,6 +46,7 @@
 
 #include "trust/spf.h"
 #include "trust/spfzone.h"
+#include "util/log.h"
 
 #define BM_SPF_WORKERS      8
 #define BM_SPF_QUEUE_MAX    1024
@@ -141,7 +142,7 @@ static void spf_log_error(const char *file, int line, const char *msg)
 {
 	struct spf_check *c = spf_current;
 
-	syslog(LOG_CRIT, "spf: libspf2 internal error at %s:%d: %s",
+	log_msg(LOG_CRIT, "spf: libspf2 internal error at %s:%d: %s",
 	       file ? file : "?", line, msg ? msg : "?");
 	if (!spf_in_worker)
 		abort();
@@ -164,14 +165,14 @@ static void spf_log_warning(const char *file, int line, const char *msg)
 {
 	(void)file;
 	(void)line;
-	syslog(LOG_WARNING, "spf: libspf2: %s", msg ? msg : "?");
+	log_msg(LOG_WARNING, "spf: libspf2: %s", msg ? msg : "?");
 }
 
 static void spf_log_info(const char *file, int line, const char *msg)
 {
 	(void)file;
 	(void)line;
-	syslog(LOG_INFO, "spf: libspf2: %s", msg ? msg : "?");
+	log_msg(LOG_INFO, "spf: libspf2: %s", msg ? msg : "?");
 }
 
 /* ------------------------------------------------------------ names, networks */
@@ -470,7 +471,7 @@ static void *spf_worker(void *arg)
 	if (pthread_mutex_lock(&S.lock) != 0)
 		return NULL;
 	if (srv == NULL)
-		syslog(LOG_ERR, "spf: cannot create a libspf2 server");
+		log_msg(LOG_ERR, "spf: cannot create a libspf2 server");
 	for (;;) {
 		struct spf_check *c;
 
@@ -521,7 +522,7 @@ static bool spf_pool_fill(void)
 		rc = pthread_create(&t, &attr, spf_worker, NULL);
 		pthread_attr_destroy(&attr);
 		if (rc != 0) {
-			syslog(LOG_ERR, "spf: cannot start a lookup thread: %s",
+			log_msg(LOG_ERR, "spf: cannot start a lookup thread: %s",
 			       strerror(rc));
 			break;
 		}
