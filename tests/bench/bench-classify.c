@@ -2,8 +2,8 @@
  * bench-classify.c - in-process speed of bounce_parse() against reading the
  * same bytes, measured in one run.
  *
- * Usage: bench-classify [-t SECONDS] [DIR...]  (default ../shared/corpus/emails
- * relative to the source tree, or BENCH_CORPUS).  Every regular file of the
+ * Usage: bench-classify [-t SECONDS] [DIR...]  (default tests/corpus/bounces/emails
+ * in the source tree, or BENCH_CORPUS).  Every regular file of the
  * folders is read into memory once.  Pass (a) only reads the bytes (sums
  * them into a volatile sink); pass (b) runs bounce_parse() and
  * bounce_result_free() over every message.  Each pass repeats whole rounds
@@ -26,7 +26,7 @@
 #include "classify/bounce.h"
 
 #ifndef BM_DEFAULT_CORPUS
-#define BM_DEFAULT_CORPUS "../shared/corpus/emails"
+#define BM_DEFAULT_CORPUS "tests/corpus/bounces/emails"
 #endif
 
 struct blob {

@@ -18,8 +18,8 @@ set -eu
 
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$(pwd)}
-BOUNCES=${BENCH_BOUNCES:-$SRCDIR/../shared/corpus/emails}
-HAM=${BENCH_HAM:-$SRCDIR/../shared/corpus-ham/emails}
+BOUNCES=${BENCH_BOUNCES:-$SRCDIR/tests/corpus/bounces/emails}
+HAM=${BENCH_HAM:-$SRCDIR/tests/corpus/ham/emails}
 CONNS=${BENCH_CONNS:-32}
 MSGS=${BENCH_MSGS:-100}
 ROUNDS=${BENCH_ROUNDS:-3}

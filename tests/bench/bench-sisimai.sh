@@ -2,7 +2,7 @@
 # bench-sisimai.sh [DIR] - our classifier against Sisimai, same files, same run.
 #
 # Times only the library calls: a Perl one-liner reads every file of DIR
-# (default ../shared/corpus/emails next to the source tree, or BENCH_CORPUS)
+# (default tests/corpus/bounces/emails in the source tree, or BENCH_CORPUS)
 # into memory first, then calls Sisimai->make(\$text) over them in a loop for
 # at least BENCH_SECONDS (default 2) seconds; bench-classify does the same
 # with bounce_parse() on the same files.  BENCH_ROUNDS (3) alternating rounds,
@@ -14,7 +14,7 @@
 set -eu
 
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
-DIR=${1:-${BENCH_CORPUS:-$SRCDIR/../shared/corpus/emails}}
+DIR=${1:-${BENCH_CORPUS:-$SRCDIR/tests/corpus/bounces/emails}}
 SECS=${BENCH_SECONDS:-2}
 CLASSIFY=${BENCH_CLASSIFY:-./tests/bench/bench-classify}
 TARGET=50
