@@ -39,6 +39,7 @@
 #include "classify/dsn.h"
 #include "mime/hdr.h"
 #include "mime/mime.h"
+#include "mime/mime_date.h"
 #include "classify/recog.h"
 #include "classify/recognisers/registry.h"
 #include "classify/result.h"
@@ -130,17 +131,26 @@ bounce_header(const struct mime_msg *m, size_t part, const char *name,
 		hdr_decode(v, vlen, out, outsz);
 }
 
-/* A header of the returned message (message/rfc822 child, or the fields of
- * a text/rfc822-headers part). */
+/* One header field to copy out of the returned message. */
+struct bounce_field {
+	const char *name;
+	char *out;
+	size_t outsz;
+};
+
+/* Header fields of the returned message (the message/rfc822 child, or the
+ * fields of a text/rfc822-headers part, parsed once for all of them);
+ * each out is "" when the field is absent. */
 static void
-bounce_returned_header(struct mime_msg *m, int returned,
-                       const struct bounce_limits *lim, const char *name,
-                       char *out, size_t outsz)
+bounce_returned_fields(struct mime_msg *m, int returned,
+                       const struct bounce_limits *lim,
+                       const struct bounce_field *f, size_t nf)
 {
 	const struct mime_part *p;
-	size_t i, n = mime_nparts(m);
+	size_t i, k, n = mime_nparts(m);
 
-	out[0] = '\0';
+	for (k = 0; k < nf; k++)
+		f[k].out[0] = '\0';
 	if (returned < 0 || (p = mime_get_part(m, (size_t)returned)) == NULL)
 		return;
 	if (strncmp(p->type, "message/", 8) == 0) {
@@ -148,7 +158,8 @@ bounce_returned_header(struct mime_msg *m, int returned,
 			const struct mime_part *c = mime_get_part(m, i);
 
 			if (c != NULL && c->parent == returned) {
-				bounce_header(m, i, name, out, outsz);
+				for (k = 0; k < nf; k++)
+					bounce_header(m, i, f[k].name, f[k].out, f[k].outsz);
 				return;
 			}
 		}
@@ -163,8 +174,91 @@ bounce_returned_header(struct mime_msg *m, int returned,
 		sub = mime_parse(body, blen, lim);
 		if (sub == NULL)
 			return;
-		bounce_header(sub, 0, name, out, outsz);
+		for (k = 0; k < nf; k++)
+			bounce_header(sub, 0, f[k].name, f[k].out, f[k].outsz);
 		mime_free(sub);
+	}
+}
+
+/* A Message-ID value without its angle brackets and comments: the text
+ * inside the first <...>, else the first word. */
+static void
+bounce_msgid(const char *v, char *out, size_t outsz)
+{
+	const char *lt = strchr(v, '<'), *gt = lt != NULL ? strchr(lt, '>') : NULL;
+	size_t n;
+
+	if (lt != NULL && gt != NULL) {
+		v = lt + 1;
+		n = (size_t)(gt - v);
+	} else {
+		v += strspn(v, " \t");
+		n = strcspn(v, " \t(");
+	}
+	if (n >= outsz)
+		n = 0;          /* cut short it would name another message */
+	memcpy(out, v, n);
+	out[n] = '\0';
+}
+
+/* A text bounce that quotes the returned message inline: its first line
+ * that starts with "Message-ID:" (any case) names the returned message;
+ * the bounce's own Message-ID is a header, never in the text. */
+static void
+bounce_text_msgid(const char *text, size_t len, char *out, size_t outsz)
+{
+	char line[BOUNCE_HDR_MAX];
+	const char *l;
+	size_t pos = 0, ll;
+
+	while (text_next_line(text, len, &pos, &l, &ll)) {
+		if (ll <= 11 || !text_starts(l, ll, "message-id:"))
+			continue;
+		if (ll - 11 >= sizeof(line))
+			return;
+		memcpy(line, l + 11, ll - 11);
+		line[ll - 11] = '\0';
+		bounce_msgid(line, out, outsz);
+		return;
+	}
+}
+
+/* The result's date and returned-message fields (record.h). */
+static void
+bounce_fill_about(struct mime_msg *m, const struct recog_ctx *ctx,
+                  const char *msgid, const char *from,
+                  struct bounce_result *out)
+{
+	char date[BOUNCE_HDR_MAX];
+	int64_t epoch;
+	int off;
+
+	bounce_header(m, 0, "Date", date, sizeof(date));
+	if (date[0] != '\0' && mime_date_parse(date, strlen(date), &epoch, &off) == 0 &&
+	    mime_date_rfc3339(epoch, out->date) == 0) {
+		out->timestamp = epoch;
+		out->tz_offset = off;
+	}
+	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {
+		/* an ordinary message that carries one is not about it */
+		out->orig_subject[0] = '\0';
+		out->orig_list_id[0] = '\0';
+		return;
+	}
+	if (msgid[0] != '\0')
+		bounce_msgid(msgid, out->message_id, sizeof(out->message_id));
+	else if (ctx->returned_part < 0 && ctx->text != NULL)
+		bounce_text_msgid(ctx->text, ctx->text_len, out->message_id,
+		                  sizeof(out->message_id));
+	if (from[0] != '\0' &&
+	    addr_find(from, strlen(from), out->orig_from, sizeof(out->orig_from)) != 0)
+		out->orig_from[0] = '\0';
+	if (out->orig_from[0] == '\0') {
+		/* a bounce goes back to the sender: its To: names it too */
+		bounce_header(m, 0, "To", date, sizeof(date));
+		if (date[0] != '\0' && addr_find(date, strlen(date), out->orig_from,
+		                                  sizeof(out->orig_from)) != 0)
+			out->orig_from[0] = '\0';
 	}
 }
 
@@ -401,7 +495,7 @@ bounce_drop_successes(struct bounce_result *res)
  * suppressed).  Without a returned To: nothing says it was wrong. */
 static void
 bounce_not_self(struct bounce_result *res, struct mime_msg *m,
-                const struct recog_ctx *ctx)
+                const struct recog_ctx *ctx, const char *rfrom)
 {
 	char self[2][BM_ADDR_MAX], rto[BM_ADDR_MAX], hdr[BOUNCE_HDR_MAX];
 	size_t i, k;
@@ -420,9 +514,7 @@ bounce_not_self(struct bounce_result *res, struct mime_msg *m,
 			bounce_header(m, 0, "To", hdr, sizeof(hdr));
 			if (addr_find(hdr, strlen(hdr), self[0], sizeof(self[0])) != 0)
 				self[0][0] = '\0';
-			bounce_returned_header(m, ctx->returned_part, ctx->lim, "From",
-			                       hdr, sizeof(hdr));
-			if (addr_find(hdr, strlen(hdr), self[1], sizeof(self[1])) != 0)
+			if (addr_find(rfrom, strlen(rfrom), self[1], sizeof(self[1])) != 0)
 				self[1][0] = '\0';
 		}
 		for (k = 0; k < 2; k++) {
@@ -609,6 +701,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct recog_ctx ctx;
 	struct analysis an;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
+	char rmsgid[BOUNCE_HDR_MAX], rfrom[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 	const char *charset = "";
 
@@ -638,7 +731,18 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	ctx.subject = subject;
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
-	bounce_returned_header(m, ctx.returned_part, lim, "To", to, sizeof(to));
+	{
+		const struct bounce_field fields[] = {
+			{ "To", to, sizeof(to) },
+			{ "Message-ID", rmsgid, sizeof(rmsgid) },
+			{ "From", rfrom, sizeof(rfrom) },
+			{ "Subject", out->orig_subject, sizeof(out->orig_subject) },
+			{ "List-Id", out->orig_list_id, sizeof(out->orig_list_id) },
+		};
+
+		bounce_returned_fields(m, ctx.returned_part, lim, fields,
+		                       sizeof(fields) / sizeof(fields[0]));
+	}
 	ctx.returned_to = to;
 	/* what every reader asks of From, Subject and the text, found once */
 	analysis_init(&an, from, subject, ctx.text, ctx.text_len);
@@ -651,9 +755,10 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	}
 	bounce_commands(out, &ctx);
 	amend_prefer_original(out, &ctx);
-	bounce_not_self(out, m, &ctx);
+	bounce_not_self(out, m, &ctx, rfrom);
 	amend_to_utf8(out, charset);
 	amend_delay_notice(out, subject);
+	bounce_fill_about(m, &ctx, rmsgid, rfrom, out);
 	bounce_classify_all(out);
 	amend_notice_evidence(out, &ctx, charset);
 

@@ -624,6 +624,103 @@ test_line_ends(void **state)
 	}
 }
 
+/* The result's Date and returned-message fields (record.h). */
+struct about_case {
+	const char *label;
+	const char *msg;
+	const char *date;
+	int64_t timestamp;
+	int tz_offset;
+	const char *message_id;
+	const char *orig_from;
+	const char *orig_subject;
+	const char *orig_list_id;
+};
+
+#define ABOUT_DSN_HEAD \
+	"From: MAILER-DAEMON@mx.example.org\n" \
+	"To: bounces@example.com\n" \
+	"Subject: Undelivered Mail Returned to Sender\n" \
+	"MIME-Version: 1.0\n" \
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+#define ABOUT_DSN_BODY \
+	"\n--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n" \
+	"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n" \
+	"Final-Recipient: rfc822; gone@example.net\nAction: failed\nStatus: 5.1.1\n" \
+	"Diagnostic-Code: smtp; 550 5.1.1 user unknown\n"
+
+static const struct about_case about_cases[] = {
+	{ "message/rfc822 returned, zone east of UTC",
+	  ABOUT_DSN_HEAD "Date: Tue, 10 Mar 2026 17:14:02 +0900\n" ABOUT_DSN_BODY
+	  "--B\nContent-Type: message/rfc822\n\n"
+	  "From: \"News\" <news@example.com>\nTo: gone@example.net\n"
+	  "Subject: =?UTF-8?Q?Caf=C3=A9?= news\nList-Id: News <news.example.com>\n"
+	  "Message-ID: <abc.123@example.com> (the original)\n\nhello\n--B--\n",
+	  "2026-03-10T08:14:02Z", 1773130442, 540, "abc.123@example.com",
+	  "news@example.com", "Caf\xc3\xa9 news", "News <news.example.com>" },
+	{ "text/rfc822-headers returned, no From there: the bounce's To",
+	  ABOUT_DSN_HEAD "Date: 1 Jan 2026 00:00:00 -0130\n" ABOUT_DSN_BODY
+	  "--B\nContent-Type: text/rfc822-headers\n\n"
+	  "To: gone@example.net\nMessage-Id: <hdr@example.com>\n--B--\n",
+	  "2026-01-01T01:30:00Z", 1767231000, -90, "hdr@example.com",
+	  "bounces@example.com", "", "" },
+	{ "text bounce quoting the message inline",
+	  "From: MAILER-DAEMON@mail.example.org\nTo: news@example.org\n"
+	  "Subject: failure notice\nDate: Mon, 2 Mar 2026 12:00:00 GMT\n"
+	  "Message-ID: <the-bounce-itself@mail.example.org>\n\n"
+	  "Hi. This is the qmail-send program at mail.example.org.\n"
+	  "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+	  "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+	  "<nobody@example.net>:\n192.0.2.5 does not like recipient.\n"
+	  "Remote host said: 550 5.1.1 <nobody@example.net>... User unknown\n\n"
+	  "--- Below this line is a copy of the message.\n\n"
+	  "From: news@example.org\nMESSAGE-ID: <inline@example.org>\n\ntext\n",
+	  "2026-03-02T12:00:00Z", 1772452800, 0, "inline@example.org",
+	  "news@example.org", "", "" },
+	{ "unreadable Date, Message-ID too long to keep",
+	  ABOUT_DSN_HEAD "Date: yesterday\n" ABOUT_DSN_BODY
+	  "--B\nContent-Type: message/rfc822\n\nFrom: a@example.com\nMessage-ID: <"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "@example.com>\n\nx\n--B--\n",
+	  "", 0, 0, "", "a@example.com", "", "" },
+	{ "an ordinary message forwarding another is about nothing",
+	  "From: alice@example.com\nTo: bob@example.net\nSubject: look at this\n"
+	  "Date: Wed, 4 Mar 2026 10:00:00 +0100\nMIME-Version: 1.0\n"
+	  "Content-Type: multipart/mixed; boundary=\"M\"\n\n--M\nContent-Type: text/plain\n\nsee below\n"
+	  "--M\nContent-Type: message/rfc822\n\nFrom: carol@example.org\nSubject: old\n"
+	  "List-Id: <l.example.org>\nMessage-ID: <old@example.org>\n\nold text\n--M--\n",
+	  "2026-03-04T09:00:00Z", 1772614800, 60, "", "", "", "" },
+};
+
+static void
+test_about_fields(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(about_cases) / sizeof(about_cases[0]); i++) {
+		const struct about_case *c = &about_cases[i];
+		struct bounce_result res;
+
+		assert_int_equal(bounce_parse(c->msg, strlen(c->msg), NULL, &res), 0);
+		assert_result_ok(&res);
+		if (strcmp(res.date, c->date) != 0 || res.timestamp != c->timestamp ||
+		    res.tz_offset != c->tz_offset ||
+		    strcmp(res.message_id, c->message_id) != 0 ||
+		    strcmp(res.orig_from, c->orig_from) != 0 ||
+		    strcmp(res.orig_subject, c->orig_subject) != 0 ||
+		    strcmp(res.orig_list_id, c->orig_list_id) != 0)
+			fail_msg("%s: date=%s ts=%lld tz=%d msgid=%s from=%s subject=%s "
+			    "list=%s", c->label, res.date, (long long)res.timestamp,
+			    res.tz_offset, res.message_id, res.orig_from,
+			    res.orig_subject, res.orig_list_id);
+		bounce_result_free(&res);
+	}
+}
+
 int
 main(void)
 {
@@ -643,6 +740,7 @@ main(void)
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_line_ends),
+		cmocka_unit_test(test_about_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
