@@ -66,6 +66,27 @@ install_packages() { # PACKAGE...
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# --- Sendmail for tests/e2e/test-sendmail.sh (issue 12) ---------------------
+# sendmail-bin conflicts with postfix, so it is downloaded, never installed:
+# the test unpacks the .debs it finds in SENDMAIL_DEBS with dpkg-deb -x.  m4
+# builds its sendmail.cf; libwrap0 is a library the sendmail binary links.
+# A failed download is not fatal: the test then says why and skips.
+SENDMAIL_DEBS=/var/cache/bounce-milter/sendmail
+fetch_sendmail() {
+	install_packages m4 libwrap0
+	if ls "$SENDMAIL_DEBS"/sendmail-bin_*.deb "$SENDMAIL_DEBS"/sendmail-cf_*.deb >/dev/null 2>&1; then
+		return
+	fi
+	need_root
+	say "downloading sendmail-bin and sendmail-cf to $SENDMAIL_DEBS (unpacked by the test, not installed)"
+	mkdir -p "$SENDMAIL_DEBS"
+	# apt fetches as the _apt user, who must be able to write there
+	chown _apt "$SENDMAIL_DEBS" 2>/dev/null || true
+	(cd "$SENDMAIL_DEBS" && apt-get download -q sendmail-bin sendmail-cf) \
+		|| say "could not download Sendmail: tests/e2e/test-sendmail.sh will skip"
+}
+# --- end of the Sendmail block ------------------------------------------------
+
 configure_build() { # DIR [configure args...]
 	local dir=$1; shift
 	[ -x "$TOP/configure" ] || (cd "$TOP" && autoreconf -fi)
@@ -99,6 +120,7 @@ run)
 	;;
 test)
 	install_packages "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
+	fetch_sendmail
 	say "build with -Werror, then make check (unit, corpus, milter, end to end)"
 	configure_build "$TOP/build" --enable-werror
 	make -C "$TOP/build" -j"$JOBS" check || { find "$TOP/build" -name '*.log' -newer "$TOP/build/config.status" -path '*tests*' -exec grep -l -E '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r f; do echo "--- $f"; tail -40 "$f"; done; exit 1; }

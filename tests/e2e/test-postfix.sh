@@ -79,6 +79,18 @@ e2e_check "hard bounce has X-Bounce-Origin with spf=pass and suppressed=yes" \
 e2e_check "added header lines stay within 78 octets (folded)" \
 	test "$(sed '/^$/q' "$f" | grep -i -A3 '^X-Bounce-' | awk 'length($0) > 78' | wc -l)" -eq 0
 e2e_check "hard bounce recipient listed exactly once" test "$(listed alice.gone@remote.test)" -eq 1
+# The log lines name Postfix's queue id (the "with ESMTP id" of its own
+# Received: line) and the client's address (tests/e2e/test-sendmail.sh
+# checks the same through Sendmail, whose macros differ).
+qids=$(for g in $(grep -l -F 'dsn-hard@mx.remote.test' "$PF"/mail/sink/new/*); do
+	e2e_headers "$g" | grep -m1 '^Received:' | sed -n 's/.* id \([A-Za-z0-9]*\).*/\1/p'
+done | sort | tr '\n' ' ')
+logged=$(grep 'rcpt=<alice.gone@remote.test>' "$WORK/milter.log" |
+	sed -n 's/.*: \([A-Za-z0-9]*\): bounce .*/\1/p' | sort | tr '\n' ' ')
+e2e_check "the log lines carry Postfix's queue ids ($qids= $logged)" \
+	test -n "$qids" -a "$qids" = "$logged"
+e2e_check "the log lines carry the client address ip=$GOOD_IP" \
+	test "$(grep 'rcpt=<alice.gone@remote.test>' "$WORK/milter.log" | grep -c " ip=$GOOD_IP\b")" -eq 2
 
 # 2. Soft and block bounces: tagged, not listed.
 e2e_send '<>' bounces@sink.test "$DATA/soft.eml" good.test "$GOOD_IP"
