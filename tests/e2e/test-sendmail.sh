@@ -10,8 +10,9 @@
 # through Sendmail's own macros ({i} at MAIL FROM) and the connect call.
 #
 # The packages come from $BM_SENDMAIL_DEBS (a folder holding
-# sendmail-bin_*.deb and sendmail-cf_*.deb; bootstrap.sh test fills
-# /var/cache/bounce-milter/sendmail) or, failing that, `apt-get download`.
+# sendmail-bin_*.deb and sendmail-cf_*.deb; default
+# /var/cache/bounce-milter/sendmail, which bootstrap.sh test fills) or,
+# failing that, `apt-get download` into a temporary folder.
 # Skips (77) unless root with swaks, m4, unshare, ip and libwrap0, or when
 # the packages cannot be had.
 set -uo pipefail
@@ -27,20 +28,34 @@ command -v m4 >/dev/null 2>&1 || e2e_skip "m4 is not installed (apt-get install 
 export PATH="$PATH:/usr/sbin:/sbin"
 ldconfig -p 2>/dev/null | grep -q 'libwrap\.so\.0' ||
 	e2e_skip "libwrap0 is not installed (Sendmail links libwrap.so.0: apt-get install libwrap0)"
+# --- Sendmail from the Debian packages, unpacked --------------------------
+# Fetched (when no folder holds them) before the script moves into its
+# network namespace, which has no route to the archive.
+DEBS=${BM_SENDMAIL_DEBS:-/var/cache/bounce-milter/sendmail}
+if [ -z "${E2E_IN_NETNS:-}" ] &&
+    ! ls "$DEBS"/sendmail-bin_*.deb "$DEBS"/sendmail-cf_*.deb >/dev/null 2>&1; then
+	DEBS=$(mktemp -d /tmp/bm-sendmail-debs.XXXXXX) || exit 1
+	# apt fetches as the _apt user, who must be able to write there
+	chmod 777 "$DEBS"
+	if ! (cd "$DEBS" && apt-get download -q sendmail-bin sendmail-cf) >"$DEBS/apt.log" 2>&1; then
+		why=$(tail -1 "$DEBS/apt.log")
+		rm -rf "$DEBS"
+		e2e_skip "could not fetch sendmail-bin and sendmail-cf with apt-get download ($why)"
+	fi
+	export BM_SENDMAIL_DEBS=$DEBS BM_SENDMAIL_DEBS_TEMP=1
+fi
 e2e_enter_netns "$0" "$@"
 GOOD_IP=198.51.100.9
 e2e_setup_work
-
-# --- Sendmail from the Debian packages, unpacked -------------------------
-DEBS=${BM_SENDMAIL_DEBS:-/var/cache/bounce-milter/sendmail}
-if ! ls "$DEBS"/sendmail-bin_*.deb "$DEBS"/sendmail-cf_*.deb >/dev/null 2>&1; then
-	DEBS=$WORK/debs
-	mkdir -p "$DEBS"
-	# apt drops privileges to _apt, which must be able to write there
-	chmod 777 "$DEBS"
-	(cd "$DEBS" && apt-get download sendmail-bin sendmail-cf) >"$WORK/apt.log" 2>&1 ||
-		e2e_skip "could not fetch sendmail-bin and sendmail-cf with apt-get download ($(tail -1 "$WORK/apt.log"))"
-fi
+SM_PID=""
+e2e_local_teardown() {
+	[ -n "${BM_SENDMAIL_DEBS_TEMP:-}" ] && rm -rf "$BM_SENDMAIL_DEBS"
+	[ -n "$SM_PID" ] || return 0
+	kill -- "-$SM_PID" 2>/dev/null
+	for _ in $(seq 50); do e2e_alive "$SM_PID" || break; sleep 0.1; done
+	kill -9 -- "-$SM_PID" 2>/dev/null
+	wait "$SM_PID" 2>/dev/null
+}
 SMROOT=$WORK/smroot
 for d in "$DEBS"/sendmail-bin_*.deb "$DEBS"/sendmail-cf_*.deb; do
 	dpkg-deb -x "$d" "$SMROOT" || e2e_skip "dpkg-deb -x $d failed"
@@ -125,17 +140,9 @@ e2e_wait_port "$MILTER_PORT" || { cat "$WORK/milter.log"; echo "milter did not s
 # The daemon in a process group of its own (setsid, unshare and sh all
 # exec in place, so $! is Sendmail's pid and its group's id): the clean-up
 # ends the daemon and every child it forked for a connection or a delivery.
-SM_PID=""
 setsid unshare -u sh -c 'hostname mx.sink.test && exec "$@"' sh \
 	"$SMB" -C "$SM/test.cf" -bD -odi >"$WORK/sendmail.log" 2>&1 &
 SM_PID=$!
-e2e_local_teardown() {
-	[ -n "$SM_PID" ] || return 0
-	kill -- "-$SM_PID" 2>/dev/null
-	for _ in $(seq 50); do e2e_alive "$SM_PID" || break; sleep 0.1; done
-	kill -9 -- "-$SM_PID" 2>/dev/null
-	wait "$SM_PID" 2>/dev/null
-}
 e2e_wait_port "$SMTP_PORT" 400 || { cat "$WORK/sendmail.log"; echo "sendmail did not start"; exit 1; }
 "$SMB" -C "$SM/test.cf" -d0.1 -bt </dev/null 2>/dev/null | grep -m1 'Version' || true
 
