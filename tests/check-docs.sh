@@ -151,9 +151,11 @@ if not letters:
 opts8 = section(man8, r"^\.SH OPTIONS", r"^\.SH ")
 man_letters = set(re.findall(r"^\.B[IR]? -(\w)\b", opts8, re.M))
 same("command-line option", letters, man_letters, "the OPTIONS of bounce-milter.8")
-readme_letters = set(re.findall(r"`bounce-milter(?: -\w+(?: [A-Z]+)?)*`|`-(\w)[ `]", readme))
-readme_letters = set(l for l in readme_letters if len(l) == 1)
-for cmd in re.findall(r"`bounce-milter((?: -\w(?: [A-Z]+)?)+)`", readme):
+# the daemon's options are listed in the README's Configuration section
+# (bounce-classify's, elsewhere, are its man page's business)
+conf_text = section(readme, r"^## Configuration", r"^## ")
+readme_letters = set(re.findall(r"`-(\w)[ `]", conf_text))
+for cmd in re.findall(r"`bounce-milter((?: -\w(?: [A-Z]+)?)+)`", conf_text):
     readme_letters |= set(re.findall(r"-(\w)", cmd))
 same("command-line option", letters, readme_letters, "README.md")
 
