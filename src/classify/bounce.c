@@ -226,21 +226,24 @@ bounce_text_msgid(const char *text, size_t len, char *out, size_t outsz)
 /* The result's date and returned-message fields (record.h). */
 static void
 bounce_fill_about(struct mime_msg *m, const struct recog_ctx *ctx,
-                  const char *msgid, const char *from,
-                  struct bounce_result *out)
+                  const char *msgid, struct bounce_result *out)
 {
-	char date[BOUNCE_HDR_MAX];
+	const char *date;
+	size_t dlen;
 	int64_t epoch;
 	int off;
 
-	bounce_header(m, 0, "Date", date, sizeof(date));
-	if (date[0] != '\0' && mime_date_parse(date, strlen(date), &epoch, &off) == 0 &&
-	    mime_date_rfc3339(epoch, out->date) == 0) {
+	/* read as it stands: a date has no encoded words, and the parser
+	 * skips folding white space */
+	date = mime_header(m, 0, "Date", &dlen);
+	if (date != NULL && mime_date_parse(date, dlen, &epoch, &off) == 0) {
+		out->has_date = true;
 		out->timestamp = epoch;
 		out->tz_offset = off;
 	}
 	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {
 		/* an ordinary message that carries one is not about it */
+		out->orig_from[0] = '\0';
 		out->orig_subject[0] = '\0';
 		out->orig_list_id[0] = '\0';
 		return;
@@ -250,16 +253,8 @@ bounce_fill_about(struct mime_msg *m, const struct recog_ctx *ctx,
 	else if (ctx->returned_part < 0 && ctx->text != NULL)
 		bounce_text_msgid(ctx->text, ctx->text_len, out->message_id,
 		                  sizeof(out->message_id));
-	if (from[0] != '\0' &&
-	    addr_find(from, strlen(from), out->orig_from, sizeof(out->orig_from)) != 0)
-		out->orig_from[0] = '\0';
-	if (out->orig_from[0] == '\0') {
-		/* a bounce goes back to the sender: its To: names it too */
-		bounce_header(m, 0, "To", date, sizeof(date));
-		if (date[0] != '\0' && addr_find(date, strlen(date), out->orig_from,
-		                                  sizeof(out->orig_from)) != 0)
-			out->orig_from[0] = '\0';
-	}
+	if (out->orig_from[0] == '\0') /* a bounce goes back to its sender */
+		bounce_header(m, 0, "To", out->orig_from, sizeof(out->orig_from));
 }
 
 /* Offset of the first byte c in s[from..len), or len. */
@@ -701,7 +696,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	struct recog_ctx ctx;
 	struct analysis an;
 	char from[BOUNCE_HDR_MAX], subject[BOUNCE_HDR_MAX], to[BOUNCE_HDR_MAX];
-	char rmsgid[BOUNCE_HDR_MAX], rfrom[BOUNCE_HDR_MAX];
+	char rmsgid[BOUNCE_HDR_MAX];
 	char *owned = NULL;
 	const char *charset = "";
 
@@ -735,7 +730,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 		const struct bounce_field fields[] = {
 			{ "To", to, sizeof(to) },
 			{ "Message-ID", rmsgid, sizeof(rmsgid) },
-			{ "From", rfrom, sizeof(rfrom) },
+			{ "From", out->orig_from, sizeof(out->orig_from) },
 			{ "Subject", out->orig_subject, sizeof(out->orig_subject) },
 			{ "List-Id", out->orig_list_id, sizeof(out->orig_list_id) },
 		};
@@ -755,10 +750,10 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	}
 	bounce_commands(out, &ctx);
 	amend_prefer_original(out, &ctx);
-	bounce_not_self(out, m, &ctx, rfrom);
+	bounce_not_self(out, m, &ctx, out->orig_from);
 	amend_to_utf8(out, charset);
 	amend_delay_notice(out, subject);
-	bounce_fill_about(m, &ctx, rmsgid, rfrom, out);
+	bounce_fill_about(m, &ctx, rmsgid, out);
 	bounce_classify_all(out);
 	amend_notice_evidence(out, &ctx, charset);
 

@@ -36,7 +36,6 @@ enum bm_class {
 #define BM_DIAG_MAX 1024  /* diagnostic text, whitespace collapsed */
 #define BM_HOST_MAX 256
 #define BM_WORD_MAX 64    /* action, feedback type, recogniser name */
-#define BM_DATE_MAX 24    /* RFC 3339 "YYYY-MM-DDThh:mm:ssZ" and NUL */
 
 /* Where a record's status code came from (DESIGN 3, "Evidence"). */
 enum bm_status_source {
@@ -134,11 +133,14 @@ struct bounce_result {
 	 * fields of the returned message (its message/rfc822 or
 	 * text/rfc822-headers part; a Message-ID: line of the notification
 	 * text when there is no such part). */
-	char date[BM_DATE_MAX];        /* Date: as RFC 3339 UTC "2026-11-28T10:00:00Z" */
-	int64_t timestamp;             /* the same in seconds since the epoch */
+	bool has_date;                 /* Date: was there and readable */
+	int64_t timestamp;             /* Date: in seconds since the epoch (UTC) */
 	int tz_offset;                 /* Date:'s zone, minutes east of UTC */
 	char message_id[BM_ADDR_MAX];  /* returned Message-ID, without <> */
-	char orig_from[BM_ADDR_MAX];   /* returned From: address, else the bounce's To: */
+	/* returned From: as written (decoded), else the bounce's To:; the
+	 * address in it is left to the reader (addr_find()), which only
+	 * some outputs need */
+	char orig_from[BM_ADDR_MAX];
 	char orig_subject[BM_HOST_MAX]; /* returned Subject:, decoded */
 	char orig_list_id[BM_HOST_MAX]; /* returned List-Id: */
 };

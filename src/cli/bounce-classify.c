@@ -37,6 +37,7 @@
 #include "cli/cli_input.h"
 #include "cli/cli_json.h"
 #include "cli/cli_sisimai.h"
+#include "mime/mime_date.h"
 
 enum cli_format { CLI_TSV, CLI_JSON, CLI_SISIMAI };
 
@@ -136,7 +137,7 @@ static void
 cli_row(enum cli_format fmt, const char *file, size_t msgno, size_t index,
         const struct bounce_result *res, const struct bounce_rcpt *r)
 {
-	char idx[32], code[16], groups[1024], msg[32];
+	char idx[32], code[16], groups[1024], msg[32], date[MIME_DATE_RFC3339_MAX] = "";
 	const char *vals[CLI_NCOLUMNS];
 	size_t i;
 
@@ -169,7 +170,9 @@ cli_row(enum cli_format fmt, const char *file, size_t msgno, size_t index,
 	snprintf(msg, sizeof(msg), "%zu", msgno);
 	vals[18] = r ? r->remote_mta : "";
 	vals[19] = r ? r->original_recipient : "";
-	vals[20] = res->date;
+	if (res->has_date)
+		(void)mime_date_rfc3339(res->timestamp, date);
+	vals[20] = date;
 	vals[21] = res->message_id;
 	vals[22] = msg;
 	if (fmt == CLI_TSV) {

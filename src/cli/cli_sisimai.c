@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "classify/addr.h"
 #include "cli/cli_json.h"
 #include "cli/cli_sisimai.h"
 #include "classify/reason.h"
@@ -92,14 +93,18 @@ cli_sisimai_row(const char *origin, const struct bounce_result *res,
 	 * way round when the bounce names both (record.h) */
 	const char *rcpt = r->final_recipient[0] ? r->final_recipient : r->recipient;
 	const char *alias = r->final_recipient[0] ? r->recipient : r->original_recipient;
+	char from[BM_ADDR_MAX] = "";
 	int soft;
 
+	if (res->orig_from[0] != '\0' &&
+	    addr_find(res->orig_from, strlen(res->orig_from), from, sizeof(from)) != 0)
+		from[0] = '\0';
 	if (r->replycode > 0)
 		snprintf(code, sizeof(code), "%d", r->replycode);
-	if (res->date[0] != '\0')
+	if (res->has_date)
 		snprintf(tz, sizeof(tz), "%c%02d%02d", res->tz_offset < 0 ? '-' : '+',
 		         abs(res->tz_offset) / 60, abs(res->tz_offset) % 60);
-	cli_sisimai_token(res->orig_from, rcpt, res->timestamp, token);
+	cli_sisimai_token(from, rcpt, res->timestamp, token);
 	/* Sisimai: -1 for what is no bounce (delivered, feedback, vacation) */
 	if (r->cls == BM_CLASS_HARD)
 		soft = 0;
@@ -114,7 +119,7 @@ cli_sisimai_row(const char *origin, const struct bounce_result *res,
 	cli_json_string("action");
 	putchar(':');
 	cli_json_string(r->action);
-	cli_sisimai_key("addresser", res->orig_from);
+	cli_sisimai_key("addresser", from);
 	cli_sisimai_key("alias", alias);
 	fputs(",\"catch\":null", stdout);
 	cli_sisimai_key("command", r->smtp_command);
@@ -133,7 +138,7 @@ cli_sisimai_row(const char *origin, const struct bounce_result *res,
 	cli_sisimai_key("recipient", rcpt);
 	cli_sisimai_key("replycode", code);
 	cli_sisimai_key("rhost", r->remote_mta);
-	cli_sisimai_key("senderdomain", cli_sisimai_domain(res->orig_from));
+	cli_sisimai_key("senderdomain", cli_sisimai_domain(from));
 	cli_sisimai_key("smtpagent", res->recogniser);
 	cli_sisimai_key("smtpcommand", r->smtp_command);
 	printf(",\"softbounce\":%d", soft);

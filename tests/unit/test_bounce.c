@@ -16,6 +16,7 @@
 
 #include "classify/analysis.h"
 #include "classify/bounce.h"
+#include "mime/mime_date.h"
 #include "fixture.h"
 #include "classify/recog.h"
 #include "classify/result.h"
@@ -657,7 +658,7 @@ static const struct about_case about_cases[] = {
 	  "Subject: =?UTF-8?Q?Caf=C3=A9?= news\nList-Id: News <news.example.com>\n"
 	  "Message-ID: <abc.123@example.com> (the original)\n\nhello\n--B--\n",
 	  "2026-03-10T08:14:02Z", 1773130442, 540, "abc.123@example.com",
-	  "news@example.com", "Caf\xc3\xa9 news", "News <news.example.com>" },
+	  "\"News\" <news@example.com>", "Caf\xc3\xa9 news", "News <news.example.com>" },
 	{ "text/rfc822-headers returned, no From there: the bounce's To",
 	  ABOUT_DSN_HEAD "Date: 1 Jan 2026 00:00:00 -0130\n" ABOUT_DSN_BODY
 	  "--B\nContent-Type: text/rfc822-headers\n\n"
@@ -704,17 +705,20 @@ test_about_fields(void **state)
 	for (i = 0; i < sizeof(about_cases) / sizeof(about_cases[0]); i++) {
 		const struct about_case *c = &about_cases[i];
 		struct bounce_result res;
+		char date[MIME_DATE_RFC3339_MAX] = "";
 
 		assert_int_equal(bounce_parse(c->msg, strlen(c->msg), NULL, &res), 0);
 		assert_result_ok(&res);
-		if (strcmp(res.date, c->date) != 0 || res.timestamp != c->timestamp ||
+		if (res.has_date)
+			assert_int_equal(mime_date_rfc3339(res.timestamp, date), 0);
+		if (strcmp(date, c->date) != 0 || res.timestamp != c->timestamp ||
 		    res.tz_offset != c->tz_offset ||
 		    strcmp(res.message_id, c->message_id) != 0 ||
 		    strcmp(res.orig_from, c->orig_from) != 0 ||
 		    strcmp(res.orig_subject, c->orig_subject) != 0 ||
 		    strcmp(res.orig_list_id, c->orig_list_id) != 0)
 			fail_msg("%s: date=%s ts=%lld tz=%d msgid=%s from=%s subject=%s "
-			    "list=%s", c->label, res.date, (long long)res.timestamp,
+			    "list=%s", c->label, date, (long long)res.timestamp,
 			    res.tz_offset, res.message_id, res.orig_from,
 			    res.orig_subject, res.orig_list_id);
 		bounce_result_free(&res);
