@@ -136,7 +136,7 @@ result_scrub(struct bounce_result *res)
 	result_scrub_word(res->reporting_mta, sizeof(res->reporting_mta));
 	result_scrub_word(res->feedback_type, sizeof(res->feedback_type));
 	result_scrub_word(res->message_id, sizeof(res->message_id));
-	result_scrub_word(res->orig_from, sizeof(res->orig_from));
+	result_scrub_text(res->orig_from, sizeof(res->orig_from));
 	result_scrub_text(res->orig_subject, sizeof(res->orig_subject));
 	result_scrub_text(res->orig_list_id, sizeof(res->orig_list_id));
 	for (size_t i = 0; i < res->nrcpt; i++) {

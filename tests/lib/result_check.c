@@ -54,6 +54,10 @@ int result_check(const struct bounce_result *res, const struct bounce_limits *li
 	if (CHECK_FIELD(res, recogniser, 0) || CHECK_FIELD(res, reporting_mta, 0) ||
 	    CHECK_FIELD(res, feedback_type, 0))
 		return -1;
+	/* the returned message's fields (issue 12) */
+	if (CHECK_FIELD(res, message_id, 0) || CHECK_FIELD(res, orig_from, 0) ||
+	    CHECK_FIELD(res, orig_subject, 0) || CHECK_FIELD(res, orig_list_id, 0))
+		return -1;
 	for (size_t i = 0; i < res->nrcpt; i++) {
 		const struct bounce_rcpt *r = &res->rcpt[i];
 		if (CHECK_FIELD(r, recipient, i) || CHECK_FIELD(r, original_recipient, i) ||
