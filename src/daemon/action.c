@@ -647,15 +647,13 @@ action_event_why(const struct action_rcpt *x)
 static bool
 action_events(const struct action_ctx *a)
 {
-	const struct session_msg *m = &a->s->msg;
-	char msgid[EVENTLOG_HDR_MAX], listid[EVENTLOG_HDR_MAX], err[256];
+	char err[256];
 	time_t now = time(NULL);
 	struct buf b;
 	bool ok = true;
 
 	if (!eventlog_enabled())
 		return true;
-	eventlog_orig_headers(m->data.data, m->data.len, m->hdr_bytes, msgid, listid);
 	buf_init(&b, 4u << 20);
 	for (size_t i = 0; i < a->nrc; i++) {
 		const struct action_rcpt *x = &a->rc[i];
@@ -669,7 +667,9 @@ action_events(const struct action_ctx *a)
 			    : a->res->reporting_mta,
 			.spf = spf_res_name(a->spf), .trusted = a->trusted,
 			.listed = x->state == ACTION_NEW || x->state == ACTION_LISTED,
-			.why = action_event_why(x), .message_id = msgid, .list_id = listid,
+			.why = action_event_why(x),
+			/* the returned message's, as the classifier read them */
+			.message_id = a->res->message_id, .list_id = a->res->orig_list_id,
 			.diagnostic = r->diagnostic,
 		};
 

@@ -51,10 +51,5 @@ bool eventlog_enabled(void);
 int eventlog_append(const char *lines, size_t len, char *err, size_t errsz);
 int eventlog_format(struct buf *b, const struct eventlog_event *ev);
 
-/* The returned message's Message-ID and List-Id, from the first such
- * header lines after the bounce's own header block (the returned part's
- * headers): bounded copies, "" when absent. */
-void eventlog_orig_headers(const char *data, size_t len, size_t hdr_bytes,
-                           char *msgid, char *listid);
 
 #endif

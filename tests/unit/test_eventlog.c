@@ -80,25 +80,6 @@ test_format(void **state)
 	buf_free(&b);
 }
 
-static void
-test_orig_headers(void **state)
-{
-	static const char msg[] =
-	    "From: MAILER-DAEMON@x\r\nMessage-ID: <bounce@x>\r\n\r\n"
-	    "--B\r\nContent-Type: message/rfc822\r\n\r\n"
-	    "message-id:   <orig@list.example>  \r\nList-Id: News <news.list.example>\r\n"
-	    "Message-ID: <later@x>\r\n";
-	char id[EVENTLOG_HDR_MAX], lid[EVENTLOG_HDR_MAX];
-	size_t hdr = strstr(msg, "\r\n\r\n") - msg + 4;
-
-	(void)state;
-	eventlog_orig_headers(msg, sizeof msg - 1, hdr, id, lid);
-	assert_string_equal(id, "<orig@list.example>");
-	assert_string_equal(lid, "News <news.list.example>");
-	eventlog_orig_headers(msg, hdr, hdr, id, lid);
-	assert_string_equal(id, "");
-	assert_string_equal(lid, "");
-}
 
 static void
 test_append_rename(void **state)
@@ -150,7 +131,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_orig_headers),
 		cmocka_unit_test(test_append_rename),
 	};
 
