@@ -5,7 +5,7 @@
 # the same for its parameters).  It reads the sources, not the programs:
 #
 #  1. configuration options: the libconfuse schema in
-#     src/daemon/conf_schema.c (every CFG_* of every section), the
+#     src/daemon/conf*.c (every CFG_* of every section), the
 #     conf_option_names list beside it, conf/bounce-milter.conf, every
 #     option paragraph of man/bounce-milter.conf.5, and the options the
 #     README's Configuration example sets;
@@ -83,7 +83,10 @@ man8 = unescape_man(read("man/bounce-milter.8"))
 man5 = read("man/bounce-milter.conf.5")
 
 # ---------------------------------------------------------------- 1. options
-schema_src = read("src/daemon/conf_schema.c")
+# the schema: conf_schema.c and the sections other conf_*.c files add
+schema_src = "".join(read(os.path.join("src", "daemon", n))
+                     for n in sorted(os.listdir(os.path.join(top, "src", "daemon")))
+                     if n.startswith("conf") and n.endswith(".c"))
 arrays = {}
 for m in re.finditer(r"cfg_opt_t\s+(\w+)\[\]\s*=\s*\{(.*?)CFG_END\(\)", schema_src, re.S):
     arrays[m.group(1)] = m.group(2)
@@ -209,17 +212,22 @@ else:
     for lit in re.findall(r'"((?:[^"\\]|\\.)*)"', one.group(0)):
         log_keys |= set(re.findall(r"(?:^|[ (])([a-z_]+)=", lit))
 why = set(re.findall(r'->why = "([\w-]+)"', action_src))
+# the key that carries them: " why=%s" (it was a second reason= once)
+m = re.search(r'" (\w+)=%s", x->why', action_src)
+why_key = m.group(1) if m else "why"
+if m is None:
+    problems.append("action.c: no key found for the refusal reason")
 log_readme = section(readme, r"^## Logging", r"^## ")
 log_man = section(man8, r"^\.SH LOGGING", r"^\.SH ")
 covered("log key", log_keys, log_readme, "README.md (Logging)", "%s=")
 covered("refusal reason", why, log_readme, "README.md (Logging)", "`%s`")
-covered("refusal reason", why, log_man, "the LOGGING of bounce-milter.8", "reason=%s")
+covered("refusal reason", why, log_man, "the LOGGING of bounce-milter.8", why_key + "=%s")
 shown = set(re.findall(r"(?:^|[ `])([a-z_]+)=", log_readme, re.M))
 checked += 1
 for k in sorted(shown - log_keys):
     problems.append("log key %r is in README.md (Logging) but the code never logs it" % k)
-# the reasons are listed in the paragraph about the second reason= key
-listing = [p for p in log_readme.split("\n\n") if "`reason=`" in p]
+# the reasons are listed in the paragraph about that key
+listing = [p for p in log_readme.split("\n\n") if "`%s=`" % why_key in p]
 shown = set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", listing[0])) if listing else set()
 if not listing:
     problems.append("README.md (Logging) has no paragraph about the refusal reasons")
@@ -229,17 +237,22 @@ for k in sorted(shown - why):
 
 # ---------------------------------------------------------------- 5. paths
 # Files of this tree that the README and the man pages name exist (a built
-# program counts when its source does: tests/tools/verp-tag.c).
+# program counts when its source does, tests/tools/verp-tag.c, or when
+# Makefile.am builds it).
 paths = set()
 for rel in ("README.md", "man/bounce-milter.8", "man/bounce-milter.conf.5",
             "man/bounce-classify.1", "conf/bounce-milter.conf", "tests/corpus/README.md"):
     text = unescape_man(read(rel))
     for m in re.finditer(r"(?<![\w./-])((?:src|tests|contrib|conf|man|systemd)/[\w.+-]+(?:/[\w.+-]+)*)", text):
         paths.add((m.group(1).rstrip("."), rel))
+makefile = read("Makefile.am")
+built = set(re.findall(r"_PROGRAMS\s*\+?=\s*((?:[\w/.-]+\s*)+)", makefile))
+built = set(w for group in built for w in group.split())
 checked += 1
 for path, rel in sorted(paths):
     full = os.path.join(top, path)
-    if not any(os.path.exists(full + ext) for ext in ("", ".c", ".sh", ".in")):
+    if path not in built and \
+            not any(os.path.exists(full + ext) for ext in ("", ".c", ".sh", ".in")):
         problems.append("%s names %s, which is not in the tree" % (rel, path))
 
 for p in problems:

@@ -26,7 +26,8 @@ BUILD=${BUILD:-$(pwd)}
 command -v swaks >/dev/null 2>&1 || e2e_skip "swaks is not installed"
 command -v m4 >/dev/null 2>&1 || e2e_skip "m4 is not installed (apt-get install m4)"
 export PATH="$PATH:/usr/sbin:/sbin"
-ldconfig -p 2>/dev/null | grep -q 'libwrap\.so\.0' ||
+# (no grep -q: under pipefail its early exit fails the pipeline)
+ldconfig -p 2>/dev/null | grep 'libwrap\.so\.0' >/dev/null ||
 	e2e_skip "libwrap0 is not installed (Sendmail links libwrap.so.0: apt-get install libwrap0)"
 # --- Sendmail from the Debian packages, unpacked --------------------------
 # Fetched (when no folder holds them) before the script moves into its
