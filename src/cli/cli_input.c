@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,9 @@ cli_is_one_of(const char *s, const char *const *words)
 	return false;
 }
 
-bool
-cli_input_is_from_line(const char *line, size_t len)
+/* True when line[0..len) is an mbox From_ line. */
+static bool
+cli_is_from_line(const char *line, size_t len)
 {
 	static const char *const days[] = {
 		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", NULL,
@@ -123,7 +125,7 @@ cli_emit(struct cli_reader *r)
 static void
 cli_line_start(struct cli_reader *r, bool complete)
 {
-	bool from = complete && cli_input_is_from_line(r->head, r->head_len);
+	bool from = complete && cli_is_from_line(r->head, r->head_len);
 
 	if (r->msgno == 0) {
 		r->msgno = 1;

@@ -22,7 +22,6 @@
 #ifndef BM_CLI_INPUT_H
 #define BM_CLI_INPUT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 typedef int (*cli_message_fn)(void *arg, const char *name, size_t msgno,
@@ -30,8 +29,5 @@ typedef int (*cli_message_fn)(void *arg, const char *name, size_t msgno,
 
 int cli_input_path(const char *path, size_t max_bytes, cli_message_fn fn,
                    void *arg);
-
-/* True when line[0..len) is an mbox From_ line. */
-bool cli_input_is_from_line(const char *line, size_t len);
 
 #endif
