@@ -19,6 +19,12 @@ set -uo pipefail
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$(pwd)}
 . "$SRCDIR/tests/e2e/lib.sh"
+# the packages this script downloaded itself go whichever way the inner run
+# ends, a skip included (e2e_setup_work's trap replaces this one later and
+# e2e_local_teardown removes them then)
+if [ -n "${E2E_IN_NETNS:-}" ] && [ -n "${BM_SENDMAIL_DEBS_TEMP:-}" ]; then
+	trap 'rm -rf "$BM_SENDMAIL_DEBS"' EXIT
+fi
 
 [ -z "${BM_SKIP_E2E:-}" ] || e2e_skip "BM_SKIP_E2E is set: Sendmail test skipped here"
 [ "$(id -u)" -eq 0 ] || e2e_skip "the Sendmail test needs root (it runs a Sendmail daemon)"
