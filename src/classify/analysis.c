@@ -55,7 +55,18 @@ static const char *const analysis_subject_signals[] = {
 	"unzustellbar", "nicht zustellbar", "non remis", "non distribu",
 	"impossible de remettre", "onbestelbaar", "non recapitabile",
 	"mancato recapito", "no se puede entregar", "no entregado",
-	"n\xc3\xa3o entregue", "nedoru\xc4\x8diteln", NULL,
+	"n\xc3\xa3o entregue", "nedoru\xc4\x8diteln",
+	/* more languages: Exchange's localised NDR subjects, Mail.ru and
+	 * Yandex, Japanese carriers, QQ/163 (phrases.c, phrases_intl_notice) */
+	"zustellung fehlgeschlagen", "echec de remise", "\xc3\xa9" "chec de remise",
+	"falha na entrega", "entrega fallida", "error de entrega",
+	"niet bezorgd", "bezorging mislukt", "impossibile recapitare",
+	"\xd0\xb5\xd0\xb4\xd0\xbe\xd1\x81\xd1\x82\xd0\xb0\xd0\xb2\xd0\xbb", /* "едоставл" */
+	"\xe9\x85\x8d\xe4\xbf\xa1\xe4\xb8\x8d\xe8\x83\xbd",                   /* 配信不能 */
+	"\xe6\x97\xa0\xe6\xb3\x95\xe6\x8a\x95\xe9\x80\x92",                   /* 无法投递 */
+	"\xe7\x84\xa1\xe6\xb3\x95\xe6\x8a\x95\xe9\x81\x9e",                   /* 無法投遞 */
+	"\xe9\x80\x80\xe4\xbf\xa1",                                               /* 退信 */
+	NULL,
 };
 
 /* From words of bounce daemons beyond the signal's list ("Mailer Daemon"

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #include "classify/bounce.h"
 #include "classify/classify.h"
 #include "classify/dsn.h"
+#include "mime/charset.h"
 #include "mime/hdr.h"
 #include "mime/mime.h"
 #include "mime/mime_date.h"
@@ -397,6 +399,41 @@ bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
 	}
 }
 
+/* The notification text in UTF-8, so that the recognisers' phrase tables
+ * (written in UTF-8) match a KOI8-R, GB2312 or ISO-2022-JP notice as they
+ * match a UTF-8 one.  Only a text in a charset charset_known() lists and
+ * with a byte above 0x7f or an ESC is converted; a text the charset does
+ * not fit stays as it is.  The copy is at most 3 bytes per input byte (no
+ * listed charset needs more) and replaces *owned; *charset becomes "", so
+ * later steps do not convert twice. */
+static void
+bounce_text_to_utf8(const char **text, size_t *len, char **owned,
+                    const char **charset)
+{
+	size_t i, n;
+	char *u;
+
+	if (*len == 0 || charset_is_utf8(*charset) || !charset_known(*charset))
+		return;
+	for (i = 0; i < *len; i++)
+		if ((unsigned char)(*text)[i] >= 0x80 || (*text)[i] == 0x1b)
+			break;
+	if (i == *len || *len > (SIZE_MAX - 1) / 3)
+		return;
+	if ((u = malloc(*len * 3 + 1)) == NULL)
+		return;
+	n = charset_to_utf8(*charset, *text, *len, u, *len * 3 + 1);
+	if (n == (size_t)-1) {
+		free(u);
+		return;
+	}
+	free(*owned);
+	*owned = u;
+	*text = u;
+	*len = n;
+	*charset = "";
+}
+
 static bool
 bounce_is_forward(const char *subject)
 {
@@ -725,6 +762,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	ctx.from = from;
 	ctx.subject = subject;
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
+	bounce_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	{
 		const struct bounce_field fields[] = {

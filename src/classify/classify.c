@@ -502,7 +502,15 @@ static enum bm_reason refine_reason(struct bounce_rcpt *r, enum bm_reason reason
 	cmd = command_of(r);
 	digit = failure_digit(r);
 	before = reason;
-	if (cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic))
+	/* a localised notice's own "no such user" sentence (phrases_intl_user,
+	 * from MTA translations and providers' pages) and no code at all: the
+	 * filter rule below weighs an English unknown-user phrase that
+	 * filters also write against a code that does not name the address,
+	 * and here there is neither */
+	if ((cmd != SMTPCMD_NONE || !names_local_agent(r->diagnostic)) &&
+	    !(cmd == SMTPCMD_NONE && r->status[0] == '\0' &&
+	      (r->replycode == 0 || r->replycode == 550) &&
+	      r->ev.groups == reason_group_bit("user-unknown-intl")))
 		reason = apply_command(reason, cmd, r->status, digit);
 	if (reason != before)
 		r->ev.step = cmd == SMTPCMD_NONE ?

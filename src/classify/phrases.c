@@ -214,3 +214,69 @@ const char *const phrases_delay_subject[] = {
 	"延遲投遞",
 	NULL
 };
+
+/* "Your message could not be delivered (to the following recipients)", as
+ * non-English notices say it: Exchange/Outlook's localised NDR texts
+ * ("Die Nachricht konnte nicht zugestellt werden", "Votre message n'a pas
+ * pu être remis", "No se pudo entregar el mensaje", "Impossibile
+ * recapitare il messaggio", "Não foi possível entregar a mensagem",
+ * "Uw bericht kan niet worden bezorgd"), Sendmail's French DSN templates
+ * ("votre courrier n'a pas pu être transmis"), GMX/Web.de and T-Online,
+ * Mail.ru and Yandex's help pages ("Сообщение не доставлено", "не удалось
+ * доставить"), Japanese carriers' (docomo, au, SoftBank) and Domino's
+ * "配信できませんでした", QQ/163 "无法投递", "投递失败", "退信".  Each is a
+ * statement that a delivery failed, not a word that a message about
+ * bounces would use on its own: the caller also wants an error line or a
+ * returned message.  Lower case (ASCII matched case-insensitively). */
+const char *const phrases_intl_notice[] = {
+	/* de */
+	"konnte nicht zugestellt werden", "nicht zugestellt werden konnte",
+	"konnte nicht an folgende empfänger", "zustellung ist fehlgeschlagen",
+	"zustellung fehlgeschlagen",
+	/* fr */
+	"n'a pas pu être remis", "n'a pas pu etre remis",
+	"n'a pas pu être distribué", "n'a pas pu être transmis",
+	"n'a pas pu etre transmis", "ne peut pas être remis",
+	"impossible de remettre", "échec de la remise", "echec de la remise",
+	/* es */
+	"no se pudo entregar", "no se ha podido entregar",
+	"no pudo ser entregado", "no se puede entregar",
+	"error en la entrega",
+	/* it */
+	"impossibile recapitare", "non è stato possibile recapitare",
+	"non e' stato possibile recapitare", "non è stato recapitato",
+	"mancato recapito",
+	/* pt */
+	"não foi possível entregar", "nao foi possivel entregar",
+	"não pôde ser entregue", "não foi entregue", "falha na entrega",
+	/* nl */
+	"kan niet worden bezorgd", "kon niet worden bezorgd",
+	"kon niet worden afgeleverd", "kan niet worden afgeleverd",
+	"bezorging is mislukt",
+	/* ru (a capital may start the sentence: its first letter left out) */
+	"ообщение не доставлено", "не может быть доставлено",
+	"не удалось доставить", "не было доставлено", "исьмо не доставлено",
+	/* ja */
+	"配信できませんでした", "送信できませんでした", "配送できませんでした",
+	"届けることができませんでした", "配信に失敗しました",
+	/* zh */
+	"无法投递", "無法投遞", "投递失败", "投遞失敗", "无法送达", "無法送達",
+	"未能送达", "退信",
+	NULL
+};
+
+/* The notice words a mail system puts before the original Subject:
+ * Exchange "Undeliverable:", its localised forms ("Non remis :",
+ * "Unzustellbar:", "No se puede entregar:", "Non recapitabile:",
+ * "Não é possível entregar:", "Onbestelbaar:", "Недоставляемое:",
+ * "配信不能:", "无法投递:"), Domino "DELIVERY FAILURE:", Notes
+ * "Undelivered Mail:"; lower case, the colon included. */
+const char *const phrases_notice_subject_prefix[] = {
+	"undeliverable:", "undelivered mail:", "delivery failure:",
+	"non remis :", "non remis:", "unzustellbar:", "nicht zustellbar:",
+	"no se puede entregar:", "no entregado:", "non recapitabile:",
+	"não é possível entregar:", "nao e possivel entregar:",
+	"onbestelbaar:", "едоставляемое:", "е доставлено:", "配信不能:",
+	"配信不能：", "无法投递:", "无法投递：", "無法投遞:",
+	NULL
+};

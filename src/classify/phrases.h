@@ -25,6 +25,12 @@ extern const char *const phrases_intl_full[];
 extern const char *const phrases_intl_big[];
 extern const char *const phrases_intl_spam[];
 extern const char *const phrases_challenge[];
+/* Sentences with which a notice, in one of ten languages, says that a
+ * message could not be delivered (generic.c's notice test). */
+extern const char *const phrases_intl_notice[];
+/* Subject prefixes with which a notice repeats the original Subject
+ * ("Undeliverable: <subject>"). */
+extern const char *const phrases_notice_subject_prefix[];
 /* Delay-warning Subjects: the last, generic group ("delay-notice"), which
  * bounce.c looks for in a non-standard notice's Subject. */
 extern const char *const phrases_delay_subject[];

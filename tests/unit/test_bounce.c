@@ -86,6 +86,30 @@ static const struct fixture_case fixtures[] = {
 	/* ISO-2022-JP converted before the phrases are matched */
 	{ "evidence-iso2022jp.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
 	  { "yamada@example.jp" }, { "5.0.0" }, { BM_CLASS_HARD }, "postfix", "" },
+	/* plain-text notices (issue 11): no bounce From or Subject, found
+	 * from the text's structure; a person telling of a bounce is not
+	 * one; ten languages, the notice word before the original Subject,
+	 * KOI8-R, ISO-2022-JP and GB2312 converted before matching */
+	{ "evidence-nosignal.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "reader@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-talks-about.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
+	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
+	{ "evidence-fr.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "lecteur@example.fr" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-de-plain.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "kunde@example.de" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-es.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_SOFT, 1,
+	  { "lectora@example.es" }, { "5.2.2" }, { BM_CLASS_SOFT }, "generic", "" },
+	{ "evidence-pt.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_SOFT, 1,
+	  { "leitor@example.pt" }, { "5.2.2" }, { BM_CLASS_SOFT }, "generic", "" },
+	{ "evidence-nl.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "lezer@example.nl" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-ru-koi8.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "ivanov@example.ru" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-ja.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "yamada@example.jp" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-zh.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "wang@example.cn" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
 };
 
 static char *

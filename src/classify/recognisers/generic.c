@@ -25,6 +25,7 @@
 #include "classify/analysis.h"
 #include "classify/record.h"
 #include "classify/dsn.h"
+#include "classify/phrases.h"
 #include "mime/hdr.h"
 #include "mime/mime.h"
 #include "classify/reason.h"
@@ -464,13 +465,67 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 	analysis_diag_forget(r);
 }
 
+/* Does the text say, in English or another language, that a delivery
+ * failed (generic_notice, phrases_intl_notice)? */
 static bool
 generic_notice_text(const struct recog_ctx *ctx)
 {
-	size_t i;
+	return text_find_any(ctx->text, ctx->text_len, generic_notice) ||
+	       analysis_has(ctx->an, ANALYSIS_TEXT, phrases_intl_notice);
+}
 
-	for (i = 0; generic_notice[i] != NULL; i++)
-		if (text_find(ctx->text, ctx->text_len, generic_notice[i]) != NULL)
+/* Does a line of the text mark the start of a returned message? */
+static bool
+generic_has_stop(const struct recog_ctx *ctx)
+{
+	size_t pos = 0, lineno = 0;
+	const char *line;
+	size_t llen;
+
+	while (lineno++ < GENERIC_MAX_LINES &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen))
+		if (generic_is_stop(line, llen))
+			return true;
+	return false;
+}
+
+/* A bounce that announces itself in neither From nor Subject, read from
+ * its structure: the text says a delivery failed (in one of the notice
+ * languages) and the original message comes back with it, attached or
+ * quoted after a marker, and no header says a person's mail program
+ * wrote it.  An error line (a code or a failure phrase) must then name an
+ * address or stand just after one, so a message that talks about bounces
+ * without returning one, or a person's report of one, is not one. */
+static bool
+generic_structural(const struct recog_ctx *ctx)
+{
+	/* a person's mail program wrote it, or it answers a thread: a
+	 * person telling of a bounce and attaching what they sent */
+	static const char *const person[] = {
+		"User-Agent", "In-Reply-To", "References", NULL
+	};
+	size_t i, vlen;
+
+	for (i = 0; ctx->msg != NULL && person[i] != NULL; i++)
+		if (mime_header(ctx->msg, 0, person[i], &vlen) != NULL)
+			return false;
+	return (ctx->returned_part >= 0 || generic_has_stop(ctx)) &&
+	       generic_notice_text(ctx);
+}
+
+/* Does the Subject start with a notice word put before the original
+ * Subject ("Undeliverable: ...", "Non remis : ...")? */
+static bool
+generic_subject_prefix(const struct recog_ctx *ctx)
+{
+	const char *s = ctx->subject;
+	size_t i, len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	for (i = 0; phrases_notice_subject_prefix[i] != NULL; i++)
+		if (text_starts(s, len, phrases_notice_subject_prefix[i]))
 			return true;
 	return false;
 }
@@ -499,8 +554,13 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	size_t before = res->nrcpt;
 	int sig = ctx->an->signal;
 
-	if (sig == 0)
-		return 0;
+	if (sig == 0) {
+		if (ctx->text == NULL || ctx->text_len == 0 ||
+		    !generic_structural(ctx))
+			return 0;
+		generic_scan(ctx, res, true, NULL);
+		return res->nrcpt > before ? 1 : 0;
+	}
 	if (ctx->text != NULL && ctx->text_len > 0 && generic_inline_dsn(ctx) &&
 	    dsn_parse(ctx->text, ctx->text_len, ctx->lim, res) > 0) {
 		generic_enrich(ctx, res);
@@ -510,8 +570,13 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 	if (ctx->text != NULL && ctx->text_len > 0)
 		generic_scan(ctx, res, (sig & ANALYSIS_SIGNAL_SUBJECT) != 0 ||
 		             generic_notice_text(ctx), NULL);
+	/* a notice saying plainly it is one: bounce sender and subject, or
+	 * a notice word before the original Subject and a text that says a
+	 * delivery failed */
 	if (res->nrcpt == before &&
-	    sig == (ANALYSIS_SIGNAL_FROM | ANALYSIS_SIGNAL_SUBJECT))
+	    (sig == (ANALYSIS_SIGNAL_FROM | ANALYSIS_SIGNAL_SUBJECT) ||
+	     (ctx->text != NULL && generic_subject_prefix(ctx) &&
+	      generic_notice_text(ctx))))
 		generic_unread(ctx, res);
 	return res->nrcpt > before ? 1 : 0;
 }

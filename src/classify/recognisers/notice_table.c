@@ -195,7 +195,9 @@ const struct recog notice_table[NOTICE_ROWS] = {
 		.reasons = REASONS(
 			{ "User not listed in public Name & Address Book", BM_REASON_USERUNKNOWN },
 			{ "not listed in Domino Directory", BM_REASON_USERUNKNOWN },
-			{ "$B%G%#%l%/%H%j$N%j%9%H$K$\"$j$^$;$s", BM_REASON_USERUNKNOWN }),
+			{ "$B%G%#%l%/%H%j$N%j%9%H$K$\"$j$^$;$s", BM_REASON_USERUNKNOWN },
+			/* the same, once bounce_parse() converted the text */
+			{ "ディレクトリのリストにありません", BM_REASON_USERUNKNOWN }),
 		.shape = NOTICE_LINES,
 		.flags = NOTICE_SECTION_DIAG),
 
