@@ -38,6 +38,7 @@
 #include "classify/bounce.h"
 #include "classify/classify.h"
 #include "classify/dsn.h"
+#include "classify/mdnfail.h"
 #include "mime/charset.h"
 #include "mime/hdr.h"
 #include "mime/mime.h"
@@ -660,6 +661,19 @@ bounce_pipeline(struct mime_msg *m, const struct recog_ctx *ctx,
 
 	if (top == NULL)
 		return;
+	/* a store's refusal (a mailbox over quota) reported as a disposition
+	 * notification; a read receipt gives no record and is no bounce */
+	if (strcmp(top->type, "multipart/report") == 0 &&
+	    strcmp(top->report_type, "disposition-notification") == 0) {
+		part = mime_find_type(m, "message/disposition-notification", 0);
+		if (part >= 0 &&
+		    mime_body_decoded(m, (size_t)part, &body, &blen) == 0 &&
+		    mdnfail_parse(body, blen, lim, out) > 0) {
+			out->kind = BOUNCE_KIND_DSN;
+			snprintf(out->recogniser, sizeof(out->recogniser), "rfc3798");
+		}
+		return;
+	}
 	if (strcmp(top->type, "multipart/report") == 0 &&
 	    top->report_type[0] != '\0' &&
 	    strcmp(top->report_type, "delivery-status") != 0 &&

@@ -110,6 +110,10 @@ static const struct fixture_case fixtures[] = {
 	  { "yamada@example.jp" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
 	{ "evidence-zh.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
 	  { "wang@example.cn" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	/* a quota refusal sent as a disposition notification (a read
+	 * receipt, mdn.eml above, stays no bounce) */
+	{ "evidence-mdn-quota.eml", BOUNCE_KIND_DSN, BM_CLASS_SOFT, 1,
+	  { "reader@example.org" }, { "5.2.2" }, { BM_CLASS_SOFT }, "rfc3798", "" },
 };
 
 static char *
