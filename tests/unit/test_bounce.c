@@ -33,9 +33,9 @@ struct fixture_case {
 	enum bounce_kind kind;
 	enum bm_class cls;           /* worst class */
 	size_t nrcpt;
-	const char *rcpt[3];
-	const char *status[3];
-	enum bm_class rcls[3];
+	const char *rcpt[4];
+	const char *status[4];
+	enum bm_class rcls[4];
 	const char *recogniser;      /* NULL: not checked */
 	const char *feedback_type;
 };
@@ -114,6 +114,20 @@ static const struct fixture_case fixtures[] = {
 	 * receipt, mdn.eml above, stays no bounce) */
 	{ "evidence-mdn-quota.eml", BOUNCE_KIND_DSN, BM_CLASS_SOFT, 1,
 	  { "reader@example.org" }, { "5.2.2" }, { BM_CLASS_SOFT }, "rfc3798", "" },
+	/* address lists in plain-text notices: one per line before one
+	 * reason, comma-separated before theirs, and a second failed
+	 * address named only in the intro sentence (its cause unread) */
+	{ "evidence-en-list.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 4,
+	  { "carol@example.org", "dave@example.org", "erin@example.net",
+	    "frank@example.net" }, { "5.1.1", "5.1.1", "4.2.2", "4.2.2" },
+	  { BM_CLASS_HARD, BM_CLASS_HARD, BM_CLASS_SOFT, BM_CLASS_SOFT },
+	  "generic", "" },
+	{ "evidence-it-list.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 2,
+	  { "mario@example.it", "luigi@example.it" }, { "5.1.1", "5.1.1" },
+	  { BM_CLASS_HARD, BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-intro-second.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 2,
+	  { "anna@example.org", "ben@example.org" }, { "5.1.1", "" },
+	  { BM_CLASS_HARD, BM_CLASS_UNDETERMINED }, "generic", "" },
 };
 
 static char *

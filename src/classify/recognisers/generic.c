@@ -77,6 +77,8 @@ static const char *const generic_notice[] = {
 	"permanent error",
 	"failed permanently",
 	"i'm afraid i wasn't able to deliver",
+	/* Gmail's and Yahoo's published notices */
+	"wasn't delivered to", "unable to deliver your message to",
 	NULL,
 };
 
@@ -150,6 +152,52 @@ generic_line_addr(const char *line, size_t len, char *addr, size_t addrsz)
 {
 	return memchr(line, '@', len) != NULL &&
 	       addr_find(line, len, addr, addrsz) == 0;
+}
+
+#define GENERIC_LIST_MAX 16      /* addresses of one list kept */
+
+/* A list of addresses at the start of a line ("a@b, c@d", "<a@b> <c@d>",
+ * "a@b; c@d: 550 ..."): the addresses up to the end of the line or to a
+ * token that ends in ':'.  Returns how many (at most max) when every
+ * token before that is an address, else 0; *rest is where the line goes
+ * on after the list (its error text, if any). */
+static size_t
+generic_addr_list(const char *line, size_t len, char (*out)[BM_ADDR_MAX],
+                  size_t max, size_t *rest)
+{
+	size_t i = 0, n = 0;
+
+	*rest = len;
+	while (i < len) {
+		size_t start, tl;
+		bool last = false;
+
+		while (i < len && (line[i] == ' ' || line[i] == '\t' ||
+		                   line[i] == ',' || line[i] == ';'))
+			i++;
+		if (i == len)
+			break;
+		start = i;
+		while (i < len && line[i] != ' ' && line[i] != '\t' &&
+		       line[i] != ',' && line[i] != ';')
+			i++;
+		tl = i - start;
+		if (line[start + tl - 1] == ':') {
+			tl--;
+			last = true;
+		}
+		if (tl == 0 || memchr(line + start, '@', tl) == NULL ||
+		    addr_normalise(line + start, tl, out[n < max ? n : max - 1],
+		                   BM_ADDR_MAX, false) != 0)
+			return 0;
+		if (n < max)
+			n++;
+		if (last) {
+			*rest = i;
+			break;
+		}
+	}
+	return n;
 }
 
 /* Addresses of the bounce's own From and To (the original sender), read
@@ -308,6 +356,8 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 	struct generic_own own;
 	char last_addr[BM_ADDR_MAX] = "";
 	char pending[BM_DIAG_MAX] = "";      /* error still without address */
+	char list[GENERIC_LIST_MAX][BM_ADDR_MAX]; /* a list of addresses */
+	size_t nlist = 0, list_line = 0;
 	size_t last_line = 0, pending_line = 0, lineno = 0, pos = 0;
 	const char *line;
 	size_t llen;
@@ -338,6 +388,37 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 		}
 		if (generic_starts_any(line, llen, generic_skip_fields))
 			continue;
+		/* several addresses at the start of the line: one failed
+		 * recipient each, with the error after them or on the lines
+		 * that follow */
+		if (memchr(t, '@', tl) != NULL) {
+			char multi[GENERIC_LIST_MAX][BM_ADDR_MAX];
+			size_t rest, k, n = generic_addr_list(t, tl, multi,
+			                                      GENERIC_LIST_MAX, &rest);
+
+			if (n >= 2 && rest < tl &&
+			    generic_error_line(t + rest, tl - rest, status,
+			                       sizeof(status), &code, phrases)) {
+				generic_diag(ctx, t + rest, tl - rest, &pos, &lineno,
+				             diag, sizeof(diag));
+				for (k = 0; k < n; k++)
+					if (!generic_excluded(ctx, &own, multi[k]) &&
+					    generic_add(ctx, res, multi[k], diag) != 0)
+						return;
+				nlist = 0;
+				last_addr[0] = '\0';
+				continue;
+			}
+			if (n >= 1 && rest == tl) {
+				/* consecutive list lines make one list */
+				if (nlist == 0 || lineno != list_line + 1)
+					nlist = 0;
+				for (k = 0; k < n && nlist < GENERIC_LIST_MAX; k++)
+					if (!generic_excluded(ctx, &own, multi[k]))
+						memcpy(list[nlist++], multi[k], BM_ADDR_MAX);
+				list_line = lineno;
+			}
+		}
 		if (generic_line_addr(line, llen, addr, sizeof(addr)) &&
 		    !generic_excluded(ctx, &own, addr)) {
 			rcpt = addr;
@@ -354,6 +435,19 @@ generic_scan(const struct recog_ctx *ctx, struct bounce_result *res,
 		    lineno - last_line <= GENERIC_WINDOW)
 			rcpt = last_addr;
 		generic_diag(ctx, line, llen, &pos, &lineno, diag, sizeof(diag));
+		/* an error after a list of several addresses: each of them */
+		if (rcpt == last_addr && nlist >= 2 && list_line == last_line) {
+			size_t k;
+
+			for (k = 0; k < nlist; k++)
+				if (generic_add(ctx, res, list[k], diag) != 0)
+					return;
+			nlist = 0;
+			last_addr[0] = '\0';
+			if (want != NULL && generic_has_all(res, want))
+				break;
+			continue;
+		}
 		if (rcpt == NULL) {
 			if (pending[0] == '\0') {
 				memcpy(pending, diag, sizeof(pending));
@@ -546,6 +640,49 @@ generic_inline_dsn(const struct recog_ctx *ctx)
 	return false;
 }
 
+#define GENERIC_INTRO_LINES 20    /* lines of the text an intro is in */
+
+/* The intro sentence names a failed address the error lines do not ("Your
+ * message to a@b and c@d could not be delivered", then only a@b's error):
+ * a record for it with the sentence as diagnostic.  Read only when the
+ * scan found records: it is then a bounce, and the sentence speaks of its
+ * failures.  Own From/To are left out as in the scan (the returned
+ * message's sender is dropped later, bounce.c). */
+static void
+generic_intro_addrs(const struct recog_ctx *ctx, struct bounce_result *res)
+{
+	struct generic_own own;
+	size_t pos = 0, lineno = 0, llen;
+	const char *line;
+
+	own.read = false;
+	while (lineno++ < GENERIC_INTRO_LINES &&
+	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen)) {
+		char addr[BM_ADDR_MAX], diag[BM_DIAG_MAX];
+		const char *p = line, *hit;
+		size_t left = llen, guard = 0;
+
+		if (generic_is_stop(line, llen))
+			break;
+		if (memchr(line, '@', llen) == NULL ||
+		    generic_starts_any(line, llen, generic_skip_fields) ||
+		    !(text_find_any(line, llen, generic_notice) ||
+		      text_find_any(line, llen, phrases_intl_notice)))
+			continue;
+		text_collapse(line, llen, diag, sizeof(diag));
+		while (guard++ < GENERIC_LIST_MAX && left > 0 &&
+		       addr_find(p, left, addr, sizeof(addr)) == 0 &&
+		       (hit = text_find(p, left, addr)) != NULL) {
+			if (!generic_excluded(ctx, &own, addr) &&
+			    result_find_rcpt(res, addr) == NULL &&
+			    generic_add(ctx, res, addr, diag) != 0)
+				return;
+			left -= (size_t)(hit - p) + strlen(addr);
+			p = hit + strlen(addr);
+		}
+	}
+}
+
 static void generic_enrich(const struct recog_ctx *ctx, struct bounce_result *res);
 
 static int
@@ -559,6 +696,8 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 		    !generic_structural(ctx))
 			return 0;
 		generic_scan(ctx, res, true, NULL);
+		if (res->nrcpt > before)
+			generic_intro_addrs(ctx, res);
 		return res->nrcpt > before ? 1 : 0;
 	}
 	if (ctx->text != NULL && ctx->text_len > 0 && generic_inline_dsn(ctx) &&
@@ -567,9 +706,12 @@ generic_match(const struct recog_ctx *ctx, struct bounce_result *res)
 		return 1;
 	}
 	res->nrcpt = before;
-	if (ctx->text != NULL && ctx->text_len > 0)
+	if (ctx->text != NULL && ctx->text_len > 0) {
 		generic_scan(ctx, res, (sig & ANALYSIS_SIGNAL_SUBJECT) != 0 ||
 		             generic_notice_text(ctx), NULL);
+		if (res->nrcpt > before)
+			generic_intro_addrs(ctx, res);
+	}
 	/* a notice saying plainly it is one: bounce sender and subject, or
 	 * a notice word before the original Subject and a text that says a
 	 * delivery failed */
