@@ -404,30 +404,47 @@ bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
  * (written in UTF-8) match a KOI8-R, GB2312 or ISO-2022-JP notice as they
  * match a UTF-8 one.  Only a text in a charset charset_known() lists and
  * with a byte above 0x7f or an ESC is converted; a text the charset does
- * not fit stays as it is.  The copy is at most 3 bytes per input byte (no
- * listed charset needs more) and replaces *owned; *charset becomes "", so
- * later steps do not convert twice. */
+ * not fit stays as it is.  Only the first BOUNCE_CONVERT_MAX bytes, up to
+ * a line end, are converted (a notice says what failed in its first
+ * lines, and a multibyte charset returns to ASCII at each line end, RFC
+ * 1468); the rest is copied as it is.  The copy is at most 3 bytes per
+ * converted byte (no listed charset needs more) and replaces *owned;
+ * *charset becomes "", so later steps do not convert twice. */
+#define BOUNCE_CONVERT_MAX 2048
+
 static void
 bounce_text_to_utf8(const char **text, size_t *len, char **owned,
                     const char **charset)
 {
-	size_t i, n;
+	size_t i, n, head, cap;
+	const char *nl;
 	char *u;
 
 	if (*len == 0 || charset_is_utf8(*charset) || !charset_known(*charset))
 		return;
-	for (i = 0; i < *len; i++)
+	head = *len;
+	if (head > BOUNCE_CONVERT_MAX) {
+		nl = memchr(*text + BOUNCE_CONVERT_MAX, '\n',
+		            *len - BOUNCE_CONVERT_MAX);
+		head = nl != NULL ? (size_t)(nl - *text) + 1 : *len;
+	}
+	for (i = 0; i < head; i++)
 		if ((unsigned char)(*text)[i] >= 0x80 || (*text)[i] == 0x1b)
 			break;
-	if (i == *len || *len > (SIZE_MAX - 1) / 3)
+	if (i == head || head > (SIZE_MAX - 1) / 3 ||
+	    *len - head > SIZE_MAX - 1 - head * 3)
 		return;
-	if ((u = malloc(*len * 3 + 1)) == NULL)
+	cap = head * 3 + (*len - head) + 1;
+	if ((u = malloc(cap)) == NULL)
 		return;
-	n = charset_to_utf8(*charset, *text, *len, u, *len * 3 + 1);
+	n = charset_to_utf8(*charset, *text, head, u, head * 3 + 1);
 	if (n == (size_t)-1) {
 		free(u);
 		return;
 	}
+	memcpy(u + n, *text + head, *len - head);
+	n += *len - head;
+	u[n] = '\0';
 	free(*owned);
 	*owned = u;
 	*text = u;
@@ -776,7 +793,12 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	ctx.from = from;
 	ctx.subject = subject;
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
-	bounce_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
+	/* a report's records come from its delivery-status or feedback
+	 * part, and amend.c converts what they take from the text; only a
+	 * notice read from its text alone needs the text in UTF-8 */
+	if (mime_get_part(m, 0) != NULL &&
+	    strcmp(mime_get_part(m, 0)->type, "multipart/report") != 0)
+		bounce_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	{
 		const struct bounce_field fields[] = {

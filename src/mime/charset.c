@@ -93,6 +93,32 @@ static size_t charset_utf8_whole(const char *s, size_t n)
 	return n;
 }
 
+/* ISO-8859-1 is the first 256 code points: each byte above 0x7f becomes
+ * two bytes, no converter needed (the commonest 8-bit label of notices;
+ * iconv costs more to open than this costs to run). */
+static size_t charset_latin1(const char *in, size_t len, char *out,
+                             size_t outsz)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c < 0x80) {
+			if (o + 1 >= outsz)
+				break;
+			out[o++] = (char)c;
+		} else {
+			if (o + 2 >= outsz)
+				break;
+			out[o++] = (char)(0xc0 | (c >> 6));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 size_t charset_to_utf8(const char *name, const char *in, size_t len,
                        char *out, size_t outsz)
 {
@@ -106,6 +132,8 @@ size_t charset_to_utf8(const char *name, const char *in, size_t len,
 	out[0] = '\0';
 	if (from == NULL || in == NULL)
 		return (size_t)-1;
+	if (strcmp(from, "ISO-8859-1") == 0)
+		return charset_latin1(in, len, out, outsz);
 	cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return (size_t)-1;

@@ -94,6 +94,8 @@ static const struct fixture_case fixtures[] = {
 	  { "reader@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
 	{ "evidence-talks-about.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
 	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
+	{ "evidence-talks-noreturn.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
+	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
 	{ "evidence-fr.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
 	  { "lecteur@example.fr" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
 	{ "evidence-de-plain.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,

@@ -65,6 +65,31 @@ static void test_cap(void **state)
 	assert_int_equal(charset_to_utf8("EUC-JP", in, strlen(in), out, 0), (size_t)-1);
 }
 
+/* ISO-8859-1, converted without iconv: every byte, and the cap never
+ * cuts a two-byte character */
+static void test_latin1(void **state)
+{
+	char in[256], out[600], ref[4];
+	size_t i, n, cap;
+
+	(void)state;
+	for (i = 0; i < 255; i++)
+		in[i] = (char)(i + 1);
+	in[255] = '\0';
+	n = charset_to_utf8("ISO-8859-1", in, 255, out, sizeof(out));
+	assert_int_equal(n, 127 + 2 * 128);
+	assert_int_equal(strlen(out), n);
+	ref[0] = (char)0xc3;
+	ref[1] = (char)0xbf;             /* U+00FF, the last byte */
+	assert_memory_equal(out + n - 2, ref, 2);
+	for (cap = 1; cap <= 6; cap++) {
+		n = charset_to_utf8("latin1", "\xe4\xe4\xe4", 3, out, cap);
+		assert_int_equal(n % 2, 0);
+		assert_true(n < cap);
+		assert_int_equal(strlen(out), n);
+	}
+}
+
 static void test_refused(void **state)
 {
 	char out[64];
@@ -92,6 +117,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_convert),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_latin1),
 		cmocka_unit_test(test_refused),
 	};
 

@@ -564,8 +564,11 @@ generic_unread(const struct recog_ctx *ctx, struct bounce_result *res)
 static bool
 generic_notice_text(const struct recog_ctx *ctx)
 {
+	/* searched directly, not through the analysis' index: asked only
+	 * of the few texts that reach here, it would widen the one scan
+	 * every message's text gets */
 	return text_find_any(ctx->text, ctx->text_len, generic_notice) ||
-	       analysis_has(ctx->an, ANALYSIS_TEXT, phrases_intl_notice);
+	       text_find_any(ctx->text, ctx->text_len, phrases_intl_notice);
 }
 
 /* Does a line of the text mark the start of a returned message? */
