@@ -261,6 +261,19 @@ static void test_command(void **state)
 		  "5.2.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
 		{ NULL, { "failed", "5.1.1", "550 5.1.1 user unknown", U,
 		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
+		/* a localised notice's "no such user" with no code at all is
+		 * the one evidence there is; English wording a filter also
+		 * writes, or a generic code, keeps the filter rule */
+		{ NULL, { "failed", "", "Destinataire inconnu", U,
+		  "5.1.1", 0, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, true } },
+		{ NULL, { "failed", "", "550 Benutzer unbekannt", U,
+		  "5.1.1", 550, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, true } },
+		{ NULL, { "failed", "", "[User unknown]", U,
+		  "5.7.1", 0, BM_REASON_FILTERED, BM_CLASS_BLOCK, true } },
+		{ NULL, { "failed", "5.7.1", "550 5.7.1 Benutzer unbekannt", U,
+		  "5.7.1", 550, BM_REASON_FILTERED, BM_CLASS_BLOCK, false } },
+		{ NULL, { "failed", "", "554 Benutzer unbekannt", U,
+		  "5.7.1", 554, BM_REASON_FILTERED, BM_CLASS_BLOCK, true } },
 		/* a local delivery agent's answer is no SMTP step's */
 		{ NULL, { "failed", "5.5.0", "554 Service unavailable: mail.local: unknown user: a", U,
 		  "5.5.0", 554, BM_REASON_USERUNKNOWN, BM_CLASS_HARD, false } },
