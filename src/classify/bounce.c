@@ -793,12 +793,6 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	ctx.from = from;
 	ctx.subject = subject;
 	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
-	/* a report's records come from its delivery-status or feedback
-	 * part, and amend.c converts what they take from the text; only a
-	 * notice read from its text alone needs the text in UTF-8 */
-	if (mime_get_part(m, 0) != NULL &&
-	    strcmp(mime_get_part(m, 0)->type, "multipart/report") != 0)
-		bounce_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	{
 		const struct bounce_field fields[] = {
@@ -816,6 +810,19 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	/* what every reader asks of From, Subject and the text, found once */
 	analysis_init(&an, from, subject, ctx.text, ctx.text_len);
 	ctx.an = &an;
+	/* a report's records come from its delivery-status or feedback
+	 * part, and amend.c converts what they take from the text; only a
+	 * notice read from its text alone needs the text in UTF-8, and only
+	 * one that says it is a bounce or returns a message can be one
+	 * (ordinary mail is not converted); the analysis has not read the
+	 * text yet (analysis_init() reads From and Subject only) */
+	if ((an.signal != 0 || ctx.returned_part >= 0) &&
+	    mime_get_part(m, 0) != NULL &&
+	    strcmp(mime_get_part(m, 0)->type, "multipart/report") != 0) {
+		bounce_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
+		an.field[ANALYSIS_TEXT] = ctx.text;
+		an.len[ANALYSIS_TEXT] = ctx.text_len;
+	}
 
 	bounce_pipeline(m, &ctx, lim, out);
 	if (out->kind == BOUNCE_KIND_NOT_BOUNCE) {

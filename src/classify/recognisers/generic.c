@@ -59,6 +59,16 @@ static const char *const generic_stop[] = {
 	NULL,
 };
 
+/* Words of generic_stop long enough for the analysis' one scan of the
+ * text (analysis.h): the cheap first test of a returned message quoted
+ * in the text, before generic_has_stop() looks at line starts. */
+static const char *const generic_stop_gate[] = {
+	"this is a copy of the message", "original message", "returned message",
+	"unsent message", "the message was:", "content-type: message/rfc822",
+	"content-type: text/rfc822-headers", "received: from",
+	NULL,
+};
+
 /* Sentences with which a notice says it reports failed deliveries; with
  * one of them, failure phrases without a code count as error lines. */
 static const char *const generic_notice[] = {
@@ -571,7 +581,12 @@ generic_notice_text(const struct recog_ctx *ctx)
 	       text_find_any(ctx->text, ctx->text_len, phrases_intl_notice);
 }
 
-/* Does a line of the text mark the start of a returned message? */
+/* Does a line of the text mark the start of a returned message?  Looked
+ * for in the first GENERIC_HEAD_LINES lines: a notice is short, and most
+ * texts asked are ordinary mail's. */
+#define GENERIC_HEAD_LINES 200
+#define GENERIC_HEAD_BYTES 2048   /* where a notice says what failed */
+
 static bool
 generic_has_stop(const struct recog_ctx *ctx)
 {
@@ -579,7 +594,7 @@ generic_has_stop(const struct recog_ctx *ctx)
 	const char *line;
 	size_t llen;
 
-	while (lineno++ < GENERIC_MAX_LINES &&
+	while (lineno++ < GENERIC_HEAD_LINES &&
 	       text_next_line(ctx->text, ctx->text_len, &pos, &line, &llen))
 		if (generic_is_stop(line, llen))
 			return true;
@@ -603,11 +618,21 @@ generic_structural(const struct recog_ctx *ctx)
 	};
 	size_t i, vlen;
 
+	size_t head = ctx->text_len < GENERIC_HEAD_BYTES ? ctx->text_len :
+	              GENERIC_HEAD_BYTES;
+
+	/* the returned message first: most texts asked are ordinary
+	 * mail's, which seldom return one */
+	if (ctx->returned_part < 0 &&
+	    !(analysis_has(ctx->an, ANALYSIS_TEXT, generic_stop_gate) &&
+	      generic_has_stop(ctx)))
+		return false;
 	for (i = 0; ctx->msg != NULL && person[i] != NULL; i++)
 		if (mime_header(ctx->msg, 0, person[i], &vlen) != NULL)
 			return false;
-	return (ctx->returned_part >= 0 || generic_has_stop(ctx)) &&
-	       generic_notice_text(ctx);
+	/* the notice's sentence in the text's first bytes */
+	return text_find_any(ctx->text, head, generic_notice) ||
+	       text_find_any(ctx->text, head, phrases_intl_notice);
 }
 
 /* Does the Subject start with a notice word put before the original
