@@ -92,6 +92,8 @@ static const struct fixture_case fixtures[] = {
 	 * KOI8-R, ISO-2022-JP and GB2312 converted before matching */
 	{ "evidence-nosignal.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
 	  { "reader@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
+	{ "evidence-nosignal-inline.eml", BOUNCE_KIND_NONSTANDARD, BM_CLASS_HARD, 1,
+	  { "member@example.net" }, { "5.1.1" }, { BM_CLASS_HARD }, "generic", "" },
 	{ "evidence-talks-about.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
 	  { NULL }, { NULL }, { BM_CLASS_NONE }, "", "" },
 	{ "evidence-talks-noreturn.eml", BOUNCE_KIND_NOT_BOUNCE, BM_CLASS_NONE, 0,
