@@ -12,18 +12,20 @@
 #include "daemon/escalate.h"
 #include "daemon/eventlog.h"
 #include "daemon/stats.h"
+#include "daemon/action_ctx.h"
+#include "daemon/report.h"
 #include "classify/addr.h"
 #include "classify/bounce.h"
-#include "classify/evidence.h"
 #include "daemon/conf.h"
-#include "mime/hdr.h"
 #include "util/log.h"
+#include "trust/origin.h"
 #include "trust/ratecap.h"
 #include "daemon/session.h"
 #include "trust/spf.h"
 #include "suppress/suppress.h"
 
 #define ACTION_RATECAP_SLOTS 4096
+#define ACTION_ALIGN_MAX 16        /* recipient domains checked per message */
 
 /* ------------------------------------------------------------------ shared state */
 
@@ -31,14 +33,17 @@ static pthread_rwlock_t action_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct suppress_list *action_list;      /* under action_lock */
 static char *action_list_path;
 static struct suppress_opts action_list_opts;
-static struct ratecap *action_rate;
+static struct ratecap *action_rate;            /* per client network */
+static struct ratecap *action_domrate;         /* per recipient domain ("@domain") */
 
 int
 action_init(void)
 {
 	if (action_rate == NULL)
 		action_rate = ratecap_new(ACTION_RATECAP_SLOTS);
-	return action_rate != NULL ? 0 : -1;
+	if (action_domrate == NULL)
+		action_domrate = ratecap_new(ACTION_RATECAP_SLOTS);
+	return action_rate != NULL && action_domrate != NULL ? 0 : -1;
 }
 
 void
@@ -54,6 +59,9 @@ action_shutdown(void)
 	if (action_rate != NULL)
 		ratecap_free(action_rate);
 	action_rate = NULL;
+	if (action_domrate != NULL)
+		ratecap_free(action_domrate);
+	action_domrate = NULL;
 }
 
 /* suppress.h leaves it to the caller to say what a (re)open repaired: a
@@ -130,35 +138,6 @@ action_list_release(void)
 
 /* ------------------------------------------------------------------ decisions */
 
-enum action_state {
-	ACTION_NOT_CANDIDATE = 0,  /* class/reason not configured to suppress */
-	ACTION_NEW,                /* appended by this message */
-	ACTION_LISTED,             /* already on the list */
-	ACTION_REFUSED,            /* a candidate, not listed: see why */
-};
-
-struct action_rcpt {
-	const struct bounce_rcpt *r;
-	char target[BM_ADDR_MAX];  /* the address that is (or would be) listed */
-	enum action_state state;
-	const char *why;
-	bool verp_mismatch;
-	bool escalated;            /* a soft bounce listed by escalation */
-	char word[80];             /* the listed reason when escalated */
-};
-
-struct action_ctx {
-	struct session *s;
-	const struct bm_config *cfg;
-	const struct bounce_result *res;
-	const char *qid;
-	enum spf_res spf;
-	bool spf_from_authres;
-	bool trusted;
-	struct action_rcpt *rc;
-	size_t nrc;
-	unsigned added;            /* new entries chosen for this message */
-};
 
 static bool
 action_is_bounce(const struct bounce_result *res)
@@ -175,32 +154,6 @@ action_is_bounce(const struct bounce_result *res)
 	}
 }
 
-static enum bm_class
-action_message_class(const struct bounce_result *res)
-{
-	if (res->kind == BOUNCE_KIND_AUTO_REPLY && !bm_class_is_failure(res->cls))
-		return BM_CLASS_AUTO_REPLY;
-	if (res->kind == BOUNCE_KIND_FEEDBACK && !bm_class_is_failure(res->cls))
-		return BM_CLASS_FEEDBACK;
-	return res->cls;
-}
-
-/* Does this record get a header and a log line as a reported recipient? */
-static bool
-action_reported(const struct bounce_result *res, const struct bounce_rcpt *r)
-{
-	if (res->kind == BOUNCE_KIND_AUTO_REPLY || res->kind == BOUNCE_KIND_FEEDBACK)
-		return true;
-	return bm_class_is_failure(r->cls);
-}
-
-static const char *
-action_reason_word(const struct bounce_result *res, const struct bounce_rcpt *r)
-{
-	if (res->kind == BOUNCE_KIND_FEEDBACK && r->reason == BM_REASON_UNDEFINED)
-		return "feedback";
-	return reason_name(r->reason);
-}
 
 static bool
 action_candidate(const struct action_ctx *a, const struct bounce_rcpt *r)
@@ -254,35 +207,187 @@ action_escalate(const struct action_ctx *a, struct action_rcpt *x)
 	return reached;
 }
 
+/* Our MTA's Authentication-Results spf=pass, when it can be believed:
+ * exactly one header with our authserv-id (attack 4: a sender adds one on
+ * top of ours), an spf result of pass, and an identity it names. */
+static const struct authres_spf *
+action_authres_pass(const struct session_msg *m)
+{
+	if (m->authres_ours != 1 || m->authres != AUTHRES_SPF ||
+	    m->authres_spf.res != SPF_RES_PASS || m->authres_spf.ident == AUTHRES_ID_NONE)
+		return NULL;
+	return &m->authres_spf;
+}
+
+static bool
+action_name_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 0 && a[la - 1] == '.')
+		la--;
+	if (lb > 0 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && la > 0 && strncasecmp(a, b, la) == 0;
+}
+
+/* The SPF result of the session's own identity (HELO for the null sender,
+ * else the MAIL FROM domain): information for the header and the log.  An
+ * A-R pass counts only when it names that same identity. */
 static enum spf_res
 action_spf(struct session *s, const struct bm_config *cfg, bool *from_authres)
 {
 	struct session_msg *m = &s->msg;
+	const struct authres_spf *ar = action_authres_pass(m);
+	const char *at = strrchr(m->mail_from, '@');
+	const char *ident = m->null_sender ? s->helo : at != NULL ? at + 1 : "";
 	enum spf_res res = SPF_RES_NONE;
 
 	*from_authres = false;
-	if (cfg->spf_policy == BM_SPF_POLICY_OFF)
+	if (!cfg->spf_on)
 		return SPF_RES_OFF;
 	if (m->spf != NULL)
 		res = spf_wait(m->spf, cfg->spf_timeout_ms);
-	if (res != SPF_RES_PASS && m->authres == AUTHRES_SPF &&
-	    m->authres_spf == SPF_RES_PASS) {
+	if (res != SPF_RES_PASS && ar != NULL && action_name_eq(ar->domain, ident)) {
 		*from_authres = true;
 		res = SPF_RES_PASS;
 	}
 	return res;
 }
 
-static bool
-action_policy_ok(enum bm_spf_policy p, enum spf_res r)
+/* What the envelope recipient's tags prove.  A VERP address names the
+ * address to list; a valid tag on it (its own, or a BATV tag around it)
+ * makes the bounce signed.  A BATV tag around a plain return path proves
+ * only that the bounce answers mail we sent: it names no recipient, so it
+ * opens the keyed gate but the records must reach another level. */
+static void
+action_tags(struct action_ctx *a)
 {
-	switch (p) {
-	case BM_SPF_POLICY_PASS:
-		return r == SPF_RES_PASS;
-	case BM_SPF_POLICY_NOT_FAIL:
-		return r != SPF_RES_FAIL;
-	default:
-		return true;
+	const struct session_msg *m = &a->s->msg;
+
+	a->keyed = a->cfg->keys.n > 0;
+	if (!a->keyed)
+		return;
+	a->tag_word = "valid";
+	if (m->batv == SIGN_BAD || m->verp == VERP_BAD_TAG) {
+		a->tag_why = "bad-tag";
+		a->tag_word = "bad";
+	} else if (m->batv == SIGN_EXPIRED || m->verp == VERP_EXPIRED) {
+		a->tag_why = "expired-tag";
+		a->tag_word = "expired";
+	} else if (m->verp == VERP_OK) {
+		a->signed_ok = true;
+	} else if (m->batv == SIGN_OK) {
+		a->tagged_ok = true;
+	} else {
+		a->tag_why = "unsigned";
+		a->tag_word = "none";
+	}
+}
+
+/* The address a record would list (the signed one when the envelope
+ * recipient is signed) and the origin level known without DNS. */
+static void
+action_prepare(struct action_ctx *a, size_t i)
+{
+	struct action_rcpt *x = &a->rc[i];
+	struct session_msg *m = &a->s->msg;
+	const struct bounce_rcpt *r = x->r;
+	const char *src = a->signed_ok || (!a->keyed && m->verp == VERP_OK)
+	    ? m->verp_addr : r->recipient;
+
+	if (addr_normalise(src, strlen(src), x->target, sizeof x->target,
+	    a->cfg->suppress.fold_local) != 0)
+		x->target[0] = '\0';
+	else if (!suppress_addr_ok(x->target))
+		x->unlistable = true;        /* the parser took it, the list cannot */
+	else if (src == m->verp_addr && r->recipient[0] != '\0' &&
+	    strcasecmp(r->recipient, x->target) != 0)
+		x->verp_mismatch = true;
+	x->level = a->signed_ok ? ORIGIN_SIGNED : a->relay ? ORIGIN_TRUSTED
+	    : ORIGIN_UNALIGNED;
+}
+
+static long
+action_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long ms;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 0;
+	ms = (long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? ms : 0;
+}
+
+/* Aligned origin: the client IP passes SPF check_host() for the domain of
+ * the address a record would list.  One lookup per distinct domain (at
+ * most ACTION_ALIGN_MAX; the rest stay unaligned), all started before any
+ * is waited for, the whole wait bounded by trust.spf_timeout_ms. */
+static void
+action_align(struct action_ctx *a)
+{
+	struct {
+		const char *dom;
+		struct spf_check *c;
+		enum spf_res res;
+	} d[ACTION_ALIGN_MAX];
+	const struct sockaddr *ip = a->s->has_addr
+	    ? (const struct sockaddr *)&a->s->addr : NULL;
+	struct timespec deadline;
+	size_t nd = 0;
+
+	const struct authres_spf *ar = action_authres_pass(&a->s->msg);
+
+	if (!a->cfg->spf_on || ip == NULL)
+		return;
+	for (size_t i = 0; i < a->nrc; i++) {
+		struct action_rcpt *x = &a->rc[i];
+		const char *at = strrchr(x->target, '@');
+		size_t k;
+
+		if (x->level != ORIGIN_UNALIGNED || at == NULL ||
+		    !report_reported(a->res, x->r))
+			continue;
+		/* our MTA checked SPF for this very domain: no lookup */
+		if (ar != NULL && action_name_eq(ar->domain, at + 1)) {
+			x->level = ORIGIN_ALIGNED;
+			continue;
+		}
+		for (k = 0; k < nd; k++)
+			if (strcasecmp(d[k].dom, at + 1) == 0)
+				break;
+		if (k < nd || nd == ACTION_ALIGN_MAX)
+			continue;
+		d[nd].dom = at + 1;
+		d[nd].c = spf_start_host(ip, at + 1);
+		d[nd].res = SPF_RES_TEMPERROR;
+		nd++;
+	}
+	if (nd == 0)
+		return;
+	if (clock_gettime(CLOCK_MONOTONIC, &deadline) != 0)
+		memset(&deadline, 0, sizeof deadline);
+	deadline.tv_sec += a->cfg->spf_timeout_ms / 1000;
+	deadline.tv_nsec += (long)(a->cfg->spf_timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	for (size_t k = 0; k < nd; k++) {
+		d[k].res = spf_wait(d[k].c, (unsigned)action_ms_left(&deadline));
+		spf_free(d[k].c);
+	}
+	for (size_t i = 0; i < a->nrc; i++) {
+		struct action_rcpt *x = &a->rc[i];
+		const char *at = strrchr(x->target, '@');
+
+		if (x->level != ORIGIN_UNALIGNED || at == NULL)
+			continue;
+		for (size_t k = 0; k < nd; k++)
+			if (strcasecmp(d[k].dom, at + 1) == 0 && d[k].res == SPF_RES_PASS)
+				x->level = ORIGIN_ALIGNED;
 	}
 }
 
@@ -291,38 +396,38 @@ static void
 action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
 {
 	struct action_rcpt *x = &a->rc[i];
-	struct session_msg *m = &a->s->msg;
 	const struct bounce_rcpt *r = x->r;
-	const char *src;
 	bool esc = false;
 
 	if (!action_candidate(a, r)) {
 		x->state = ACTION_NOT_CANDIDATE;
 		if (!action_escalation_candidate(a, r))
 			return;
-		esc = true;   /* counts towards escalation only when trusted */
-		if (!a->trusted || m->verp == VERP_BAD_TAG)
+		/* counts towards escalation only from an origin that may suppress */
+		esc = true;
+		if (a->tag_why != NULL || x->target[0] == '\0' || x->unlistable ||
+		    !a->cfg->origin_ok[x->level])
 			return;
 	}
 	x->state = ACTION_REFUSED;
-	if (!a->trusted) {
-		x->why = "spf-policy";
+	/* With a secret configured only a valid tag may suppress: the same
+	 * DSN sent to a plain bounce address must not get around it. */
+	if (a->tag_why != NULL) {
+		x->why = a->tag_why;
 		return;
 	}
-	if (m->verp == VERP_BAD_TAG) {
-		x->why = "verp-tag";
-		return;
-	}
-	src = m->verp == VERP_OK ? m->verp_addr : r->recipient;
-	if (addr_normalise(src, strlen(src), x->target, sizeof x->target,
-	    a->cfg->suppress.fold_local) != 0) {
-		x->target[0] = '\0';
+	if (x->target[0] == '\0') {
 		x->why = "no-address";
 		return;
 	}
-	if (m->verp == VERP_OK && r->recipient[0] != '\0' &&
-	    strcasecmp(r->recipient, x->target) != 0)
-		x->verp_mismatch = true;
+	if (x->unlistable) {
+		x->why = "unlistable";     /* logged and skipped: never a 451 */
+		return;
+	}
+	if (!a->cfg->origin_ok[x->level]) {
+		x->why = "origin";
+		return;
+	}
 	if (esc && !action_escalate(a, x)) {
 		x->state = ACTION_NOT_CANDIDATE;
 		return;
@@ -346,10 +451,16 @@ action_decide(struct action_ctx *a, struct suppress_list *list, size_t i)
 		x->why = "message-cap";
 		return;
 	}
-	if (action_rate != NULL && !ratecap_take(action_rate,
-	    a->s->ip[0] != '\0' ? a->s->ip : "unknown",
+	if (action_rate != NULL && !ratecap_take(action_rate, a->net,
 	    a->cfg->max_suppress_per_hour, time(NULL))) {
 		x->why = "rate-cap";
+		return;
+	}
+	if (action_domrate != NULL && !ratecap_take(action_domrate,
+	    strrchr(x->target, '@'), a->cfg->max_suppress_per_domain, time(NULL))) {
+		if (action_rate != NULL)
+			ratecap_give(action_rate, a->net, time(NULL));
+		x->why = "domain-cap";
 		return;
 	}
 	x->state = ACTION_NEW;
@@ -370,8 +481,11 @@ action_refund(struct action_ctx *a, struct suppress_list *list)
 		struct action_rcpt *x = &a->rc[i];
 
 		if (x->state == ACTION_NEW &&
-		    (list == NULL || !suppress_contains(list, x->target)))
-			ratecap_give(action_rate, a->s->ip[0] != '\0' ? a->s->ip : "unknown", now);
+		    (list == NULL || !suppress_contains(list, x->target))) {
+			ratecap_give(action_rate, a->net, now);
+			if (action_domrate != NULL)
+				ratecap_give(action_domrate, strrchr(x->target, '@'), now);
+		}
 	}
 }
 
@@ -404,7 +518,7 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 				continue;
 			e[n].addr = x->target;
 			e[n].status = x->r->status;
-			e[n].reason = x->escalated ? x->word : action_reason_word(a->res, x->r);
+			e[n].reason = x->escalated ? x->word : report_reason_word(a->res, x->r);
 			e[n].reporting_mta = x->r->reporting_mta[0] != '\0'
 			    ? x->r->reporting_mta : a->res->reporting_mta;
 			e[n].queue_id = a->qid;
@@ -437,193 +551,6 @@ action_write(struct action_ctx *a, struct suppress_list *list)
 	return true;
 }
 
-/* ------------------------------------------------------------------ headers, log */
-
-static int
-action_add_header(struct action_plan *plan, size_t cap, const char *name,
-                  const char *raw)
-{
-	struct action_header *h;
-	char clean[BM_ACTION_VALUE_MAX * 3 / 4];
-
-	if (plan->nhdrs >= cap)
-		return -1;
-	h = &plan->hdrs[plan->nhdrs];
-	h->name = name;
-	(void)hdr_sanitise(raw, strlen(raw), clean, sizeof clean);
-	/* Folded at white space per RFC 5322 (78 octets where possible, never
-	 * 998); consumers must unfold, as for any header. */
-	if (hdr_fold(name, clean, h->value, sizeof h->value) == (size_t)-1)
-		snprintf(h->value, sizeof h->value, "%.*s", 900, clean);
-	plan->nhdrs++;
-	return 0;
-}
-
-static void
-action_field(char *buf, size_t sz, const char *key, const char *val)
-{
-	size_t len = strlen(buf);
-
-	if (val == NULL || *val == '\0' || len + 1 >= sz)
-		return;
-	snprintf(buf + len, sz - len, "; %s=%s", key, val);
-}
-
-static bool
-action_any_listed(const struct action_ctx *a)
-{
-	for (size_t i = 0; i < a->nrc; i++)
-		if (a->rc[i].state == ACTION_NEW || a->rc[i].state == ACTION_LISTED)
-			return true;
-	return false;
-}
-
-static void
-action_headers(struct action_ctx *a, struct action_plan *plan)
-{
-	const struct bounce_result *res = a->res;
-	const struct session *s = a->s;
-	size_t cap = BM_ACTION_RCPT_HDRS + 2, nrcpt_hdrs = 0;
-	char raw[BM_ACTION_VALUE_MAX];
-
-	plan->hdrs = calloc(cap, sizeof *plan->hdrs);
-	if (plan->hdrs == NULL) {
-		log_qid(LOG_ERR, a->qid, "out of memory: message not tagged");
-		return;
-	}
-	(void)action_add_header(plan, cap, "X-Bounce-Class",
-	    bm_class_name(action_message_class(res)));
-	for (size_t i = 0; i < a->nrc; i++) {
-		const struct bounce_rcpt *r = a->rc[i].r;
-
-		if (!action_reported(res, r))
-			continue;
-		if (nrcpt_hdrs >= BM_ACTION_RCPT_HDRS) {
-			log_qid(LOG_INFO, a->qid, "more than %d recipients: X-Bounce-Recipient headers capped",
-			    BM_ACTION_RCPT_HDRS);
-			break;
-		}
-		snprintf(raw, sizeof raw, "%s",
-		    r->recipient[0] != '\0' ? r->recipient : "unknown");
-		action_field(raw, sizeof raw, "class", bm_class_name(r->cls));
-		action_field(raw, sizeof raw, "status", r->status);
-		action_field(raw, sizeof raw, "reason", action_reason_word(res, r));
-		action_field(raw, sizeof raw, "action", r->action);
-		action_field(raw, sizeof raw, "reporting-mta",
-		    r->reporting_mta[0] != '\0' ? r->reporting_mta : res->reporting_mta);
-		if (res->kind == BOUNCE_KIND_FEEDBACK)
-			action_field(raw, sizeof raw, "feedback-type",
-			    r->feedback_type[0] != '\0' ? r->feedback_type : res->feedback_type);
-		if (action_add_header(plan, cap, "X-Bounce-Recipient", raw) == 0)
-			nrcpt_hdrs++;
-	}
-	snprintf(raw, sizeof raw, "spf=%s; helo=%s; ip=%s; suppressed=%s",
-	    spf_res_name(a->spf), s->helo[0] != '\0' ? s->helo : "unknown",
-	    s->ip[0] != '\0' ? s->ip : "unknown", action_any_listed(a) ? "yes" : "no");
-	(void)action_add_header(plan, cap, "X-Bounce-Origin", raw);
-}
-
-static const char *
-action_kind_word(enum bounce_kind k)
-{
-	switch (k) {
-	case BOUNCE_KIND_AUTO_REPLY:
-		return "auto-reply";
-	case BOUNCE_KIND_FEEDBACK:
-		return "feedback";
-	default:
-		return "bounce";
-	}
-}
-
-static void
-action_log_one(const struct action_ctx *a, const struct action_rcpt *x)
-{
-	const struct bounce_result *res = a->res;
-	const struct session *s = a->s;
-	const struct bounce_rcpt *r = x != NULL ? x->r : NULL;
-	char extra[BM_ADDR_MAX + 128] = "";
-	const char *sup;
-
-	if (x == NULL || x->state == ACTION_NOT_CANDIDATE || x->state == ACTION_REFUSED)
-		sup = "no";
-	else
-		sup = "yes";
-	if (x != NULL && x->state == ACTION_REFUSED && x->why != NULL)
-		snprintf(extra, sizeof extra, " why=%s", x->why);
-	else if (x != NULL && x->state == ACTION_LISTED)
-		snprintf(extra, sizeof extra, " already=yes");
-	if (x != NULL && x->escalated) {
-		size_t len = strlen(extra);
-
-		snprintf(extra + len, sizeof extra - len, " escalated=%s", x->word + 10);
-	}
-	if (s->msg.verp == VERP_OK && x != NULL) {
-		size_t len = strlen(extra);
-
-		snprintf(extra + len, sizeof extra - len, " verp=<%s>%s", s->msg.verp_addr,
-		    x->verp_mismatch ? " verp_mismatch=yes" : "");
-	}
-	log_qid(LOG_INFO, a->qid,
-	    "%s class=%s rcpt=<%s>%s%s reason=%s spf=%s suppressed=%s%s%s helo=%s ip=%s",
-	    action_kind_word(res->kind),
-	    bm_class_name(r != NULL ? r->cls : action_message_class(res)),
-	    r != NULL ? r->recipient : "",
-	    r != NULL && r->status[0] != '\0' ? " status=" : "",
-	    r != NULL ? r->status : "",
-	    r != NULL ? action_reason_word(res, r) : "undefined",
-	    spf_res_name(a->spf), sup, extra,
-	    a->spf_from_authres ? " spf_source=authres" : "",
-	    s->helo[0] != '\0' ? s->helo : "unknown",
-	    s->ip[0] != '\0' ? s->ip : "unknown");
-	/* the evidence behind the class (DESIGN 3), at debug level; group
-	 * and rule names are our own words, without spaces */
-	if (r != NULL) {
-		char groups[512];
-
-		(void)evidence_groups(r->ev.groups | r->ev.notice_groups, groups,
-		                      sizeof(groups));
-		log_qid(LOG_DEBUG, a->qid,
-		    "evidence rcpt=<%s> rule=%s status_source=%s groups=%s",
-		    r->recipient, evidence_rule(r),
-		    r->ev.status_src != BM_STATUS_SRC_NONE ?
-		        evidence_status_source(r->ev.status_src) : "none",
-		    groups[0] != '\0' ? groups : "none");
-	}
-}
-
-/* The counters of one reported recipient (stats.h). */
-static void
-action_count(const struct action_rcpt *x)
-{
-	stats_rcpt(x->r->cls, x->r->reason);
-	if (x->state == ACTION_NEW)
-		stats_inc(STATS_LISTED);
-	if (x->state == ACTION_NEW && x->escalated)
-		stats_inc(STATS_ESCALATED);
-	else if (x->state == ACTION_LISTED)
-		stats_not_listed(STATS_CAUSE_ALREADY);
-	else if (x->state == ACTION_REFUSED)
-		stats_not_listed(stats_cause_from_why(x->why));
-}
-
-static void
-action_log(const struct action_ctx *a)
-{
-	size_t logged = 0;
-
-	for (size_t i = 0; i < a->nrc; i++) {
-		if (!action_reported(a->res, a->rc[i].r))
-			continue;
-		action_count(&a->rc[i]);
-		action_log_one(a, &a->rc[i]);
-		logged++;
-	}
-	if (logged == 0)
-		action_log_one(a, NULL);
-	if (a->res->rcpt_capped)
-		log_qid(LOG_WARNING, a->qid, "more recipients than the parser keeps; the rest were ignored");
-}
 
 /* ------------------------------------------------------------------ event log */
 
@@ -659,13 +586,14 @@ action_events(const struct action_ctx *a)
 		const struct action_rcpt *x = &a->rc[i];
 		const struct bounce_rcpt *r = x->r;
 		struct eventlog_event ev = {
-			.when = now, .queue_id = a->qid, .kind = action_kind_word(a->res->kind),
-			.cls = bm_class_name(r->cls), .reason = action_reason_word(a->res, r),
+			.when = now, .queue_id = a->qid, .kind = report_kind_word(a->res->kind),
+			.cls = bm_class_name(r->cls), .reason = report_reason_word(a->res, r),
 			.status = r->status, .action = r->action, .recipient = r->recipient,
 			.original_recipient = r->original_recipient,
 			.reporting_mta = r->reporting_mta[0] != '\0' ? r->reporting_mta
 			    : a->res->reporting_mta,
-			.spf = spf_res_name(a->spf), .trusted = a->trusted,
+			.spf = spf_res_name(a->spf),
+			.trusted = a->tag_why == NULL && a->cfg->origin_ok[x->level],
 			.listed = x->state == ACTION_NEW || x->state == ACTION_LISTED,
 			.why = action_event_why(x),
 			/* the returned message's, as the classifier read them */
@@ -673,7 +601,7 @@ action_events(const struct action_ctx *a)
 			.diagnostic = r->diagnostic,
 		};
 
-		if (action_reported(a->res, r))
+		if (report_reported(a->res, r))
 			(void)eventlog_format(&b, &ev);
 	}
 	if (b.truncated || eventlog_append(b.data, b.len, err, sizeof err) != 0) {
@@ -709,6 +637,14 @@ action_eom(struct session *s, struct action_plan *plan)
 	a.res = &res;
 	a.qid = m->qid[0] != '\0' ? m->qid : "NOQUEUE";
 
+	if (m->mem_capped) {
+		/* the global memory cap: a partial bounce could be misread, and
+		 * the sending MTA retries a 451 when we are less busy */
+		log_qid(LOG_WARNING, a.qid, "max_total_message_bytes reached (%zu bytes held by "
+		    "all messages); answering 451 4.3.0", session_held_bytes());
+		plan->tempfail = true;
+		return;
+	}
 	bounce_limits_default(&lim);
 	lim.max_bytes = m->data.len;
 	if (bounce_parse(m->data.data != NULL ? m->data.data : "", m->data.len,
@@ -727,7 +663,11 @@ action_eom(struct session *s, struct action_plan *plan)
 	}
 
 	a.spf = action_spf(s, a.cfg, &a.spf_from_authres);
-	a.trusted = action_policy_ok(a.cfg->spf_policy, a.spf);
+	action_tags(&a);
+	if (ratecap_net_key(s->ip, a.net, sizeof a.net) != 0)
+		snprintf(a.net, sizeof a.net, "unknown");
+	a.relay = s->has_addr && origin_relay((const struct sockaddr *)&s->addr,
+	    (const char *const *)a.cfg->relays);
 	stats_spf(a.spf);
 	a.nrc = res.nrcpt;
 	a.rc = calloc(a.nrc > 0 ? a.nrc : 1, sizeof *a.rc);
@@ -736,8 +676,11 @@ action_eom(struct session *s, struct action_plan *plan)
 		plan->tempfail = true;
 		goto out;
 	}
-	for (size_t i = 0; i < a.nrc; i++)
+	for (size_t i = 0; i < a.nrc; i++) {
 		a.rc[i].r = &res.rcpt[i];
+		action_prepare(&a, i);
+	}
+	action_align(&a);
 
 	pthread_rwlock_rdlock(&action_lock);
 	list = action_list;
@@ -754,8 +697,8 @@ action_eom(struct session *s, struct action_plan *plan)
 		goto out;
 	}
 
-	action_headers(&a, plan);
-	action_log(&a);
+	report_headers(&a, plan);
+	report_log(&a);
 out:
 	free(a.rc);
 	bounce_result_free(&res);

@@ -2,14 +2,19 @@
  * action.h - what the milter does at end of message, without libmilter.
  *
  * action_eom() runs once per examined message: one bounce_parse() over the
- * kept bytes, the SPF verdict (spf_wait, or a trusted Authentication-Results
- * pass), VERP decoding, the suppression decision per recipient (configured
- * classes/reasons, trust.spf policy, per-message and per-client-IP caps,
- * addresses already listed are skipped), one durable suppress_append() for
- * the new entries, one log line per recipient, and the X-Bounce-* headers to
- * add (sanitised; one line up to 998 octets, folded at white space beyond).  The caller (milter.c) applies the plan: on
- * plan.tempfail it answers 451 4.3.0 and changes nothing; otherwise it deletes
- * the forged headers and adds plan.hdrs in order.  Not-bounces get no headers.
+ * kept bytes (a message past max_total_message_bytes is tempfailed
+ * instead), the origin level per recipient (signed: a valid VERP/BATV tag;
+ * trusted: a configured relay; aligned: SPF check_host() for the listed
+ * address's domain, lookups bounded by trust.spf_timeout_ms, or our one
+ * Authentication-Results for that domain; else unaligned), the suppression
+ * decision (configured classes/reasons and trust.origins; with signing
+ * keys, no valid tag never suppresses; caps per message, per client
+ * network, per recipient domain; addresses the list cannot hold and those
+ * already listed are skipped), one durable suppress_append() for the new
+ * entries, then report.c's log lines and X-Bounce-* headers.  The caller
+ * (milter.c) applies the plan: on plan.tempfail it answers 451 4.3.0 and
+ * changes nothing; otherwise it deletes the forged headers and adds
+ * plan.hdrs in order.  Not-bounces get no headers.
  * The shared suppression list is swapped under a read-write lock by
  * action_list_open() (start-up and SIGUSR1); everything else is per call.
  */
@@ -19,23 +24,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BM_ACTION_VALUE_MAX 2048   /* one folded header value */
-#define BM_ACTION_RCPT_HDRS 100    /* X-Bounce-Recipient headers per message */
+#include "daemon/action_ctx.h"
+
 
 struct bm_config;
 struct session;
 struct suppress_list;
 
-struct action_header {
-	const char *name;
-	char value[BM_ACTION_VALUE_MAX];
-};
-
-struct action_plan {
-	bool tempfail;                 /* answer 451 4.3.0, change nothing */
-	struct action_header *hdrs;    /* headers to add, in order */
-	size_t nhdrs;
-};
 
 /* Process-wide state: the rate table.  0 or -1. */
 int action_init(void);

@@ -15,6 +15,7 @@
 
 #include "daemon/conf.h"
 #include "daemon/conf_ops.h"
+#include "daemon/conf_lint.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 
@@ -183,6 +184,11 @@ conf_check_list(struct bm_config *c, struct conf_load *ld)
 		    c->user[0] != '\0' ? c->user : "", "");
 		return;
 	}
+	/* the same checks as the open at start-up, so -t fails where it would */
+	if (suppress_check_path(c->suppress_file, err, sizeof err) != 0) {
+		conf_err(ld->line_file, "suppress.file: %s", err);
+		return;
+	}
 	if (lstat(c->suppress_file, &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
 			conf_err(ld->line_file, "suppress.file: %s is not a regular file", c->suppress_file);
@@ -237,8 +243,21 @@ conf_check_pg(struct bm_config *c, struct conf_load *ld)
 		    "to the run-time user", c->pg_conninfo_file);
 }
 
+/* Two NULL-terminated lists with the same strings in the same order? */
+static bool
+conf_strv_eq(char *const *a, char *const *b)
+{
+	if (a == NULL || b == NULL)
+		return false;
+	for (; *a != NULL && *b != NULL; a++, b++)
+		if (strcmp(*a, *b) != 0)
+			return false;
+	return *a == NULL && *b == NULL;
+}
+
 static struct bm_config *
-conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
+conf_build(cfg_t *cfg, const char *path, struct conf_load *ld,
+           const struct bm_config *prev)
 {
 	struct conf_box *box = calloc(1, sizeof *box);
 	struct bm_config *c;
@@ -246,10 +265,11 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	cfg_t *tr = cfg_getsec(cfg, "trust");
 	cfg_t *vp = cfg_getsec(cfg, "verp");
 	cfg_t *pg = cfg_getsec(cfg, "pgsql");
+	cfg_t *sg = cfg_getsec(cfg, "signing");
 	char err[256];
 	unsigned mode = 0660;
 
-	if (box == NULL || sup == NULL || tr == NULL || vp == NULL || pg == NULL) {
+	if (box == NULL || sup == NULL || tr == NULL || vp == NULL || pg == NULL || sg == NULL) {
 		free(box);
 		conf_err(0, "out of memory");
 		return NULL;
@@ -266,6 +286,8 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	c->bounce_address = conf_strv(cfg, "bounce_address");
 	c->max_suppress_per_message = (unsigned)cfg_getint(cfg, "max_suppress_per_message");
 	c->max_suppress_per_hour = (unsigned)cfg_getint(cfg, "max_suppress_per_hour");
+	c->max_suppress_per_domain = (unsigned)cfg_getint(cfg, "max_suppress_per_domain");
+	c->max_total_message_bytes = (size_t)cfg_getint(cfg, "max_total_message_bytes");
 
 	c->suppress_file = conf_dup(sup, "file");
 	c->suppress.format = (enum suppress_format)suppress_format_from_name(cfg_getstr(sup, "format"));
@@ -287,17 +309,24 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	    ? BM_ON_ERROR_ACCEPT : BM_ON_ERROR_TEMPFAIL;
 	c->suppress_complaints = cfg_getbool(sup, "complaints") == cfg_true;
 
-	c->spf_policy = strcmp(cfg_getstr(tr, "spf"), "pass") == 0 ? BM_SPF_POLICY_PASS
-	    : strcmp(cfg_getstr(tr, "spf"), "off") == 0 ? BM_SPF_POLICY_OFF
-	    : BM_SPF_POLICY_NOT_FAIL;
+	c->spf_on = strcmp(cfg_getstr(tr, "spf"), "off") != 0;
+	for (unsigned i = 0; i < cfg_size(tr, "origins"); i++) {
+		enum origin_level l = origin_parse(cfg_getnstr(tr, "origins", i));
+
+		if (l < ORIGIN_COUNT)
+			c->origin_ok[l] = true;
+	}
+	/* a level that may suppress lets every stronger one too */
+	for (int l = ORIGIN_COUNT - 2; l >= 0; l--)
+		if (c->origin_ok[l])
+			c->origin_ok[l + 1] = true;
 	c->spf_timeout_ms = (unsigned)cfg_getint(tr, "spf_timeout_ms");
 	c->authserv_id = conf_dup(tr, "authserv_id");
-	c->pass_helo = conf_strv(tr, "pass_helo");
-	c->pass_networks = conf_strv(tr, "pass_networks");
-	c->dns_zone_file = conf_dup(tr, "dns_zone_file");
+	c->relays = conf_strv(tr, "relays");
 
 	c->verp_patterns = conf_strv(vp, "patterns");
-	c->verp_secret.tag_len = (unsigned)cfg_getint(vp, "tag_length");
+	c->verp_tag_len = (unsigned)cfg_getint(vp, "tag_length");
+	c->keys.valid_days = (unsigned)cfg_getint(sg, "valid_days");
 
 	c->pg_conninfo_file = conf_dup(pg, "conninfo_file");
 	c->pg_table = conf_dup(pg, "table");
@@ -310,8 +339,7 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 	if (c->path == NULL || c->socket == NULL || c->user == NULL ||
 	    c->syslog_ident == NULL || c->bounce_address == NULL ||
 	    c->suppress_file == NULL || c->authserv_id == NULL ||
-	    c->pass_helo == NULL || c->pass_networks == NULL ||
-	    c->dns_zone_file == NULL || c->verp_patterns == NULL ||
+	    c->relays == NULL || c->verp_patterns == NULL ||
 	    c->pg_conninfo_file == NULL || c->pg_table == NULL ||
 	    c->pg_host == NULL || c->pg_position_file == NULL ||
 	    c->pg_events_table == NULL) {
@@ -320,11 +348,24 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 		return NULL;
 	}
 
-	const char *secret = cfg_getstr(vp, "secret_file");
-	if (secret != NULL && *secret != '\0' &&
-	    verp_secret_load(secret, c->verp_secret.tag_len, &c->verp_secret,
-	    err, sizeof err) != 0)
-		conf_err(ld->line_secret, "verp.secret_file: %s", err);
+	/* Secrets are read here, as the user that loads the config: at start-up
+	 * that is root, before the privilege drop, and the keys are kept.  A
+	 * reload with the same signing.keys reuses them (a root-owned 0600 key
+	 * file stays unreadable to the run-time user); a changed list is read
+	 * as the run-time user.  -t reads them as whoever runs it. */
+	c->key_specs = conf_strv(sg, "keys");
+	if (c->key_specs == NULL) {
+		conf_err(0, "out of memory");
+	} else if (prev != NULL && conf_strv_eq(prev->key_specs, c->key_specs)) {
+		unsigned days = c->keys.valid_days;
+
+		c->keys = prev->keys;
+		c->keys.valid_days = days;
+	} else {
+		for (unsigned i = 0; i < cfg_size(sg, "keys"); i++)
+			if (sign_key_load(cfg_getnstr(sg, "keys", i), &c->keys, err, sizeof err) != 0)
+				conf_err(ld->line_secret, "signing.keys: %s", err);
+	}
 
 	conf_check_list(c, ld);
 	conf_check_pg(c, ld);
@@ -336,6 +377,12 @@ conf_build(cfg_t *cfg, const char *path, struct conf_load *ld)
 struct bm_config *
 conf_load(const char *path, char *errs, size_t errsz)
 {
+	return conf_load_reuse(path, NULL, errs, errsz);
+}
+
+struct bm_config *
+conf_load_reuse(const char *path, const struct bm_config *prev, char *errs, size_t errsz)
+{
 	struct conf_load ld = { .path = path, .errs = errs, .errsz = errsz };
 	struct bm_config *c = NULL;
 	cfg_t *cfg;
@@ -344,6 +391,18 @@ conf_load(const char *path, char *errs, size_t errsz)
 	if (errs != NULL && errsz > 0)
 		errs[0] = '\0';
 	conf_cur = &ld;
+	{
+		char lerr[256];
+		int lline;
+
+		/* before libconfuse: it exits the process on a read error (a
+		 * directory), and lets a missing '}' or a duplicate through */
+		if (conf_lint(path, &lline, lerr, sizeof lerr) != 0) {
+			conf_err(lline, "%s", lerr);
+			cfg = NULL;
+			goto out;
+		}
+	}
 	cfg = conf_schema_new(conf_errfunc);
 	if (cfg == NULL) {
 		conf_err(0, "out of memory");
@@ -359,7 +418,7 @@ conf_load(const char *path, char *errs, size_t errsz)
 			conf_err(0, "syntax error");
 		goto out;
 	}
-	c = conf_build(cfg, path, &ld);
+	c = conf_build(cfg, path, &ld, prev);
 	if (c != NULL && ld.nerr > 0) {
 		conf_free(c);
 		c = NULL;
@@ -383,9 +442,8 @@ conf_free(struct bm_config *c)
 	conf_strv_free(c->bounce_address);
 	free(c->suppress_file);
 	free(c->authserv_id);
-	conf_strv_free(c->pass_helo);
-	conf_strv_free(c->pass_networks);
-	free(c->dns_zone_file);
+	conf_strv_free(c->relays);
+	conf_strv_free(c->key_specs);
 	conf_strv_free(c->verp_patterns);
 	free(c->pg_conninfo_file);
 	free(c->pg_table);
@@ -393,10 +451,8 @@ conf_free(struct bm_config *c)
 	free(c->pg_position_file);
 	free(c->pg_events_table);
 	conf_ops_free(&c->ops);
-	/* the secret is key material: clear it before the memory goes back */
-	volatile unsigned char *k = c->verp_secret.key;
-	for (size_t i = 0; i < sizeof c->verp_secret.key; i++)
-		k[i] = 0;
+	/* the keys are secret: clear them before the memory goes back */
+	sign_keys_wipe(&c->keys);
 	free((struct conf_box *)c);
 }
 

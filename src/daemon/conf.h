@@ -17,12 +17,14 @@
  *   syslog_facility = "mail"           syslog_ident = "bounce-milter"
  *   max_message_bytes = 1048576        bounce_address = {}   (globs, e.g. "bounces+*@example.com")
  *   max_suppress_per_message = 10      max_suppress_per_hour = 1000
+ *   max_suppress_per_domain = 10000    max_total_message_bytes = 536870912
  *   suppress { file = "/var/lib/bounce-milter/suppressed.txt"  format = "plain"
  *              classes = {"hard"}  reasons = {}  fold_local = true
  *              fsync = "always"    on_error = "tempfail"  complaints = false }
- *   trust    { spf = "not-fail"  spf_timeout_ms = 2000  authserv_id = ""
- *              pass_helo = {}  pass_networks = {}  dns_zone_file = "" }
- *   verp     { patterns = {}  secret_file = ""  tag_length = 16 }
+ *   trust    { spf = "on"  spf_timeout_ms = 2000  authserv_id = ""
+ *              origins = {"signed", "trusted", "aligned"}  relays = {} }
+ *   verp     { patterns = {}  tag_length = 16 }
+ *   signing  { keys = {}  valid_days = 7 }     (keys: "K:/path", K a digit)
  */
 #ifndef BM_CONF_H
 #define BM_CONF_H
@@ -33,6 +35,8 @@
 #include "classify/classify.h"
 #include "classify/reason.h"
 #include "suppress/suppress.h"
+#include "trust/origin.h"
+#include "trust/sign.h"
 #include "trust/verp.h"
 
 struct allowlist;
@@ -54,7 +58,6 @@ struct conf_ops {
 	unsigned summary_minutes;        /* 0 = no syslog summary */
 };
 
-enum bm_spf_policy { BM_SPF_POLICY_PASS, BM_SPF_POLICY_NOT_FAIL, BM_SPF_POLICY_OFF };
 enum bm_on_error { BM_ON_ERROR_TEMPFAIL, BM_ON_ERROR_ACCEPT };
 
 struct bm_config {
@@ -67,7 +70,9 @@ struct bm_config {
 	size_t max_message_bytes;
 	char **bounce_address;           /* NULL-terminated glob list */
 	unsigned max_suppress_per_message;
-	unsigned max_suppress_per_hour;
+	unsigned max_suppress_per_hour;    /* per client network (IPv4 /24, IPv6 /64) */
+	unsigned max_suppress_per_domain;  /* per recipient domain, per hour */
+	size_t max_total_message_bytes;    /* all sessions' message data together */
 
 	char *suppress_file;
 	struct suppress_opts suppress;   /* format, fsync, fold_local */
@@ -76,15 +81,16 @@ struct bm_config {
 	enum bm_on_error on_error;
 	bool suppress_complaints;
 
-	enum bm_spf_policy spf_policy;
+	bool spf_on;                     /* "off": no SPF lookups at all */
+	bool origin_ok[ORIGIN_COUNT];    /* levels that may suppress */
 	unsigned spf_timeout_ms;
 	char *authserv_id;               /* "" = never trust Authentication-Results */
-	char **pass_helo;                /* NULL-terminated */
-	char **pass_networks;            /* NULL-terminated */
-	char *dns_zone_file;             /* "" = system resolver */
+	char **relays;                   /* NULL-terminated networks: trusted relays */
 
 	char **verp_patterns;            /* NULL-terminated */
-	struct verp_secret verp_secret;  /* key_len 0 = no secret */
+	unsigned verp_tag_len;           /* hex digits after K DDD */
+	struct sign_keys keys;           /* signing keys, n 0 = none */
+	char **key_specs;                /* signing.keys as written ("1:/path") */
 
 	/* pgsql: ship the list to PostgreSQL (sink_pg.h); "" = off.  The
 	 * connection string itself is read once at start-up (main.c). */
@@ -101,6 +107,10 @@ struct bm_config {
 
 /* Load and validate.  errs gets "file:line: message" lines (bounded). */
 struct bm_config *conf_load(const char *path, char *errs, size_t errsz);
+/* The same for a reload: when signing.keys is unchanged from prev, prev's
+ * keys (read at start-up, as root) are kept instead of read again. */
+struct bm_config *conf_load_reuse(const char *path, const struct bm_config *prev,
+                                  char *errs, size_t errsz);
 void conf_free(struct bm_config *c);
 
 /* Reference-counted current config. */

@@ -19,7 +19,7 @@
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 #include "daemon/sink_pg.h"
-#include "trust/spf.h"
+#include "trust/origin.h"
 
 /* ------------------------------------------------------------------ names */
 
@@ -27,13 +27,13 @@
 const char *const conf_option_names[] = {
 	"socket", "user", "socket_mode", "syslog_facility", "syslog_ident",
 	"max_message_bytes", "bounce_address", "max_suppress_per_message",
-	"max_suppress_per_hour",
+	"max_suppress_per_hour", "max_suppress_per_domain", "max_total_message_bytes",
 	"suppress.file", "suppress.format", "suppress.classes", "suppress.reasons",
 	"suppress.fold_local", "suppress.fsync", "suppress.on_error",
 	"suppress.complaints",
-	"trust.spf", "trust.spf_timeout_ms", "trust.authserv_id", "trust.pass_helo",
-	"trust.pass_networks", "trust.dns_zone_file",
-	"verp.patterns", "verp.secret_file", "verp.tag_length",
+	"trust.spf", "trust.spf_timeout_ms", "trust.authserv_id", "trust.origins",
+	"trust.relays",
+	"verp.patterns", "verp.tag_length", "signing.keys", "signing.valid_days",
 	"pgsql.conninfo_file", "pgsql.table", "pgsql.host", "pgsql.batch",
 	"pgsql.position_file", "pgsql.retry_max_s", "pgsql.events_table",
 	/* operations: conf_ops.c */
@@ -201,6 +201,19 @@ vd_per_hour(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
+vd_total_bytes(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_schema_range(cfg, opt, "max_total_message_bytes", 65536,
+	    64L * 1024 * 1024 * 1024);
+}
+
+static int
+vd_per_domain(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_schema_range(cfg, opt, "max_suppress_per_domain", 1, 10000000);
+}
+
+static int
 vd_spf_timeout(cfg_t *cfg, cfg_opt_t *opt)
 {
 	return conf_schema_range(cfg, opt, "trust.spf_timeout_ms", 1, 60000);
@@ -209,7 +222,13 @@ vd_spf_timeout(cfg_t *cfg, cfg_opt_t *opt)
 static int
 vd_tag_length(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return conf_schema_range(cfg, opt, "verp.tag_length", 8, 64);
+	return conf_schema_range(cfg, opt, "verp.tag_length", VERP_TAG_MIN, VERP_TAG_MAX);
+}
+
+static int
+vd_valid_days(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return conf_schema_range(cfg, opt, "signing.valid_days", 1, 365);
 }
 
 static int
@@ -306,9 +325,15 @@ vd_spf(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *s = conf_schema_str(opt, 0);
 
-	if (strcmp(s, "pass") == 0 || strcmp(s, "not-fail") == 0 || strcmp(s, "off") == 0)
+	if (strcmp(s, "on") == 0 || strcmp(s, "off") == 0)
 		return 0;
-	cfg_error(cfg, "trust.spf: \"%s\" is not pass, not-fail or off", s);
+	if (strcmp(s, "pass") == 0 || strcmp(s, "not-fail") == 0) {
+		cfg_error(cfg, "trust.spf: \"%s\" is no longer a policy: SPF on the HELO name "
+		    "does not show that our mail bounced; say which origins may suppress "
+		    "with trust.origins", s);
+		return -1;
+	}
+	cfg_error(cfg, "trust.spf: \"%s\" is not on or off", s);
 	return -1;
 }
 
@@ -324,14 +349,13 @@ vd_authserv(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
-vd_pass_helo(cfg_t *cfg, cfg_opt_t *opt)
+vd_origins(cfg_t *cfg, cfg_opt_t *opt)
 {
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
 		const char *s = conf_schema_str(opt, i);
 
-		if (*s == '\0' || strlen(s) > 253 || strpbrk(s, " \t@") != NULL ||
-		    conf_schema_has_ctl(s)) {
-			cfg_error(cfg, "trust.pass_helo: \"%s\" is not a host name", s);
+		if (origin_parse(s) == ORIGIN_COUNT) {
+			cfg_error(cfg, "trust.origins: \"%s\" is not signed, trusted, aligned or unaligned", s);
 			return -1;
 		}
 	}
@@ -339,30 +363,14 @@ vd_pass_helo(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
-vd_pass_networks(cfg_t *cfg, cfg_opt_t *opt)
+vd_relays(cfg_t *cfg, cfg_opt_t *opt)
 {
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
-		if (!spf_network_valid(conf_schema_str(opt, i))) {
-			cfg_error(cfg, "trust.pass_networks: \"%s\" is not an address or network (192.0.2.0/24, 2001:db8::/32)",
+		if (!origin_network_valid(conf_schema_str(opt, i))) {
+			cfg_error(cfg, "trust.relays: \"%s\" is not an address or network (192.0.2.0/24, 2001:db8::/32)",
 			    conf_schema_str(opt, i));
 			return -1;
 		}
-	}
-	return 0;
-}
-
-static int
-vd_zone(cfg_t *cfg, cfg_opt_t *opt)
-{
-	const char *s = conf_schema_str(opt, 0);
-
-	if (conf_cur != NULL)
-		conf_cur->line_zone = cfg->line;
-	if (*s == '\0')
-		return 0;
-	if (access(s, R_OK) != 0) {
-		cfg_error(cfg, "trust.dns_zone_file: %s: %s", s, strerror(errno));
-		return -1;
 	}
 	return 0;
 }
@@ -381,10 +389,18 @@ vd_patterns(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
-vd_secret(cfg_t *cfg, cfg_opt_t *opt)
+vd_keys(cfg_t *cfg, cfg_opt_t *opt)
 {
 	if (conf_cur != NULL)
 		conf_cur->line_secret = cfg->line;
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *s = conf_schema_str(opt, i);
+
+		if (s[0] < '0' || s[0] > '9' || s[1] != ':' || s[2] != '/') {
+			cfg_error(cfg, "signing.keys: \"%s\" is not KEYID:/absolute/path (KEYID a digit 0-9)", s);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -478,18 +494,16 @@ static cfg_opt_t conf_schema_suppress_opts[] = {
 };
 
 static cfg_opt_t conf_schema_trust_opts[] = {
-	CFG_STR("spf", "not-fail", CFGF_NONE),
+	CFG_STR("spf", "on", CFGF_NONE),
 	CFG_INT("spf_timeout_ms", 2000, CFGF_NONE),
 	CFG_STR("authserv_id", "", CFGF_NONE),
-	CFG_STR_LIST("pass_helo", "{}", CFGF_NONE),
-	CFG_STR_LIST("pass_networks", "{}", CFGF_NONE),
-	CFG_STR("dns_zone_file", "", CFGF_NONE),
+	CFG_STR_LIST("origins", "{signed, trusted, aligned}", CFGF_NONE),
+	CFG_STR_LIST("relays", "{}", CFGF_NONE),
 	CFG_END()
 };
 
 static cfg_opt_t conf_schema_verp_opts[] = {
 	CFG_STR_LIST("patterns", "{}", CFGF_NONE),
-	CFG_STR("secret_file", "", CFGF_NONE),
 	CFG_INT("tag_length", 16, CFGF_NONE),
 	CFG_END()
 };
@@ -505,6 +519,12 @@ static cfg_opt_t conf_schema_pgsql_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t conf_schema_signing_opts[] = {
+	CFG_STR_LIST("keys", "{}", CFGF_NONE),
+	CFG_INT("valid_days", 7, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t conf_schema_opts[] = {
 	CFG_STR("socket", "inet:9704@127.0.0.1", CFGF_NONE),
 	CFG_STR("user", "", CFGF_NONE),
@@ -515,6 +535,8 @@ static cfg_opt_t conf_schema_opts[] = {
 	CFG_STR_LIST("bounce_address", "{}", CFGF_NONE),
 	CFG_INT("max_suppress_per_message", 10, CFGF_NONE),
 	CFG_INT("max_suppress_per_hour", 1000, CFGF_NONE),
+	CFG_INT("max_suppress_per_domain", 10000, CFGF_NONE),
+	CFG_INT("max_total_message_bytes", 536870912, CFGF_NONE),
 	CFG_SEC("suppress", conf_schema_suppress_opts, CFGF_NONE),
 	CFG_SEC("trust", conf_schema_trust_opts, CFGF_NONE),
 	CFG_SEC("verp", conf_schema_verp_opts, CFGF_NONE),
@@ -525,6 +547,7 @@ static cfg_opt_t conf_schema_opts[] = {
 	CFG_SEC("eventlog", conf_ops_eventlog_opts, CFGF_NONE),
 	CFG_SEC("escalate", conf_ops_escalate_opts, CFGF_NONE),
 	CFG_INT("summary_minutes", 0, CFGF_NONE),
+	CFG_SEC("signing", conf_schema_signing_opts, CFGF_NONE),
 	CFG_END()
 };
 
@@ -538,13 +561,16 @@ static const struct {
 	{ "bounce_address", vd_globs },
 	{ "max_suppress_per_message", vd_per_message },
 	{ "max_suppress_per_hour", vd_per_hour },
+	{ "max_suppress_per_domain", vd_per_domain },
+	{ "max_total_message_bytes", vd_total_bytes },
 	{ "suppress|file", vd_list_file }, { "suppress|format", vd_format },
 	{ "suppress|classes", vd_classes }, { "suppress|reasons", vd_reasons },
 	{ "suppress|fsync", vd_fsync }, { "suppress|on_error", vd_on_error },
 	{ "trust|spf", vd_spf }, { "trust|spf_timeout_ms", vd_spf_timeout },
-	{ "trust|authserv_id", vd_authserv }, { "trust|pass_helo", vd_pass_helo },
-	{ "trust|pass_networks", vd_pass_networks }, { "trust|dns_zone_file", vd_zone },
-	{ "verp|patterns", vd_patterns }, { "verp|secret_file", vd_secret },
+	{ "trust|authserv_id", vd_authserv }, { "trust|origins", vd_origins },
+	{ "trust|relays", vd_relays },
+	{ "verp|patterns", vd_patterns }, { "signing|keys", vd_keys },
+	{ "signing|valid_days", vd_valid_days },
 	{ "verp|tag_length", vd_tag_length },
 	{ "pgsql|conninfo_file", vd_pg_conninfo }, { "pgsql|table", vd_pg_table },
 	{ "pgsql|host", vd_pg_host }, { "pgsql|batch", vd_pg_batch },

@@ -6,7 +6,7 @@
  * (conf_option_names), its default and its validator; parse errors and
  * invalid values go to errfunc.  The validators refuse bad values with
  * cfg_error() and note the line of the options config.c checks again after
- * parsing (list file, user, secret, zone) in conf_cur, which config.c
+ * parsing (list file, user, signing keys) in conf_cur, which config.c
  * sets for the duration of conf_load().  conf_schema_parse_mode() and
  * conf_schema_facility() turn already validated strings into values.
  * Only conf.c includes this header; the rest of the daemon uses conf.h.
@@ -26,7 +26,7 @@ struct conf_load {
 	size_t errsz;
 	size_t len;
 	int nerr;
-	int line_file, line_user, line_secret, line_zone;
+	int line_file, line_user, line_secret;
 	int line_pg;                  /* pgsql.conninfo_file */
 };
 

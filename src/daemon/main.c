@@ -167,17 +167,18 @@ main_reload_locked(char *msg, size_t msgsz)
 		log_msg(LOG_ERR, "%s", msg);
 		return -1;
 	}
-	nc = conf_load(main_conf_path, errs, MAIN_ERRS);
+	cur = conf_get();
+	nc = conf_load_reuse(main_conf_path, cur, errs, MAIN_ERRS);
 	if (nc == NULL) {
 		main_report(errs, true);
 		snprintf(msg, msgsz, "reload: %s has errors; keeping the running "
 		    "configuration (%.*s)", main_conf_path, (int)strcspn(errs, "\n"), errs);
 		log_msg(LOG_ERR, "%s", msg);
 		free(errs);
+		conf_put(cur);
 		return -1;
 	}
 	free(errs);
-	cur = conf_get();
 	if (cur != NULL) {
 		if (main_socket_arg == NULL && strcmp(cur->socket, nc->socket) != 0)
 			log_msg(LOG_WARNING, "reload: socket changed; this takes a restart");
@@ -190,8 +191,6 @@ main_reload_locked(char *msg, size_t msgsz)
 		    strcmp(cur->pg_events_table, nc->pg_events_table) != 0 ||
 		    cur->pg_batch != nc->pg_batch || cur->pg_retry_max_s != nc->pg_retry_max_s)
 			log_msg(LOG_WARNING, "reload: pgsql settings changed; this takes a restart");
-		if (strcmp(cur->dns_zone_file, nc->dns_zone_file) != 0)
-			log_msg(LOG_WARNING, "reload: trust.dns_zone_file changed; this takes a restart");
 		if (strcmp(cur->ops.control_socket, nc->ops.control_socket) != 0)
 			log_msg(LOG_WARNING, "reload: control.socket changed; this takes a restart");
 		conf_put(cur);
@@ -473,7 +472,7 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
 		return 1;
 	}
-	if (spf_init(cfg->dns_zone_file, err, sizeof err) != 0) {
+	if (spf_init(err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "SPF: %s", err);
 		return 1;
 	}

@@ -1,14 +1,17 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdatomic.h>
 #include <fnmatch.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "daemon/conf.h"
 #include "daemon/session.h"
+#include "trust/batv.h"
 #include "trust/spf.h"
 
 #define SESSION_DEFAULT_BODY (1024 * 1024)
@@ -37,6 +40,38 @@ session_copy(char *dst, size_t dstsz, const char *src, size_t len)
 	dst[i] = '\0';
 }
 
+/* Bytes of message data held by every session of the process (headers and
+ * body prefixes in struct buf), under trust of max_total_message_bytes. */
+static _Atomic size_t session_held;
+
+size_t
+session_held_bytes(void)
+{
+	return atomic_load(&session_held);
+}
+
+/* Reserve n more bytes for this message under the global cap.  Past the
+ * cap the message is marked mem_capped and keeps nothing more: an examined
+ * one is tempfailed at end of message (action.c), an ordinary one passes
+ * as it would anyway (only its headers' X-Bounce-* names matter). */
+static bool
+session_reserve(struct session_msg *m, size_t n)
+{
+	size_t cap = m->cfg != NULL ? m->cfg->max_total_message_bytes : 0;
+	size_t old;
+
+	if (m->mem_capped)
+		return false;
+	old = atomic_fetch_add(&session_held, n);
+	if (cap != 0 && old + n > cap) {
+		atomic_fetch_sub(&session_held, n);
+		m->mem_capped = true;
+		return false;
+	}
+	m->held += n;
+	return true;
+}
+
 struct session *
 session_new(void)
 {
@@ -60,6 +95,8 @@ session_msg_reset(struct session *s)
 	if (s == NULL)
 		return;
 	m = &s->msg;
+	if (m->held > 0)
+		atomic_fetch_sub(&session_held, m->held);
 	if (m->data.data != NULL)
 		buf_free(&m->data);
 	if (m->spf != NULL)
@@ -160,7 +197,9 @@ void
 session_rcpt(struct session *s, const char *rcpt)
 {
 	struct session_msg *m = &s->msg;
-	char addr[BM_ADDR_MAX], dec[BM_ADDR_MAX];
+	char addr[BM_ADDR_MAX], dec[BM_ADDR_MAX], inner[BM_ADDR_MAX];
+	const char *v;
+	enum sign_status b = SIGN_NONE;
 	bool hit = false;
 
 	if (!m->active)
@@ -169,18 +208,31 @@ session_rcpt(struct session *s, const char *rcpt)
 	session_strip_addr(rcpt, addr, sizeof addr);
 	if (m->cfg == NULL || addr[0] == '\0')
 		return;
-	if (session_glob_match(m->cfg->bounce_address, addr))
+	v = addr;
+	/* BATV: prvs=KDDDSSSSSS=inner; the inner address is what the rest
+	 * of the checks see.  The first BATV recipient decides. */
+	if (m->cfg->keys.n > 0 && m->batv == SIGN_NONE && m->verp == VERP_NO_MATCH) {
+		b = batv_check(&m->cfg->keys, addr, time(NULL), inner, sizeof inner);
+		if (b != SIGN_NONE) {
+			m->batv = b;
+			v = inner;
+			hit = true;
+		}
+	}
+	if (session_glob_match(m->cfg->bounce_address, v))
 		hit = true;
 	if (m->verp == VERP_NO_MATCH && m->cfg->verp_patterns != NULL &&
 	    m->cfg->verp_patterns[0] != NULL) {
+		struct verp_check chk = { &m->cfg->keys, m->cfg->verp_tag_len, time(NULL) };
+		/* inside a BATV address the BATV tag decides (action.c): the
+		 * VERP address it wraps is what it signs */
 		enum verp_status st = verp_decode((const char *const *)m->cfg->verp_patterns,
-		    addr, &m->cfg->verp_secret, dec, sizeof dec);
+		    v, b != SIGN_NONE ? NULL : &chk, dec, sizeof dec);
 
 		if (st != VERP_NO_MATCH) {
 			m->verp = st;
 			session_copy(m->verp_rcpt, sizeof m->verp_rcpt, addr, strlen(addr));
-			if (st == VERP_OK)
-				session_copy(m->verp_addr, sizeof m->verp_addr, dec, strnlen(dec, sizeof dec));
+			session_copy(m->verp_addr, sizeof m->verp_addr, dec, strnlen(dec, sizeof dec));
 			hit = true;
 		}
 	}
@@ -233,6 +285,10 @@ session_keep_header(struct session_msg *m, const char *name, const char *value)
 		m->hdr_truncated = true;
 		return;
 	}
+	if (!session_reserve(m, need)) {
+		m->hdr_truncated = true;
+		return;
+	}
 	(void)buf_append(&m->data, name, nlen);
 	(void)buf_append(&m->data, ": ", 2);
 	for (p = value; (lf = strchr(p, '\n')) != NULL; p = lf + 1) {
@@ -267,15 +323,17 @@ session_header(struct session *s, const char *name, const char *value)
 		if (m->report_type)
 			session_spf_start(s);
 	}
-	if (!m->authres_done && strcasecmp(name, "Authentication-Results") == 0 &&
+	if (strcasecmp(name, "Authentication-Results") == 0 &&
 	    m->cfg != NULL && m->cfg->authserv_id[0] != '\0') {
-		enum spf_res res = SPF_RES_NONE;
+		struct authres_spf r;
+		enum authres_status st = authres_spf(value, strlen(value),
+		    m->cfg->authserv_id, &r);
 
-		/* the top-most header with our authserv-id decides; no later one */
-		m->authres = authres_spf(value, strlen(value), m->cfg->authserv_id, &res);
-		if (m->authres != AUTHRES_FOREIGN) {
-			m->authres_done = true;
-			m->authres_spf = res;
+		/* every header with our id is counted: a second one means a
+		 * sender added one, and then none is believed */
+		if (st != AUTHRES_FOREIGN && m->authres_ours++ == 0) {
+			m->authres = st;
+			m->authres_spf = r;
 		}
 	}
 	session_keep_header(m, name, value);
@@ -288,7 +346,8 @@ session_eoh(struct session *s)
 
 	if (!m->active || m->in_body)
 		return;
-	(void)buf_append(&m->data, "\r\n", 2);
+	if (session_reserve(m, 2))
+		(void)buf_append(&m->data, "\r\n", 2);
 	m->hdr_bytes = m->data.len;
 	m->in_body = true;
 }
@@ -312,6 +371,10 @@ session_body(struct session *s, const unsigned char *chunk, size_t len)
 	if (len > room) {
 		len = room;
 		m->body_truncated = true;
+	}
+	if (len > 0 && !session_reserve(m, len)) {
+		m->body_truncated = true;
+		return true;
 	}
 	if (len > 0 && buf_append(&m->data, chunk, len) == 0)
 		m->body_bytes += len;
@@ -342,13 +405,9 @@ void
 session_spf_start(struct session *s)
 {
 	struct session_msg *m = &s->msg;
-	struct spf_overrides ov;
 
-	if (!m->active || m->spf != NULL || m->cfg == NULL ||
-	    m->cfg->spf_policy == BM_SPF_POLICY_OFF)
+	if (!m->active || m->spf != NULL || m->cfg == NULL || !m->cfg->spf_on)
 		return;
-	ov.pass_helo = (const char *const *)m->cfg->pass_helo;
-	ov.pass_networks = (const char *const *)m->cfg->pass_networks;
 	m->spf = spf_start(s->has_addr ? (const struct sockaddr *)&s->addr : NULL,
-	    s->helo, m->mail_from, &ov);
+	    s->helo, m->mail_from);
 }

@@ -9,12 +9,18 @@
  * connection, abort mid-headers).  Everything the callbacks receive is copied
  * with a bound: headers are re-serialised ("Name: value" CRLF) into one
  * buffer, followed after eoh by at most max_message_bytes of body; past the
- * caps the message is marked truncated and the rest is dropped.  The session
+ * caps the message is marked truncated and the rest is dropped.  All
+ * sessions together hold at most max_total_message_bytes of such data (an
+ * atomic count; past it a message keeps nothing more and is marked
+ * mem_capped).  The session
  * also notes forged X-Bounce-* headers (name and count per name, for deletion
- * from the highest index down), the verdict of the top-most
- * Authentication-Results header carrying our authserv-id,
+ * from the highest index down), how many Authentication-Results headers
+ * carry our authserv-id and the verdict of the first (action.c believes it
+ * only when there is exactly one),
  * whether the message is examined (null sender, top-level multipart/report,
- * an envelope recipient matching bounce_address or a VERP pattern), and owns
+ * an envelope recipient matching bounce_address or a VERP pattern, also
+ * inside a BATV prvs= address, whose tag is checked with the signing
+ * keys), and owns
  * the message's SPF check and config reference.  No libmilter in here.
  * One session is used by one thread at a time (libmilter's promise).
  */
@@ -28,6 +34,7 @@
 #include "trust/authres.h"
 #include "classify/bounce.h"
 #include "util/buf.h"
+#include "trust/sign.h"
 #include "trust/verp.h"
 
 #define BM_SESSION_HDR_MAX (256 * 1024)  /* re-serialised header bytes kept */
@@ -50,17 +57,18 @@ struct session_msg {
 	char qid[BM_SESSION_QID_MAX];
 	unsigned nrcpt;
 	bool to_bounce_address;          /* a recipient matched bounce_address */
+	enum sign_status batv;           /* first BATV (prvs=) recipient: its tag */
 	enum verp_status verp;           /* first VERP match among recipients */
 	char verp_rcpt[BM_ADDR_MAX];     /* the VERP envelope recipient */
-	char verp_addr[BM_ADDR_MAX];     /* its decoded address (VERP_OK) */
+	char verp_addr[BM_ADDR_MAX];     /* its decoded address (also when the tag is bad) */
 	bool ctype_seen;
 	bool report_type;                /* top-level multipart/report */
 	struct session_forged forged[BM_SESSION_FORGED_MAX];
 	size_t nforged;
 	bool forged_overflow;            /* more distinct names than tracked */
-	bool authres_done;               /* our A-R header found (or none trusted) */
-	enum authres_status authres;     /* verdict of the top-most A-R with our id */
-	enum spf_res authres_spf;        /* its spf result when AUTHRES_SPF */
+	unsigned authres_ours;           /* A-R headers carrying our authserv-id */
+	enum authres_status authres;     /* verdict of the first of them */
+	struct authres_spf authres_spf;  /* its spf result and identity */
 	struct buf data;                 /* headers, blank line, body prefix */
 	size_t hdr_bytes;
 	size_t body_bytes;
@@ -68,6 +76,8 @@ struct session_msg {
 	bool hdr_truncated;
 	bool body_truncated;
 	struct spf_check *spf;
+	size_t held;                     /* bytes reserved under the global cap */
+	bool mem_capped;                 /* max_total_message_bytes was reached */
 };
 
 struct session {
@@ -101,6 +111,9 @@ void session_set_qid(struct session *s, const char *qid);
 bool session_examined(const struct session *s);
 /* Begin the SPF check if the message is a candidate and none runs yet. */
 void session_spf_start(struct session *s);
+
+/* Bytes of message data all sessions hold now (max_total_message_bytes). */
+size_t session_held_bytes(void);
 
 /* Strip one pair of angle brackets and surrounding blanks; bounded copy. */
 void session_strip_addr(const char *in, char *out, size_t outsz);

@@ -102,9 +102,13 @@ stats_cause_from_why(const char *why)
 	} map[] = {
 		{ "spf", STATS_CAUSE_ORIGIN }, { "verp", STATS_CAUSE_ORIGIN },
 		{ "origin", STATS_CAUSE_ORIGIN }, { "untrusted", STATS_CAUSE_ORIGIN },
+		{ "unsigned", STATS_CAUSE_ORIGIN }, { "bad-tag", STATS_CAUSE_ORIGIN },
+		{ "expired-tag", STATS_CAUSE_ORIGIN },
 		{ "message-cap", STATS_CAUSE_CAP }, { "rate-cap", STATS_CAUSE_CAP },
+		{ "domain-cap", STATS_CAUSE_CAP },
 		{ "cap", STATS_CAUSE_CAP }, { "allowlist", STATS_CAUSE_ALLOWLIST },
 		{ "already", STATS_CAUSE_ALREADY }, { "no-address", STATS_CAUSE_INVALID },
+		{ "unlistable", STATS_CAUSE_INVALID },
 		{ "invalid", STATS_CAUSE_INVALID }, { "write-error", STATS_CAUSE_WRITE_ERROR },
 	};
 

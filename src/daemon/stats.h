@@ -39,8 +39,8 @@ enum stats_counter {
 
 /* Why a candidate recipient was not listed. */
 enum stats_cause {
-	STATS_CAUSE_ORIGIN = 0,    /* SPF policy, VERP tag: not trusted */
-	STATS_CAUSE_CAP,           /* per-message or per-client cap */
+	STATS_CAUSE_ORIGIN = 0,    /* origin level not allowed; tag missing, bad, expired */
+	STATS_CAUSE_CAP,           /* per-message, per-network or per-domain cap */
 	STATS_CAUSE_ALLOWLIST,
 	STATS_CAUSE_ALREADY,       /* already on the list */
 	STATS_CAUSE_INVALID,       /* no valid address */

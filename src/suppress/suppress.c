@@ -178,6 +178,21 @@ suppress_close(struct suppress_list *l)
 	free(l);
 }
 
+int
+suppress_check_path(const char *path, char *err, size_t errsz)
+{
+	return suppress_file_check(path, err, errsz);
+}
+
+bool
+suppress_addr_ok(const char *addr)
+{
+	char a[SUPPRESS_ADDR_MAX + 1];
+
+	return addr != NULL && suppress_line_addr(addr,
+	    strnlen(addr, SUPPRESS_ADDR_MAX + 1), false, a) >= 0;
+}
+
 bool
 suppress_contains(struct suppress_list *l, const char *addr)
 {

@@ -57,6 +57,19 @@ struct suppress_list *suppress_open(const char *path, const struct suppress_opts
                                     char *err, size_t errsz);
 void suppress_close(struct suppress_list *l);
 
+/* The checks suppress_open() makes on the path, without opening it (for
+ * bounce-milter -t and the config loader): folder and file modes, links.
+ * 0, or -1 with err. */
+int suppress_check_path(const char *path, char *err, size_t errsz);
+
+/* Can the list hold this address?  The one rule (suppress_line_addr, used
+ * by suppress_append too): one '@' with text on both sides, no white space
+ * or control characters, valid UTF-8, at most 254 octets, not starting
+ * with '#'.  The daemon asks before it decides to list an address, so an
+ * address the list refuses is logged and skipped, never a write error
+ * (issue 10, attack 7).  Pure, thread-safe. */
+bool suppress_addr_ok(const char *addr);
+
 /* Durable entries only (a line being written is not "contained" yet);
  * addr is normalised first (domain lower-cased, local part per fold_local). */
 bool suppress_contains(struct suppress_list *l, const char *addr);

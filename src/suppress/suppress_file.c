@@ -299,6 +299,16 @@ sup_check_dir(const char *path, char *err, size_t errsz)
 		        path, dir);
 		return -1;
 	}
+	/* Another user who may write the folder may rename the list away and
+	 * plant one of their own; the sticky bit on a root-owned folder (/tmp)
+	 * stops that for files they do not own. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !((st.st_mode & S_ISVTX) && st.st_uid == 0)) {
+		suppress_file_err(err, errsz, "suppression list %s: directory %s is group- or "
+		        "world-writable (mode %04o) and not sticky and root-owned", path, dir,
+		        (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
 	return 0;
 }
 
@@ -327,6 +337,23 @@ sup_check_stat(const char *path, const struct stat *st, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+int
+suppress_file_check(const char *path, char *err, size_t errsz)
+{
+	struct stat lst;
+	char ebuf[128];
+
+	if (sup_check_dir(path, err, errsz) < 0)
+		return -1;
+	if (lstat(path, &lst) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		suppress_file_err(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
+		return -1;
+	}
+	return sup_check_stat(path, &lst, err, errsz);
 }
 
 int

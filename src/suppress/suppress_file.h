@@ -1,7 +1,8 @@
 /*
  * suppress_file.h - the suppression list's file (internal to suppress).
  *
- * suppress_file_open() opens the path safely: the directory must exist; no
+ * suppress_file_open() opens the path safely: the directory must exist and
+ * not be group/world-writable unless sticky and root-owned; no
  * symbolic link (lstat, then O_NOFOLLOW), a regular file with one link,
  * not group/world-writable, the same inode before and after open; created
  * 0640 with O_APPEND|O_CLOEXEC.  Under an exclusive flock it cuts a torn
@@ -32,6 +33,11 @@ struct suppress_file {
 
 int suppress_file_open(const char *path, const struct suppress_opts *o,
                        struct suppress_file *f, char *err, size_t errsz);
+/* The path checks of suppress_file_open without opening: the folder
+ * (exists; not group/world-writable unless sticky and root-owned) and,
+ * when the file exists, the file (no symlink, regular, one link, not
+ * group/world-writable).  0 or -1 with err. */
+int suppress_file_check(const char *path, char *err, size_t errsz);
 /* flock(2), retried on EINTR. */
 int suppress_file_lock(int fd, int op);
 /* Does path still name (dev, ino)?  1 yes, 0 no (renamed, removed,

@@ -135,6 +135,7 @@ static bool authres_pvalue(struct authres_lex *l)
 	if (l->s[l->i] == '"')
 		return authres_next(l) == AUTHRES_TOK_QSTR;
 	start = l->i;
+	l->tp = l->s + start;
 	while (l->i < l->len) {
 		unsigned char c = (unsigned char)l->s[l->i];
 		if (c <= ' ' || c == 0x7f || c == ';' || c == '(' || c == ')'
@@ -142,6 +143,7 @@ static bool authres_pvalue(struct authres_lex *l)
 			break;
 		l->i++;
 	}
+	l->tlen = l->i - start;
 	return l->i > start;
 }
 
@@ -149,6 +151,33 @@ static bool authres_eq(const char *p, size_t n, const char *word)
 {
 	return strlen(word) == n && strncasecmp(p, word, n) == 0;
 }
+
+/* The domain an spf propspec names: smtp.helo=DOMAIN, or the part after
+ * the last '@' of smtp.mailfrom=LOCAL@DOMAIN (a bare domain is allowed). */
+static void authres_identity(struct authres_spf *out, const char *name, size_t nlen,
+                             const char *v, size_t vlen)
+{
+	const char *at;
+
+	if (out == NULL || out->ident != AUTHRES_ID_NONE)
+		return;
+	if (authres_eq(name, nlen, "smtp.helo"))
+		out->ident = AUTHRES_ID_HELO;
+	else if (authres_eq(name, nlen, "smtp.mailfrom"))
+		out->ident = AUTHRES_ID_MAILFROM;
+	else
+		return;
+	for (at = v + vlen; at > v && at[-1] != '@'; at--)
+		;
+	vlen -= (size_t)(at - v);
+	if (vlen == 0 || vlen >= sizeof out->domain) {
+		out->ident = AUTHRES_ID_NONE;
+		return;
+	}
+	memcpy(out->domain, at, vlen);
+	out->domain[vlen] = '\0';
+}
+
 
 /* Compare the current WORD or QSTR token with the trusted id. */
 static bool authres_id_matches(const struct authres_lex *l, enum authres_tok t,
@@ -190,12 +219,14 @@ static bool authres_digits(const char *p, size_t n)
 }
 
 enum authres_status authres_spf(const char *value, size_t len,
-                                const char *trusted_id, enum spf_res *res)
+                                const char *trusted_id, struct authres_spf *out)
 {
 	struct authres_lex l = { .s = value, .len = len, .i = 0 };
 	enum authres_tok t;
 	bool found = false, first = true;
 
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
 	if (value == NULL || trusted_id == NULL || *trusted_id == '\0')
 		return AUTHRES_FOREIGN;
 	t = authres_next(&l);
@@ -234,6 +265,8 @@ enum authres_status authres_spf(const char *value, size_t len,
 		t = authres_next(&l);
 		if (t != AUTHRES_TOK_WORD || !authres_keyword(l.tp, l.tlen))
 			return AUTHRES_MALFORMED;
+		bool this_spf = false;
+
 		if (!found && authres_eq(method, mlen, "spf")) {
 			size_t i;
 			for (i = 0; i < sizeof(authres_results) / sizeof(authres_results[0]); i++)
@@ -241,19 +274,27 @@ enum authres_status authres_spf(const char *value, size_t len,
 					break;
 			if (i == sizeof(authres_results) / sizeof(authres_results[0]))
 				return AUTHRES_MALFORMED;         /* not an SPF result */
-			if (res)
-				*res = authres_results[i].res;
+			if (out != NULL)
+				out->res = authres_results[i].res;
 			found = true;
+			this_spf = true;
 		}
 		/* reasonspec and propspecs: name = value, until ';' or the end */
 		for (;;) {
 			t = authres_next(&l);
 			if (t == AUTHRES_TOK_SEMI || t == AUTHRES_TOK_END)
 				break;
+			const char *name;
+			size_t nlen;
+
 			if (t != AUTHRES_TOK_WORD)
 				return AUTHRES_MALFORMED;
+			name = l.tp;
+			nlen = l.tlen;
 			if (authres_next(&l) != AUTHRES_TOK_EQ || !authres_pvalue(&l))
 				return AUTHRES_MALFORMED;
+			if (this_spf)
+				authres_identity(out, name, nlen, l.tp, l.tlen);
 		}
 	}
 	return found ? AUTHRES_SPF : AUTHRES_NO_SPF;

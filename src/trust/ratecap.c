@@ -7,18 +7,21 @@
  * "still the last minute seen" (counts are never lost).  When the table is
  * full the least recently used address is forgotten: an attacker who cycles
  * through more addresses than `slots` can reset its own counts, which is why
- * the daemon also caps per message.  per_hour 0 allows nothing.
+ * the daemon also caps per message.  per_hour 0 allows nothing.  Keys are
+ * any text: the daemon uses client networks (ratecap_net_key) and "@domain".
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trust/ratecap.h"
 
-#define BM_RATECAP_IP_MAX   64  /* longest key kept (an IPv6 text form is <= 45) */
+#define BM_RATECAP_IP_MAX   258 /* longest key kept: "@" and a 253-octet domain */
 #define BM_RATECAP_MINUTES  60
 #define BM_RATECAP_NIL      SIZE_MAX
 
@@ -249,4 +252,34 @@ void ratecap_give(struct ratecap *rc, const char *ip, time_t now)
 		}
 	}
 	pthread_mutex_unlock(&rc->lock);
+}
+
+int ratecap_net_key(const char *ip, char *out, size_t outsz)
+{
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+
+	if (out == NULL || outsz == 0)
+		return -1;
+	if (ip != NULL && inet_pton(AF_INET, ip, a) == 1) {
+		a[3] = 0;
+		if (inet_ntop(AF_INET, a, text, sizeof text) == NULL)
+			return -1;
+		return (size_t)snprintf(out, outsz, "%s/24", text) < outsz ? 0 : -1;
+	}
+	if (ip != NULL && inet_pton(AF_INET6, ip, a) == 1) {
+		if (a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0 &&
+		    a[5] == 0 && a[6] == 0 && a[7] == 0 && a[8] == 0 && a[9] == 0 &&
+		    a[10] == 0xff && a[11] == 0xff) {
+			/* IPv4-mapped: the IPv4 /24 */
+			snprintf(text, sizeof text, "%u.%u.%u.0", a[12], a[13], a[14]);
+			return (size_t)snprintf(out, outsz, "%s/24", text) < outsz ? 0 : -1;
+		}
+		memset(a + 8, 0, 8);
+		if (inet_ntop(AF_INET6, a, text, sizeof text) == NULL)
+			return -1;
+		return (size_t)snprintf(out, outsz, "%s/64", text) < outsz ? 0 : -1;
+	}
+	return (size_t)snprintf(out, outsz, "%s", ip != NULL && *ip != '\0' ? ip : "unknown")
+	    < outsz ? 0 : -1;
 }

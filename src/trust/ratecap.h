@@ -1,7 +1,8 @@
 /*
- * ratecap.h - per-client-IP cap on new suppression entries per hour.
+ * ratecap.h - hourly caps on new suppression entries, per key.
  *
- * A fixed-size table of client addresses with a sliding one-hour window
+ * A fixed-size table of keys (client networks, recipient domains: the
+ * caller's choice, cut at 257 bytes) with a sliding one-hour window
  * (counts kept per minute).  ratecap_take() reserves one entry for the IP and
  * returns true while the IP is under `per_hour`; false once it is capped.
  * The table is bounded (least recently used IPs are evicted).  Thread-safe.
@@ -26,5 +27,12 @@ void ratecap_free(struct ratecap *rc);
 bool ratecap_take(struct ratecap *rc, const char *ip, unsigned per_hour, time_t now);
 /* Undo one take for ip; a no-op when ip has nothing taken in the window. */
 void ratecap_give(struct ratecap *rc, const char *ip, time_t now);
+
+/* The client network a printable address belongs to, as a key: IPv4 /24
+ * ("192.0.2.0/24", also for IPv4-mapped IPv6), IPv6 /64
+ * ("2001:db8:1:2::/64"); anything else is copied ("unknown" for NULL or
+ * ""), so one host cannot spread over addresses of its own subnet
+ * (attack 6 of issue 10).  0, or -1 when out is too small. */
+int ratecap_net_key(const char *ip, char *out, size_t outsz);
 
 #endif

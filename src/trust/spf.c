@@ -6,7 +6,7 @@
  * resolver layer is only safe when res_ninit() is used, and none of that is
  * documented.  Sharing one server under one lock would serialise every DNS
  * wait.  So each lookup thread owns its own SPF_server_t (its own cache, or
- * its own copy of the in-memory zone) and no libspf2 object is ever touched
+ * its own copy of a test's in-memory zone) and no libspf2 object is ever touched
  * by two threads.  This module's lock guards only the queue, the pool and
  * the checks' state; it is never held during a lookup.
  *
@@ -24,13 +24,14 @@
  * starts a replacement); elsewhere it logs and the process aborts, which
  * can only happen in spf_init() before mail is served.
  *
- * Note: libspf2 itself answers pass for loopback clients (127/8, ::1).
+ * libspf2 itself answers pass for loopback clients (127/8, ::1): "localhost
+ * is always allowed".  A loopback client is any local user, so this module
+ * never asks libspf2 about one: the result is none, decided before a lookup.
  */
 #include "config.h"
 
 #include <netinet/in.h>
 #include <spf2/spf.h>
-#include <spf2/spf_dns_zone.h>
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -45,7 +46,6 @@
 #include <time.h>
 
 #include "trust/spf.h"
-#include "trust/spfzone.h"
 #include "util/log.h"
 
 #define BM_SPF_WORKERS      8
@@ -76,8 +76,6 @@ static struct {
 	unsigned workers;           /* live or starting */
 	struct spf_check *head, *tail;
 	size_t queued;
-	struct spfzone zone;        /* immutable while workers live */
-	bool use_zone;
 } S = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.work = PTHREAD_COND_INITIALIZER,
@@ -205,156 +203,14 @@ static bool spf_domain_ok(const char *d)
 	return label > 0 && labels >= 2;
 }
 
-/* Case-insensitive name equality, ignoring one trailing dot on either side. */
-static bool spf_name_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la > 0 && a[la - 1] == '.')
-		la--;
-	if (lb > 0 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && la > 0 && strncasecmp(a, b, la) == 0;
-}
-
-struct spf_net {
-	int family;
-	unsigned char addr[16];
-	unsigned prefix;
-};
-
-static bool spf_net_parse(const char *s, struct spf_net *n)
-{
-	char buf[BM_SPF_NET_MAX];
-	char *slash;
-	size_t len, bytes;
-	unsigned max;
-
-	if (s == NULL)
-		return false;
-	len = strlen(s);
-	if (len == 0 || len >= sizeof(buf))
-		return false;
-	memcpy(buf, s, len + 1);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	memset(n, 0, sizeof(*n));
-	if (inet_pton(AF_INET, buf, n->addr) == 1) {
-		n->family = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, n->addr) == 1) {
-		n->family = AF_INET6;
-		max = 128;
-	} else {
-		return false;
-	}
-	n->prefix = max;
-	if (slash) {
-		const char *p = slash + 1;
-		unsigned v = 0;
-		if (*p == '\0' || strlen(p) > 3)
-			return false;
-		for (; *p; p++) {
-			if (*p < '0' || *p > '9')
-				return false;
-			v = v * 10 + (unsigned)(*p - '0');
-		}
-		if (v > max)
-			return false;
-		n->prefix = v;
-	}
-	/* Host bits must be zero: "10.0.0.1/8" is a typo, not a network. */
-	bytes = max / 8;
-	for (size_t i = 0; i < bytes; i++) {
-		unsigned bit0 = (unsigned)i * 8;
-		unsigned char mask;
-		if (bit0 + 8 <= n->prefix)
-			mask = 0xff;
-		else if (bit0 >= n->prefix)
-			mask = 0;
-		else
-			mask = (unsigned char)(0xff << (8 - (n->prefix - bit0)));
-		if (n->addr[i] & (unsigned char)~mask)
-			return false;
-	}
-	return true;
-}
-
-bool spf_network_valid(const char *net)
-{
-	struct spf_net n;
-
-	return spf_net_parse(net, &n);
-}
-
-static bool spf_net_contains(const struct spf_net *n, int family,
-                             const unsigned char *addr)
-{
-	unsigned full, rest;
-
-	if (n->family != family)
-		return false;
-	full = n->prefix / 8;
-	rest = n->prefix % 8;
-	if (memcmp(n->addr, addr, full) != 0)
-		return false;
-	if (rest) {
-		unsigned char mask = (unsigned char)(0xff << (8 - rest));
-		if ((n->addr[full] & mask) != (addr[full] & mask))
-			return false;
-	}
-	return true;
-}
-
-static bool spf_override_pass(const struct spf_check *c,
-                              const struct spf_overrides *ov)
-{
-	const unsigned char *addr = c->family == AF_INET
-		? (const unsigned char *)&c->v4 : (const unsigned char *)&c->v6;
-
-	if (ov == NULL)
-		return false;
-	if (ov->pass_helo && c->helo[0])
-		for (const char *const *h = ov->pass_helo; *h; h++)
-			if (spf_name_eq(*h, c->helo))
-				return true;
-	if (ov->pass_networks)
-		for (const char *const *p = ov->pass_networks; *p; p++) {
-			struct spf_net n;
-			if (spf_net_parse(*p, &n)
-			    && spf_net_contains(&n, c->family, addr))
-				return true;
-		}
-	return false;
-}
-
 /* ------------------------------------------------------------ servers */
 
-/* A server for the calling thread: its own zone copy, or cache + resolver. */
+/* A server for the calling thread: libspf2's cache over the system
+ * resolver.  (Tests replace SPF_server_new at link time with a zone of
+ * their own: tests/lib/spfseam.c.) */
 static SPF_server_t *spf_server_make(void)
 {
-	SPF_dns_server_t *dns;
-	SPF_server_t *srv;
-
-	if (!S.use_zone)
-		return SPF_server_new(SPF_DNS_CACHE, 0);
-	dns = SPF_dns_zone_new(NULL, "bounce-milter-zone", 0);
-	if (dns == NULL)
-		return NULL;
-	for (size_t i = 0; i < S.zone.n; i++) {
-		const struct spfzone_rr *rr = &S.zone.rr[i];
-		if (SPF_dns_zone_add_str(dns, rr->name, (ns_type)rr->type, rr->herrno,
-		                         rr->data)
-		    != SPF_E_SUCCESS) {
-			SPF_dns_free(dns);
-			return NULL;
-		}
-	}
-	srv = SPF_server_new_dns(dns, 0);
-	if (srv == NULL)
-		SPF_dns_free(dns);
-	return srv;
+	return SPF_server_new(SPF_DNS_CACHE, 0);
 }
 
 /* Free a server and, when the server does not own it (a layer we built and
@@ -466,7 +322,7 @@ static void *spf_worker(void *arg)
 
 	(void)arg;
 	spf_in_worker = true;
-	srv = spf_server_make();   /* S.zone is immutable while workers live */
+	srv = spf_server_make();
 	spf_current_server = srv;
 	if (pthread_mutex_lock(&S.lock) != 0)
 		return NULL;
@@ -533,9 +389,8 @@ static bool spf_pool_fill(void)
 
 /* ------------------------------------------------------------ public */
 
-int spf_init(const char *zone_file, char *err, size_t errsz)
+int spf_init(char *err, size_t errsz)
 {
-	struct spfzone z = { NULL, 0 };
 	char dummy[1];
 
 	if (err == NULL || errsz == 0) {
@@ -548,8 +403,6 @@ int spf_init(const char *zone_file, char *err, size_t errsz)
 		snprintf(err, errsz, "spf: cannot set up a monotonic condition variable");
 		return -1;
 	}
-	if (zone_file && *zone_file && spfzone_load(zone_file, &z, err, errsz) != 0)
-		return -1;
 
 	SPF_error_handler = spf_log_error;
 	SPF_warning_handler = spf_log_warning;
@@ -559,12 +412,9 @@ int spf_init(const char *zone_file, char *err, size_t errsz)
 	pthread_mutex_lock(&S.lock);
 	if (S.inited) {
 		pthread_mutex_unlock(&S.lock);
-		spfzone_free(&z);
 		snprintf(err, errsz, "spf: already initialised");
 		return -1;
 	}
-	S.zone = z;
-	S.use_zone = zone_file && *zone_file;
 	S.inited = true;
 	S.stopping = false;
 	pthread_mutex_unlock(&S.lock);
@@ -600,8 +450,6 @@ void spf_shutdown(void)
 	S.tail = NULL;
 	while (S.workers > 0)      /* each finishes its current lookup */
 		pthread_cond_wait(&S.gone, &S.lock);
-	spfzone_free(&S.zone);
-	S.use_zone = false;
 	S.inited = false;
 	S.stopping = false;
 	pthread_mutex_unlock(&S.lock);
@@ -630,8 +478,16 @@ static bool spf_copy_from(const char *in, char *out, size_t outsz)
 	return true;
 }
 
+/* 127/8, ::1, and the IPv4-mapped form of 127/8 (after unmapping). */
+static bool spf_loopback(const struct spf_check *c)
+{
+	if (c->family == AF_INET)
+		return (ntohl(c->v4.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&c->v6);
+}
+
 struct spf_check *spf_start(const struct sockaddr *ip, const char *helo,
-                            const char *mail_from, const struct spf_overrides *ov)
+                            const char *mail_from)
 {
 	struct spf_check *c;
 	const char *at;
@@ -664,12 +520,10 @@ struct spf_check *spf_start(const struct sockaddr *ip, const char *helo,
 		return c;                          /* not an IP client: none */
 	}
 
+	if (spf_loopback(c))
+		return c;                          /* never libspf2's loopback pass */
 	if (helo && strlen(helo) <= BM_SPF_HELO_MAX)
 		memcpy(c->helo, helo, strlen(helo) + 1);
-	if (ov && spf_override_pass(c, ov)) {
-		c->res = SPF_RES_PASS;
-		return c;
-	}
 	if (!spf_copy_from(mail_from, c->from, sizeof(c->from)))
 		return c;                          /* unusable MAIL FROM: none */
 	if (c->helo[0] && !spf_domain_ok(c->helo))
@@ -702,6 +556,16 @@ struct spf_check *spf_start(const struct sockaddr *ip, const char *helo,
 	pthread_cond_signal(&S.work);
 	pthread_mutex_unlock(&S.lock);
 	return c;
+}
+
+struct spf_check *spf_start_host(const struct sockaddr *ip, const char *domain)
+{
+	char from[BM_SPF_FROM_MAX + 1];
+
+	if (domain == NULL || strlen(domain) > 253)
+		domain = "";
+	snprintf(from, sizeof from, "postmaster@%s", domain);
+	return spf_start(ip, NULL, *domain != '\0' ? from : "");
 }
 
 enum spf_res spf_wait(struct spf_check *c, unsigned timeout_ms)

@@ -13,17 +13,11 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "trust/verp.h"
 
@@ -31,7 +25,6 @@
 #define BM_VERP_LOCAL_MAX 64
 #define BM_VERP_DOM_MAX   253
 #define BM_VERP_TAG_MAX   64
-#define BM_VERP_SECRET_READ 4096
 
 enum verp_ph { VERP_PH_LOCAL, VERP_PH_DOMAIN, VERP_PH_TAG, VERP_PH_NONE };
 
@@ -236,37 +229,37 @@ static void verp_lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-int verp_tag(const struct verp_secret *s, const char *addr, char *out,
-             size_t outsz)
+/* HMAC over K DDD lower(addr): tag_len hex digits into out. */
+static int verp_mac(const struct sign_key *k, const char *kd, const char *addr,
+                    unsigned tag_len, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char buf[BM_VERP_MAX + 1];
-	size_t n;
+	char buf[4 + BM_VERP_MAX + 1];
+	size_t n = strlen(addr);
 
-	if (s == NULL || addr == NULL || out == NULL || s->key_len == 0
-	    || s->key_len > sizeof(s->key) || s->tag_len < 8 || s->tag_len > 64
-	    || outsz < (size_t)s->tag_len + 1)
+	if (n == 0 || n > BM_VERP_MAX || tag_len < VERP_TAG_MIN || tag_len > VERP_TAG_MAX)
 		return -1;
-	n = strlen(addr);
-	if (n == 0 || n > BM_VERP_MAX)
+	memcpy(buf, kd, 4);
+	memcpy(buf + 4, addr, n + 1);
+	verp_lower(buf + 4);
+	return sign_hmac_hex(true, k, buf, 4 + n, out, tag_len);
+}
+
+int verp_tag(const struct sign_key *k, unsigned tag_len, const char *addr,
+             time_t now, unsigned days, char *out, size_t outsz)
+{
+	char kd[5];
+
+	if (k == NULL || addr == NULL || out == NULL || outsz < (size_t)tag_len + 5)
 		return -1;
-	memcpy(buf, addr, n + 1);
-	verp_lower(buf);
-	if (HMAC(EVP_sha256(), s->key, (int)s->key_len, (const unsigned char *)buf,
-	         n, md, &mdlen) == NULL || mdlen * 2 < s->tag_len)
-		return -1;
-	for (unsigned i = 0; i < s->tag_len; i++)
-		out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
-	out[s->tag_len] = '\0';
-	OPENSSL_cleanse(md, sizeof(md));
-	return 0;
+	kd[0] = (char)('0' + k->id);
+	sign_stamp(now, days, kd + 1);
+	memcpy(out, kd, 4);
+	return verp_mac(k, kd, addr, tag_len, out + 4);
 }
 
 /* One pattern against rcpt (brackets already removed). */
 static enum verp_status verp_try(const char *pat, const char *rcpt, size_t len,
-                                 const struct verp_secret *secret, char *out,
+                                 const struct verp_check *chk, char *out,
                                  size_t outsz)
 {
 	struct verp_piece pc[BM_VERP_PIECES];
@@ -274,6 +267,8 @@ static enum verp_status verp_try(const char *pat, const char *rcpt, size_t len,
 	size_t n, ll, dl;
 	char addr[BM_VERP_LOCAL_MAX + 1 + BM_VERP_DOM_MAX + 1];
 	char want[BM_VERP_TAG_MAX + 1], got[BM_VERP_TAG_MAX + 1];
+	const struct sign_key *k;
+	const char *tag;
 
 	if (verp_split(pat, pc, &n) != 0)
 		return VERP_NO_MATCH;
@@ -291,22 +286,29 @@ static enum verp_status verp_try(const char *pat, const char *rcpt, size_t len,
 		return VERP_NO_MATCH;
 	memcpy(out, addr, ll + 1 + dl + 1);
 
-	if (secret == NULL || secret->key_len == 0)
+	if (chk == NULL || chk->keys == NULL || chk->keys->n == 0)
 		return VERP_OK;
-	if (!m.have[VERP_PH_TAG] || m.span[VERP_PH_TAG].len != secret->tag_len)
+	if (!m.have[VERP_PH_TAG] || m.span[VERP_PH_TAG].len != chk->tag_len + 4)
 		return VERP_BAD_TAG;
-	if (verp_tag(secret, addr, want, sizeof(want)) != 0)
+	tag = m.span[VERP_PH_TAG].p;
+	for (int i = 0; i < 4; i++)
+		if (!isdigit((unsigned char)tag[i]))
+			return VERP_BAD_TAG;
+	k = sign_key_find(chk->keys, (unsigned)(tag[0] - '0'));
+	if (k == NULL || verp_mac(k, tag, addr, chk->tag_len, want) != 0)
 		return VERP_BAD_TAG;
-	memcpy(got, m.span[VERP_PH_TAG].p, secret->tag_len);
-	got[secret->tag_len] = '\0';
+	memcpy(got, tag + 4, chk->tag_len);
+	got[chk->tag_len] = '\0';
 	verp_lower(got);                        /* some MTAs fold the whole address */
-	if (CRYPTO_memcmp(got, want, secret->tag_len) != 0)
+	if (CRYPTO_memcmp(got, want, chk->tag_len) != 0)
 		return VERP_BAD_TAG;
+	if (sign_expired(tag + 1, chk->now, chk->keys->valid_days))
+		return VERP_EXPIRED;
 	return VERP_OK;
 }
 
 enum verp_status verp_decode(const char *const *patterns, const char *rcpt,
-                             const struct verp_secret *secret, char *out,
+                             const struct verp_check *chk, char *out,
                              size_t outsz)
 {
 	enum verp_status best = VERP_NO_MATCH;
@@ -324,19 +326,20 @@ enum verp_status verp_decode(const char *const *patterns, const char *rcpt,
 		return VERP_NO_MATCH;
 	for (const char *const *p = patterns; *p; p++) {
 		char tmp[sizeof(bad)];
-		enum verp_status st = verp_try(*p, rcpt, len, secret, tmp, sizeof(tmp));
+		enum verp_status st = verp_try(*p, rcpt, len, chk, tmp, sizeof(tmp));
 		if (st == VERP_OK) {
 			if (strlen(tmp) + 1 > outsz)
 				return VERP_NO_MATCH;
 			memcpy(out, tmp, strlen(tmp) + 1);
 			return VERP_OK;
 		}
-		if (st == VERP_BAD_TAG && best == VERP_NO_MATCH) {
-			best = VERP_BAD_TAG;
+		if ((st == VERP_BAD_TAG && best == VERP_NO_MATCH) ||
+		    (st == VERP_EXPIRED && best != VERP_EXPIRED)) {
+			best = st;
 			memcpy(bad, tmp, sizeof(bad));
 		}
 	}
-	if (best == VERP_BAD_TAG) {
+	if (best != VERP_NO_MATCH) {
 		if (strlen(bad) + 1 > outsz)
 			return VERP_NO_MATCH;
 		memcpy(out, bad, strlen(bad) + 1);
@@ -344,82 +347,39 @@ enum verp_status verp_decode(const char *const *patterns, const char *rcpt,
 	return best;
 }
 
-int verp_secret_load(const char *path, unsigned tag_len, struct verp_secret *s,
-                     char *err, size_t errsz)
+int verp_render(const char *pattern, const char *addr, const char *tag,
+                char *out, size_t outsz)
 {
-	char buf[BM_VERP_SECRET_READ];
-	char dummy[1];
-	struct stat st;
-	ssize_t got;
-	size_t n = 0, line;
-	int fd, rc = -1;
+	struct verp_piece pc[BM_VERP_PIECES];
+	const char *at;
+	size_t n, o = 0;
 
-	if (err == NULL || errsz == 0) {
-		err = dummy;
-		errsz = sizeof(dummy);
-	}
-	err[0] = '\0';
-	if (s == NULL || path == NULL || *path == '\0') {
-		snprintf(err, errsz, "verp: no secret file given");
+	if (addr == NULL || out == NULL || outsz == 0 || verp_split(pattern, pc, &n) != 0)
 		return -1;
-	}
-	memset(s, 0, sizeof(*s));
-	if (tag_len < 8 || tag_len > 64) {
-		snprintf(err, errsz, "verp: tag length %u not in 8..64", tag_len);
+	at = strrchr(addr, '@');
+	if (at == NULL || at == addr || at[1] == '\0')
 		return -1;
-	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
-		snprintf(err, errsz, "%s: secret file is accessible by group or others "
-		         "(mode %04o; use chmod 600)", path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	while (n < sizeof(buf)) {
-		got = read(fd, buf + n, sizeof(buf) - n);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-			goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = pc[i].lit;
+		size_t len = pc[i].len;
+
+		if (pc[i].ph == VERP_PH_LOCAL) {
+			p = addr;
+			len = (size_t)(at - addr);
+		} else if (pc[i].ph == VERP_PH_DOMAIN) {
+			p = at + 1;
+			len = strlen(at + 1);
+		} else if (pc[i].ph == VERP_PH_TAG) {
+			p = tag != NULL ? tag : "";
+			len = strlen(p);
+			if (len == 0)
+				return -1;
 		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (memchr(buf, '\n', n))
-			break;
+		if (o + len + 1 > outsz)
+			return -1;
+		memcpy(out + o, p, len);
+		o += len;
 	}
-	line = 0;
-	while (line < n && buf[line] != '\n')
-		line++;
-	if (line > 0 && buf[line - 1] == '\r')
-		line--;
-	if (line == 0) {
-		snprintf(err, errsz, "%s: the secret (first line) is empty", path);
-		goto out;
-	}
-	if (line > sizeof(s->key) || (line == n && n == sizeof(buf))) {
-		snprintf(err, errsz, "%s: the secret is longer than %zu bytes", path,
-		         sizeof(s->key));
-		goto out;
-	}
-	memcpy(s->key, buf, line);
-	s->key_len = line;
-	s->tag_len = tag_len;
-	rc = 0;
-out:
-	OPENSSL_cleanse(buf, sizeof(buf));
-	close(fd);
-	return rc;
+	out[o] = '\0';
+	return 0;
 }

@@ -38,11 +38,13 @@ conf() { # NAME SINK(on|off)
 socket = "inet:$port@127.0.0.1"
 user = "nobody"
 max_suppress_per_hour = 10000000
+max_suppress_per_domain = 10000000
 suppress {
 	file = "$WORK/$n/list.txt"
 }
 trust {
 	spf = "off"
+	relays = {"192.0.2.10"}     # milter-load's client address
 }
 CONF
 	[ "$2" = on ] && printf 'pgsql {\n\tconninfo_file = "%s"\n\thost = "%s"\n}\n' "$WORK/conninfo" "$n" >> "$WORK/$n.conf"

@@ -102,6 +102,7 @@ cat > "$WORK/bm.conf" <<CONF
 socket = "inet:$BM_PORT@127.0.0.1"
 user = "$RUNUSER"
 max_suppress_per_hour = 10000000
+max_suppress_per_domain = 10000000
 suppress {
 	file = "$LIST"
 	format = "plain"
@@ -111,6 +112,7 @@ suppress {
 }
 trust {
 	spf = "off"
+	origins = {"unaligned"}   # list as before: the bench measures the write path
 }
 CONF
 chmod 644 "$WORK/bm.conf"

@@ -13,6 +13,7 @@ e2e_require_postfix() {
 	[ "$(id -u)" -eq 0 ] || e2e_skip "end-to-end tests need root (Postfix runs its own instance)"
 	command -v postfix >/dev/null 2>&1 || [ -x /usr/sbin/postfix ] || e2e_skip "postfix is not installed"
 	[ -x "$BUILD/bounce-milter" ] || e2e_skip "$BUILD/bounce-milter is not built"
+	[ -x "$BUILD/tests/tools/bounce-milter-testdns" ] || e2e_skip "$BUILD/tests/tools/bounce-milter-testdns is not built"
 	export PATH="$PATH:/usr/sbin:/sbin"
 }
 
@@ -46,6 +47,7 @@ e2e_setup_work() {
 }
 
 # e2e_postfix_up SMTP_PORT MILTER_SPEC   (MILTER_SPEC in Postfix syntax, inet:127.0.0.1:PORT)
+# E2E_NON_SMTPD_MILTERS sets non_smtpd_milters (local sendmail); default none.
 e2e_postfix_up() {
 	local port=$1 milter=$2 uid gid
 	mkdir -p "$PF"/{etc,spool,data,mail,log}
@@ -81,7 +83,7 @@ local_header_rewrite_clients =
 maillog_file = $PF/log/maillog
 maillog_file_prefixes = $PF/log
 smtpd_milters = $milter
-non_smtpd_milters =
+non_smtpd_milters = ${E2E_NON_SMTPD_MILTERS:-}
 milter_default_action = tempfail
 milter_protocol = 6
 smtpd_banner = \$myhostname ESMTP e2e
@@ -141,10 +143,20 @@ e2e_postfix_down() {
 # e2e_milter_start CONF LOGFILE [extra args]: starts bounce-milter -f, sets
 # MILTER_PID.  E2E_MILTER_WRAP (e.g. "valgrind -q") is put in front of it;
 # the wrapper must exec in place (valgrind does) so the pid is the milter's.
+# With BM_TEST_DNS_ZONE set (a zone file, tests/lib/spfzone.h syntax) it
+# starts tests/tools/bounce-milter-testdns instead: the same daemon linked
+# with the tests' DNS seam, so SPF is answered from that zone, never DNS.
+e2e_milter_bin() {
+	if [ -n "${BM_TEST_DNS_ZONE:-}" ]; then
+		echo "$BUILD/tests/tools/bounce-milter-testdns"
+	else
+		echo "$BUILD/bounce-milter"
+	fi
+}
 e2e_milter_start() {
 	local conf=$1 log=$2; shift 2
 	# shellcheck disable=SC2086
-	${E2E_MILTER_WRAP:-} "$BUILD/bounce-milter" -f -c "$conf" "$@" >>"$log" 2>&1 &
+	${E2E_MILTER_WRAP:-} "$(e2e_milter_bin)" -f -c "$conf" "$@" >>"$log" 2>&1 &
 	MILTER_PID=$!
 }
 
@@ -179,7 +191,8 @@ e2e_send() {
 }
 
 # Re-run the calling script in a private network namespace (unshare -n) whose
-# loopback also carries 198.51.100.9 and 192.0.2.77, unless already inside.
+# loopback also carries 198.51.100.9, 192.0.2.77 and 203.0.113.25, unless
+# already inside.
 # With E2E_NS_MOUNT=1 it also gets a private mount namespace (unshare -m:
 # tmpfs mounts and remounts made by the script are seen by nobody else).
 e2e_enter_netns() { # SCRIPT ARGS...
@@ -196,6 +209,7 @@ e2e_enter_netns() { # SCRIPT ARGS...
 	ip link set lo up
 	ip addr add 198.51.100.9/32 dev lo
 	ip addr add 192.0.2.77/32 dev lo
+	ip addr add 203.0.113.25/32 dev lo
 }
 
 # Count of delivered messages in the sink Maildir.

@@ -34,6 +34,7 @@ fl_init() { # SCRIPT ARGS...
 	# and from the namespace's extra address 192.0.2.77
 	printf 'mx.remote.test TXT v=spf1 ip4:127.0.0.0/8 ip4:192.0.2.77 -all\n' > "$WORK/zone"
 	chmod 644 "$WORK/zone"
+	export BM_TEST_DNS_ZONE=$WORK/zone   # the daemon with the tests' DNS seam
 }
 
 # fl_conf [LINES...]: the daemon's config; each extra argument is one line
@@ -46,6 +47,7 @@ fl_conf() {
 		echo "socket = \"inet:$MILTER_PORT@127.0.0.1\""
 		echo "user = \"$RUNUSER\""
 		echo "max_suppress_per_hour = ${FL_PER_HOUR:-1000000}"
+		echo "max_suppress_per_domain = 1000000"
 		local l
 		for l in "$@"; do echo "$l"; done
 		cat <<CONF
@@ -57,9 +59,9 @@ suppress {
 	on_error = "tempfail"
 }
 trust {
-	spf = "pass"
+	# the test's own relays: Postfix's loopback client and 192.0.2.77
+	relays = {"127.0.0.1", "192.0.2.77"}
 	spf_timeout_ms = 2000
-	dns_zone_file = "$WORK/zone"
 }
 CONF
 	} > "$CONF.tmp"

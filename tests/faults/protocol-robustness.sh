@@ -18,6 +18,7 @@ BUILD=${BUILD:-$(pwd)}
 . "$SRCDIR/tests/e2e/lib.sh"
 LOAD=$BUILD/tests/tools/milter-load
 [ -x "$BUILD/bounce-milter" ] || e2e_skip "$BUILD/bounce-milter is not built"
+[ -x "$BUILD/tests/tools/bounce-milter-testdns" ] || e2e_skip "$BUILD/tests/tools/bounce-milter-testdns is not built"
 [ -x "$LOAD" ] || e2e_skip "$LOAD is not built"
 command -v python3 >/dev/null 2>&1 || e2e_skip "python3 is not installed (free port)"
 FILES=()
@@ -46,16 +47,18 @@ cat > "$WORK/bm.conf" <<CONF
 socket = "$SOCK"
 user = "$RUNUSER"
 max_suppress_per_hour = 1000000
+max_suppress_per_domain = 1000000
 suppress {
 	file = "$WORK/list/suppressed.txt"
 	classes = {"hard"}
 }
 trust {
 	spf = "off"          # milter-load says HELO mx.example.net from 192.0.2.10
-	dns_zone_file = "$WORK/zone"
+	relays = {"192.0.2.10"}
 }
 CONF
 chmod 644 "$WORK/bm.conf" "$WORK/zone"
+export BM_TEST_DNS_ZONE=$WORK/zone   # the daemon with the tests' DNS seam
 
 VG=""
 # a sanitizer build (bootstrap.sh test: make check BM_SANITIZED=1) checks

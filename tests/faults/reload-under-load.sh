@@ -75,6 +75,14 @@ sort "$LIST" > "$WORK/got"
 e2e_check "list: the $N hard and the 5 later soft addresses, each once, no earlier soft one" \
 	cmp -s "$WORK/want" "$WORK/got"
 e2e_check "list: whole lines, ends with LF" fl_lines_ok "$LIST"
+# A config path that became a directory: libconfuse's scanner used to
+# exit the process on the read error (issue 10).  Logged, old config kept.
+mv "$CONF" "$CONF.saved" && mkdir "$CONF"
+kill -USR1 "$MILTER_PID"
+for i in $(seq 100); do grep -q 'not a regular file' "$WORK/milter.log" && break; sleep 0.05; done
+e2e_check "a directory as the config: reload refused with a log line" \
+	grep -q 'bm.conf: not a regular file' "$WORK/milter.log"
+rmdir "$CONF" && mv "$CONF.saved" "$CONF"
 e2e_check "milter running" e2e_alive "$MILTER_PID"
 echo "# reload-under-load: N=$N conns=$CONNS reloads=$step (1 broken)," \
 	"total $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"

@@ -67,12 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (c->path == NULL || c->socket == NULL || c->user == NULL || c->syslog_ident == NULL ||
-	    c->suppress_file == NULL || c->authserv_id == NULL || c->dns_zone_file == NULL ||
-	    c->bounce_address == NULL || c->pass_helo == NULL || c->pass_networks == NULL ||
-	    c->verp_patterns == NULL)
+	    c->suppress_file == NULL || c->authserv_id == NULL || c->key_specs == NULL ||
+	    c->bounce_address == NULL || c->relays == NULL || c->verp_patterns == NULL)
 		fail("loaded config has a NULL field");
 	if (c->max_message_bytes == 0 || c->max_suppress_per_message == 0 ||
-	    c->max_suppress_per_hour == 0)
+	    c->max_suppress_per_hour == 0 || c->max_suppress_per_domain == 0 ||
+	    c->max_total_message_bytes == 0)
 		fail("loaded config has a zero limit");
 	conf_free(c);
 	return 0;

@@ -39,11 +39,15 @@ cat > "$WORK/bm.conf" <<CONF
 socket = "unix:$WORK/list/milter.sock"
 user = "$RUNUSER"
 max_suppress_per_hour = 10000000
+max_suppress_per_domain = 10000000
 suppress {
 	file = "$WORK/list/suppressed.txt"
 	format = "csv"
 }
-trust { spf = "off" }
+trust {
+	spf = "off"
+	relays = {"192.0.2.10"}     # milter-load's client address
+}
 control {
 	socket = "$CSOCK"
 	max_requests_per_second = 10000
@@ -223,7 +227,9 @@ e2e_check "requests over the rate answered ERR busy" \
 	awk '/^busy/ { exit !($2 >= 30 && $4 >= 1 && $4 <= 10) }' "$WORK/caps.out"
 e2e_check "a third client told ERR too many clients" grep -q '^third ERR too many clients' "$WORK/caps.out"
 sleep 1.1
-echo 'control { socket = "relative" }' >> "$WORK/bm.conf"
+# a bad value in the control section (a second control { } section would
+# be refused as a duplicate before the value is read)
+sed -i "s|socket = \"$CSOCK\"|socket = \"relative\"|" "$WORK/bm.conf"
 e2e_check "a bad config: reload answers ERR, exit 1" bash -c "! '$CTL' -s '$CSOCK' reload 2> '$WORK/reload.err'"
 e2e_check "the ERR says why" grep -q 'control.socket' "$WORK/reload.err"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then

@@ -67,12 +67,14 @@ milter_conf() {
 socket = "inet:${PORT[$n]}@127.0.0.1"
 user = "nobody"
 max_suppress_per_hour = 1000000
+max_suppress_per_domain = 1000000
 suppress {
 	file = "$WORK/$n/list/suppressed.txt"
 	format = "$fmt"
 }
 trust {
 	spf = "off"
+	relays = {"192.0.2.10"}     # milter-load's client address
 }
 control {
 	socket = "$WORK/$n/control.sock"

@@ -76,10 +76,10 @@ static void test_only_the_trusted_authserv_id_counts(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		enum spf_res res = SPF_RES_OFF;
+		struct authres_spf res;
 		enum authres_status st = authres_spf(rows[i].value, strlen(rows[i].value), ID, &res);
-		if (st != rows[i].st || (st == AUTHRES_SPF && res != rows[i].res)) {
-			print_message("%s: status %d res %d\n", rows[i].label, st, (int)res);
+		if (st != rows[i].st || (st == AUTHRES_SPF && res.res != rows[i].res)) {
+			print_message("%s: status %d res %d\n", rows[i].label, st, (int)res.res);
 			bad++;
 		}
 	}
@@ -88,14 +88,14 @@ static void test_only_the_trusted_authserv_id_counts(void **state)
 
 static void test_no_trusted_id_configured_trusts_nothing(void **state)
 {
-	enum spf_res res = SPF_RES_OFF;
+	struct authres_spf res;
 	const char *v = "mx.example.net; spf=pass";
 
 	(void)state;
 	assert_int_equal(authres_spf(v, strlen(v), "", &res), AUTHRES_FOREIGN);
 	assert_int_equal(authres_spf(v, strlen(v), NULL, &res), AUTHRES_FOREIGN);
 	assert_int_equal(authres_spf(NULL, 0, ID, &res), AUTHRES_FOREIGN);
-	assert_int_equal(res, SPF_RES_OFF);
+	assert_int_equal(res.res, SPF_RES_NONE);   /* cleared */
 	/* res may be NULL */
 	assert_int_equal(authres_spf(v, strlen(v), ID, NULL), AUTHRES_SPF);
 }
@@ -104,7 +104,7 @@ static void test_length_bounds_the_parse(void **state)
 {
 	const char v[] = "mx.example.net; spf=pass smtp.helo=a.test";
 	const char nul[] = "mx.example.net; spf=pass\0; spf=fail";
-	enum spf_res res = SPF_RES_OFF;
+	struct authres_spf res;
 
 	(void)state;
 	/* cut after "spf=pa": a different result word, so malformed */
@@ -119,7 +119,7 @@ static void test_hostile_values_stay_linear(void **state)
 {
 	size_t n = 1 << 20;
 	char *v = malloc(n + 64);
-	enum spf_res res;
+	struct authres_spf res;
 
 	(void)state;
 	assert_non_null(v);
@@ -136,7 +136,7 @@ static void test_hostile_values_stay_linear(void **state)
 	for (size_t o = strlen(v); o + 8 < n; o += 6)
 		memcpy(v + o, " a.b=c", 7);
 	assert_int_equal(authres_spf(v, strlen(v), ID, &res), AUTHRES_SPF);
-	assert_int_equal(res, SPF_RES_PASS);
+	assert_int_equal(res.res, SPF_RES_PASS);
 	/* a megabyte of semicolons */
 	strcpy(v, "mx.example.net");
 	memset(v + strlen(v), ';', n);
@@ -150,11 +150,39 @@ static void test_hostile_values_stay_linear(void **state)
 	free(v);
 }
 
+/* Attack 4 (issue 10): a result counts only for the identity it names. */
+static void test_identity_is_reported(void **state)
+{
+	static const struct {
+		const char *value;
+		enum authres_ident ident;
+		const char *domain;
+	} idrows[] = {
+		{ "mx.example.net; spf=pass smtp.mailfrom=postmaster@bigbank.example", AUTHRES_ID_MAILFROM, "bigbank.example" },
+		{ "mx.example.net; spf=pass smtp.mailfrom=bigbank.example", AUTHRES_ID_MAILFROM, "bigbank.example" },
+		{ "mx.example.net; spf=pass smtp.helo=mx.bigbank.example", AUTHRES_ID_HELO, "mx.bigbank.example" },
+		{ "mx.example.net; spf=pass", AUTHRES_ID_NONE, "" },
+		{ "mx.example.net; spf=pass header.from=bigbank.example", AUTHRES_ID_NONE, "" },
+		{ "mx.example.net; dkim=pass header.d=bigbank.example; spf=fail smtp.helo=x.test", AUTHRES_ID_HELO, "x.test" },
+		{ "mx.example.net; spf=pass smtp.mailfrom=a@", AUTHRES_ID_NONE, "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(idrows) / sizeof(idrows[0]); i++) {
+		struct authres_spf res;
+
+		assert_int_equal(authres_spf(idrows[i].value, strlen(idrows[i].value), ID, &res), AUTHRES_SPF);
+		if (res.ident != idrows[i].ident || strcmp(res.domain, idrows[i].domain) != 0)
+			fail_msg("%s: ident %d domain \"%s\"", idrows[i].value, res.ident, res.domain);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_only_the_trusted_authserv_id_counts),
 		cmocka_unit_test(test_no_trusted_id_configured_trusts_nothing),
+		cmocka_unit_test(test_identity_is_reported),
 		cmocka_unit_test(test_length_bounds_the_parse),
 		cmocka_unit_test(test_hostile_values_stay_linear),
 	};

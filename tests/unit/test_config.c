@@ -105,8 +105,9 @@ test_good_values(void **state)
 	    "  on_error = \"accept\"\n"
 	    "}\n"
 	    "trust {\n"
-	    "  spf = \"pass\"\n"
-	    "  pass_networks = {\"127.0.0.0/8\", \"::1\"}\n"
+	    "  spf = \"off\"\n"
+	    "  origins = {\"trusted\"}\n"
+	    "  relays = {\"192.0.2.0/24\", \"2001:db8::1\"}\n"
 	    "}\n"
 	    "verp { patterns = {\"bounces+{local}={domain}@example.com\"} }\n");
 	c = conf_load(path, errs, sizeof errs);
@@ -126,8 +127,12 @@ test_good_values(void **state)
 	assert_true(c->suppress_reason[BM_REASON_SUSPEND]);
 	assert_false(c->suppress_reason[BM_REASON_USERUNKNOWN]);
 	assert_int_equal(c->on_error, BM_ON_ERROR_ACCEPT);
-	assert_int_equal(c->spf_policy, BM_SPF_POLICY_PASS);
-	assert_string_equal(c->pass_networks[1], "::1");
+	assert_false(c->spf_on);
+	assert_false(c->origin_ok[ORIGIN_UNALIGNED]);
+	assert_false(c->origin_ok[ORIGIN_ALIGNED]);
+	assert_true(c->origin_ok[ORIGIN_TRUSTED]);
+	assert_true(c->origin_ok[ORIGIN_SIGNED]);   /* stronger levels too */
+	assert_string_equal(c->relays[1], "2001:db8::1");
 	assert_string_equal(c->verp_patterns[0], "bounces+{local}={domain}@example.com");
 	conf_free(c);
 }
@@ -160,12 +165,19 @@ test_defaults(void **state)
 	assert_false(c->suppress_class[BM_CLASS_SOFT]);
 	assert_int_equal(c->on_error, BM_ON_ERROR_TEMPFAIL);
 	assert_false(c->suppress_complaints);
-	assert_int_equal(c->spf_policy, BM_SPF_POLICY_NOT_FAIL);
+	assert_true(c->spf_on);
+	/* the safe default: signed, trusted or aligned; unaligned never */
+	assert_false(c->origin_ok[ORIGIN_UNALIGNED]);
+	assert_true(c->origin_ok[ORIGIN_ALIGNED]);
+	assert_true(c->origin_ok[ORIGIN_TRUSTED]);
+	assert_true(c->origin_ok[ORIGIN_SIGNED]);
+	assert_null(c->relays[0]);
 	assert_int_equal(c->spf_timeout_ms, 2000);
 	assert_string_equal(c->authserv_id, "");
 	assert_null(c->verp_patterns[0]);
-	assert_int_equal(c->verp_secret.tag_len, 16);
-	assert_int_equal(c->verp_secret.key_len, 0);
+	assert_int_equal(c->verp_tag_len, 16);
+	assert_int_equal(c->keys.n, 0);
+	assert_int_equal(c->keys.valid_days, 7);
 	conf_free(c);
 }
 
@@ -233,13 +245,21 @@ static const struct bad_case bad_cases[] = {
 	{ "bad bool", "suppress {\n  file = \"%LIST%\"\n  complaints = maybe\n}\n", 3, "complaints" },
 	{ "bad spf policy", "suppress { file = \"%LIST%\" }\ntrust {\n  spf = \"maybe\"\n}\n", 3, "trust.spf" },
 	{ "spf timeout zero", "suppress { file = \"%LIST%\" }\ntrust {\n  spf_timeout_ms = 0\n}\n", 3, "spf_timeout_ms" },
-	{ "bad network", "suppress { file = \"%LIST%\" }\ntrust {\n  pass_networks = {\"10.0.0.0/33\"}\n}\n", 3, "10.0.0.0/33" },
+	{ "bad network", "suppress { file = \"%LIST%\" }\ntrust {\n  relays = {\"10.0.0.0/33\"}\n}\n", 3, "10.0.0.0/33" },
+	{ "old spf policy", "suppress { file = \"%LIST%\" }\ntrust {\n  spf = \"pass\"\n}\n", 3, "trust.origins" },
+	{ "bad origin", "suppress { file = \"%LIST%\" }\ntrust {\n  origins = {\"spf\"}\n}\n", 3, "trust.origins" },
 	{ "bad authserv id", "suppress { file = \"%LIST%\" }\ntrust {\n  authserv_id = \"mx; evil\"\n}\n", 3, "authserv_id" },
-	{ "missing zone file", "suppress { file = \"%LIST%\" }\ntrust {\n  dns_zone_file = \"/nonexistent-bm-zone\"\n}\n", 3, "nonexistent-bm-zone" },
 	{ "bad verp pattern", "suppress { file = \"%LIST%\" }\nverp {\n  patterns = {\"bounces@example.com\"}\n}\n", 3, "verp.patterns" },
 	{ "tag length", "suppress { file = \"%LIST%\" }\nverp {\n  tag_length = 4\n}\n", 3, "tag_length" },
-	{ "missing secret", "suppress { file = \"%LIST%\" }\nverp {\n  secret_file = \"/nonexistent-bm-secret\"\n}\n", 3, "secret_file" },
+	{ "missing key file", "suppress { file = \"%LIST%\" }\nsigning {\n  keys = {\"1:/nonexistent-bm-secret\"}\n}\n", 3, "signing.keys" },
+	{ "key without id", "suppress { file = \"%LIST%\" }\nsigning {\n  keys = {\"/etc/bm-secret\"}\n}\n", 3, "KEYID" },
 	{ "unterminated string", "suppress { file = \"%LIST%\" }\nsocket = \"inet:1@x\n", 3, "end of file" },
+	/* issue 10: what libconfuse lets through, -t must not */
+	{ "missing closing brace", "suppress {\n  file = \"%LIST%\"\n\ntrust {\n  spf = \"off\"\n}\n", 1, "never closed" },
+	{ "stray closing brace", "suppress { file = \"%LIST%\" }\n}\n", 2, "without" },
+	{ "duplicate option", "suppress { file = \"%LIST%\" }\nmax_suppress_per_hour = 5\n# comment\nmax_suppress_per_hour = 6\n", 4, "given twice (first at line 2)" },
+	{ "duplicate option in a section", "suppress {\n  file = \"%LIST%\"\n  classes = {\"hard\"}\n  classes = {\"soft\"}\n}\n", 4, "\"classes\" is given twice" },
+	{ "duplicate section", "suppress { file = \"%LIST%\" }\ntrust { spf = \"off\" }\ntrust {\n  relays = {\"192.0.2.1\"}\n}\n", 3, "section \"trust\" is given twice" },
 };
 
 static void
@@ -274,6 +294,119 @@ test_bad_configs(void **state)
 	snprintf(path, sizeof path, "%s/bad.conf", tmpdir);
 	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++)
 		check_bad(&bad_cases[i], path);
+}
+
+/* A failed reload must not stop the daemon: libconfuse's scanner exits
+ * the process when it cannot read (a directory here); conf_lint refuses
+ * first.  Reaching the assertion at all is the test. */
+static void
+test_directory_as_config_is_an_error_not_an_exit(void **state)
+{
+	char errs[512];
+
+	(void)state;
+	assert_null(conf_load(tmpdir, errs, sizeof errs));
+	assert_non_null(strstr(errs, "not a regular file"));
+}
+
+/* -t runs the start-up checks of the list: folder and file modes, links. */
+static void
+test_list_path_checks_match_start_up(void **state)
+{
+	char dir[300], path[300], list[400], other[400], body[600], errs[2048];
+	struct bm_config *c;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/ww", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(list, sizeof list, "%s/list.txt", dir);
+	snprintf(path, sizeof path, "%s/ww.conf", tmpdir);
+	snprintf(body, sizeof body, "suppress {\n  file = \"%s\"\n}\n", list);
+	write_conf(path, body);
+	c = conf_load(path, errs, sizeof errs);
+	if (c == NULL)
+		fail_msg("a 0755 folder was refused: %s", errs);
+	conf_free(c);
+	/* world-writable folder: refused, unless sticky and root-owned */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_null(conf_load(path, errs, sizeof errs));
+	assert_non_null(strstr(errs, "world-writable"));
+	assert_int_equal(chmod(dir, 0775), 0);
+	assert_null(conf_load(path, errs, sizeof errs));
+	assert_int_equal(chmod(dir, 01777), 0);
+	c = conf_load(path, errs, sizeof errs);
+	if (geteuid() == 0) {
+		if (c == NULL)
+			fail_msg("a sticky root-owned folder was refused: %s", errs);
+	} else {
+		assert_null(c);                    /* sticky, but not root-owned */
+	}
+	conf_free(c);
+	assert_int_equal(chmod(dir, 0755), 0);
+	/* a hard-linked list, a group-writable list */
+	{
+		FILE *f = fopen(list, "w");
+
+		assert_non_null(f);
+		assert_int_equal(fclose(f), 0);
+	}
+	assert_int_equal(chmod(list, 0640), 0);
+	snprintf(other, sizeof other, "%s/other", dir);
+	assert_int_equal(link(list, other), 0);
+	assert_null(conf_load(path, errs, sizeof errs));
+	assert_non_null(strstr(errs, "hard links"));
+	assert_int_equal(unlink(other), 0);
+	assert_int_equal(chmod(list, 0660), 0);
+	assert_null(conf_load(path, errs, sizeof errs));
+	assert_non_null(strstr(errs, "group- or world-writable"));
+	assert_int_equal(unlink(list), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* A root-owned 0600 key broke every reload after the privilege drop.  The
+ * keys read at start-up are kept when signing.keys does not change; a
+ * fresh load (or a changed list) reads the files again.  Here the key file
+ * is removed after the first load: reuse works, a fresh load fails. */
+static void
+test_reload_keeps_keys_read_at_start(void **state)
+{
+	char key[300], path[300], body[700], errs[2048];
+	struct bm_config *c1, *c2;
+	FILE *f;
+
+	(void)state;
+	snprintf(key, sizeof key, "%s/key1", tmpdir);
+	f = fopen(key, "w");
+	assert_non_null(f);
+	fputs("s3cret\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(key, 0600), 0);
+	snprintf(path, sizeof path, "%s/keys.conf", tmpdir);
+	snprintf(body, sizeof body, "suppress { file = \"%%LIST%%\" }\n"
+	    "signing {\n  keys = {\"1:%s\"}\n  valid_days = 9\n}\n", key);
+	write_conf(path, body);
+	c1 = conf_load(path, errs, sizeof errs);
+	if (c1 == NULL)
+		fail_msg("%s", errs);
+	assert_int_equal(c1->keys.n, 1);
+	assert_int_equal(unlink(key), 0);
+	assert_null(conf_load(path, errs, sizeof errs));         /* a fresh read fails */
+	c2 = conf_load_reuse(path, c1, errs, sizeof errs);
+	if (c2 == NULL)
+		fail_msg("reload with the same keys: %s", errs);
+	assert_int_equal(c2->keys.n, 1);
+	assert_int_equal(c2->keys.k[0].id, 1);
+	assert_int_equal(c2->keys.k[0].len, 6);
+	assert_memory_equal(c2->keys.k[0].key, "s3cret", 6);
+	assert_int_equal(c2->keys.valid_days, 9);
+	conf_free(c2);
+	/* a changed key list is read again */
+	snprintf(body, sizeof body, "suppress { file = \"%%LIST%%\" }\n"
+	    "signing {\n  keys = {\"2:%s\"}\n}\n", key);
+	write_conf(path, body);
+	assert_null(conf_load_reuse(path, c1, errs, sizeof errs));
+	assert_non_null(strstr(errs, "signing.keys"));
+	conf_free(c1);
 }
 
 static void
@@ -476,6 +609,9 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_sample_loads),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_directory_as_config_is_an_error_not_an_exit),
+		cmocka_unit_test(test_list_path_checks_match_start_up),
+		cmocka_unit_test(test_reload_keeps_keys_read_at_start),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unwritable_dir),
 		cmocka_unit_test(test_refcount),

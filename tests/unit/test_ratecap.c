@@ -166,6 +166,65 @@ static void test_concurrent_takes_never_exceed_the_cap(void **state)
 	ratecap_free(rc);
 }
 
+/* Attack 6 (issue 10): six IPv6 addresses of one /64 each had their own
+ * cap.  The daemon keys the cap by client network. */
+static void test_network_keys(void **state)
+{
+	static const struct {
+		const char *ip, *key;
+	} rows[] = {
+		{ "192.0.2.10", "192.0.2.0/24" },
+		{ "192.0.2.255", "192.0.2.0/24" },
+		{ "192.0.3.1", "192.0.3.0/24" },
+		{ "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+		{ "::ffff:192.0.2.77", "192.0.2.0/24" },
+		{ "::1", "::/64" },
+		{ "", "unknown" },
+		{ NULL, "unknown" },
+		{ "not an address", "not an address" },
+	};
+	char key[64];
+	struct ratecap *rc = ratecap_new(16);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(ratecap_net_key(rows[i].ip, key, sizeof(key)), 0);
+		assert_string_equal(key, rows[i].key);
+	}
+	assert_int_equal(ratecap_net_key("2001:db8:1:2::1", key, 8), -1);
+	/* six addresses of one /64 share one cap of 2 */
+	assert_non_null(rc);
+	{
+		unsigned ok = 0;
+
+		for (int i = 1; i <= 6; i++) {
+			char ip[64];
+
+			snprintf(ip, sizeof(ip), "2001:db8:66:1::%d", i);
+			assert_int_equal(ratecap_net_key(ip, key, sizeof(key)), 0);
+			ok += ratecap_take(rc, key, 2, T0);
+		}
+		assert_int_equal(ok, 2);
+	}
+	/* a 253-octet domain key is kept whole: two that differ at the end
+	 * are two keys */
+	{
+		char d1[260], d2[260];
+
+		d1[0] = '@';
+		memset(d1 + 1, 'a', 253);
+		d1[254] = '\0';
+		memcpy(d2, d1, sizeof(d2));
+		d2[253] = 'b';
+		assert_true(ratecap_take(rc, d1, 1, T0));
+		assert_false(ratecap_take(rc, d1, 1, T0));
+		assert_true(ratecap_take(rc, d2, 1, T0));
+	}
+	ratecap_free(rc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_least_recently_used_ip_is_evicted),
 		cmocka_unit_test(test_odd_keys_are_bounded),
 		cmocka_unit_test(test_concurrent_takes_never_exceed_the_cap),
+		cmocka_unit_test(test_network_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

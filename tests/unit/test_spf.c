@@ -1,6 +1,10 @@
 /*
  * test_spf.c - SPF checks against libspf2's in-memory zone (tests/data/spf/zone.txt).
  *
+ * The zone reaches spf.c through the tests' DNS seam (tests/lib/spfseam.c,
+ * linked with -Wl,--wrap=SPF_server_new): the environment variable
+ * BM_TEST_DNS_ZONE names the file; the product has no zone option.
+ *
  * Slow lookups are made deterministic with a link-time seam: the test binary
  * is linked with -Wl,--wrap=SPF_request_query_mailfrom, so every lookup
  * passes through __wrap_SPF_request_query_mailfrom below (and with
@@ -19,10 +23,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <cmocka.h>
 
+#include "spfzone.h"
 #include "trust/spf.h"
 
 #define ZONE BM_TEST_DATA "/spf/zone.txt"
@@ -137,12 +143,13 @@ static const struct sockaddr *ip(struct addr *a, const char *text)
 }
 
 static enum spf_res check(const char *ipt, const char *helo, const char *from,
-                          const struct spf_overrides *ov)
+                          const void *unused)
 {
 	struct addr a;
-	struct spf_check *c = spf_start(ipt ? ip(&a, ipt) : NULL, helo, from, ov);
+	struct spf_check *c = spf_start(ipt ? ip(&a, ipt) : NULL, helo, from);
 	enum spf_res r;
 
+	(void)unused;
 	assert_non_null(c);
 	r = spf_wait(c, 5000);
 	spf_free(c);
@@ -154,7 +161,9 @@ static int setup(void **state)
 	char err[256];
 
 	(void)state;
-	return spf_init(ZONE, err, sizeof(err)) == 0 ? 0 : -1;
+	if (setenv("BM_TEST_DNS_ZONE", ZONE, 1) != 0)
+		return -1;
+	return spf_init(err, sizeof(err)) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -239,66 +248,66 @@ static void test_non_ip_socket_gives_none(void **state)
 	(void)state;
 	memset(&un, 0, sizeof(un));
 	un.sun_family = AF_UNIX;
-	c = spf_start((const struct sockaddr *)&un, "mx.good.test", "", NULL);
+	c = spf_start((const struct sockaddr *)&un, "mx.good.test", "");
 	assert_int_equal(spf_wait(c, 1000), SPF_RES_NONE);
 	spf_free(c);
 }
 
-/* ------------------------------------------------------------ overrides */
+/* ------------------------------------------------------------ loopback, check_host */
 
-static void test_overrides_decide_before_any_lookup(void **state)
+/* Attack 2 (issue 10): libspf2 answers pass for any loopback client, so a
+ * local user (sendmail, or a direct connection to the milter) could pass
+ * SPF for any name.  The module answers none for loopback, no lookup. */
+static void test_loopback_is_never_spf_pass(void **state)
 {
-	static const char *const helos[] = { "MX.Trusted.TEST.", NULL };
-	static const char *const nets[] = { "203.0.113.0/24", "2001:db8:ff::/48",
-	                                    "198.18.0.1", NULL };
-	const struct spf_overrides ov = { helos, nets };
-	const struct spf_overrides none = { NULL, NULL };
-	static const struct row rows[] = {
-		{ "HELO override, case and trailing dot ignored", "198.51.100.7", "mx.trusted.test", "", SPF_RES_PASS },
-		{ "IPv4 network override beats a failing policy", "203.0.113.9", "mx.good.test", "", SPF_RES_PASS },
-		{ "IPv6 network override", "2001:db8:ff:1::9", "mx.good.test", "", SPF_RES_PASS },
-		{ "single-host override", "198.18.0.1", "mx.good.test", "", SPF_RES_PASS },
-		{ "override also covers an empty HELO", "203.0.113.9", "", "", SPF_RES_PASS },
-	};
+	static const char *const ips[] = { "127.0.0.1", "127.8.9.10", "::1",
+	                                   "::ffff:127.0.0.1" };
 	unsigned before = lookup_count();
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		enum spf_res got = check(rows[i].ip, rows[i].helo, rows[i].from, &ov);
-		if (got != rows[i].want)
-			fail_msg("%s: got %s", rows[i].label, spf_res_name(got));
+	for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+		struct addr a;
+		struct spf_check *c;
+
+		if (check(ips[i], "mx.good.test", "", NULL) != SPF_RES_NONE)
+			fail_msg("%s with HELO mx.good.test is not none", ips[i]);
+		if (check(ips[i], "mx.open.test", "", NULL) != SPF_RES_NONE)
+			fail_msg("%s with HELO mx.open.test (+all) is not none", ips[i]);
+		c = spf_start_host(ip(&a, ips[i]), "open.test");
+		if (spf_wait(c, 5000) != SPF_RES_NONE)
+			fail_msg("%s: check_host(open.test) is not none", ips[i]);
+		spf_free(c);
 	}
 	assert_int_equal(lookup_count(), before);
-	/* outside the overrides the policy applies again */
-	assert_int_equal(check("198.18.0.2", "mx.good.test", "", &ov), SPF_RES_FAIL);
-	assert_int_equal(check("2001:db8:fe::1", "mx.good.test", "", &ov), SPF_RES_FAIL);
-	assert_int_equal(check("198.51.100.7", "mx.trusted.test", "", &none), SPF_RES_FAIL);
-	assert_int_equal(check("198.51.100.7", "mx.trusted.test", "", NULL), SPF_RES_FAIL);
 }
 
-static void test_network_syntax_is_validated(void **state)
+/* Aligned origin: check_host() for a domain of our choosing. */
+static void test_check_host_for_a_recipient_domain(void **state)
 {
 	static const struct {
-		const char *net;
-		bool ok;
+		const char *ip, *domain;
+		enum spf_res want;
 	} rows[] = {
-		{ "10.0.0.0/8", true }, { "127.0.0.1", true }, { "::1", true },
-		{ "2001:db8::/32", true }, { "0.0.0.0/0", true }, { "::/0", true },
-		{ "192.0.2.128/25", true },
-		{ "10.0.0.1/8", false },      /* host bits set */
-		{ "10.0.0.0/33", false }, { "::/129", false }, { "10.0.0.0/", false },
-		{ "10.0.0.0/8x", false }, { "10.0.0.0/-1", false }, { "10.0.0.0/0008", false },
-		{ "example.com", false }, { "", false }, { NULL, false },
-		{ "10.0.0.0 /8", false },
-		{ "2001:db8::1/32", false },
-		{ "1111:2222:3333:4444:5555:6666:7777:8888:9999/128", false },
+		{ "192.0.2.25", "good.test", SPF_RES_PASS },       /* good.test's MX */
+		{ "198.51.100.7", "good.test", SPF_RES_FAIL },
+		{ "192.0.2.10", "mx.good.test", SPF_RES_PASS },
+		{ "198.51.100.7", "nospf.example", SPF_RES_NONE },
+		{ "198.51.100.7", "", SPF_RES_NONE },
+		{ "198.51.100.7", "no dots", SPF_RES_NONE },
+		{ "198.51.100.7", NULL, SPF_RES_NONE },
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (spf_network_valid(rows[i].net) != rows[i].ok)
-			fail_msg("spf_network_valid(%s) should be %d",
-			         rows[i].net ? rows[i].net : "NULL", rows[i].ok);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct addr a;
+		struct spf_check *c = spf_start_host(ip(&a, rows[i].ip), rows[i].domain);
+		enum spf_res got = spf_wait(c, 5000);
+
+		spf_free(c);
+		if (got != rows[i].want)
+			fail_msg("check_host(%s, %s): got %s", rows[i].ip,
+			         rows[i].domain ? rows[i].domain : "NULL", spf_res_name(got));
+	}
 }
 
 /* ------------------------------------------------------------ timing */
@@ -310,7 +319,7 @@ static void test_slow_lookup_times_out_as_temperror(void **state)
 
 	(void)state;
 	gate_close();
-	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "");
 	gate_wait_for(1);                 /* the lookup is now in flight */
 	assert_int_equal(spf_wait(c, 0), SPF_RES_TEMPERROR);
 	assert_int_equal(spf_wait(c, 50), SPF_RES_TEMPERROR);
@@ -327,7 +336,7 @@ static void test_free_while_lookup_runs_is_safe(void **state)
 
 	(void)state;
 	gate_close();
-	c = spf_start(ip(&a, "198.51.100.7"), "mx.good.test", "", NULL);
+	c = spf_start(ip(&a, "198.51.100.7"), "mx.good.test", "");
 	gate_wait_for(1);
 	spf_free(c);                      /* caller gone; the lookup still runs */
 	gate_open();
@@ -344,11 +353,11 @@ static void test_full_queue_gives_temperror_at_once(void **state)
 	(void)state;
 	gate_close();
 	for (size_t i = 0; i < WORKERS; i++)
-		held[i] = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+		held[i] = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "");
 	gate_wait_for(WORKERS);           /* every lookup thread is busy */
 	for (size_t i = WORKERS; i < WORKERS + QUEUE; i++)
-		held[i] = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
-	extra = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+		held[i] = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "");
+	extra = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "");
 	assert_int_equal(spf_wait(extra, 0), SPF_RES_TEMPERROR);
 	spf_free(extra);
 	gate_open();
@@ -385,7 +394,7 @@ static void *concurrent_worker(void *p)
 
 	for (unsigned i = 0; i < PER; i++) {
 		unsigned k = (w->id + i) % (sizeof(mix) / sizeof(mix[0]));
-		c[i] = spf_start(ip(&a, mix[k].ip), mix[k].helo, "", NULL);
+		c[i] = spf_start(ip(&a, mix[k].ip), mix[k].helo, "");
 	}
 	for (unsigned i = 0; i < PER; i++) {
 		unsigned k = (w->id + i) % (sizeof(mix) / sizeof(mix[0]));
@@ -423,7 +432,7 @@ static void test_libspf2_internal_error_fails_one_check_not_the_process(void **s
 	pthread_mutex_lock(&gate_lock);
 	crash_next = true;
 	pthread_mutex_unlock(&gate_lock);
-	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "", NULL);
+	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "");
 	/* the handler completes the check before its thread ends: no timeout */
 	assert_int_equal(spf_wait(c, 10000), SPF_RES_TEMPERROR);
 	spf_free(c);
@@ -438,20 +447,27 @@ static void test_init_reports_zone_errors_with_line(void **state)
 {
 	char err[256];
 
+	struct spfzone z;
+
 	(void)state;
 	spf_shutdown();
-	assert_int_equal(spf_init(BAD_ZONE, err, sizeof(err)), -1);
+	assert_int_equal(spfzone_load(BAD_ZONE, &z, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad-zone.txt:3:"));
-	assert_int_equal(spf_init(BM_TEST_DATA "/spf/no-such-file", err, sizeof(err)), -1);
+	assert_int_equal(spfzone_load(BM_TEST_DATA "/spf/no-such-file", &z, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no-such-file"));
+	/* a zone that does not load makes the seam's server NULL: start-up fails */
+	assert_int_equal(setenv("BM_TEST_DNS_ZONE", BAD_ZONE, 1), 0);
+	assert_int_equal(spf_init(err, sizeof(err)), -1);
 	/* not initialised: a check is temperror, never a crash */
 	assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_TEMPERROR);
 	/* resolver mode sets up without touching the network (no lookup made) */
-	assert_int_equal(spf_init("", err, sizeof(err)), 0);
+	assert_int_equal(unsetenv("BM_TEST_DNS_ZONE"), 0);
+	assert_int_equal(spf_init(err, sizeof(err)), 0);
 	assert_int_equal(check(NULL, "mx.good.test", "", NULL), SPF_RES_NONE);
 	spf_shutdown();
-	assert_int_equal(spf_init(ZONE, err, sizeof(err)), 0);
-	assert_int_equal(spf_init(ZONE, err, sizeof(err)), -1);   /* once only */
+	assert_int_equal(setenv("BM_TEST_DNS_ZONE", ZONE, 1), 0);
+	assert_int_equal(spf_init(err, sizeof(err)), 0);
+	assert_int_equal(spf_init(err, sizeof(err)), -1);   /* once only */
 	assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_PASS);
 }
 
@@ -475,8 +491,8 @@ int main(void)
 		cmocka_unit_test(test_results_follow_the_published_policy),
 		cmocka_unit_test(test_null_ip_gives_none_without_lookup),
 		cmocka_unit_test(test_non_ip_socket_gives_none),
-		cmocka_unit_test(test_overrides_decide_before_any_lookup),
-		cmocka_unit_test(test_network_syntax_is_validated),
+		cmocka_unit_test(test_loopback_is_never_spf_pass),
+		cmocka_unit_test(test_check_host_for_a_recipient_domain),
 		cmocka_unit_test(test_slow_lookup_times_out_as_temperror),
 		cmocka_unit_test(test_free_while_lookup_runs_is_safe),
 		cmocka_unit_test(test_full_queue_gives_temperror_at_once),

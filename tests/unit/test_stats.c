@@ -94,6 +94,9 @@ test_causes(void **state)
 		enum stats_cause cause;
 	} t[] = {
 		{ "spf-policy", STATS_CAUSE_ORIGIN }, { "verp-tag", STATS_CAUSE_ORIGIN },
+		{ "origin", STATS_CAUSE_ORIGIN }, { "unsigned", STATS_CAUSE_ORIGIN },
+		{ "bad-tag", STATS_CAUSE_ORIGIN }, { "expired-tag", STATS_CAUSE_ORIGIN },
+		{ "domain-cap", STATS_CAUSE_CAP }, { "unlistable", STATS_CAUSE_INVALID },
 		{ "message-cap", STATS_CAUSE_CAP }, { "rate-cap", STATS_CAUSE_CAP },
 		{ "allowlist", STATS_CAUSE_ALLOWLIST }, { "no-address", STATS_CAUSE_INVALID },
 		{ "write-error", STATS_CAUSE_WRITE_ERROR }, { "mystery", STATS_CAUSE_OTHER },

@@ -1,5 +1,5 @@
 /*
- * spfzone.c - zone file reader for the in-memory DNS of spf.c.
+ * spfzone.c - zone file reader for the tests' DNS seam (spfseam.c).
  */
 #include "config.h"
 
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "trust/spfzone.h"
+#include "spfzone.h"
 
 #define BM_SPFZONE_LINE 4096
 #define BM_SPFZONE_MAX  100000  /* records */

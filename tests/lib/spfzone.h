@@ -1,5 +1,5 @@
 /*
- * spfzone.h - the in-memory DNS zone file used by spf.c (tests, labs).
+ * spfzone.h - the in-memory DNS zone file of the tests' DNS seam (spfseam.c).
  *
  * spfzone_load() reads lines "name TYPE data" ('#' comments, blank lines
  * allowed).  TYPE is A, AAAA, MX ("10 host"), PTR, TXT or SPF (data either
