@@ -38,7 +38,7 @@ struct eventlog_event {
 	const char *original_recipient;
 	const char *reporting_mta;
 	const char *spf;               /* origin: SPF result */
-	bool trusted;                  /* origin: passed the trust policy */
+	bool trusted;                  /* origin level may suppress (trust.origins, tag) */
 	bool listed;                   /* on the list after this message */
 	const char *why;               /* new, already, escalated, or why not */
 	const char *message_id;        /* of the returned message, "" unknown */
