@@ -12,7 +12,7 @@
 #  2. command-line options: getopt()'s letters in src/daemon/main.c, the
 #     OPTIONS of man/bounce-milter.8 and the README;
 #  3. headers: the X-Bounce-* names the daemon adds and removes, the keys of
-#     X-Bounce-Recipient and X-Bounce-Origin (src/daemon/action.c), and what
+#     X-Bounce-Recipient and X-Bounce-Origin (src/daemon/report.c), and what
 #     the README's "Headers it adds" and man/bounce-milter.8 show of them;
 #  4. log keys: every key=value key of the per-recipient log line and the
 #     other log_qid() lines, every reason a listing is refused for, and what
@@ -163,16 +163,22 @@ for cmd in re.findall(r"`bounce-milter((?: -\w(?: [A-Z]+)?)+)`", conf_text):
 same("command-line option", letters, readme_letters, "README.md")
 
 # ---------------------------------------------------------------- 3. headers
+# action.c decides; report.c writes the headers and the log lines, every
+# value through kv_append()/report_field() (util/kv.h: quoted when needed)
 action_src = read("src/daemon/action.c")
+report_src = read("src/daemon/report.c")
 session_src = read("src/daemon/session.c")
-added = set(re.findall(r'action_add_header\([^"]*"(X-Bounce-[\w-]+)"', action_src))
+added = set(re.findall(r'report_add_header\([^"]*"(X-Bounce-[\w-]+)"', report_src))
 own = set(re.findall(r'"(X-Bounce-[\w-]+)"', session_src))
 same("header", added, own, "session.c's list of our own headers")
-rcpt_keys = set(re.findall(r'action_field\([^"]*"([\w-]+)"', action_src))
-origin_fmt = re.search(r'"((?:[\w-]+=%s;? ?)+)",\s*\n?\s*spf_res_name', action_src)
-origin_keys = set(re.findall(r"([\w-]+)=%s", origin_fmt.group(1))) if origin_fmt else set()
+hdrs_fn = re.search(r"\nreport_headers\(.*?\n\}\n", report_src, re.S)
+hdrs_fn = hdrs_fn.group(0) if hdrs_fn else ""
+rcpt_part, _, origin_part = hdrs_fn.partition('"X-Bounce-Recipient", raw)')
+field_re = r'(?:report_field|kv_append)\(raw, sizeof raw, (?:"[^"]*", )?"([\w-]+)"'
+rcpt_keys = set(re.findall(field_re, rcpt_part))
+origin_keys = set(re.findall(field_re, origin_part))
 if not rcpt_keys or not origin_keys:
-    problems.append("could not read the X-Bounce-Recipient or X-Bounce-Origin keys from action.c")
+    problems.append("could not read the X-Bounce-Recipient or X-Bounce-Origin keys from report.c")
 hdr_readme = section(readme, r"^## Headers it adds", r"^## ")
 
 
@@ -205,18 +211,18 @@ for name in sorted(os.listdir(daemon_dir)):
     for call in re.findall(r"log_qid\((.*?)\);", src, re.S):
         for lit in re.findall(r'"((?:[^"\\]|\\.)*)"', call):
             log_keys |= set(re.findall(r"(?:^|[ (])([a-z_]+)=", lit))
-one = re.search(r"\naction_log_one\(.*?\n\}\n", action_src, re.S)
+one = re.search(r"\nreport_log_one\(.*?\n\}\n", report_src, re.S)
 if one is None:
-    problems.append("no action_log_one() in action.c")
+    problems.append("no report_log_one() in report.c")
 else:
-    for lit in re.findall(r'"((?:[^"\\]|\\.)*)"', one.group(0)):
-        log_keys |= set(re.findall(r"(?:^|[ (])([a-z_]+)=", lit))
-why = set(re.findall(r'->why = "([\w-]+)"', action_src))
-# the key that carries them: " why=%s" (it was a second reason= once)
-m = re.search(r'" (\w+)=%s", x->why', action_src)
+    log_keys |= set(re.findall(r'kv_append\(line, sizeof line, "[^"]*", "([a-z_]+)"', one.group(0)))
+why = set(re.findall(r'->(?:tag_)?why = "([\w-]+)"', action_src))
+# the key that carries them: kv_append(..., "why", x->why) (it was a
+# second reason= once)
+m = re.search(r'"(\w+)", x->why\)', report_src)
 why_key = m.group(1) if m else "why"
 if m is None:
-    problems.append("action.c: no key found for the refusal reason")
+    problems.append("report.c: no key found for the refusal reason")
 log_readme = section(readme, r"^## Logging", r"^## ")
 log_man = section(man8, r"^\.SH LOGGING", r"^\.SH ")
 covered("log key", log_keys, log_readme, "README.md (Logging)", "%s=")
