@@ -136,6 +136,7 @@ suppress {
 }
 trust {
 	spf = "off"
+	relays = {"$GOOD_IP"}       # the test's sending MTA: our relay here
 }
 CONF
 chmod 644 "$WORK/bm.conf"
