@@ -92,7 +92,8 @@ e2e_check "/etc/bounce-milter.conf is a conffile" \
 for f in /usr/sbin/bounce-milter /usr/sbin/bounce-milterctl /usr/bin/bounce-classify \
 	/lib/systemd/system/bounce-milter.service /usr/share/bounce-milter/schema.sql \
 	/usr/share/man/man8/bounce-milter.8.gz /usr/share/man/man8/bounce-milterctl.8.gz \
-	/usr/share/man/man5/bounce-milter.conf.5.gz /usr/share/man/man1/bounce-classify.1.gz; do
+	/usr/share/man/man5/bounce-milter.conf.5.gz /usr/share/man/man1/bounce-classify.1.gz \
+	/usr/bin/bounce-sign /usr/share/man/man1/bounce-sign.1.gz; do
 	e2e_check "the package holds $f" sh -c "dpkg -L bounce-milter | grep -qx '$f'"
 done
 e2e_check "the system user bounce-milter exists, without a login shell" \

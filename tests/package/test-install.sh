@@ -23,7 +23,7 @@ for f in sbin/bounce-milter sbin/bounce-milterctl bin/bounce-classify \
 	share/bounce-milter/schema.sql lib/sysusers.d/bounce-milter.conf \
 	lib/tmpfiles.d/bounce-milter.conf lib/systemd/system/bounce-milter.service \
 	man/man8/bounce-milter.8 man/man8/bounce-milterctl.8 man/man5/bounce-milter.conf.5 \
-	man/man1/bounce-classify.1; do
+	man/man1/bounce-classify.1 bin/bounce-sign man/man1/bounce-sign.1; do
 	check "$f is installed" test -n "$(find "$dest" -path "*/$f" | head -1)"
 done
 unit=$(find "$dest" -name bounce-milter.service | head -1)
