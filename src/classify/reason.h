@@ -6,7 +6,8 @@
  * case-insensitive phrases (data, not code; no regex compiled per call) and
  * returns BM_REASON_UNDEFINED when nothing matches.  reason_from_status()
  * maps an RFC 3463 code to the reason its registry meaning implies.
- * All functions are pure and thread-safe.
+ * The words themselves (enum bm_reason) live in record.h, below the
+ * phrase tables that name them.  All functions are pure and thread-safe.
  */
 #ifndef BM_REASON_H
 #define BM_REASON_H
@@ -15,46 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum bm_reason {
-	BM_REASON_UNDEFINED = 0,
-	BM_REASON_USERUNKNOWN,
-	BM_REASON_HOSTUNKNOWN,
-	BM_REASON_HASMOVED,
-	BM_REASON_NOTACCEPT,
-	BM_REASON_MAILBOXFULL,
-	BM_REASON_SUSPEND,
-	BM_REASON_EXCEEDLIMIT,
-	BM_REASON_MESGTOOBIG,
-	BM_REASON_SYSTEMERROR,
-	BM_REASON_SYSTEMFULL,
-	BM_REASON_NETWORKERROR,
-	BM_REASON_EXPIRED,
-	BM_REASON_TOOMANYCONN,
-	BM_REASON_RATELIMITED,
-	BM_REASON_SPEEDING,
-	BM_REASON_BLOCKED,
-	BM_REASON_SPAMDETECTED,
-	BM_REASON_VIRUSDETECTED,
-	BM_REASON_POLICYVIOLATION,
-	BM_REASON_SECURITYERROR,
-	BM_REASON_AUTHFAILURE,
-	BM_REASON_BADREPUTATION,
-	BM_REASON_REQUIREPTR,
-	BM_REASON_REJECTED,
-	BM_REASON_NORELAYING,
-	BM_REASON_FILTERED,
-	BM_REASON_CONTENTERROR,
-	BM_REASON_SYNTAXERROR,
-	BM_REASON_MAILERERROR,
-	BM_REASON_NOTCOMPLIANTRFC,
-	BM_REASON_FAILEDSTARTTLS,
-	BM_REASON_SUPPRESSED,
-	BM_REASON_ONHOLD,
-	BM_REASON_DELIVERED,
-	BM_REASON_VACATION,
-	BM_REASON_FEEDBACK,
-	BM_REASON_COUNT
-};
+#include "classify/record.h"
 
 const char *reason_name(enum bm_reason r);       /* never NULL */
 int reason_from_name(const char *name);          /* -1 if unknown */

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "classify/reason.h"
 #include "classify/reason_phrases.h"
 #include "classify/phrases.h"
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "classify/reason.h"
+#include "classify/record.h"
 
 /* A phrase group: the phrases of one reason from one kind of source.
  * `specific` groups name a cause precisely enough to contradict another

@@ -3,8 +3,9 @@
  * recipient (struct bounce_rcpt), gathered in one struct bounce_result.
  *
  * These are the types that the DSN and ARF parsers, the recognisers, the
- * class rules and the facade (bounce.h) share; they live here, below all of
- * them, so no module depends on a module that depends on it.  All strings
+ * reason tables, the class rules and the facade (bounce.h) share; they
+ * live here, below all of them, so no module depends on a module that
+ * depends on it.  All strings
  * are NUL-terminated, bounded by their array size and free of control
  * characters (result_scrub() is the last guard).  The result owns its
  * recipient array: bounce_result_free() releases it.
@@ -16,7 +17,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "classify/reason.h"
+/* Why a recipient failed: Sisimai 5.1's reason words, so results compare
+ * with it; the names and the rules that find them are reason.h's. */
+enum bm_reason {
+	BM_REASON_UNDEFINED = 0,
+	BM_REASON_USERUNKNOWN,
+	BM_REASON_HOSTUNKNOWN,
+	BM_REASON_HASMOVED,
+	BM_REASON_NOTACCEPT,
+	BM_REASON_MAILBOXFULL,
+	BM_REASON_SUSPEND,
+	BM_REASON_EXCEEDLIMIT,
+	BM_REASON_MESGTOOBIG,
+	BM_REASON_SYSTEMERROR,
+	BM_REASON_SYSTEMFULL,
+	BM_REASON_NETWORKERROR,
+	BM_REASON_EXPIRED,
+	BM_REASON_TOOMANYCONN,
+	BM_REASON_RATELIMITED,
+	BM_REASON_SPEEDING,
+	BM_REASON_BLOCKED,
+	BM_REASON_SPAMDETECTED,
+	BM_REASON_VIRUSDETECTED,
+	BM_REASON_POLICYVIOLATION,
+	BM_REASON_SECURITYERROR,
+	BM_REASON_AUTHFAILURE,
+	BM_REASON_BADREPUTATION,
+	BM_REASON_REQUIREPTR,
+	BM_REASON_REJECTED,
+	BM_REASON_NORELAYING,
+	BM_REASON_FILTERED,
+	BM_REASON_CONTENTERROR,
+	BM_REASON_SYNTAXERROR,
+	BM_REASON_MAILERERROR,
+	BM_REASON_NOTCOMPLIANTRFC,
+	BM_REASON_FAILEDSTARTTLS,
+	BM_REASON_SUPPRESSED,
+	BM_REASON_ONHOLD,
+	BM_REASON_DELIVERED,
+	BM_REASON_VACATION,
+	BM_REASON_FEEDBACK,
+	BM_REASON_COUNT
+};
 
 /* What the mailing software should do about one recipient (DESIGN 3);
  * the rules and the name table are classify.h's. */

@@ -23,15 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum smtpcmd {
-	SMTPCMD_NONE = 0,
-	SMTPCMD_CONN,   /* the greeting, before any command */
-	SMTPCMD_HELO,   /* HELO / EHLO (and the session set-up after it) */
-	SMTPCMD_MAIL,   /* MAIL FROM */
-	SMTPCMD_RCPT,   /* RCPT TO */
-	SMTPCMD_DATA,   /* DATA or the end of data (".") */
-	SMTPCMD_COUNT
-};
+#include "classify/smtpcmd_step.h"
 
 /* "CONN", "HELO", "MAIL", "RCPT", "DATA"; "" for SMTPCMD_NONE; never NULL. */
 const char *smtpcmd_name(enum smtpcmd c);

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <threads.h>
 
-#include "classify/smtpcmd.h"
 #include "classify/smtpcmd_phrase.h"
 #include "util/scan.h"
 #include "util/text.h"

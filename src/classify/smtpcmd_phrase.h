@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "classify/smtpcmd.h"
+#include "classify/smtpcmd_step.h"
 
 /* How smtpcmd_phrase_scan() finds paragraph marks: in folded text a '\n'
  * is one; in raw text, a white space run that holds two line ends. */

@@ -14,8 +14,8 @@
 #include <confuse.h>
 
 #include "daemon/conf.h"
-#include "daemon/conf_ops.h"
 #include "daemon/conf_lint.h"
+#include "daemon/conf_ops_schema.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 

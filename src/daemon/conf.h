@@ -34,29 +34,11 @@
 
 #include "classify/classify.h"
 #include "classify/reason.h"
+#include "daemon/conf_ops.h"
 #include "suppress/suppress.h"
 #include "trust/origin.h"
 #include "trust/sign.h"
 #include "trust/verp.h"
-
-struct allowlist;
-
-/* Operations (issue 13; conf_ops.c): control socket, allowlist, event log,
- * soft-bounce escalation, periodic syslog summary. */
-struct conf_ops {
-	char *control_socket;            /* "" = no control socket */
-	unsigned control_max_clients;
-	unsigned control_rate;           /* requests per second, all clients */
-	struct allowlist *allowlist;     /* never NULL after loading */
-	char *eventlog_file;             /* "" = no event log */
-	bool eventlog_fsync;
-	bool escalate;
-	unsigned escalate_days;          /* distinct days ... */
-	unsigned escalate_window;        /* ... within this many days */
-	bool escalate_reason[BM_REASON_COUNT];
-	char *escalate_state_file;
-	unsigned summary_minutes;        /* 0 = no syslog summary */
-};
 
 enum bm_on_error { BM_ON_ERROR_TEMPFAIL, BM_ON_ERROR_ACCEPT };
 
@@ -117,9 +99,5 @@ void conf_free(struct bm_config *c);
 void conf_install(struct bm_config *c);        /* first config, or a swap */
 struct bm_config *conf_get(void);              /* +1 reference */
 void conf_put(struct bm_config *c);            /* -1; frees a retired config at 0 */
-
-/* The names of every option, dotted ("suppress.file"), NULL-terminated:
- * tests compare this with the sample config and the man page. */
-extern const char *const conf_option_names[];
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * conf_ops.c - schema, validators and build of the operations options (see
- * conf_ops.h).  Defaults: no control socket, empty allowlist, no event
- * log, escalation off (3 distinct days within 7, reasons mailboxfull and
- * suspend), no syslog summary.
+ * conf_ops.h and conf_ops_schema.h).  Defaults: no control socket, empty
+ * allowlist, no event log, escalation off (3 distinct days within 7,
+ * reasons mailboxfull and suspend), no syslog summary.
  */
 #include "config.h"
 
@@ -16,8 +16,8 @@
 
 #include "classify/reason.h"
 #include "daemon/allowlist.h"
-#include "daemon/conf.h"
 #include "daemon/conf_ops.h"
+#include "daemon/conf_ops_schema.h"
 
 cfg_opt_t conf_ops_control_opts[] = {
 	CFG_STR("socket", "", CFGF_NONE),

@@ -1,31 +1,39 @@
 /*
- * conf_ops.h - internal to the config module: the operations sections of
- * bounce-milter.conf (control, allowlist, eventlog, escalate) and the
- * summary_minutes option.
+ * conf_ops.h - the operations part of the daemon's configuration (control
+ * socket, allowlist, event log, soft-bounce escalation, periodic syslog
+ * summary): struct conf_ops, held by value in struct bm_config (conf.h).
  *
- * conf_schema.c puts the four sections and the option into its schema and
- * calls conf_ops_validators() on every new parser; conf.c calls
- * conf_ops_build() after a successful parse (the allowlist file is read
- * there, so a reload re-reads it) and conf_ops_free() with the config.
- * conf_ops_build() returns -1 with one message in err.  Only conf*.c
- * include this header.
+ * conf_ops.c fills it from the parsed file (the libconfuse side of it is
+ * in conf_ops_schema.h, for conf*.c only) and conf_ops_free() releases
+ * what it owns (strings, the allowlist); the struct is never written after
+ * loading, so readers of a config need no lock.
  */
 #ifndef BM_CONF_OPS_H
 #define BM_CONF_OPS_H
 
-#include <stddef.h>
+#include <stdbool.h>
 
-#include <confuse.h>
+#include "classify/record.h"
 
-#include "daemon/conf.h"
+struct allowlist;
 
-extern cfg_opt_t conf_ops_control_opts[];
-extern cfg_opt_t conf_ops_allowlist_opts[];
-extern cfg_opt_t conf_ops_eventlog_opts[];
-extern cfg_opt_t conf_ops_escalate_opts[];
+/* Operations (issue 13; conf_ops.c): control socket, allowlist, event log,
+ * soft-bounce escalation, periodic syslog summary. */
+struct conf_ops {
+	char *control_socket;            /* "" = no control socket */
+	unsigned control_max_clients;
+	unsigned control_rate;           /* requests per second, all clients */
+	struct allowlist *allowlist;     /* never NULL after loading */
+	char *eventlog_file;             /* "" = no event log */
+	bool eventlog_fsync;
+	bool escalate;
+	unsigned escalate_days;          /* distinct days ... */
+	unsigned escalate_window;        /* ... within this many days */
+	bool escalate_reason[BM_REASON_COUNT];
+	char *escalate_state_file;
+	unsigned summary_minutes;        /* 0 = no syslog summary */
+};
 
-void conf_ops_validators(cfg_t *cfg);
-int conf_ops_build(cfg_t *cfg, struct conf_ops *o, char *err, size_t errsz);
 void conf_ops_free(struct conf_ops *o);
 
 #endif

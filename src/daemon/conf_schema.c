@@ -1,6 +1,6 @@
 /*
  * conf_schema.c - the libconfuse schema of bounce-milter.conf and one
- * validator per option (internal to config.c; see conf_schema.h).
+ * validator per option (internal to conf.c; see conf_schema.h).
  */
 #include "config.h"
 
@@ -14,16 +14,20 @@
 
 #include <confuse.h>
 
-#include "daemon/conf.h"
-#include "daemon/conf_ops.h"
+#include "classify/classify.h"
+#include "classify/reason.h"
+#include "daemon/conf_ops_schema.h"
 #include "daemon/conf_schema.h"
 #include "daemon/privs.h"
 #include "daemon/sink_pg.h"
+#include "suppress/suppress.h"
 #include "trust/origin.h"
+#include "trust/spf.h"
+#include "trust/verp.h"
 
 /* ------------------------------------------------------------------ names */
 
-/* Declared in conf.h; keep in step with the schema below. */
+/* Declared in conf_schema.h; keep in step with the schema below. */
 const char *const conf_option_names[] = {
 	"socket", "user", "socket_mode", "syslog_facility", "syslog_ident",
 	"max_message_bytes", "bounce_address", "max_suppress_per_message",

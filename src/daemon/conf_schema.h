@@ -5,11 +5,12 @@
  * conf_schema_new() returns a libconfuse parser that knows every option
  * (conf_option_names), its default and its validator; parse errors and
  * invalid values go to errfunc.  The validators refuse bad values with
- * cfg_error() and note the line of the options config.c checks again after
- * parsing (list file, user, signing keys) in conf_cur, which config.c
+ * cfg_error() and note the line of the options conf.c checks again after
+ * parsing (list file, user, signing keys) in conf_cur, which conf.c
  * sets for the duration of conf_load().  conf_schema_parse_mode() and
  * conf_schema_facility() turn already validated strings into values.
- * Only conf.c includes this header; the rest of the daemon uses conf.h.
+ * Only conf.c includes this header (and test_config.c, for the option
+ * names); the rest of the daemon uses conf.h.
  */
 #ifndef BM_CONF_SCHEMA_H
 #define BM_CONF_SCHEMA_H
@@ -30,8 +31,12 @@ struct conf_load {
 	int line_pg;                  /* pgsql.conninfo_file */
 };
 
-/* Defined in config.c: the load in progress on this thread, else NULL. */
+/* Defined in conf.c: the load in progress on this thread, else NULL. */
 extern _Thread_local struct conf_load *conf_cur;
+
+/* The names of every option, dotted ("suppress.file"), NULL-terminated:
+ * tests compare this with the sample config and the man page. */
+extern const char *const conf_option_names[];
 
 /* A parser for the whole schema, or NULL (out of memory); cfg_free() it. */
 cfg_t *conf_schema_new(cfg_errfunc_t errfunc);

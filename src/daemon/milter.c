@@ -38,7 +38,7 @@ milter_session(SMFICTX *ctx)
 	return s;
 }
 
-sfsistat
+static sfsistat
 bm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
              unsigned long f3, unsigned long *pf0, unsigned long *pf1,
              unsigned long *pf2, unsigned long *pf3)
@@ -57,7 +57,7 @@ bm_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct session *s = milter_session(ctx);
@@ -68,7 +68,7 @@ bm_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_helo(SMFICTX *ctx, char *helohost)
 {
 	struct session *s = milter_session(ctx);
@@ -79,7 +79,7 @@ bm_helo(SMFICTX *ctx, char *helohost)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct session *s = milter_session(ctx);
@@ -98,7 +98,7 @@ bm_envfrom(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct session *s = smfi_getpriv(ctx);
@@ -108,13 +108,13 @@ bm_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_data(SMFICTX *ctx)
 {
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct session *s = smfi_getpriv(ctx);
@@ -133,7 +133,7 @@ milter_qid(SMFICTX *ctx, struct session *s)
 		session_set_qid(s, qid);
 }
 
-sfsistat
+static sfsistat
 bm_eoh(SMFICTX *ctx)
 {
 	struct session *s = smfi_getpriv(ctx);
@@ -145,7 +145,7 @@ bm_eoh(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct session *s = smfi_getpriv(ctx);
@@ -157,7 +157,7 @@ bm_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_eom(SMFICTX *ctx)
 {
 	struct session *s = smfi_getpriv(ctx);
@@ -198,14 +198,14 @@ bm_eom(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_abort(SMFICTX *ctx)
 {
 	session_msg_reset(smfi_getpriv(ctx));
 	return SMFIS_CONTINUE;
 }
 
-sfsistat
+static sfsistat
 bm_close(SMFICTX *ctx)
 {
 	struct session *s = smfi_getpriv(ctx);

@@ -25,21 +25,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mime/mime_part.h"
+
 struct bounce_limits;
 struct mime_msg;
-
-struct mime_part {
-	int parent;              /* index of the parent part, -1 for part 0 */
-	unsigned depth;          /* 0 for part 0 */
-	char type[80];           /* "text/plain" lower case; default text/plain */
-	char boundary[128];      /* multipart boundary, "" if none */
-	char charset[40];        /* lower case, "" if none */
-	char report_type[40];    /* multipart/report report-type, lower case */
-	char encoding[32];       /* Content-Transfer-Encoding, lower case, "" = 7bit */
-	const char *body;        /* raw body bytes (inside the caller's buffer) */
-	size_t body_len;
-	size_t nheaders;
-};
 
 struct mime_msg *mime_parse(const char *data, size_t len,
                             const struct bounce_limits *lim);

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mime/mime.h"
 #include "mime/mime_ctype.h"
 #include "mime/mime_field.h"
+#include "mime/mime_part.h"
 #include "util/text.h"
 
 #define MIME_CTYPE_SEGS_MAX 32  /* RFC 2231 continuation segments */

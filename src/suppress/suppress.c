@@ -7,7 +7,8 @@
  * with one write(2) under flock(2), fsyncs once and wakes everybody (group
  * commit).  The set is only changed by the leader (or by reopen, which waits
  * for the leader), always under the mutex.  Lines: suppress_line.c; set:
- * suppress_set.c; safe open, repair and load: suppress_file.c.
+ * suppress_set.c; safe open, repair and load: suppress_file.c; format
+ * names: suppress_format.c; error text: suppress_err.c.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "suppress/suppress.h"
+#include "suppress/suppress_err.h"
 #include "suppress/suppress_file.h"
 #include "suppress/suppress_line.h"
 #include "suppress/suppress_list.h"
@@ -31,37 +33,6 @@
 
 #define SUP_ERR_MAX      512
 #define SUP_REOPEN_TRIES 3
-
-/* ------------------------------------------------------------ format names */
-
-static const char *const sup_format_names[] = {
-	[SUPPRESS_PLAIN] = "plain",
-	[SUPPRESS_CSV] = "csv",
-	[SUPPRESS_JSONL] = "jsonl",
-	[SUPPRESS_POSTFIX] = "postfix",
-};
-#define SUP_NFORMATS (sizeof(sup_format_names) / sizeof(sup_format_names[0]))
-
-int
-suppress_format_from_name(const char *name)
-{
-	size_t i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < SUP_NFORMATS; i++)
-		if (strcmp(name, sup_format_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *
-suppress_format_name(enum suppress_format f)
-{
-	if ((size_t)f >= SUP_NFORMATS)
-		return "unknown";
-	return sup_format_names[f];
-}
 
 /* ------------------------------------------------------------ the list */
 
@@ -127,13 +98,13 @@ suppress_open(const char *path, const struct suppress_opts *o, char *err,
 	struct suppress_file f;
 
 	if (path == NULL || *path == '\0' || o == NULL ||
-	    (size_t)o->format >= SUP_NFORMATS) {
-		suppress_file_err(err, errsz, "suppression list: no path or bad format");
+	    (size_t)o->format >= SUPPRESS_NFORMATS) {
+		suppress_err_set(err, errsz, "suppression list: no path or bad format");
 		return NULL;
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL || (l->path = strdup(path)) == NULL) {
 		free(l);
-		suppress_file_err(err, errsz, "suppression list %s: out of memory", path);
+		suppress_err_set(err, errsz, "suppression list %s: out of memory", path);
 		return NULL;
 	}
 	l->opts = *o;
@@ -144,12 +115,12 @@ suppress_open(const char *path, const struct suppress_opts *o, char *err,
 		return NULL;
 	}
 	if (pthread_mutex_init(&l->mu, NULL) != 0) {
-		suppress_file_err(err, errsz, "suppression list %s: mutex init failed", path);
+		suppress_err_set(err, errsz, "suppression list %s: mutex init failed", path);
 		goto fail;
 	}
 	if (pthread_cond_init(&l->cv, NULL) != 0) {
 		(void)pthread_mutex_destroy(&l->mu);
-		suppress_file_err(err, errsz, "suppression list %s: cond init failed", path);
+		suppress_err_set(err, errsz, "suppression list %s: cond init failed", path);
 		goto fail;
 	}
 	sup_install(l, &f);
@@ -350,21 +321,21 @@ sup_write_batch(struct suppress_list *l, const char *buf, size_t len,
 
 	io->stale = io->broken = false;
 	if (suppress_file_lock(l->fd, LOCK_EX) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: flock: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: flock: %s", l->path,
 		        SUPPRESS_ESTR(errno));
 		return -1;
 	}
 	/* under the lock: a consumer that renames, then locks, sees our line */
 	if ((same = suppress_file_same(l->path, l->dev, l->ino)) <= 0) {
 		if (same < 0)
-			suppress_file_err(err, errsz, "suppression list %s: %s", l->path,
+			suppress_err_set(err, errsz, "suppression list %s: %s", l->path,
 			        SUPPRESS_ESTR(errno));
 		io->stale = same == 0;
 		(void)suppress_file_lock(l->fd, LOCK_UN);
 		return -1;
 	}
 	if (fstat(l->fd, &st) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fstat: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: fstat: %s", l->path,
 		        SUPPRESS_ESTR(errno));
 		(void)suppress_file_lock(l->fd, LOCK_UN);
 		return -1;
@@ -385,15 +356,15 @@ sup_write_batch(struct suppress_list *l, const char *buf, size_t len,
 	if (w != (ssize_t)len) {
 		e = errno;
 		if (w >= 0)
-			suppress_file_err(err, errsz, "suppression list %s: short write (%zd of %zu "
+			suppress_err_set(err, errsz, "suppression list %s: short write (%zd of %zu "
 			        "bytes)", l->path, w, len);
 		else
-			suppress_file_err(err, errsz, "suppression list %s: write: %s", l->path,
+			suppress_err_set(err, errsz, "suppression list %s: write: %s", l->path,
 			        SUPPRESS_ESTR(e));
 		goto undo;
 	}
 	if (l->opts.fsync && fsync(l->fd) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fsync: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: fsync: %s", l->path,
 		        SUPPRESS_ESTR(errno));
 		goto undo;
 	}
@@ -421,7 +392,7 @@ sup_run_batch(struct suppress_list *l)
 	for (q = l->qhead; q != NULL; q = q->next)
 		n++;
 	if ((b.reqs = malloc(n * sizeof(*b.reqs))) == NULL) {
-		suppress_file_err(err, sizeof(err), "suppression list %s: out of memory", l->path);
+		suppress_err_set(err, sizeof(err), "suppression list %s: out of memory", l->path);
 	}
 	for (q = l->qhead; q != NULL; q = q->next) {
 		if (b.reqs != NULL)
@@ -448,13 +419,13 @@ sup_run_batch(struct suppress_list *l)
 		} else if (same < 0) {
 			char ebuf[128];
 
-			suppress_file_err(err, sizeof(err), "suppression list %s: %s", l->path,
+			suppress_err_set(err, sizeof(err), "suppression list %s: %s", l->path,
 			        SUPPRESS_ESTR(errno));
 			break;
 		}
 		if (sup_build(l, &b) < 0) {
 			sup_settle(l, &b, false);
-			suppress_file_err(err, sizeof(err), "suppression list %s: out of memory",
+			suppress_err_set(err, sizeof(err), "suppression list %s: out of memory",
 			        l->path);
 			break;
 		}
@@ -473,7 +444,7 @@ sup_run_batch(struct suppress_list *l)
 		if (!io.stale)
 			break;
 		l->need_reopen = true;
-		suppress_file_err(err, sizeof(err), "suppression list %s: file keeps changing",
+		suppress_err_set(err, sizeof(err), "suppression list %s: file keeps changing",
 		        l->path);
 	}
 
@@ -570,13 +541,13 @@ suppress_append(struct suppress_list *l, const struct suppress_entry *e,
 	if (added != NULL)
 		*added = 0;
 	if (l == NULL || (e == NULL && n > 0)) {
-		suppress_file_err(err, errsz, "suppression list: bad arguments");
+		suppress_err_set(err, errsz, "suppression list: bad arguments");
 		return -1;
 	}
 	if (n == 0)
 		return 0;
 	if ((items = calloc(n, sizeof(*items))) == NULL) {
-		suppress_file_err(err, errsz, "suppression list %s: out of memory", l->path);
+		suppress_err_set(err, errsz, "suppression list %s: out of memory", l->path);
 		return -1;
 	}
 	bad = sup_prepare(l, e, n, items);
@@ -621,10 +592,10 @@ suppress_append(struct suppress_list *l, const struct suppress_entry *e,
 	if (added != NULL)
 		*added = req.added;
 	if (rc < 0)
-		suppress_file_err(err, errsz, "%s", req.err);
+		suppress_err_set(err, errsz, "%s", req.err);
 	else if (bad > 0) {
 		rc = -1;
-		suppress_file_err(err, errsz, "suppression list %s: %zu of %zu addresses refused "
+		suppress_err_set(err, errsz, "suppression list %s: %zu of %zu addresses refused "
 		        "(invalid)", l->path, bad, n);
 	}
 	for (i = 0; i < n; i++)

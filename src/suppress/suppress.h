@@ -19,35 +19,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <time.h>
 
-enum suppress_format {
-	SUPPRESS_PLAIN = 0,
-	SUPPRESS_CSV,
-	SUPPRESS_JSONL,
-	SUPPRESS_POSTFIX,
-};
-
-struct suppress_entry {
-	const char *addr;          /* normalised address (required) */
-	const char *status;        /* "5.1.1" or "" */
-	const char *reason;        /* "userunknown" */
-	const char *reporting_mta; /* or "" */
-	const char *queue_id;      /* or "" */
-	time_t when;               /* first seen */
-};
-
-struct suppress_opts {
-	enum suppress_format format;
-	bool fsync;                /* fsync before returning from append */
-	bool fold_local;           /* compare local parts case-insensitively */
-};
+#include "suppress/suppress_format.h"
 
 struct suppress_list;
-
-/* -1 if the name is unknown */
-int suppress_format_from_name(const char *name);
-const char *suppress_format_name(enum suppress_format f);
 
 /* NULL with err set ("suppression list /x/y: is a symbolic link").  The
  * directory must exist; the file is created mode 0640 (less the umask), a

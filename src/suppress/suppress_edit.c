@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "suppress/suppress.h"
+#include "suppress/suppress_err.h"
 #include "suppress/suppress_file.h"
 #include "suppress/suppress_line.h"
 #include "suppress/suppress_list.h"
@@ -170,37 +171,37 @@ sup_edit_rewrite(struct suppress_list *l, const char *a, size_t alen,
 
 	*dropped = 0;
 	if (snprintf(tmp, sizeof(tmp), "%s.rmXXXXXX", l->path) >= (int)sizeof(tmp)) {
-		suppress_file_err(err, errsz, "suppression list %s: path too long", l->path);
+		suppress_err_set(err, errsz, "suppression list %s: path too long", l->path);
 		return -1;
 	}
 	if (suppress_file_lock(l->fd, LOCK_EX) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: flock: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: flock: %s", l->path,
 		                  SUPPRESS_ESTR(errno));
 		return -1;
 	}
 	if ((same = suppress_file_same(l->path, l->dev, l->ino)) <= 0) {
 		if (same < 0)
-			suppress_file_err(err, errsz, "suppression list %s: %s", l->path,
+			suppress_err_set(err, errsz, "suppression list %s: %s", l->path,
 			                  SUPPRESS_ESTR(errno));
 		rc = same == 0 ? 1 : -1;
 		goto out;
 	}
 	if (fstat(l->fd, &st) < 0 || st.st_size > SUP_EDIT_FILE_MAX ||
 	    (buf = sup_edit_slurp(l->fd, st.st_size)) == NULL) {
-		suppress_file_err(err, errsz, "suppression list %s: reading: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: reading: %s", l->path,
 		                  st.st_size > SUP_EDIT_FILE_MAX ? "file too large" :
 		                  SUPPRESS_ESTR(errno));
 		goto out;
 	}
 	if ((tfd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: creating %s: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: creating %s: %s", l->path,
 		                  tmp, SUPPRESS_ESTR(errno));
 		goto out;
 	}
 	if (fchmod(tfd, st.st_mode & 0777) < 0 ||
 	    sup_edit_copy(l, buf, (size_t)st.st_size, a, alen, tfd, dropped) < 0 ||
 	    fsync(tfd) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: writing %s: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: writing %s: %s", l->path,
 		                  tmp, SUPPRESS_ESTR(errno));
 		goto out;
 	}
@@ -209,14 +210,14 @@ sup_edit_rewrite(struct suppress_list *l, const char *a, size_t alen,
 		goto out;
 	}
 	if ((rc = sup_edit_install(l, tmp)) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: replacing: %s", l->path,
+		suppress_err_set(err, errsz, "suppression list %s: replacing: %s", l->path,
 		                  SUPPRESS_ESTR(errno));
 		goto out;
 	}
 	if (rc == 0)
 		tmp[0] = '\0';          /* installed: nothing to unlink */
 	if (rc == 0 && suppress_file_sync_dir(l->path) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fsync of the directory: %s",
+		suppress_err_set(err, errsz, "suppression list %s: fsync of the directory: %s",
 		                  l->path, SUPPRESS_ESTR(errno));
 		rc = -1;
 	}
@@ -243,7 +244,7 @@ suppress_remove(struct suppress_list *l, const char *addr, bool *removed,
 	if (l == NULL || addr == NULL ||
 	    (alen = suppress_line_addr(addr, strnlen(addr, SUPPRESS_ADDR_MAX + 1),
 	                               l != NULL && l->opts.fold_local, a)) < 0) {
-		suppress_file_err(err, errsz, "not a valid address");
+		suppress_err_set(err, errsz, "not a valid address");
 		return -1;
 	}
 	sup_edit_begin(l);
@@ -257,7 +258,7 @@ suppress_remove(struct suppress_list *l, const char *addr, bool *removed,
 		} else if (same < 0) {
 			char ebuf[128];
 
-			suppress_file_err(err, errsz, "suppression list %s: %s", l->path,
+			suppress_err_set(err, errsz, "suppression list %s: %s", l->path,
 			                  SUPPRESS_ESTR(errno));
 			rc = -1;
 			break;
@@ -306,7 +307,7 @@ suppress_export(struct suppress_list *l, char **out, size_t *len,
 	*out = NULL;
 	*len = *count = 0;
 	if (l == NULL) {
-		suppress_file_err(err, errsz, "suppression list: not open");
+		suppress_err_set(err, errsz, "suppression list: not open");
 		return -1;
 	}
 	(void)pthread_mutex_lock(&l->mu);
@@ -342,7 +343,7 @@ suppress_export(struct suppress_list *l, char **out, size_t *len,
 	(void)pthread_mutex_unlock(&l->mu);
 	qsort(v, n, sizeof(*v), sup_edit_cmp);
 	if ((*out = malloc(bytes)) == NULL) {
-		suppress_file_err(err, errsz, "suppression list %s: out of memory", l->path);
+		suppress_err_set(err, errsz, "suppression list %s: out of memory", l->path);
 		free(v);
 		free(buf);
 		return -1;
@@ -361,7 +362,7 @@ suppress_export(struct suppress_list *l, char **out, size_t *len,
 	free(buf);
 	return 0;
 oom:
-	suppress_file_err(err, errsz, "suppression list %s: out of memory", l->path);
+	suppress_err_set(err, errsz, "suppression list %s: out of memory", l->path);
 out:
 	(void)pthread_mutex_unlock(&l->mu);
 	free(v);

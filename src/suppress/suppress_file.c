@@ -11,47 +11,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "suppress/suppress_err.h"
 #include "suppress/suppress_file.h"
 #include "suppress/suppress_line.h"
 
 #define SUP_READ_CHUNK   (1u << 20)    /* loader buffer; longer lines skipped */
 #define SUP_TAIL_CHUNK   65536
-
-/* ------------------------------------------------------------ error text */
-
-void
-suppress_file_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
-/* strerror() is not guaranteed thread-safe; hide the two strerror_r flavours */
-const char *
-suppress_file_strerror(int errnum, char *buf, size_t bufsz)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return strerror_r(errnum, buf, bufsz);
-#else
-	if (strerror_r(errnum, buf, bufsz) != 0)
-		(void)snprintf(buf, bufsz, "error %d", errnum);
-	return buf;
-#endif
-}
-
-
 
 /* ------------------------------------------------------------ loading */
 
@@ -282,20 +253,20 @@ sup_check_dir(const char *path, char *err, size_t errsz)
 	struct stat st;
 
 	if (sup_dirname(path, dir, sizeof(dir)) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: path too long", path);
+		suppress_err_set(err, errsz, "suppression list %s: path too long", path);
 		return -1;
 	}
 	if (stat(dir, &st) < 0) {
 		if (errno == ENOENT)
-			suppress_file_err(err, errsz, "suppression list %s: directory %s does not exist",
+			suppress_err_set(err, errsz, "suppression list %s: directory %s does not exist",
 			        path, dir);
 		else
-			suppress_file_err(err, errsz, "suppression list %s: directory %s: %s",
+			suppress_err_set(err, errsz, "suppression list %s: directory %s: %s",
 			        path, dir, SUPPRESS_ESTR(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		suppress_file_err(err, errsz, "suppression list %s: %s is not a directory",
+		suppress_err_set(err, errsz, "suppression list %s: %s is not a directory",
 		        path, dir);
 		return -1;
 	}
@@ -304,7 +275,7 @@ sup_check_dir(const char *path, char *err, size_t errsz)
 	 * stops that for files they do not own. */
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !((st.st_mode & S_ISVTX) && st.st_uid == 0)) {
-		suppress_file_err(err, errsz, "suppression list %s: directory %s is group- or "
+		suppress_err_set(err, errsz, "suppression list %s: directory %s is group- or "
 		        "world-writable (mode %04o) and not sticky and root-owned", path, dir,
 		        (unsigned)(st.st_mode & 07777));
 		return -1;
@@ -318,20 +289,20 @@ sup_check_stat(const char *path, const struct stat *st, char *err,
                size_t errsz)
 {
 	if (S_ISLNK(st->st_mode)) {
-		suppress_file_err(err, errsz, "suppression list %s: is a symbolic link", path);
+		suppress_err_set(err, errsz, "suppression list %s: is a symbolic link", path);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		suppress_file_err(err, errsz, "suppression list %s: is not a regular file", path);
+		suppress_err_set(err, errsz, "suppression list %s: is not a regular file", path);
 		return -1;
 	}
 	if (st->st_nlink != 1) {
-		suppress_file_err(err, errsz, "suppression list %s: has %lu hard links (must be 1)",
+		suppress_err_set(err, errsz, "suppression list %s: has %lu hard links (must be 1)",
 		        path, (unsigned long)st->st_nlink);
 		return -1;
 	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		suppress_file_err(err, errsz,
+		suppress_err_set(err, errsz,
 		        "suppression list %s: is group- or world-writable (mode %04o)",
 		        path, (unsigned)(st->st_mode & 07777));
 		return -1;
@@ -350,7 +321,7 @@ suppress_file_check(const char *path, char *err, size_t errsz)
 	if (lstat(path, &lst) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		suppress_file_err(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
+		suppress_err_set(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
 		return -1;
 	}
 	return sup_check_stat(path, &lst, err, errsz);
@@ -373,7 +344,7 @@ suppress_file_open(const char *path, const struct suppress_opts *o,
 		return -1;
 	existed = lstat(path, &lst) == 0;
 	if (!existed && errno != ENOENT) {
-		suppress_file_err(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
+		suppress_err_set(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
 		return -1;
 	}
 	if (existed && sup_check_stat(path, &lst, err, errsz) < 0)
@@ -382,35 +353,35 @@ suppress_file_open(const char *path, const struct suppress_opts *o,
 	             O_NONBLOCK, 0640);
 	if (f->fd < 0) {
 		if (errno == ELOOP)
-			suppress_file_err(err, errsz, "suppression list %s: is a symbolic link", path);
+			suppress_err_set(err, errsz, "suppression list %s: is a symbolic link", path);
 		else
-			suppress_file_err(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
+			suppress_err_set(err, errsz, "suppression list %s: %s", path, SUPPRESS_ESTR(errno));
 		return -1;
 	}
 	if (fstat(f->fd, &st) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fstat: %s", path, SUPPRESS_ESTR(errno));
+		suppress_err_set(err, errsz, "suppression list %s: fstat: %s", path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
 	if (sup_check_stat(path, &st, err, errsz) < 0)
 		goto fail;
 	if (existed && (lst.st_dev != st.st_dev || lst.st_ino != st.st_ino)) {
-		suppress_file_err(err, errsz, "suppression list %s: replaced while being opened", path);
+		suppress_err_set(err, errsz, "suppression list %s: replaced while being opened", path);
 		goto fail;
 	}
 	if ((fl = fcntl(f->fd, F_GETFL)) < 0 ||
 	    fcntl(f->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fcntl: %s", path, SUPPRESS_ESTR(errno));
+		suppress_err_set(err, errsz, "suppression list %s: fcntl: %s", path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	if (suppress_file_lock(f->fd, LOCK_EX) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: flock: %s", path, SUPPRESS_ESTR(errno));
+		suppress_err_set(err, errsz, "suppression list %s: flock: %s", path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
 	/* size again under the lock: another writer may have appended */
 	if (fstat(f->fd, &st) < 0 || (cut = sup_repair_tail(f->fd, st.st_size)) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: repairing the last line: %s",
+		suppress_err_set(err, errsz, "suppression list %s: repairing the last line: %s",
 		        path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
@@ -419,23 +390,23 @@ suppress_file_open(const char *path, const struct suppress_opts *o,
 		ssize_t w = write(f->fd, SUPPRESS_CSV_HEADER, sizeof(SUPPRESS_CSV_HEADER) - 1);
 
 		if (w != (ssize_t)(sizeof(SUPPRESS_CSV_HEADER) - 1)) {
-			suppress_file_err(err, errsz, "suppression list %s: writing the csv header: %s",
+			suppress_err_set(err, errsz, "suppression list %s: writing the csv header: %s",
 			        path, w < 0 ? SUPPRESS_ESTR(errno) : "short write");
 			if (ftruncate(f->fd, 0) < 0) { /* nothing more to do */ }
 			goto fail;
 		}
 	}
 	if ((cut > 0 || st.st_size == 0) && o->fsync && fsync(f->fd) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fsync: %s", path, SUPPRESS_ESTR(errno));
+		suppress_err_set(err, errsz, "suppression list %s: fsync: %s", path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
 	if (!existed && o->fsync && suppress_file_sync_dir(path) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: fsync of the directory: %s",
+		suppress_err_set(err, errsz, "suppression list %s: fsync of the directory: %s",
 		        path, SUPPRESS_ESTR(errno));
 		goto fail;
 	}
 	if (suppress_set_init(&f->set, 1024) < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: out of memory", path);
+		suppress_err_set(err, errsz, "suppression list %s: out of memory", path);
 		goto fail;
 	}
 	ld.set = &f->set;
@@ -446,14 +417,14 @@ suppress_file_open(const char *path, const struct suppress_opts *o,
 	ld.nkeys = 0;
 	rc = sup_load(f->fd, st.st_size - cut, &ld, &found);
 	if (rc == -1) {
-		suppress_file_err(err, errsz, "suppression list %s: file holds %s entries, "
+		suppress_err_set(err, errsz, "suppression list %s: file holds %s entries, "
 		        "format is %s", path,
 		        suppress_format_name((enum suppress_format)found),
 		        suppress_format_name(o->format));
 		goto fail;
 	}
 	if (rc < 0) {
-		suppress_file_err(err, errsz, "suppression list %s: loading: %s", path,
+		suppress_err_set(err, errsz, "suppression list %s: loading: %s", path,
 		        rc == -2 ? "out of memory" : SUPPRESS_ESTR(errno));
 		goto fail;
 	}

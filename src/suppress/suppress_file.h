@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "suppress/suppress.h"
+#include "suppress/suppress_format.h"
 #include "suppress/suppress_set.h"
 
 /* An open, locked-then-unlocked, loaded list file. */
@@ -46,11 +46,5 @@ int suppress_file_same(const char *path, dev_t dev, ino_t ino);
 
 /* fsync the directory holding path (a new or renamed entry); 0 or -1. */
 int suppress_file_sync_dir(const char *path);
-
-void suppress_file_err(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Thread-safe strerror into buf. */
-const char *suppress_file_strerror(int errnum, char *buf, size_t bufsz);
-#define SUPPRESS_ESTR(e) suppress_file_strerror((e), ebuf, sizeof(ebuf))
 
 #endif

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "suppress/suppress.h"
+#include "suppress/suppress_format.h"
 
 #define SUPPRESS_ADDR_MAX   254        /* RFC 5321 path limit less brackets */
 #define SUPPRESS_LINE_MAX   4096       /* any formatted entry fits */

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "suppress/suppress.h"
+#include "suppress/suppress_format.h"
 #include "suppress/suppress_set.h"
 
 struct sup_req;

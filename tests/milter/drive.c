@@ -218,7 +218,7 @@ drive_teardown(void **state)
 {
 	(void)state;
 	if (fake_priv != NULL)
-		bm_close(CTX);
+		MILTER->xxfi_close(CTX);
 	assert_null(fake_priv);
 	return 0;
 }
@@ -243,13 +243,13 @@ connect_as(const char *ip, const char *helo)
 		s4->sin_family = AF_INET;
 		assert_int_equal(inet_pton(AF_INET, ip, &s4->sin_addr), 1);
 	}
-	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT,
+	assert_int_equal(MILTER->xxfi_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT,
 	    SMFIP_SKIP | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOHDRS,
 	    0, 0, &pf0, &pf1, &pf2, &pf3), SMFIS_CONTINUE);
-	assert_int_equal(bm_connect(CTX, ip != NULL ? "client.test" : "localhost",
+	assert_int_equal(MILTER->xxfi_connect(CTX, ip != NULL ? "client.test" : "localhost",
 	    ip != NULL ? (struct sockaddr *)&ss : NULL), SMFIS_CONTINUE);
 	if (helo != NULL)
-		assert_int_equal(bm_helo(CTX, (char *)helo), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_helo(CTX, (char *)helo), SMFIS_CONTINUE);
 }
 
 void
@@ -270,8 +270,8 @@ envelope(const char *from, const char *rcpt)
 	char *fa[] = { (char *)from, NULL };
 	char *ra[] = { (char *)rcpt, NULL };
 
-	assert_int_equal(bm_envfrom(CTX, fa), SMFIS_CONTINUE);
-	assert_int_equal(bm_envrcpt(CTX, ra), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_envfrom(CTX, fa), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_envrcpt(CTX, ra), SMFIS_CONTINUE);
 }
 
 /* Send the header block as the MTA does: folded lines joined by LF, the one
@@ -303,12 +303,12 @@ send_headers(const char *msg, size_t stop_after)
 			value[v++] = '\n';
 		}
 		value[v] = '\0';
-		assert_int_equal(bm_header(CTX, name, value), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_header(CTX, name, value), SMFIS_CONTINUE);
 		p = end;
 		if (++n == stop_after)
 			return 0;
 	}
-	assert_int_equal(bm_eoh(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eoh(CTX), SMFIS_CONTINUE);
 	return (size_t)(p + 2 - msg);
 }
 
@@ -321,7 +321,7 @@ send_body(const char *body, size_t len, size_t chunk)
 	for (size_t off = 0; off < len && r == SMFIS_CONTINUE; off += chunk) {
 		size_t n = len - off < chunk ? len - off : chunk;
 
-		r = bm_body(CTX, (unsigned char *)body + off, n);
+		r = MILTER->xxfi_body(CTX, (unsigned char *)body + off, n);
 	}
 	return r;
 }
@@ -334,7 +334,7 @@ send_message(const char *from, const char *rcpt, const char *msg, size_t chunk)
 	envelope(from, rcpt);
 	off = send_headers(msg, 0);
 	(void)send_body(msg + off, strlen(msg) - off, chunk);
-	return bm_eom(CTX);
+	return MILTER->xxfi_eom(CTX);
 }
 
 const char *

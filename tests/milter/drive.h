@@ -38,6 +38,9 @@ struct drive_added {
 extern void *fake_priv;
 extern int fake_ctx_storage;
 #define CTX ((SMFICTX *)(void *)&fake_ctx_storage)
+/* The callbacks are static in milter.c: call them as the MTA does,
+ * through the descriptor smfi_register() would get (daemon/milter.h). */
+#define MILTER (milter_desc())
 extern struct drive_added added[MAX_ADDED];
 extern size_t nadded, ndeleted;
 extern char tmpdir[128], zonepath[192], listpath[320], confpath[192];

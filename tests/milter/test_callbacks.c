@@ -181,7 +181,7 @@ test_negotiate_masks(void **state)
 	unsigned long pf0, pf1, pf2, pf3;
 
 	(void)state;
-	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
+	assert_int_equal(MILTER->xxfi_negotiate(CTX, SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
 	    0x1fffff, 0, 0, &pf0, &pf1, &pf2, &pf3), SMFIS_CONTINUE);
 	assert_int_equal(pf0, SMFIF_ADDHDRS | SMFIF_CHGHDRS);
 	/* every step stays: no NOCONNECT, NOHELO, NOMAIL, NORCPT, NOBODY, NOHDRS, NOEOH, NODATA */
@@ -190,7 +190,7 @@ test_negotiate_masks(void **state)
 	assert_true(pf1 & SMFIP_SKIP);
 	assert_int_equal(pf2 | pf3, 0);
 	/* nothing the MTA did not offer */
-	assert_int_equal(bm_negotiate(CTX, SMFIF_ADDHDRS, 0, 0, 0, &pf0, &pf1, &pf2, &pf3),
+	assert_int_equal(MILTER->xxfi_negotiate(CTX, SMFIF_ADDHDRS, 0, 0, 0, &pf0, &pf1, &pf2, &pf3),
 	    SMFIS_CONTINUE);
 	assert_int_equal(pf0, SMFIF_ADDHDRS);
 	assert_int_equal(pf1, 0);
@@ -201,17 +201,17 @@ test_close_without_message(void **state)
 {
 	(void)state;
 	/* NULL private pointer: close before anything, and every other callback */
-	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
-	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
-	assert_int_equal(bm_header(CTX, "Subject", "x"), SMFIS_CONTINUE);
-	assert_int_equal(bm_eoh(CTX), SMFIS_CONTINUE);
-	assert_int_equal(bm_body(CTX, (unsigned char *)"x", 1), SMFIS_CONTINUE);
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_header(CTX, "Subject", "x"), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eoh(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_body(CTX, (unsigned char *)"x", 1), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 	assert_null(fake_priv);
 	/* a connection with no message */
 	start_connection();
 	assert_non_null(fake_priv);
-	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	assert_null(fake_priv);
 	assert_int_equal(nadded, 0);
 }
@@ -228,13 +228,13 @@ test_abort_mid_headers(void **state)
 	s = fake_priv;
 	assert_true(s->msg.active);
 	assert_non_null(s->msg.data.data);
-	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_abort(CTX), SMFIS_CONTINUE);
 	assert_false(s->msg.active);
 	assert_null(s->msg.data.data);
 	assert_null(s->msg.cfg);
 	/* a second abort and a stray eom do nothing */
-	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 	assert_int_equal(nadded, 0);
 	assert_int_equal(list_count("zoe.left@far.test"), 0);
 	/* the connection goes on with a whole message */
@@ -305,7 +305,7 @@ test_body_one_byte_chunks(void **state)
 	assert_int_equal(s->msg.body_bytes, strlen(dsn_hard) - off);
 	assert_memory_equal(s->msg.data.data + s->msg.hdr_bytes, dsn_hard + off,
 	    strlen(dsn_hard) - off);
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 	assert_hard_tagged();
 	assert_int_equal(list_count("zoe.left@far.test"), 1);
 }
@@ -327,12 +327,12 @@ test_crlf_split(void **state)
 		const char *cr = strchr(p, '\r');
 		size_t n = cr != NULL ? (size_t)(cr - p) + 1 : strlen(p);
 
-		assert_int_equal(bm_body(CTX, (unsigned char *)p, n), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_body(CTX, (unsigned char *)p, n), SMFIS_CONTINUE);
 		p += n;
 	}
 	s = fake_priv;
 	assert_memory_equal(s->msg.data.data + s->msg.hdr_bytes, body, strlen(body));
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 	assert_hard_tagged();
 }
 
@@ -351,7 +351,7 @@ test_headers_reserialised(void **state)
 	assert_int_equal(s->msg.hdr_bytes, off);
 	assert_memory_equal(s->msg.data.data, dsn_hard, off);
 	assert_true(s->msg.report_type);
-	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_abort(CTX), SMFIS_CONTINUE);
 }
 
 static void
@@ -418,7 +418,7 @@ test_null_sender_forms(void **state)
 	envelope("<a@near.test>", "<x@near.test>");
 	assert_false(s->msg.null_sender);
 	assert_false(session_examined(s));
-	assert_int_equal(bm_abort(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_abort(CTX), SMFIS_CONTINUE);
 }
 
 static void
@@ -456,12 +456,12 @@ test_body_skip(void **state)
 	(void)off;
 	assert_int_equal(send_body(big, strlen(big), 1000), SMFIS_SKIP);
 	assert_int_equal(((struct session *)fake_priv)->msg.body_bytes, 4096);
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);   /* eom still runs */
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);   /* eom still runs */
 	/* ordinary mail: the body is not needed at all */
 	envelope("<ann@near.test>", "<team@near.test>");
 	(void)send_headers(ordinary, 0);
-	assert_int_equal(bm_body(CTX, (unsigned char *)"x", 1), SMFIS_SKIP);
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_body(CTX, (unsigned char *)"x", 1), SMFIS_SKIP);
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 }
 
 /* The list cannot be written: 451 4.3.0, TEMPFAIL, no header change; after
@@ -693,7 +693,7 @@ test_rate_cap(void **state)
 	    SMFIS_CONTINUE);
 	assert_int_equal(list_count("una@far.test"), 1);
 	assert_int_equal(list_count("dos@far.test"), 0);
-	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	start_connection_from("203.0.113.78");
 	assert_int_equal(send_message("<>", "<bounces@lists.near.test>", dsn_two, 65535),
 	    SMFIS_CONTINUE);
@@ -713,14 +713,14 @@ test_header_cap(void **state)
 	start_connection();
 	envelope("<a@near.test>", "<team@near.test>");
 	for (int i = 0; i < 300; i++)
-		assert_int_equal(bm_header(CTX, "X-Filler", value), SMFIS_CONTINUE);
-	assert_int_equal(bm_header(CTX, "X-Bounce-Class", "hard"), SMFIS_CONTINUE);
-	assert_int_equal(bm_eoh(CTX), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_header(CTX, "X-Filler", value), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_header(CTX, "X-Bounce-Class", "hard"), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eoh(CTX), SMFIS_CONTINUE);
 	s = fake_priv;
 	assert_true(s->msg.hdr_truncated);
 	assert_true(s->msg.data.len <= BM_SESSION_HDR_MAX + 2);
 	expect_delete("X-Bounce-Class", 1);
-	assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 	assert_int_equal(nadded, 0);
 }
 

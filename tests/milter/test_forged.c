@@ -71,7 +71,7 @@ test_attack1_spf_none_neutral_literal_nohelo_not_listed(void **state)
 		    SMFIS_CONTINUE);
 		assert_origin_has("origin=unaligned");
 		assert_origin_has(spf[i]);
-		assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	}
 	assert_int_equal(list_count("ceo@bigbank.example"), 0);
 }
@@ -88,7 +88,7 @@ test_aligned_origin_listed(void **state)
 	    SMFIS_CONTINUE);
 	assert_origin_has("origin=aligned");
 	assert_int_equal(list_count("someone@attacker.example"), 1);
-	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	connect_as("198.51.100.25", "mx.bigbank.example");
 	assert_int_equal(bounce("<bounces@lists.near.test>", "gone@bigbank.example"),
 	    SMFIS_CONTINUE);
@@ -133,7 +133,7 @@ test_attack2_loopback_not_listed(void **state)
 		    SMFIS_CONTINUE);
 		assert_origin_has("origin=unaligned");
 		assert_origin_has("spf=none");
-		assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	}
 	assert_int_equal(list_count("ceo@bigbank.example"), 0);
 }
@@ -300,7 +300,7 @@ test_batv_plain_return_path_needs_another_level(void **state)
 	assert_int_equal(bounce(rcpt, "ceo@bigbank.example"), SMFIS_CONTINUE);
 	assert_origin_has("origin=unaligned; tag=valid");
 	assert_int_equal(list_count("ceo@bigbank.example"), 0);
-	assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+	assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	start_connection();                     /* the trusted relay */
 	assert_int_equal(bounce(rcpt, "ceo@bigbank.example"), SMFIS_CONTINUE);
 	assert_origin_has("origin=trusted; tag=valid");

@@ -159,7 +159,7 @@ test_attack6_rate_cap_per_network(void **state)
 		connect_as(ip, "mx.far.test");
 		assert_int_equal(bounce("<bounces@lists.near.test>", victim), SMFIS_CONTINUE);
 		listed += list_count(victim);
-		assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	}
 	assert_int_equal(listed, 2);
 	/* another /64 has its own count */
@@ -185,7 +185,7 @@ test_rate_cap_per_recipient_domain(void **state)
 		connect_as(ip, "mx.far.test");
 		assert_int_equal(bounce("<bounces@lists.near.test>", victim), SMFIS_CONTINUE);
 		listed += list_count(victim);
-		assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	}
 	assert_int_equal(listed, 3);
 	connect_as("198.51.30.7", "mx.far.test");
@@ -385,12 +385,12 @@ test_global_memory_cap(void **state)
 			ncapped++;
 			expect_string(__wrap_smfi_setreply, rcode, "451");
 			expect_string(__wrap_smfi_setreply, xcode, "4.3.0");
-			assert_int_equal(bm_eom(CTX), SMFIS_TEMPFAIL);
+			assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_TEMPFAIL);
 		} else {
-			assert_int_equal(bm_eom(CTX), SMFIS_CONTINUE);
+			assert_int_equal(MILTER->xxfi_eom(CTX), SMFIS_CONTINUE);
 			assert_string_equal(added_value("X-Bounce-Class", 0), "hard");
 		}
-		assert_int_equal(bm_close(CTX), SMFIS_CONTINUE);
+		assert_int_equal(MILTER->xxfi_close(CTX), SMFIS_CONTINUE);
 	}
 	assert_true(ncapped > 0 && ncapped < N);
 	assert_int_equal(session_held_bytes(), 0);

@@ -18,6 +18,7 @@
 #include "classify/bounce.h"
 #include "mime/mime_date.h"
 #include "fixture.h"
+#include "classify/reason.h"
 #include "classify/recog.h"
 #include "classify/result.h"
 #include "result_check.h"

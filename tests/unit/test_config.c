@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "daemon/conf.h"
+#include "daemon/conf_schema.h"
 
 #ifndef BM_SRCDIR
 #define BM_SRCDIR "."

@@ -25,6 +25,7 @@
 #include "classify/bounce.h"
 #include "fixture.h"
 #include "mime/mime.h"
+#include "classify/reason.h"
 #include "classify/recog.h"
 #include "classify/result.h"
 #include "classify/recognisers/common.h"
