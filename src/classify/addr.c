@@ -501,21 +501,6 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
 	return emit(s, len, out, outsz, fold_local);
 }
 
-bool addr_valid(const char *addr)
-{
-	char tmp[ADDR_LOCAL_MAX + ADDR_DOMAIN_MAX + 2];
-	size_t len;
-
-	if (addr == NULL)
-		return false;
-	len = strnlen(addr, sizeof(tmp) + 1);
-	if (len == 0 || len > sizeof(tmp) - 1)
-		return false;
-	if (addr[len - 1] == '.')
-		return false;
-	return emit(addr, len, tmp, sizeof(tmp), false) == 0;
-}
-
 int addr_find(const char *text, size_t len, char *out, size_t outsz)
 {
 	char again[ADDR_OUT_MAX];

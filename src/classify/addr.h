@@ -22,10 +22,8 @@ int addr_normalise(const char *in, size_t inlen, char *out, size_t outsz,
                    bool fold_local);
 
 /* Finds the first valid-looking address in free text (e.g. "<a@b>: 550 ...").
- * Same output rules as addr_normalise(); what it returns passes
- * addr_valid() and normalises to itself.  Returns 0 or -1. */
+ * Same output rules as addr_normalise(); what it returns normalises to
+ * itself.  Returns 0 or -1. */
 int addr_find(const char *text, size_t len, char *out, size_t outsz);
-
-bool addr_valid(const char *addr);
 
 #endif

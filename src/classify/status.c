@@ -1,14 +1,12 @@
 /*
- * status.c - RFC 3463 enhanced status codes: the IANA registry, syntax
- * checks, and extraction of codes from diagnostic text.
+ * status.c - RFC 3463 enhanced status codes: syntax checks, and
+ * extraction of codes from diagnostic text.
  *
- * The registry table is the IANA "SMTP Enhanced Status Codes" enumerated
- * list (RFC 3463, 3886, 4468, 4954, 5248, 6531, 6710, 7293, 7372, 7505,
- * 8617, 8689 and the X.7.28 registration).  status_find() scans the text
- * once, collects candidate codes with a score for how much they look like
- * part of an SMTP reply line, and returns the best one; digit-free text
- * is skipped a word at a time.  It keeps no memo: a record's diagnostic,
- * which several readers ask about, is read once by analysis.h.
+ * status_find() scans the text once, collects candidate codes with a
+ * score for how much they look like part of an SMTP reply line, and
+ * returns the best one; digit-free text is skipped a word at a time.  It
+ * keeps no memo: a record's diagnostic, which several readers ask about,
+ * is read once by analysis.h.
  */
 #include "config.h"
 
@@ -21,94 +19,6 @@
 #include "util/swar.h"
 
 #define BM_STATUS_FIND_MAX 16
-
-/* ------------------------------------------------------------ registry */
-
-static const struct status_entry status_registry[] = {
-	{ "X.0.0", "Other undefined Status" },
-	{ "X.1.0", "Other address status" },
-	{ "X.1.1", "Bad destination mailbox address" },
-	{ "X.1.2", "Bad destination system address" },
-	{ "X.1.3", "Bad destination mailbox address syntax" },
-	{ "X.1.4", "Destination mailbox address ambiguous" },
-	{ "X.1.5", "Destination address valid" },
-	{ "X.1.6", "Destination mailbox has moved, No forwarding address" },
-	{ "X.1.7", "Bad sender's mailbox address syntax" },
-	{ "X.1.8", "Bad sender's system address" },
-	{ "X.1.9", "Message relayed to non-compliant mailer" },
-	{ "X.1.10", "Recipient address has null MX" },
-	{ "X.2.0", "Other or undefined mailbox status" },
-	{ "X.2.1", "Mailbox disabled, not accepting messages" },
-	{ "X.2.2", "Mailbox full" },
-	{ "X.2.3", "Message length exceeds administrative limit" },
-	{ "X.2.4", "Mailing list expansion problem" },
-	{ "X.3.0", "Other or undefined mail system status" },
-	{ "X.3.1", "Mail system full" },
-	{ "X.3.2", "System not accepting network messages" },
-	{ "X.3.3", "System not capable of selected features" },
-	{ "X.3.4", "Message too big for system" },
-	{ "X.3.5", "System incorrectly configured" },
-	{ "X.3.6", "Requested priority was changed" },
-	{ "X.4.0", "Other or undefined network or routing status" },
-	{ "X.4.1", "No answer from host" },
-	{ "X.4.2", "Bad connection" },
-	{ "X.4.3", "Directory server failure" },
-	{ "X.4.4", "Unable to route" },
-	{ "X.4.5", "Mail system congestion" },
-	{ "X.4.6", "Routing loop detected" },
-	{ "X.4.7", "Delivery time expired" },
-	{ "X.5.0", "Other or undefined protocol status" },
-	{ "X.5.1", "Invalid command" },
-	{ "X.5.2", "Syntax error" },
-	{ "X.5.3", "Too many recipients" },
-	{ "X.5.4", "Invalid command arguments" },
-	{ "X.5.5", "Wrong protocol version" },
-	{ "X.5.6", "Authentication Exchange line is too long" },
-	{ "X.6.0", "Other or undefined media error" },
-	{ "X.6.1", "Media not supported" },
-	{ "X.6.2", "Conversion required and prohibited" },
-	{ "X.6.3", "Conversion required but not supported" },
-	{ "X.6.4", "Conversion with loss performed" },
-	{ "X.6.5", "Conversion Failed" },
-	{ "X.6.6", "Message content not available" },
-	{ "X.6.7", "Non-ASCII addresses not permitted for that sender/recipient" },
-	{ "X.6.8", "UTF-8 string reply is required, but not permitted by the SMTP client" },
-	{ "X.6.9", "UTF-8 header message cannot be transferred to one or more recipients so the message must be rejected" },
-	{ "X.6.10", "UTF-8 string reply is required, but not permitted by the SMTP client (duplicate of X.6.8, deprecated)" },
-	{ "X.7.0", "Other or undefined security status" },
-	{ "X.7.1", "Delivery not authorized, message refused" },
-	{ "X.7.2", "Mailing list expansion prohibited" },
-	{ "X.7.3", "Security conversion required but not possible" },
-	{ "X.7.4", "Security features not supported" },
-	{ "X.7.5", "Cryptographic failure" },
-	{ "X.7.6", "Cryptographic algorithm not supported" },
-	{ "X.7.7", "Message integrity failure" },
-	{ "X.7.8", "Authentication credentials invalid" },
-	{ "X.7.9", "Authentication mechanism is too weak" },
-	{ "X.7.10", "Encryption Needed" },
-	{ "X.7.11", "Encryption required for requested authentication mechanism" },
-	{ "X.7.12", "A password transition is needed" },
-	{ "X.7.13", "User Account Disabled" },
-	{ "X.7.14", "Trust relationship required" },
-	{ "X.7.15", "Priority Level is too low" },
-	{ "X.7.16", "Message is too big for the specified priority" },
-	{ "X.7.17", "Mailbox owner has changed" },
-	{ "X.7.18", "Domain owner has changed" },
-	{ "X.7.19", "RRVS test cannot be completed" },
-	{ "X.7.20", "No passing DKIM signature found" },
-	{ "X.7.21", "No acceptable DKIM signature found" },
-	{ "X.7.22", "No valid author-matched DKIM signature found" },
-	{ "X.7.23", "SPF validation failed" },
-	{ "X.7.24", "SPF validation error" },
-	{ "X.7.25", "Reverse DNS validation failed" },
-	{ "X.7.26", "Multiple authentication checks failed" },
-	{ "X.7.27", "Sender address has null MX" },
-	{ "X.7.28", "Mail flood detected" },
-	{ "X.7.29", "ARC validation failure" },
-	{ "X.7.30", "REQUIRETLS support required" },
-};
-
-#define STATUS_NREG (sizeof(status_registry) / sizeof(status_registry[0]))
 
 /* ------------------------------------------------------------ parsing */
 
@@ -153,7 +63,7 @@ static inline bool read_number(const char *s, size_t len, size_t *i,
 }
 
 /* Parse "c.sss.ddd" at s[0..len); the class may be any single character
- * the caller allows (digit or 'X').  Does not check what follows. */
+ * (callers check it with class_ok()).  Does not check what follows. */
 static bool parse_parts(const char *s, size_t len, struct status_parts *p)
 {
 	size_t i = 1;
@@ -227,27 +137,6 @@ bool status_valid(const char *code)
 	if (!parse_parts(code, len, &p) || p.len != len)
 		return false;
 	return class_ok(p.cls) && !p.leading_zero;
-}
-
-const struct status_entry *status_lookup(const char *code)
-{
-	struct status_parts p;
-	char key[24];
-	size_t len, k;
-
-	if (code == NULL)
-		return NULL;
-	len = strnlen(code, 32);
-	if (!parse_parts(code, len, &p) || p.len != len)
-		return NULL;
-	if (!class_ok(p.cls) && p.cls != 'X' && p.cls != 'x')
-		return NULL;
-	if (status_text(key, 'X', p.subject, p.detail) >= sizeof(key))
-		return NULL;
-	for (k = 0; k < STATUS_NREG; k++)
-		if (strcmp(status_registry[k].code, key) == 0)
-			return &status_registry[k];
-	return NULL;
 }
 
 bool status_normalise(const char *in, char *out, size_t outsz)

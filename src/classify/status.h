@@ -1,11 +1,9 @@
 /*
  * status.h - RFC 3463 enhanced status codes and SMTP reply codes.
  *
- * Carries the IANA "SMTP Enhanced Status Codes" registry (RFC 3463, 3886,
- * 4468, 4865, 4954, 5248, 6710, 7293, 7372, 7505, 8098 ... up to X.7.30) as
- * one table.  status_valid() checks the syntax class "." subject "." detail
- * (class 2, 4 or 5; subject and detail 0-999 without leading zeros beyond
- * one digit).  status_find() extracts an enhanced code, and the SMTP reply
+ * status_valid() checks the syntax class "." subject "." detail (class 2,
+ * 4 or 5; subject and detail 0-999 without leading zeros beyond one
+ * digit).  status_find() extracts an enhanced code, and the SMTP reply
  * code near it, from free text such as "550 5.1.1 ...", "550-5.1.1",
  * "#5.1.0", "(5.2.2)", "[5.7.1]", "status=5.1.1"; when several occur it
  * prefers the one in an SMTP reply line ("550 5.1.1"), then the first.  It
@@ -18,14 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct status_entry {
-	const char *code;     /* "X.1.1": subject.detail with class "X" */
-	const char *title;    /* registry title, e.g. "Bad destination mailbox address" */
-};
-
 bool status_valid(const char *code);
-/* The registry entry for subject.detail of `code` (any class), or NULL. */
-const struct status_entry *status_lookup(const char *code);
 /* Normalise "5.01.1" etc. into out ("5.1.1"); returns false if invalid. */
 bool status_normalise(const char *in, char *out, size_t outsz);
 

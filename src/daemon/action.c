@@ -46,24 +46,6 @@ action_init(void)
 	return action_rate != NULL && action_domrate != NULL ? 0 : -1;
 }
 
-void
-action_shutdown(void)
-{
-	pthread_rwlock_wrlock(&action_lock);
-	if (action_list != NULL)
-		suppress_close(action_list);
-	action_list = NULL;
-	free(action_list_path);
-	action_list_path = NULL;
-	pthread_rwlock_unlock(&action_lock);
-	if (action_rate != NULL)
-		ratecap_free(action_rate);
-	action_rate = NULL;
-	if (action_domrate != NULL)
-		ratecap_free(action_domrate);
-	action_domrate = NULL;
-}
-
 /* suppress.h leaves it to the caller to say what a (re)open repaired: a
  * torn last line (a crash in the middle of a write) that was cut, and lines
  * with no valid address that were skipped. */

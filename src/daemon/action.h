@@ -32,9 +32,9 @@ struct session;
 struct suppress_list;
 
 
-/* Process-wide state: the rate table.  0 or -1. */
+/* Process-wide state: the rate table.  0 or -1.  It lives as long as the
+ * process (the daemon never tears it down before exit). */
 int action_init(void);
-void action_shutdown(void);
 
 /* Open the list named by cfg, or reopen the current one when path and
  * options are unchanged; on failure the old list stays.  0 or -1 (err). */

@@ -470,17 +470,6 @@ mime_truncated(const struct mime_msg *m)
 	return m ? m->truncated : false;
 }
 
-bool
-mime_header_at(const struct mime_msg *m, size_t part, size_t i,
-               const char **name, const char **value, size_t *value_len)
-{
-	if (m == NULL || part >= m->nparts || i >= m->parts[part].nheaders)
-		return false;
-	return mime_field_get(&m->fields,
-	    &m->fields.v[m->info[part].fields.first + i], name, value,
-	    value_len) == 0;
-}
-
 const char *
 mime_header(const struct mime_msg *m, size_t part, const char *name,
             size_t *value_len)

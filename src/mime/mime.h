@@ -38,13 +38,9 @@ size_t mime_nparts(const struct mime_msg *m);
 const struct mime_part *mime_get_part(const struct mime_msg *m, size_t i);
 bool mime_truncated(const struct mime_msg *m);
 
-/* The i-th header field of a part: name and unfolded value (not NUL-safe
- * beyond the given lengths; both are also NUL-terminated). Returns false
- * past the end (or when out of memory). */
-bool mime_header_at(const struct mime_msg *m, size_t part, size_t i,
-                    const char **name, const char **value, size_t *value_len);
 /* First header field of that name (case-insensitive) in a part, or NULL
- * (also when out of memory). */
+ * (also when out of memory).  The value is unfolded and NUL-terminated;
+ * *value_len (may be NULL) gets its length. */
 const char *mime_header(const struct mime_msg *m, size_t part,
                         const char *name, size_t *value_len);
 

@@ -142,25 +142,3 @@ buf_free(struct buf *b)
 	b->alloc = 0;
 	b->truncated = false;
 }
-
-char *
-buf_steal(struct buf *b, size_t *len)
-{
-	char *p;
-
-	if (b->alloc) {
-		p = b->data;
-	} else {
-		p = malloc(1);
-		if (p == NULL)
-			return NULL;
-		p[0] = '\0';
-	}
-	if (len)
-		*len = b->len;
-	b->data = buf_empty;
-	b->len = 0;
-	b->alloc = 0;
-	b->truncated = false;
-	return p;
-}

@@ -27,8 +27,8 @@ int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);     /* len = 0, keeps memory and cap */
+/* Releases the memory; the buf is left empty (len 0, not truncated,
+ * the same cap), ready for more appends. */
 void buf_free(struct buf *b);
-/* Give the data to the caller (who frees it); the buf is left empty. */
-char *buf_steal(struct buf *b, size_t *len);
 
 #endif

@@ -53,16 +53,6 @@ log_open(const char *ident, int facility, bool to_stderr)
 	pthread_mutex_unlock(&log_lock);
 }
 
-void
-log_close(void)
-{
-	pthread_mutex_lock(&log_lock);
-	if (log_opened)
-		closelog();
-	log_opened = false;
-	pthread_mutex_unlock(&log_lock);
-}
-
 /* Replace CR, LF and other control characters so one call is one line. */
 static void
 log_clean(char *s)

@@ -24,7 +24,6 @@
 #define BM_LOG_LINE_MAX 2048
 
 void log_open(const char *ident, int facility, bool to_stderr);
-void log_close(void);
 
 void log_msg(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -194,7 +194,6 @@ drive_group_teardown(void **state)
 
 	(void)state;
 	conf_install(NULL);
-	action_shutdown();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
 }

@@ -1,5 +1,6 @@
 /*
- * test_buf.c - buf: bounded appends, visible truncation, steal, reset.
+ * test_buf.c - buf: bounded appends, visible truncation, reset, reuse after
+ * free.
  */
 #include "config.h"
 
@@ -7,7 +8,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -77,6 +77,26 @@ test_nul_bytes_kept(void **state)
 }
 
 static void
+test_full_stays_full(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 10);
+	assert_int_equal(buf_append(&b, "x", 1), 0);
+	assert_int_equal(buf_append(&b, "42-ab", 5), 0);
+	assert_string_equal(b.data, "x42-ab");
+	assert_int_equal(buf_append(&b, "0123456789", 10), -1);
+	assert_true(b.truncated);
+	assert_int_equal(b.len, 10);
+	assert_string_equal(b.data, "x42-ab0123");
+	assert_int_equal(buf_append(&b, "y", 1), -1);
+	assert_int_equal(b.len, 10);
+	assert_string_equal(b.data, "x42-ab0123");
+	buf_free(&b);
+}
+
+static void
 test_putc_and_printf(void **state)
 {
 	struct buf b;
@@ -111,11 +131,9 @@ test_always_terminated(void **state)
 }
 
 static void
-test_reset_and_steal(void **state)
+test_reset(void **state)
 {
 	struct buf b;
-	char *p;
-	size_t n = 99;
 
 	(void)state;
 	buf_init(&b, 4);
@@ -125,19 +143,29 @@ test_reset_and_steal(void **state)
 	assert_false(b.truncated);
 	assert_int_equal(b.cap, 4);
 	assert_int_equal(buf_append(&b, "xy", 2), 0);
-	p = buf_steal(&b, &n);
-	assert_non_null(p);
-	assert_int_equal(n, 2);
-	assert_string_equal(p, "xy");
-	free(p);
+	assert_string_equal(b.data, "xy");
+	buf_free(&b);
+}
+
+/* buf_free() leaves an empty buf that takes appends again, cap kept */
+static void
+test_reuse_after_free(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 4);
+	assert_int_equal(buf_append(&b, "abcdef", 6), -1);
+	assert_true(b.truncated);
+	buf_free(&b);
 	assert_int_equal(b.len, 0);
+	assert_false(b.truncated);
+	assert_int_equal(b.cap, 4);
 	assert_string_equal(b.data, "");
-	/* stealing an empty buffer still yields a freeable string */
-	p = buf_steal(&b, &n);
-	assert_non_null(p);
-	assert_int_equal(n, 0);
-	assert_string_equal(p, "");
-	free(p);
+	assert_int_equal(buf_append(&b, "xy", 2), 0);
+	assert_string_equal(b.data, "xy");
+	assert_int_equal(buf_append(&b, "zzz", 3), -1);
+	assert_string_equal(b.data, "xyzz");
 	buf_free(&b);
 }
 
@@ -147,9 +175,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_table),
 		cmocka_unit_test(test_nul_bytes_kept),
+		cmocka_unit_test(test_full_stays_full),
 		cmocka_unit_test(test_putc_and_printf),
 		cmocka_unit_test(test_always_terminated),
-		cmocka_unit_test(test_reset_and_steal),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_reuse_after_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

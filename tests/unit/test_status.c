@@ -1,5 +1,5 @@
 /*
- * test_status.c - status.c: validation, normalisation, the registry, and
+ * test_status.c - status.c: validation, normalisation, and
  * extraction of codes from diagnostic text (real forms, false matches on
  * IP addresses, versions, dates, and hostile input).
  */
@@ -65,62 +65,6 @@ static void test_normalise(void **state)
 	/* too small an output buffer is an error, never a cut */
 	assert_false(status_normalise("5.7.26", out, 4));
 	assert_false(status_normalise(NULL, out, sizeof(out)));
-}
-
-static void test_lookup(void **state)
-{
-	static const struct {
-		const char *code, *title;
-	} cases[] = {
-		{ "5.1.1", "Bad destination mailbox address" },
-		{ "4.2.2", "Mailbox full" },
-		{ "5.2.1", "Mailbox disabled, not accepting messages" },
-		{ "5.1.10", "Recipient address has null MX" },
-		{ "4.3.6", "Requested priority was changed" },
-		{ "5.6.7", "Non-ASCII addresses not permitted for that sender/recipient" },
-		{ "5.7.13", "User Account Disabled" },
-		{ "5.7.25", "Reverse DNS validation failed" },
-		{ "5.7.27", "Sender address has null MX" },
-		{ "5.7.28", "Mail flood detected" },
-		{ "5.7.30", "REQUIRETLS support required" },
-		{ "X.4.7", "Delivery time expired" },
-	};
-	static const char *const absent[] = {
-		"5.7.31", "5.1.11", "5.8.0", "5.0.947", "5.1", "", "9.1.1",
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < N(cases); i++) {
-		const struct status_entry *e = status_lookup(cases[i].code);
-
-		assert_non_null(e);
-		assert_string_equal(e->title, cases[i].title);
-	}
-	for (i = 0; i < N(absent); i++)
-		assert_null(status_lookup(absent[i]));
-	assert_null(status_lookup(NULL));
-}
-
-static void test_registry_complete(void **state)
-{
-	/* every detail of every subject in the registry up to its last code */
-	static const struct {
-		unsigned subject, last;
-	} ranges[] = {
-		{ 0, 0 }, { 1, 10 }, { 2, 4 }, { 3, 6 }, { 4, 7 }, { 5, 6 },
-		{ 6, 10 }, { 7, 30 },
-	};
-	char code[16];
-	size_t i;
-	unsigned d;
-
-	(void)state;
-	for (i = 0; i < N(ranges); i++)
-		for (d = 0; d <= ranges[i].last; d++) {
-			snprintf(code, sizeof(code), "5.%u.%u", ranges[i].subject, d);
-			assert_non_null(status_lookup(code));
-		}
 }
 
 static void test_replycode(void **state)
@@ -296,7 +240,6 @@ static void test_find_offsets(void **state)
 	assert_string_equal(st, "");
 	assert_true(status_normalise("5.1.10", st, 7));
 	assert_string_equal(st, "5.1.10");
-	assert_non_null(status_lookup("x.7.30"));
 }
 
 int main(void)
@@ -304,8 +247,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_normalise),
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_registry_complete),
 		cmocka_unit_test(test_replycode),
 		cmocka_unit_test(test_class),
 		cmocka_unit_test(test_find),
