@@ -2,7 +2,7 @@
 # consume-list.sh LIST SPOOLDIR - take the suppression list away atomically
 # and feed its addresses to mailing software.
 #
-# The contract (bounce-milter.conf(5), "SUPPRESSION LIST"): bounce-milter only
+# The contract (bounce-milter.conf(5), suppress.file): bounce-milter only
 # ever appends whole lines under flock(2) and opens a new file when the path
 # names a different inode.  So a consumer:
 #   1. renames the list away (atomic; new entries go to a fresh file),

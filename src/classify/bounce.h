@@ -1,5 +1,6 @@
 /*
- * bounce.h - the core facade: bytes of one message in, a classified result out.
+ * bounce.h - the classifier's facade: bytes of one message in, a classified
+ * result out.
  *
  * The classifier's entry point for the daemon, the CLI, the fuzz targets
  * and the benchmarks; it brings the record types (record.h), the class

@@ -1,12 +1,12 @@
 /*
- * result.h - building a bounce_result (for the parsers inside the core).
+ * result.h - building a bounce_result (for the parsers inside the classifier).
  *
  * result_add_rcpt() appends a zeroed record, growing the array up to
  * lim->max_rcpt; past that it sets res->rcpt_capped and returns NULL, so a
  * message naming thousands of recipients costs bounded memory.  It also
  * returns NULL when memory runs out.  result_set_str() copies a span into
  * one of the record's fixed arrays with white space collapsed.
- * result_scrub() is the last guard of bounce.h's promise that no string in
+ * result_scrub() is the last guard of record.h's promise that no string in
  * a result holds a control character, whatever a parser copied: free text
  * gets a space for each, single words and host names end at the first one.
  */

@@ -1,5 +1,5 @@
 /*
- * bounce-classify - classify bounce messages offline, with the same core
+ * bounce-classify - classify bounce messages offline, with the same classifier
  * the milter uses.
  *
  * bounce-classify [-o tsv|json|sisimai] [--explain] FILE|DIR...

@@ -1,5 +1,5 @@
 /*
- * conf_schema.h - internal to the config module: what bounce-milter.conf
+ * conf_schema.h - internal to the conf module: what bounce-milter.conf
  * may contain, and the per-thread state the loader and validators share.
  *
  * conf_schema_new() returns a libconfuse parser that knows every option

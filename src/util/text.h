@@ -2,7 +2,7 @@
  * text.h - small, bounded helpers for scanning bounce text.
  *
  * Everything works on (pointer, length) spans and never reads past them;
- * nothing allocates except where an output struct buf is passed.  Used by
+ * nothing allocates: output goes to the caller's bounded arrays.  Used by
  * the DSN parser, the recognisers and the reason rules, so that each of
  * them stays a table plus a few calls.  The searches (text_find,
  * text_findn, text_starts) give the same answer for text with LF and with
@@ -18,8 +18,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-
-struct buf;
 
 /* Case-insensitive (ASCII) search of needle in hay[0..len); NULL if absent.
  * A '\n' in the needle matches "\n" or "\r\n" in the hay, so a phrase
@@ -93,9 +91,9 @@ size_t text_b64_decode(const char *s, size_t len, char *out, size_t outsz,
 /* Quoted-printable: =XX (either case), soft line breaks, trailing white
  * space dropped, a stray '=' kept; with underscore_space, '_' is a space
  * (RFC 2047 Q encoding). */
-/* Value of a hexadecimal digit (either case), or -1. */
-int text_hexval(unsigned char c);
 size_t text_qp_decode(const char *s, size_t len, char *out, size_t outsz,
                       bool underscore_space);
+/* Value of a hexadecimal digit (either case), or -1. */
+int text_hexval(unsigned char c);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * test_config.c - config.c: good files load with the right values, every bad
+ * test_config.c - conf.c: good files load with the right values, every bad
  * file fails with "file:line: what is wrong", references count, and the
  * option names match the sample config and the man page one for one.
  */
@@ -556,7 +556,7 @@ test_names_in_sample(void **state)
 	(void)state;
 	for (size_t i = 0; i < n; i++)
 		if (!name_known(names[i]))
-			fail_msg("sample config sets \"%s\", which config.c does not know", names[i]);
+			fail_msg("sample config sets \"%s\", which conf.c does not know", names[i]);
 	for (const char *const *o = conf_option_names; *o != NULL; o++) {
 		bool found = false;
 
@@ -599,7 +599,7 @@ test_names_in_man(void **state)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!name_known(seen[i]))
-			fail_msg("bounce-milter.conf(5) documents \"%s\", which config.c does not know", seen[i]);
+			fail_msg("bounce-milter.conf(5) documents \"%s\", which conf.c does not know", seen[i]);
 }
 
 int

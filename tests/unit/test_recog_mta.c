@@ -1,8 +1,8 @@
 /*
- * test_recog_mta.c - the MTA-family recognisers (recog/exim.c, qmail.c,
+ * test_recog_mta.c - the MTA-family recognisers (recognisers/exim.c, qmail.c,
  * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c,
  * apachejames.c, and the reason hints of exchange2007.c's enrich hook)
- * and their shared helpers (recog/common.c), on fixtures in
+ * and their shared helpers (recognisers/common.c), on fixtures in
  * tests/data/recog written for these tests: each family's fixture must be
  * claimed by that family with the right recipients, status codes, actions
  * and reason hints, must be chosen by the registry through bounce_parse(),

@@ -1,5 +1,5 @@
 /*
- * common.h - shapes shared by the MTA recognisers in recog/<family>.c.
+ * common.h - shapes shared by the MTA recognisers in recognisers/<family>.c.
  *
  * Most plain-text bounces written by MTA software name each failed
  * recipient on a line of its own and put the error under it: Exim and
@@ -13,7 +13,7 @@
  * through a phrase table, and merges a status block quoted as plain text.
  * Everything works on (pointer, length) spans, never reads past them and
  * keeps no state: pure and thread-safe, but for common_has_any_indexed(),
- * whose per-thread indexes (recog/phrasescan.h) live in tcache.h blocks.
+ * whose per-thread indexes (phrasescan.h) live in tcache.h blocks.
  */
 #ifndef BM_RECOG_COMMON_H
 #define BM_RECOG_COMMON_H

@@ -55,7 +55,7 @@ struct notice_spec {
 	unsigned flags;
 };
 
-/* The data-only families: the rows of recog/notice_table.c, named after
+/* The data-only families: the rows of notice_table.c, named after
  * the product or format whose notice they read.  Each row is a recogniser
  * (struct recog with .notice set, recog.h); registry.c lists the rows in
  * the order tried, among the recognisers that have code. */
