@@ -19,7 +19,8 @@
  * dropped from the queue without a lookup.
  *
  * libspf2 aborts after calling its error handler (assertions, out of
- * memory).  Inside a lookup thread our handler logs at LOG_CRIT, completes
+ * memory).  Inside a lookup thread our handler logs at LOG_CRIT (through
+ * log.h, like every message here, so -f shows it on stderr), completes
  * the current check as temperror and ends that thread only (the pool
  * starts a replacement); elsewhere it logs and the process aborts, which
  * can only happen in spf_init() before mail is served.

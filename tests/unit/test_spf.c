@@ -26,10 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "spfzone.h"
 #include "trust/spf.h"
+#include "util/log.h"
 
 #define ZONE BM_TEST_DATA "/spf/zone.txt"
 #define BAD_ZONE BM_TEST_DATA "/spf/bad-zone.txt"
@@ -441,6 +443,45 @@ static void test_libspf2_internal_error_fails_one_check_not_the_process(void **s
 		assert_int_equal(check("192.0.2.10", "mx.good.test", "", NULL), SPF_RES_PASS);
 }
 
+/* libspf2's messages go through log.h: a daemon in the foreground (-f)
+ * shows them on stderr as well as in syslog. */
+static void test_libspf2_errors_reach_stderr_in_foreground(void **state)
+{
+	char path[] = "/tmp/test_spf.XXXXXX", text[4096];
+	struct addr a;
+	struct spf_check *c;
+	int fd, saved;
+	ssize_t n;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	log_open("test_spf", LOG_USER, true);
+	pthread_mutex_lock(&gate_lock);
+	crash_next = true;
+	pthread_mutex_unlock(&gate_lock);
+	c = spf_start(ip(&a, "192.0.2.10"), "mx.good.test", "");
+	/* the handler logs before it completes the check */
+	assert_int_equal(spf_wait(c, 10000), SPF_RES_TEMPERROR);
+	spf_free(c);
+	log_open("test_spf", LOG_USER, false);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(n > 0);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "test_spf["));
+	assert_non_null(strstr(text, "spf: libspf2 internal error at "));
+	assert_non_null(strstr(text, "simulated internal error"));
+}
+
 /* ------------------------------------------------------------ life cycle */
 
 static void test_init_reports_zone_errors_with_line(void **state)
@@ -498,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_full_queue_gives_temperror_at_once),
 		cmocka_unit_test(test_200_concurrent_checks_from_8_threads),
 		cmocka_unit_test(test_libspf2_internal_error_fails_one_check_not_the_process),
+		cmocka_unit_test(test_libspf2_errors_reach_stderr_in_foreground),
 		cmocka_unit_test(test_init_reports_zone_errors_with_line),
 		cmocka_unit_test(test_result_names),
 	};
