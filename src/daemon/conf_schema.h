@@ -9,7 +9,7 @@
  * parsing (list file, user, signing keys) in conf_cur, which conf.c
  * sets for the duration of conf_load().  conf_schema_parse_mode() and
  * conf_schema_facility() turn already validated strings into values.
- * Only conf.c includes this header (and test_config.c, for the option
+ * Only conf.c includes this header (and test_conf.c, for the option
  * names); the rest of the daemon uses conf.h.
  */
 #ifndef BM_CONF_SCHEMA_H

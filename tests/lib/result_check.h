@@ -1,6 +1,7 @@
 /*
  * result_check.h - checks that a bounce_result keeps the promises of
- * bounce.h, for the fuzz targets and the regression replay test.
+ * record.h and bounce.h, for the fuzz targets and the regression replay
+ * test.
  *
  * result_check() returns 0 when every string field is NUL-terminated inside
  * its array and free of control characters, every enum is in range, the

@@ -1,5 +1,5 @@
 /*
- * test_config.c - conf.c: good files load with the right values, every bad
+ * test_conf.c - conf.c: good files load with the right values, every bad
  * file fails with "file:line: what is wrong", references count, and the
  * option names match the sample config and the man page one for one.
  */
