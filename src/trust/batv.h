@@ -10,7 +10,7 @@
  *   HMAC-SHA1(secret, K DDD local@domain)
  * over the address exactly as it appears in the tag (no case change).
  * This is what Exim's ${prvs{local@domain}{secret}{K}} expansion writes,
- * checked against Exim 4.96's own output (tests/unit/test_batv.c gives
+ * checked against Exim 4.96's own output (tests/unit/trust/test_batv.c gives
  * vectors).  batv_check() takes an envelope recipient ("prvs=" in any
  * case, angle brackets allowed), verifies the tag with the key of that id
  * (constant-time compare; hex in either case) and the day stamp against
