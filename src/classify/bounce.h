@@ -4,8 +4,8 @@
  *
  * The classifier's entry point for the daemon, the CLI, the fuzz targets
  * and the benchmarks; it brings the record types (record.h), the class
- * names (classify.h) and the caps (mime/limits.h) with it, and owns none
- * of them.  bounce_parse() never reads past `len`,
+ * and reason names (classify.h, reason.h) and the caps (mime/limits.h)
+ * with it, and owns none of them.  bounce_parse() never reads past `len`,
  * needs no NUL terminator, accepts CRLF or LF line ends and an mbox "From "
  * line, and always yields a result: malformed or truncated input degrades to
  * kind not-bounce or class undetermined, never to a crash.  Every buffer is
@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "classify/classify.h"
+#include "classify/reason.h"
 #include "classify/record.h"
 #include "mime/limits.h"
 

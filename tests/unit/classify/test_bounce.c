@@ -18,7 +18,6 @@
 #include "classify/bounce.h"
 #include "mime/mime_date.h"
 #include "fixture.h"
-#include "classify/reason.h"
 #include "classify/recog.h"
 #include "classify/result.h"
 #include "result_check.h"
