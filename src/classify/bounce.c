@@ -39,6 +39,7 @@
 #include "classify/classify.h"
 #include "classify/dsn.h"
 #include "classify/mdnfail.h"
+#include "classify/notice_text.h"
 #include "mime/charset.h"
 #include "mime/hdr.h"
 #include "mime/mime.h"
@@ -85,20 +86,6 @@ static const char *const autoreply_subjects[] = {
 	"respuesta autom\xc3\xa1tica", NULL,
 };
 
-/* True when part i sits inside a returned or forwarded message. */
-static bool
-bounce_in_message(const struct mime_msg *m, size_t i)
-{
-	const struct mime_part *p = mime_get_part(m, i);
-
-	while (p != NULL && p->parent >= 0) {
-		p = mime_get_part(m, (size_t)p->parent);
-		if (p != NULL && strncmp(p->type, "message/", 8) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* First part of one of `types` outside any returned message; -1 if none. */
 static int
 bounce_find_part(const struct mime_msg *m, const char *const *types)
@@ -116,7 +103,7 @@ bounce_find_part(const struct mime_msg *m, const char *const *types)
 		 * bytes are no NUL and both strings have a second byte) */
 		for (t = 0; types[t] != NULL; t++)
 			if (p->type[0] == types[t][0] && p->type[1] == types[t][1] &&
-			    strcmp(p->type, types[t]) == 0 && !bounce_in_message(m, i))
+			    strcmp(p->type, types[t]) == 0 && !mime_in_message(m, i))
 				return (int)i;
 	}
 	return -1;
@@ -258,198 +245,6 @@ bounce_fill_about(struct mime_msg *m, const struct recog_ctx *ctx,
 		                  sizeof(out->message_id));
 	if (out->orig_from[0] == '\0') /* a bounce goes back to its sender */
 		bounce_header(m, 0, "To", out->orig_from, sizeof(out->orig_from));
-}
-
-/* Offset of the first byte c in s[from..len), or len. */
-static size_t
-bounce_next_byte(const char *s, size_t from, size_t len, char c)
-{
-	const char *p = memchr(s + from, c, len - from);
-
-	return p != NULL ? (size_t)(p - s) : len;
-}
-
-/* Copy HTML to plain text: tags dropped (block tags become a newline),
- * script and style bodies dropped, a few entities decoded.  Returns a
- * malloc'd NUL-terminated buffer or NULL. */
-static char *
-bounce_strip_html(const char *s, size_t len, size_t *outlen)
-{
-	static const struct { const char *ent; char c; } ents[] = {
-		{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' },
-		{ NULL, 0 },
-	};
-	char *out = malloc(len + 1);
-	size_t i = 0, o = 0, e, lt, amp, stop;
-
-	if (out == NULL)
-		return NULL;
-	lt = bounce_next_byte(s, 0, len, '<');
-	amp = bounce_next_byte(s, 0, len, '&');
-	while (i < len) {
-		/* text up to the next '<' or '&' is copied whole; each of the
-		 * two is looked for again only once i has passed it */
-		if (lt < i)
-			lt = bounce_next_byte(s, i, len, '<');
-		if (amp < i)
-			amp = bounce_next_byte(s, i, len, '&');
-		stop = lt < amp ? lt : amp;
-		if (stop > i) {
-			memcpy(out + o, s + i, stop - i);
-			o += stop - i;
-			i = stop;
-			continue;
-		}
-		if (s[i] == '<') {
-			const char *end = memchr(s + i, '>', len - i);
-			size_t tl = end ? (size_t)(end - (s + i)) : len - i;
-			const char *skip_to = NULL;
-			/* the byte after '<' picks the tags worth testing */
-			unsigned char c1 = i + 1 < len ? (unsigned char)(s[i + 1] | 0x20) : 0;
-
-			if (c1 == 's') {
-				if (text_starts(s + i, len - i, "<script"))
-					skip_to = "</script";
-				else if (text_starts(s + i, len - i, "<style"))
-					skip_to = "</style";
-			}
-			if (skip_to != NULL) {
-				const char *close = text_find(s + i, len - i, skip_to);
-
-				if (close == NULL)
-					break;
-				end = memchr(close, '>', len - (size_t)(close - s));
-				tl = end ? (size_t)(end - (s + i)) : len - i;
-			}
-			if (c1 != 's' && c1 != 0 && memchr("bp/dtl", c1, 6) != NULL &&
-			    (text_starts(s + i, len - i, "<br") ||
-			    text_starts(s + i, len - i, "<p") ||
-			    text_starts(s + i, len - i, "</p") ||
-			    text_starts(s + i, len - i, "<div") ||
-			    text_starts(s + i, len - i, "</div") ||
-			    text_starts(s + i, len - i, "<tr") ||
-			    text_starts(s + i, len - i, "<li")))
-				out[o++] = '\n';
-			i += tl + 1;
-			continue;
-		}
-		if (s[i] == '&') {
-			for (e = 0; ents[e].ent != NULL; e++)
-				if (text_starts(s + i, len - i, ents[e].ent))
-					break;
-			if (ents[e].ent != NULL) {
-				out[o++] = ents[e].c;
-				i += strlen(ents[e].ent);
-				continue;
-			}
-		}
-		out[o++] = s[i++];
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
-}
-
-/* The notification text: first text/plain part outside the returned
- * message; else the first other text part (HTML stripped); else the body
- * of a one-part message.  *owned is set when the text was allocated. */
-static void
-bounce_find_text(struct mime_msg *m, const char **text, size_t *len,
-                 char **owned, const char **charset)
-{
-	size_t i, n = mime_nparts(m);
-	int html = -1;
-	const char *body;
-	size_t blen;
-
-	*text = "";
-	*len = 0;
-	*owned = NULL;
-	*charset = "";
-	for (i = 0; i < n; i++) {
-		const struct mime_part *p = mime_get_part(m, i);
-
-		if (p == NULL || strncmp(p->type, "text/", 5) != 0 ||
-		    bounce_in_message(m, i))
-			continue;
-		if (strcmp(p->type, "text/plain") == 0) {
-			if (mime_body_decoded(m, i, &body, &blen) == 0) {
-				*text = body;
-				*len = blen;
-				*charset = p->charset;
-			}
-			return;
-		}
-		if (html < 0 && strcmp(p->type, "text/rfc822-headers") != 0)
-			html = (int)i;
-	}
-	if (html >= 0 && mime_body_decoded(m, (size_t)html, &body, &blen) == 0) {
-		*charset = mime_get_part(m, (size_t)html)->charset;
-		*owned = bounce_strip_html(body, blen, len);
-		if (*owned != NULL)
-			*text = *owned;
-		else
-			*len = 0;
-		return;
-	}
-	if (n == 1 && mime_body_decoded(m, 0, &body, &blen) == 0) {
-		*text = body;
-		*len = blen;
-		*charset = mime_get_part(m, 0)->charset;
-	}
-}
-
-/* The notification text in UTF-8, so that the recognisers' phrase tables
- * (written in UTF-8) match a KOI8-R, GB2312 or ISO-2022-JP notice as they
- * match a UTF-8 one.  Only a text in a charset charset_known() lists and
- * with a byte above 0x7f or an ESC is converted; a text the charset does
- * not fit stays as it is.  Only the first BOUNCE_CONVERT_MAX bytes, up to
- * a line end, are converted (a notice says what failed in its first
- * lines, and a multibyte charset returns to ASCII at each line end, RFC
- * 1468); the rest is copied as it is.  The copy is at most 3 bytes per
- * converted byte (no listed charset needs more) and replaces *owned;
- * *charset becomes "", so later steps do not convert twice. */
-#define BOUNCE_CONVERT_MAX 2048
-
-static void
-bounce_text_to_utf8(const char **text, size_t *len, char **owned,
-                    const char **charset)
-{
-	size_t i, n, head, cap;
-	const char *nl;
-	char *u;
-
-	if (*len == 0 || charset_is_utf8(*charset) || !charset_known(*charset))
-		return;
-	head = *len;
-	if (head > BOUNCE_CONVERT_MAX) {
-		nl = memchr(*text + BOUNCE_CONVERT_MAX, '\n',
-		            *len - BOUNCE_CONVERT_MAX);
-		head = nl != NULL ? (size_t)(nl - *text) + 1 : *len;
-	}
-	for (i = 0; i < head; i++)
-		if ((unsigned char)(*text)[i] >= 0x80 || (*text)[i] == 0x1b)
-			break;
-	if (i == head || head > (SIZE_MAX - 1) / 3 ||
-	    *len - head > SIZE_MAX - 1 - head * 3)
-		return;
-	cap = head * 3 + (*len - head) + 1;
-	if ((u = malloc(cap)) == NULL)
-		return;
-	n = charset_to_utf8(*charset, *text, head, u, head * 3 + 1);
-	if (n == (size_t)-1) {
-		free(u);
-		return;
-	}
-	memcpy(u + n, *text + head, *len - head);
-	n += *len - head;
-	u[n] = '\0';
-	free(*owned);
-	*owned = u;
-	*text = u;
-	*len = n;
-	*charset = "";
 }
 
 static bool
@@ -792,7 +587,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	bounce_header(m, 0, "Subject", subject, sizeof(subject));
 	ctx.from = from;
 	ctx.subject = subject;
-	bounce_find_text(m, &ctx.text, &ctx.text_len, &owned, &charset);
+	notice_text_find(m, &ctx.text, &ctx.text_len, &owned, &charset);
 	ctx.returned_part = bounce_find_part(m, returned_types);
 	{
 		const struct bounce_field fields[] = {
@@ -819,7 +614,7 @@ bounce_parse(const char *data, size_t len, const struct bounce_limits *lim,
 	if ((an.signal != 0 || ctx.returned_part >= 0) &&
 	    mime_get_part(m, 0) != NULL &&
 	    strcmp(mime_get_part(m, 0)->type, "multipart/report") != 0) {
-		bounce_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
+		notice_text_to_utf8(&ctx.text, &ctx.text_len, &owned, &charset);
 		an.field[ANALYSIS_TEXT] = ctx.text;
 		an.len[ANALYSIS_TEXT] = ctx.text_len;
 	}

@@ -542,3 +542,17 @@ mime_find_type(const struct mime_msg *m, const char *type, size_t from)
 			return (int)i;
 	return -1;
 }
+
+/* True when part i sits inside a returned or forwarded message. */
+bool
+mime_in_message(const struct mime_msg *m, size_t i)
+{
+	const struct mime_part *p = mime_get_part(m, i);
+
+	while (p != NULL && p->parent >= 0) {
+		p = mime_get_part(m, (size_t)p->parent);
+		if (p != NULL && strncmp(p->type, "message/", 8) == 0)
+			return true;
+	}
+	return false;
+}

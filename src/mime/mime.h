@@ -36,6 +36,9 @@ void mime_free(struct mime_msg *m);
 
 size_t mime_nparts(const struct mime_msg *m);
 const struct mime_part *mime_get_part(const struct mime_msg *m, size_t i);
+/* True when part i sits inside a returned or forwarded message (an
+ * ancestor is a message/ part). */
+bool mime_in_message(const struct mime_msg *m, size_t i);
 bool mime_truncated(const struct mime_msg *m);
 
 /* First header field of that name (case-insensitive) in a part, or NULL
