@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bootstrap.sh - set up a fresh Debian 12 machine, build, and run or test.
 #
 #   sudo ./bootstrap.sh run    install what building and running need (no

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- bounce-milter: the shared suppression set in PostgreSQL (schema version 1).
 --
 -- Applied by the administrator, never by the milter:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # check-docs.sh - the man pages, the sample config and the README say only
 # what the code does (DESIGN: "a man page that says what the code does not
 # is worse than none"; Postfix's mantools/check-postconf-undocumented does

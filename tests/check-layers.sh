@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # check-layers.sh - the layering of src/ (DESIGN.md section 1), checked.
 #
 # A file's layer is its folder under src/.  Each layer may include its own

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # corpus-check.sh - score bounce-classify on the project's own copy of the
 # bounce corpus (tests/corpus/bounces) with the project's scorer
 # (tests/corpus/score.py), make sure no ordinary message (tests/corpus/ham)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # consume-list.sh LIST SPOOLDIR - take the suppression list away atomically
 # and feed its addresses to mailing software.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """events-to-listmonk.py - feed bounce-milter's event log to a mailing program.
 
 Takes the event log the way the daemon expects (rename it away, flock the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * addr.c - e-mail addresses as bounces write them: strip the address-type
  * prefix, display name, angle brackets and comments, validate, and lower

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * amend.c - what bounce_parse() does to the records between reading them
  * and classifying them (amend.h): the recipient the sender used, delay

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * amend.h - the steps of bounce_parse() between reading the records and
  * classifying them, each applied to the whole result:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * analysis.c - a message's and its records' analysis, each part read once
  * (see analysis.h).

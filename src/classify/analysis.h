@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * analysis.h - what is read out of a message and its records, read once
  * and handed to every reader that asks (no memo keyed by a text's bytes).

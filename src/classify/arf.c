@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arf.c - RFC 5965 feedback reports -> feedback records.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arf.h - RFC 5965 Abuse Reporting Format (message/feedback-report) bodies.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bounce.c - the facade: one message in, a classified result out.
  *

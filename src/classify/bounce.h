@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bounce.h - the classifier's facade: bytes of one message in, a classified
  * result out.

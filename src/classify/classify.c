@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * classify.c - one recipient record -> status, reason and class.
  *

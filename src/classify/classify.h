@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * classify.h - what the mailing software should do about one recipient.
  *

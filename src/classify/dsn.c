@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dsn.c - RFC 3464 / RFC 6533 delivery-status bodies -> recipient records.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dsn.h - RFC 3464 message/delivery-status and RFC 6533
  * message/global-delivery-status bodies.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * evidence.c - struct bounce_evidence in words, for --explain, the JSON
  * output and the daemon's debug log.

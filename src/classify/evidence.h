@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * evidence.h - the evidence behind a recipient's class, in words.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mdnfail.c - a delivery failure reported as a disposition notification
  * (see mdnfail.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mdnfail.h - a delivery failure reported as a disposition notification.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * notice_text.c - the human-readable notice of a bounce (see notice_text.h).
  */

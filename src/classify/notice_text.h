@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * notice_text.h - the human-readable notice of a bounce, found and made
  * readable for the recognisers.

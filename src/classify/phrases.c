@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * phrases.c - phrase groups: localised notices and the groups that tell a
  * cause from its neighbour.  Data only; reason.c matches them and

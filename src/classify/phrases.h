@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * phrases.h - phrase groups of reason_rules[] that are not in
  * reason_phrases.c: the localised notices (German, French, Spanish,

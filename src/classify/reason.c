@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reason.c - Sisimai's reason vocabulary, and diagnostic text or status
  * code -> reason.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reason.h - Sisimai's reason words, and diagnostic text -> reason.
  *

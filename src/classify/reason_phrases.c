@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reason_phrases.c - the phrase tables behind reason_from_text(): for each
  * reason, the fixed phrases real MTAs and providers write, and the order

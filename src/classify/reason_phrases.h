@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reason_phrases.h - private to reason.c and reason_phrases.c: the table
  * of reasons, each with its list of fixed phrases, in the order they are

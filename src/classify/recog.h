@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * recog.h - what a recogniser of non-standard bounces is, and what it reads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record.h - the records the classifier produces: one per reported
  * recipient (struct bounce_rcpt), gathered in one struct bounce_result.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * result.c - building a bounce_result: bounded recipient array, bounded
  * string copies, lookup by recipient.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * result.h - building a bounce_result (for the parsers inside the classifier).
  *

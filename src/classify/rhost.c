@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rhost.c - remote hosts' own wording (rhost.h).  Data first, then the
  * host-name matching.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rhost.h - what a remote host's own wording means, where it says more
  * than the SMTP step does: rules keyed by the recipient's domain or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rules.c - the class decision table.  First row that holds wins; the
  * rows go from the most certain evidence to none.  A live address called

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rules.h - the class decision table (DESIGN 3, "Evidence, then verdict").
  *

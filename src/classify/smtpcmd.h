@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtpcmd.h - which SMTP command a remote server's failure answered.
  *

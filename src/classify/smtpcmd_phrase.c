@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtpcmd_phrase.c - the phrase reader of smtpcmd.c (see smtpcmd_phrase.h).
  *

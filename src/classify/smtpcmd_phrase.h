@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtpcmd_phrase.h - private to smtpcmd.c and smtpcmd_phrase.c: the
  * phrase reader, which finds the MTAs' own wording for a failed SMTP step

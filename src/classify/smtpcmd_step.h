@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * smtpcmd_step.h - the steps of an SMTP session a remote server's failure
  * can answer (enum smtpcmd).

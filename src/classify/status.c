@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * status.c - RFC 3463 enhanced status codes: syntax checks, and
  * extraction of codes from diagnostic text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * status.h - RFC 3463 enhanced status codes and SMTP reply codes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bounce-classify - classify bounce messages offline, with the same classifier
  * the milter uses.

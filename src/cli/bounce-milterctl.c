@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bounce-milterctl - talk to bounce-milter's control socket.
  *

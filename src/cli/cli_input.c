@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_input.c - files, mbox files and Maildir trees to messages.
  *

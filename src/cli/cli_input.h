@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_input.h - the messages bounce-classify reads: files, mbox files,
  * Maildir trees and standard input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_json.c - JSON strings for bounce-classify's outputs.
  */

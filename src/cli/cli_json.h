@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_json.h - printing strings as JSON for bounce-classify.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_sisimai.c - Sisimai-shaped JSON records (see cli_sisimai.h).
  */

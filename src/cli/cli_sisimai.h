@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli_sisimai.h - bounce-classify -o sisimai: records with the field names
  * of Sisimai's JSON (Sisimai::Data in 4.x, Sisimai::Fact in 5.x), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ctlproto.c - the control socket's request parser and answer-line reader
  * (see ctlproto.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ctlproto.h - the control socket's line protocol, shared by the daemon
  * and bounce-milterctl (util only; no I/O here).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * action.h - what the milter does at end of message, without libmilter.
  *

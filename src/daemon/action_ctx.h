@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * action_ctx.h - the per-message decision state that action.c fills and
  * report.c turns into headers and log lines, and the plan milter.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * allowlist.c - never-list entries (see allowlist.h): exact entries are
  * compared case-insensitively, globs go to fnmatch(3) with FNM_CASEFOLD.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * allowlist.h - addresses, domains and globs that are never listed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf.h - the daemon's configuration: libconfuse file -> immutable struct.
  *

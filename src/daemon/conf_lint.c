@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_lint.c - structure checks of a config file that libconfuse skips.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_lint.h - what libconfuse lets through: structure checks of a config.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_ops.c - schema, validators and build of the operations options (see
  * conf_ops.h and conf_ops_schema.h).  Defaults: no control socket, empty

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_ops.h - the operations part of the daemon's configuration (control
  * socket, allowlist, event log, soft-bounce escalation, periodic syslog

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_ops_schema.h - internal to the config module: the libconfuse side
  * of the operations sections of bounce-milter.conf (control, allowlist,

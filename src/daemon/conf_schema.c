@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_schema.c - the libconfuse schema of bounce-milter.conf and one
  * validator per option (internal to conf.c; see conf_schema.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_schema.h - internal to the conf module: what bounce-milter.conf
  * may contain, and the per-thread state the loader and validators share.

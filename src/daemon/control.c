@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * control.c - the control socket server (see control.h): socket set-up,
  * the poll loop with its caps, and the commands.

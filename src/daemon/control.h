@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * control.h - the control socket: a unix stream socket speaking
  * control/ctlproto.h, served by one thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * escalate.c - soft-bounce escalation (see escalate.h): a chained hash of
  * (reason, address) -> the distinct days seen, and its append-only state

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * escalate.h - soft-bounce escalation (off by default).
  *

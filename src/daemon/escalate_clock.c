@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * escalate_clock.c - the escalation clock, alone in its file: tests link
  * with -Wl,--wrap=escalate_clock_now to move the day (a link-time seam; the

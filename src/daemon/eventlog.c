@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * eventlog.c - the event log (see eventlog.h): safe open, locked append
  * with the rename protocol, and the JSON line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * eventlog.h - the optional event log: one JSON line per examined
  * recipient of every class (schema: bounce-milterctl(8)).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c - bounce-milter: options, configuration, logging, socket, privilege
  * drop, signals, smfi_main.

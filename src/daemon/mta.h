@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mta.h - the only calls into libmilter outside main.c and milter.c.
  *

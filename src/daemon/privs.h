@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * privs.h - dropping root for good, after the socket is bound.
  *

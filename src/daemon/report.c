@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * report.c - X-Bounce-* headers and log lines of an examined message.
  */

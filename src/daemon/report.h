@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * report.h - what an examined message says about itself: the X-Bounce-*
  * headers to add and one log line per recipient (DESIGN.md section 4).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sink_pg.c - ship the local suppression list to PostgreSQL (see sink_pg.h).
  *

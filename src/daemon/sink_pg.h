@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sink_pg.h - ship the local suppression list to PostgreSQL (DESIGN 10).
  *

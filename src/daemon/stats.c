@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stats.c - counters since start (see stats.h): relaxed atomics, rendered
  * on demand as text for people or as Prometheus text exposition.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * summary.c - the periodic syslog summary thread (see summary.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * summary.h - the optional periodic syslog summary (summary_minutes).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * charset.c - declared charsets to UTF-8 through glibc's iconv(3), for a
  * fixed list of charsets (charset.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * charset.h - text in a declared charset, converted to UTF-8 with
  * iconv(3) so that phrase tables written in UTF-8 match it.

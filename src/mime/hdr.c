@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hdr.c - header values in (RFC 2047) and out (sanitise, fold); see hdr.h.
  *

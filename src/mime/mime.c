@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime.c - MIME tree of one message (see mime.h).
  *

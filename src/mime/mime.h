@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime.h - MIME structure of one message, parsed with hard caps.
  *

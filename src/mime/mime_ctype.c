@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_ctype.c - a part's type from its Content-Type and
  * Content-Transfer-Encoding values (see mime_ctype.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_ctype.h - a part's type from its Content-Type and
  * Content-Transfer-Encoding values (internal to mime).

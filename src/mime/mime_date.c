@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_date.c - RFC 5322 date-time to UTC seconds, and RFC 3339 out.
  *

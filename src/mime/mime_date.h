@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_date.h - RFC 5322 date-time values (a Date: field) to UTC.
  *

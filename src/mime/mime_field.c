@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_field.c - header fields of MIME entities (see mime_field.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_field.h - header fields of MIME entities (internal to mime).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_part.h - what the MIME parser knows of one part (struct mime_part).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_store.c - memory of one MIME parse (see mime_store.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mime_store.h - memory of one MIME parse (internal to mime).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * journal.c - the suppression list read back as a journal (see journal.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * journal.h - the suppression list read back as a journal, for a shipper.
  *

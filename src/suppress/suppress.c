@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress.c - the durable suppression list: the shared list object, the
  * group-committed append path and reopen on a new inode.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress.h - the durable suppression list (DESIGN section 5).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_edit.c - removal and export for the control socket (see
  * suppress.h).  A removal takes `busy` like an append leader, so appends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_err.c - the suppression list's error text (see suppress_err.h).
  */

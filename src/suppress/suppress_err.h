@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_err.h - the suppression list's error text (internal to suppress).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_file.c - the suppression list's file: safe open (the checks of
  * Postfix's safe_open(), in our words), torn-line repair, and loading every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_file.h - the suppression list's file (internal to suppress).
  *

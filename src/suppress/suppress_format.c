@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_format.c - the names of the suppression list's formats (see
  * suppress_format.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_format.h - the vocabulary the suppression list's modules share
  * (internal to suppress, re-exported by suppress.h): the four line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_line.c - one line of the suppression list: address validation,
  * field sanitising, formatting in each format, and reading the address back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_line.h - one line of the suppression list (internal to suppress).
  *

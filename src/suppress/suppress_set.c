@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_set.c - the dedupe set: open addressing with linear probing,
  * 8-byte slots, the address octets in one arena (grown by realloc, which

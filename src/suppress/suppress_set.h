@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_set.h - the suppression list's dedupe set (internal to suppress).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * authres.c - a small RFC 8601 reader: authserv-id, then resinfo items.
  *

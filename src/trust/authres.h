@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * authres.h - reading the SPF result from an Authentication-Results header.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * batv.c - Exim-compatible prvs signing and checking.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * batv.h - BATV signed return paths in the form of Exim's prvs.
  *

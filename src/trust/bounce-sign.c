@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bounce-sign - sign a return path for bounce-milter: BATV (Exim's prvs
  * format) and/or VERP with an HMAC tag and a day stamp.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * origin.h - how far a bounce's origin is proven (DESIGN.md section 6).
  *

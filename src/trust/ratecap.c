@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ratecap.c - per-IP hourly cap: a fixed table, a hash index, an LRU list.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ratecap.h - hourly caps on new suppression entries, per key.
  *

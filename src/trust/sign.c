@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sign.c - signing keys from files, day stamps, HMAC in hex (libcrypto).
  */

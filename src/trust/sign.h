@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sign.h - signing keys and day stamps for signed return paths (BATV, VERP).
  *

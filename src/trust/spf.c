@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spf.c - SPF checks with libspf2 on a small pool of lookup threads.
  *

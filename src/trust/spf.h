@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spf.h - SPF check of a bounce's origin (libspf2 lives only in spf.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * verp.c - VERP pattern matching, decoding and HMAC tags.
  *

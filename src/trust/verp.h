@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * verp.h - decoding VERP envelope recipients, with an optional HMAC tag.
  *

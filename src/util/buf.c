@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * buf.c - bounded, growable byte buffer (see buf.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kv.c - quoting of sender-chosen values in key=value text.
  */

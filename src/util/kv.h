@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kv.h - key=value pairs whose values a sender may choose (headers, logs).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * log.h - the daemon's one logging API: syslog when daemonised, stderr only
  * in the foreground.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scan.h - the byte scanners of the hot paths: one SIMD implementation
  * (SSE2, scan_sse2.h) beside its portable twin (scan_portable.h).

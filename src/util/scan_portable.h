@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scan_portable.h - the portable scanners of scan.h; included by scan.h
  * in every build, so that it always compiles: the build's choice where

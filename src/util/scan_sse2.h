@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scan_sse2.h - the SSE2 scanners of scan.h; included by scan.h only,
  * where the compiler targets SSE2 and BM_NO_SIMD is not defined.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * swar.h - eight bytes at a time in a 64-bit word ("SIMD within a
  * register"), behind names that say what each trick tests.

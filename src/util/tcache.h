@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tcache.h - per-thread caches kept on the heap, not in thread-local storage.
  *

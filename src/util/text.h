@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * text.h - small, bounded helpers for scanning bounce text.
  *

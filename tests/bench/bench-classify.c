@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-classify.c - in-process speed of bounce_parse() against reading the
  * same bytes, measured in one run.

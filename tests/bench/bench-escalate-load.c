@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-escalate-load - the start-up cost of soft-bounce escalation.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench-milter.sh - bounce-milter against a no-op libmilter baseline, same load,
 # same run.
 #

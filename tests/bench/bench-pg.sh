@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench-pg.sh - the PostgreSQL shipper (issue 14), measured in one run:
 #   1. catch-up: a 100,000-entry backlog already in the local list, the
 #      daemon started with shipping on: seconds until the table holds it

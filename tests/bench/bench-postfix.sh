@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench-postfix.sh - msgs/s through a real Postfix on loopback for three
 # setups on the same load: no milter, tests/tools/noop-milter, bounce-milter.
 #

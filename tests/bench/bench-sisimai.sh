@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bench-sisimai.sh [DIR] - our classifier against Sisimai, same files, same run.
 #
 # Times only the library calls: a Perl one-liner reads every file of DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench-suppress-load - how long suppress_open() takes on a big list.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # test-classify-cli.sh - bounce-classify's inputs and outputs: mbox files
 # split per message (and a From_ line inside an ordinary file left alone),
 # Maildir trees read recursively (cur/, new/, Maildir++ folders; tmp/,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/lib.sh - shared helpers for tests that drive a real Postfix on
 # loopback (see ../shared/docs/e2e-postfix.md for the recipe and pitfalls).
 # Source it from bash; it expects BUILD (the build dir holding bounce-milter)

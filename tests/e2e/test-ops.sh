@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end through a real Postfix (issue 13, operations): the daemon built
 # with its escalation clock read from a file (tests/tools/bounce-milter-testclock,
 # a link-time seam) runs in smtpd_milters with a control socket, an

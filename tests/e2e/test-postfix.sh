@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end through a real Postfix on loopback (issue: the milter daemon;
 # issue: trust).  Postfix runs with bounce-milter in smtpd_milters; messages
 # are injected over SMTP with swaks; the delivered Maildir files and the

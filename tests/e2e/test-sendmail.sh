@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end through a real Sendmail 8.17 (Debian's sendmail-bin, unpacked
 # with dpkg-deb -x: it conflicts with Postfix, so it is never installed),
 # with bounce-milter in INPUT_MAIL_FILTER.  Sendmail runs as a foreground

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end: msgs/s through a real Postfix for three setups on the same
 # load (no milter, noop-milter, bounce-milter, each on an inet socket): a
 # short run of tests/bench/bench-postfix.sh (THROUGHPUT_MSGS, 200 messages

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # kill9.sh - SIGKILL of the milter under load, through a real Postfix.
 #
 # N hard bounces with distinct failed recipients go in over SMTP from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/faults/lib.sh - what the fault-injection scripts share, on top of
 # tests/e2e/lib.sh (real Postfix on loopback, milter start/stop, teardown).
 # Source it from bash after setting SRCDIR and BUILD.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # list-faults.sh - the suppression list on a broken file system, through a
 # real Postfix: a full file system (the append on the open descriptor fails;
 # then a freshly created file's first append fails), a symbolic link planted

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # protocol-robustness.sh - milter-load's robustness modes against the daemon
 # itself (no MTA): connections dropped mid-message (after MAIL, in the
 # headers, in the body, right after end-of-body), garbage (random bytes,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # reload-under-load.sh - SIGUSR1 (reload the config, reopen the list) while
 # bounces stream in through a real Postfix on long-lived SMTP sessions.
 #

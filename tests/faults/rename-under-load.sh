@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # rename-under-load.sh - a consumer takes the list away again and again
 # while bounces stream in through a real Postfix.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """smtp-load.py - sends numbered hard bounces over SMTP, as a real MTA would.
 
 Message i (FIRST <= i < FIRST+COUNT) is the DSN template with its failed

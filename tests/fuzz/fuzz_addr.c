@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_addr.c - libFuzzer target: addr_normalise(), addr_find().
  *

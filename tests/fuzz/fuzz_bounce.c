@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_bounce.c - libFuzzer target: bounce_parse() over arbitrary bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_config.c - libFuzzer target: conf_load() over arbitrary file text.
  *

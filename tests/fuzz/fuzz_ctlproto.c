@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_ctlproto.c - libFuzzer target: the control socket's request parser
  * and answer-line reader (control/ctlproto.h), the text a client of the

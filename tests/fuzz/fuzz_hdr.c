@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_hdr.c - libFuzzer target: hdr_decode(), hdr_sanitise(), hdr_fold().
  *

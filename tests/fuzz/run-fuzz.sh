@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run-fuzz.sh SECONDS - run every built libFuzzer target for SECONDS each.
 #
 # Seeds: tests/data, tests/fuzz/regressions and, when present,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * result_check.h - checks that a bounce_result keeps the promises of
  * record.h and bounce.h, for the fuzz targets and the regression replay

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spfseam.c - the tests' DNS: a link-time seam around libspf2's server.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spfzone.c - zone file reader for the tests' DNS seam (spfseam.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spfzone.h - the in-memory DNS zone file of the tests' DNS seam (spfseam.c).
  *

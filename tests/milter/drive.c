@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * drive.c - the libmilter seam and the helpers of the callback tests.
  */

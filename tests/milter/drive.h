@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * drive.h - driving the milter callbacks without an MTA (callback tests).
  *

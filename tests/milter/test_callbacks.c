@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_callbacks.c - the milter callbacks driven without an MTA.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_forged.c - issue 10's attacks on the suppression list, one named
  * test each, driven through the milter callbacks (drive.c) with SPF from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_limits.c - issue 10's attacks 5 to 7 and the memory bound, one
  * named test each, driven through the milter callbacks (drive.c): quoting

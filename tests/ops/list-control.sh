@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # list-control.sh - the control socket against the running daemon (no MTA):
 # 10,000 distinct hard bounces through milter-load (4 connections) while a
 # loop of bounce-milterctl "list add" / "list remove" / "list export" runs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/package/test-deb.sh - the Debian package, from the tree to a bounce.
 #
 # In a copy of the source tree in a temp dir (the tree itself stays as it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The build dependencies are written in four places; this keeps them equal.
 # Every library configure.ac asks for, by its "(Debian: PACKAGE)" hint, must
 # be in debian/control's Build-Depends, in bootstrap.sh's package lists, and

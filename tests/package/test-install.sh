@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make install into a scratch DESTDIR: everything lands, the unit names real
 # paths, an existing bounce-milter.conf is never overwritten (the sample goes
 # beside it as .new), and make uninstall removes the config only while it is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/pg/lib.sh - a real PostgreSQL for a test, in the test's own folder.
 #
 # pg_up DIR: initdb and pg_ctl as user postgres in DIR (no system cluster),

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mkdsn.py DIR FIRST COUNT: write COUNT RFC 3464 hard bounces to DIR, one
 per file, for user<FIRST>@pg.example ... user<FIRST+COUNT-1>@pg.example."""
 import os

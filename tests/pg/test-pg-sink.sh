@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-pg-sink.sh - several MX hosts, one suppression set (issue 14), with a
 # real PostgreSQL started by the test in its own folder and three real
 # bounce-milter daemons, each with its own local list (the journal), fed

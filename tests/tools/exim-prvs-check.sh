@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # exim-prvs-check.sh - bounce-sign against Exim's own ${prvs} expansion.
 #
 # Exim conflicts with Postfix as a package, so it is unpacked, not

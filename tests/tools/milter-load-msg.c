@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter-load-msg.c - small helpers every part of milter-load uses, and the
  * messages read from files (see milter-load.h).

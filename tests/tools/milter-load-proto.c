@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter-load-proto.c - the MTA side of the milter protocol for
  * milter-load: a connection and its packets, negotiation, and one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter-load-robust.c - milter-load's robustness and memory modes: drop
  * (close at a different point each time), garbage (bytes no MTA sends),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter-load.c - a load and robustness client speaking the MTA side of the
  * milter protocol (version 6, as Postfix's milter8 client sends it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter-load.h - what the parts of milter-load share: the milter protocol's
  * wire constants (version 6, libmilter's mfdef.h), the options, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * noop-milter.c - the benchmark baseline: a libmilter program that does
  * nothing, set up the way bounce-milter is.

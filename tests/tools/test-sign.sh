@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-sign.sh - bounce-sign(1) prints the documented vectors (Exim's own
 # prvs output and the VERP tag of the man page) and refuses bad input.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-tools.sh - checks the benchmark tools against each other: noop-milter
 # on a unix socket in a temporary folder, milter-load in every mode (normal,
 # split, drop, garbage, badneg, hold with /proc sampling), the milter still

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * testclock.c - the escalation clock for tests that run the whole daemon
  * (tests/tools/bounce-milter-testclock: main.c linked with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * amazonses.c - Amazon SES bounce notifications delivered as JSON (an SNS
  * e-mail subscription, from no-reply@sns.amazonaws.com, or the raw

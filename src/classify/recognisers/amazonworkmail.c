@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * amazonworkmail.c - notices of Amazon WorkMail (sent through SES), a
  * sentence and a delivery-status block written as plain text:

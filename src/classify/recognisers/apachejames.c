@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * apachejames.c - bounces written by the Apache James server's bounce
  * and notify mailets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * common.c - shapes shared by the MTA recognisers (see common.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * common.h - shapes shared by the MTA recognisers in recognisers/<family>.c.
  *

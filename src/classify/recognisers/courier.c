@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * courier.c - the human-readable part of Courier MTA notifications, read
  * when the message carries no usable delivery-status part.

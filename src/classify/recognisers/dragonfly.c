@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dragonfly.c - bounces written by the DragonFly Mail Agent (dma), the
  * small MTA of DragonFly BSD, also packaged on Debian and others.

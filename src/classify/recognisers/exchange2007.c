@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * exchange2007.c - non-delivery reports of Microsoft Exchange 2007 and
  * later, Office 365 / Exchange Online and Outlook.com: a human part in the

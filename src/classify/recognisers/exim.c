@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * exim.c - plain-text bounces and delay warnings written by Exim and by
  * providers that run it under their own banner (Mail.Ru and others).

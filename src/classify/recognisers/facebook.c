@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * facebook.c - Facebook's mail servers answer with their own response
  * codes, named in the diagnostic next to a link to their postmaster

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * generic.c - fall-back recogniser for bounces no specific family claims.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * gmail.c - notices of Gmail's mailer daemon (mailer-daemon@googlemail.com).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * notice.c - table-driven reader for provider notices (see notice.h).
  *

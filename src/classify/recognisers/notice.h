@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * notice.h - a table-driven reader for the notices that providers and
  * appliance / groupware MTAs write (Gmail, Yahoo, Exchange, Zoho, Notes,

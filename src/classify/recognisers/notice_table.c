@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * notice_table.c - the data-only recognisers: one row per notice family
  * that notice_match() (notice.c) reads with no code of its own.

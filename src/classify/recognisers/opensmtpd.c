@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * opensmtpd.c - bounces and delay warnings written by OpenSMTPD's bounce
  * agent when it sends them as plain text.

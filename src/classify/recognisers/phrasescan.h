@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * phrasescan.h - many phrases found in one pass over a span.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * postfix.c - Postfix notices that carry no usable delivery-status part:
  * old plain-text bounces, bounces quoted inside a provider's notice, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * qmail.c - bounces written by qmail-send and its descendants (netqmail,
  * notqmail, indimail, qmail-ldap, vpopmail deliveries) and by the

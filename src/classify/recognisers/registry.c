@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * registry.c - the list of recognisers, in the order they are tried, and
  * trying them (registry.h).

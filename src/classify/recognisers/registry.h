@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * registry.h - the recognisers in the order they are tried, and trying
  * them.

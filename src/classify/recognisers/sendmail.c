@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sendmail.c - plain-text bounces written by sendmail: the old V5/V8
  * texts with no delivery-status part, and newer ones whose status block

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_addr.c - addr.c: the address forms found in bounces, validation
  * limits, finding an address in prose, and hostile input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_analysis.c - analysis.c's reading of a record's diagnostic: what
  * analysis_diag_status() and analysis_diag_command() answer is what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_bounce.c - the facade and its pipeline: fixtures in tests/data
  * (each a kind of message the milter meets) and hostile inputs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_classify.c - classify.c: class names and order, and the policy that
  * turns a recipient record (action, status, diagnostic, hint) into status,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_reason.c - reason.c: the name table, diagnostic text -> reason on
  * phrases real MTAs and providers write, status code -> reason, and

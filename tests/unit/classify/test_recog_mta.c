@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_recog_mta.c - the MTA-family recognisers (recognisers/exim.c, qmail.c,
  * dragonfly.c, sendmail.c, postfix.c, opensmtpd.c, courier.c,

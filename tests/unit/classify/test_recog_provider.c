@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_recog_provider.c - the provider and appliance recognisers (Gmail,
  * Google Groups, Yahoo, Exchange, Amazon SES / WorkMail, Zoho, Notes,

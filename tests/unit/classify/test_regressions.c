@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_regressions.c - replays every saved fuzz crash input through
  * bounce_parse() under the normal build.

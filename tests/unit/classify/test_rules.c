@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_rules.c - rules.c, the class decision table: one case per row
  * (facts that reach exactly that row, and the row's verdict), then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_smtpcmd.c - smtpcmd.c: names, the command a diagnostic states (each
  * MTA's wording), the command a notification text states for one recipient

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_status.c - status.c: validation, normalisation, and
  * extraction of codes from diagnostic text (real forms, false matches on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_ctlproto.c - the control protocol's request parser and answer-line
  * reader: a table of good and bad requests, every length up to and past the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_allowlist.c - never-list entries: exact addresses, domains, globs,
  * case, a file with comments, and refusals (bad entries, unreadable file,

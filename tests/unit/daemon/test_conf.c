@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_conf.c - conf.c: good files load with the right values, every bad
  * file fails with "file:line: what is wrong", references count, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_conf_ops.c - the operations options of bounce-milter.conf: defaults,
  * good values, and each refusal with its file:line (control socket path,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_escalate.c - the escalation window on a fake clock (the seam:
  * escalate_clock_now is wrapped at link time): N distinct days within D,

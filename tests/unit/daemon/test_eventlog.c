@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_eventlog.c - the event log: the JSON line (escaping, invalid UTF-8,
  * the diagnostic's bound, a line per event), the returned message's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_stats.c - the counters: exact totals under concurrent updates,
  * latency buckets at their edges, the why= -> cause map, and the shape of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_charset.c - mime/charset.c: each charset of the list converted to
  * UTF-8, the cap (never a cut sequence), a charset not on the list and a

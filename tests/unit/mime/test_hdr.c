@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_hdr.c - hdr: RFC 2047 decoding, sanitising values we write, folding.
  */

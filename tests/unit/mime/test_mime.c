@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_mime.c - mime: part trees of fixture messages (tests/data/mime),
  * part attributes, decoded bodies, and hostile input: empty, unclosed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_mime_date.c - mime_date: RFC 5322 dates to UTC seconds and RFC 3339.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_mime_field.c - mime's header fields (mime_field.c through mime.h):
  * names (length, every byte that ends one), values unfolded when first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_fixture.c - a temp dir per test and small file helpers for the
  * suppression list's tests (see suppress_fixture.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * suppress_fixture.h - what the suppression list's tests share
  * (test_suppress.c, test_suppress_file.c, test_suppress_line.c).

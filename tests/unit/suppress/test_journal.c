@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_journal.c - the suppression list read back as a journal: whole lines
  * only, fields per format, positions that survive a restart only once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_suppress.c - the suppression list's append path: failures that roll
  * back (short write under a file size limit, unwritable directory, full

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_suppress_edit.c - removal and export (the control socket's list
  * commands): every format keeps its other lines, comments and header; an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_suppress_file.c - the suppression list's file: torn last lines cut
  * on open, safe-open refusals (symbolic link, hard link, group-writable,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_suppress_line.c - the suppression list's lines: format names, the
  * exact line each format writes, loading every format (ours and

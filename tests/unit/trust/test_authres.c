@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_authres.c - Authentication-Results parsing: only the trusted
  * authserv-id counts; comments, quoted strings, case; malformed and hostile

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_batv.c - BATV (Exim's prvs form) and the signing keys (sign.c).
  *

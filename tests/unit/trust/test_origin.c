@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_origin.c - origin levels and trusted relay networks (trust/origin.h).
  */

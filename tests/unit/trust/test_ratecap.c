@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_ratecap.c - per-IP hourly cap: cap reached, window slides, a take
  * given back, eviction, concurrency.  Time is passed in, so every case is deterministic.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_spf.c - SPF checks against libspf2's in-memory zone (tests/data/spf/zone.txt).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_verp.c - VERP patterns, decoding, HMAC tags with key ids and day
  * stamps (key files are tested in test_batv.c, with sign.c).

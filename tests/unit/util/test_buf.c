@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_buf.c - buf: bounded appends, visible truncation, reset, reuse after
  * free.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_kv.c - key=value quoting of sender-chosen values (util/kv.h).
  */

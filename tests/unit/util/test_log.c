@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_log.c - log: -f writes each line to stderr only, never to syslog;
  * the daemonised case writes to syslog only; under systemd's journal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_scan.c - util/scan.h against byte-at-a-time models, at every
  * length, start and stop: the build's choice (scan_*), the portable twin

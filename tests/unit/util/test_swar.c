@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_swar.c - util/swar.h against byte-at-a-time models: loads and
  * stores at every offset, and every test and mask on words built to

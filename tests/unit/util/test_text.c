@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_text.c - text: case-insensitive search, lines, trim, collapse,
  * lower copy, and the shared base64 / quoted-printable decoders.
