@@ -19,6 +19,7 @@
 #include "daemon/allowlist.h"
 #include "daemon/conf_ops.h"
 #include "daemon/conf_ops_schema.h"
+#include "daemon/conf_schema.h"
 
 cfg_opt_t conf_ops_control_opts[] = {
 	CFG_STR("socket", "", CFGF_NONE),
@@ -48,42 +49,18 @@ cfg_opt_t conf_ops_escalate_opts[] = {
 	CFG_END()
 };
 
-static const char *
-co_str(cfg_opt_t *opt, unsigned i)
-{
-	const char *s = cfg_opt_getnstr(opt, i);
-
-	return s != NULL ? s : "";
-}
-
 static bool
 co_path_ok(const char *s, bool empty_ok)
 {
 	if (*s == '\0')
 		return empty_ok;
-	if (*s != '/' || strlen(s) >= PATH_MAX - 16)
-		return false;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
-}
-
-static int
-co_range(cfg_t *cfg, cfg_opt_t *opt, const char *name, long lo, long hi)
-{
-	long v = cfg_opt_getnint(opt, 0);
-
-	if (v >= lo && v <= hi)
-		return 0;
-	cfg_error(cfg, "%s: %ld is out of range (%ld to %ld)", name, v, lo, hi);
-	return -1;
+	return *s == '/' && strlen(s) < PATH_MAX - 16 && !conf_schema_has_ctl(s);
 }
 
 static int
 vd_control_socket(cfg_t *cfg, cfg_opt_t *opt)
 {
-	const char *s = co_str(opt, 0);
+	const char *s = conf_schema_str(opt, 0);
 
 	/* sun_path holds 108 octets on Linux, 104 on the BSDs */
 	if (co_path_ok(s, true) && strlen(s) < 104)
@@ -95,22 +72,22 @@ vd_control_socket(cfg_t *cfg, cfg_opt_t *opt)
 static int
 vd_max_clients(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return co_range(cfg, opt, "control.max_clients", 1, 64);
+	return conf_schema_range(cfg, opt, "control.max_clients", 1, 64);
 }
 
 static int
 vd_rate(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return co_range(cfg, opt, "control.max_requests_per_second", 1, 10000);
+	return conf_schema_range(cfg, opt, "control.max_requests_per_second", 1, 10000);
 }
 
 static int
 vd_allow_entries(cfg_t *cfg, cfg_opt_t *opt)
 {
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
-		if (!allowlist_entry_ok(co_str(opt, i))) {
+		if (!allowlist_entry_ok(conf_schema_str(opt, i))) {
 			cfg_error(cfg, "allowlist.entries: \"%s\" is not an address, domain or glob",
-			    co_str(opt, i));
+			    conf_schema_str(opt, i));
 			return -1;
 		}
 	}
@@ -120,9 +97,9 @@ vd_allow_entries(cfg_t *cfg, cfg_opt_t *opt)
 static int
 vd_path(cfg_t *cfg, cfg_opt_t *opt, const char *name)
 {
-	if (co_path_ok(co_str(opt, 0), true))
+	if (co_path_ok(conf_schema_str(opt, 0), true))
 		return 0;
-	cfg_error(cfg, "%s: \"%s\" must be an absolute path", name, co_str(opt, 0));
+	cfg_error(cfg, "%s: \"%s\" must be an absolute path", name, conf_schema_str(opt, 0));
 	return -1;
 }
 
@@ -133,7 +110,7 @@ static int vd_state_file(cfg_t *c, cfg_opt_t *o) { return vd_path(c, o, "escalat
 static int
 vd_eventlog_fsync(cfg_t *cfg, cfg_opt_t *opt)
 {
-	const char *s = co_str(opt, 0);
+	const char *s = conf_schema_str(opt, 0);
 
 	if (strcmp(s, "always") == 0 || strcmp(s, "never") == 0)
 		return 0;
@@ -144,21 +121,21 @@ vd_eventlog_fsync(cfg_t *cfg, cfg_opt_t *opt)
 static int
 vd_days(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return co_range(cfg, opt, "escalate.days", 2, 366);
+	return conf_schema_range(cfg, opt, "escalate.days", 2, 366);
 }
 
 static int
 vd_window(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return co_range(cfg, opt, "escalate.window_days", 2, 366);
+	return conf_schema_range(cfg, opt, "escalate.window_days", 2, 366);
 }
 
 static int
 vd_esc_reasons(cfg_t *cfg, cfg_opt_t *opt)
 {
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
-		if (reason_from_name(co_str(opt, i)) < 0) {
-			cfg_error(cfg, "escalate.reasons: \"%s\" is not a reason word", co_str(opt, i));
+		if (reason_from_name(conf_schema_str(opt, i)) < 0) {
+			cfg_error(cfg, "escalate.reasons: \"%s\" is not a reason word", conf_schema_str(opt, i));
 			return -1;
 		}
 	}
@@ -168,7 +145,7 @@ vd_esc_reasons(cfg_t *cfg, cfg_opt_t *opt)
 static int
 vd_summary(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return co_range(cfg, opt, "summary_minutes", 0, 1440);
+	return conf_schema_range(cfg, opt, "summary_minutes", 0, 1440);
 }
 
 void

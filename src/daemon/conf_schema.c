@@ -63,7 +63,7 @@ static const struct {
 
 /* ------------------------------------------------------------------ validators */
 
-static const char *
+const char *
 conf_schema_str(cfg_opt_t *opt, unsigned i)
 {
 	const char *s = cfg_opt_getnstr(opt, i);
@@ -71,7 +71,7 @@ conf_schema_str(cfg_opt_t *opt, unsigned i)
 	return s != NULL ? s : "";
 }
 
-static bool
+bool
 conf_schema_has_ctl(const char *s)
 {
 	for (; *s != '\0'; s++)
@@ -176,7 +176,7 @@ vd_ident(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
-static int
+int
 conf_schema_range(cfg_t *cfg, cfg_opt_t *opt, const char *name, long lo, long hi)
 {
 	long v = cfg_opt_getnint(opt, 0);

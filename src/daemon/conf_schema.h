@@ -10,13 +10,15 @@
  * parsing (list file, user, signing keys) in conf_cur, which conf.c
  * sets for the duration of conf_load().  conf_schema_parse_mode() and
  * conf_schema_facility() turn already validated strings into values.
- * Only conf.c includes this header (and test_conf.c, for the option
- * names); the rest of the daemon uses conf.h.
+ * Only conf.c and conf_ops.c (for the validator helpers) include this
+ * header, and test_conf.c for the option names; the rest of the daemon
+ * uses conf.h.
  */
 #ifndef BM_CONF_SCHEMA_H
 #define BM_CONF_SCHEMA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <confuse.h>
@@ -47,5 +49,12 @@ int conf_schema_parse_mode(const char *s, unsigned *mode);
 
 /* "mail" -> LOG_MAIL; -1 for an unknown name. */
 int conf_schema_facility(const char *name);
+
+/* Helpers for the validators here and in conf_ops.c: an option's i-th
+ * string ("" when unset), whether a string holds a control character, and
+ * an integer option checked against [lo, hi] (cfg_error() names it). */
+const char *conf_schema_str(cfg_opt_t *opt, unsigned i);
+bool conf_schema_has_ctl(const char *s);
+int conf_schema_range(cfg_t *cfg, cfg_opt_t *opt, const char *name, long lo, long hi);
 
 #endif
