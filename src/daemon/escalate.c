@@ -20,6 +20,7 @@
 
 #include "daemon/conf.h"
 #include "daemon/escalate.h"
+#include "util/fdio.h"
 #include "util/log.h"
 
 #define ESC_KEY_MAX 400            /* reason, NUL, address */
@@ -188,22 +189,6 @@ esc_clear(void)
 
 /* ------------------------------------------------------------------ state file */
 
-static int
-esc_write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One state line: "DAY\tREASON\tADDRESS"; adds the day to the table. */
 static void
 esc_load_line(char *line, uint32_t from)
@@ -279,7 +264,7 @@ esc_compact(const char *path, uint32_t from, char *err, size_t errsz)
 				int n;
 
 				if (ESC_WBUF - len < ESC_KEY_MAX + 32) {
-					if (esc_write_all(fd, buf, len) < 0)
+					if (fdio_write_all(fd, buf, len) < 0)
 						goto fail;
 					len = 0;
 				}
@@ -289,7 +274,7 @@ esc_compact(const char *path, uint32_t from, char *err, size_t errsz)
 			}
 		}
 	}
-	if (esc_write_all(fd, buf, len) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0)
+	if (fdio_write_all(fd, buf, len) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0)
 		goto fail;
 	free(buf);
 	snprintf(dir, sizeof dir, "%s", path);
@@ -355,7 +340,7 @@ esc_append(const char *line, size_t n, char *err, size_t errsz)
 		snprintf(err, errsz, "escalation state is not open");
 		return -1;
 	}
-	if (esc_write_all(esc_fd, line, n) < 0 || fsync(esc_fd) < 0) {
+	if (fdio_write_all(esc_fd, line, n) < 0 || fsync(esc_fd) < 0) {
 		snprintf(err, errsz, "escalation state %s: %s", esc_path, strerror(errno));
 		return -1;
 	}

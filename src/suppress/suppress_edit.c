@@ -25,6 +25,7 @@
 #include "suppress/suppress_line.h"
 #include "suppress/suppress_list.h"
 #include "suppress/suppress_set.h"
+#include "util/fdio.h"
 
 #define SUP_EDIT_FILE_MAX ((off_t)1 << 31)   /* refuse to slurp more than 2 GiB */
 
@@ -92,22 +93,6 @@ sup_edit_slurp(int fd, off_t size)
 	return buf;
 }
 
-static int
-sup_edit_write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copy every line but a's into fd; *dropped counts the lines left out.  An
  * unterminated last line (a writer died mid-line) is dropped as the loader
  * would cut it. */
@@ -120,14 +105,14 @@ sup_edit_copy(const struct suppress_list *l, const char *buf, size_t len,
 	*dropped = 0;
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		if (sup_edit_line_is(l, p, nl, a, alen)) {
-			if (sup_edit_write_all(fd, keep, (size_t)(p - keep)) < 0)
+			if (fdio_write_all(fd, keep, (size_t)(p - keep)) < 0)
 				return -1;
 			keep = nl + 1;
 			(*dropped)++;
 		}
 		p = nl + 1;
 	}
-	return sup_edit_write_all(fd, keep, (size_t)(p - keep));
+	return fdio_write_all(fd, keep, (size_t)(p - keep));
 }
 
 /* Put the new file at the path.  The exchange is atomic: if a consumer
